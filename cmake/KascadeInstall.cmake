@@ -1,0 +1,24 @@
+# install() rules and an exported package: find_package(kascade) gives kascade::kascade.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS kascade kascade_kokkos kascade_flags kascade_random123
+        EXPORT kascadeTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS kascade_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY include/kascade DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/generated/kascade/core/revision.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kascade/core)
+install(EXPORT kascadeTargets NAMESPACE kascade:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kascade)
+configure_package_config_file(cmake/kascadeConfig.cmake.in
+  ${CMAKE_CURRENT_BINARY_DIR}/kascadeConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kascade)
+write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/kascadeConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${CMAKE_CURRENT_BINARY_DIR}/kascadeConfig.cmake
+              ${CMAKE_CURRENT_BINARY_DIR}/kascadeConfigVersion.cmake
+              cmake/KascadeKokkos.cmake cmake/KascadeDependencies.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kascade)

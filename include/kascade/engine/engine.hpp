@@ -1,0 +1,71 @@
+#pragma once
+// The step loop of one batch. Per step: one fused kernel computes every neuron's input from the
+// ring buffers (separable filter: the coupling kernel acts on the ring of propagated drives
+// W x(t'), the self kernel on the ring of own spikes), applies the nonlinearity, draws the
+// emission from Philox keyed by (seed, network, neuron, step) and writes the spike; then one
+// sparse product propagates the new spikes into the drive ring. Spikes are kept on the device
+// for a recorded chunk and handed to a Recorder as events.
+#include <Kokkos_Core.hpp>
+#include <cstdint>
+#include <functional>
+
+#include "kascade/engine/recorder.hpp"
+#include "kascade/model/batch_model.hpp"
+#include "kascade/network/batch.hpp"
+
+namespace kascade {
+
+struct EngineSettings {
+  std::uint64_t seed = 0;
+  step_t equilibration_steps = 0;  // simulated, not recorded
+  step_t recorded_steps = 0;
+  step_t chunk_steps = 1000;       // recorded steps held on the device between hand-overs
+};
+
+// Called after each recorded chunk with (recorded steps done, recorded steps in total).
+using ProgressCallback = std::function<void(step_t, step_t)>;
+
+template <class ExecutionSpace>
+class Engine {
+ public:
+  using execution_space = ExecutionSpace;
+  using memory_space = typename ExecutionSpace::memory_space;
+  using ring_type = Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space>;
+
+  Engine(Batch<memory_space> batch, BatchModel<memory_space> model, EngineSettings settings,
+         ExecutionSpace exec = ExecutionSpace());
+
+  // Random initial spikes (each neuron 0 or 1 with probability 1/2) as the step before step 0,
+  // all older history zero: the predecessor's initial state.
+  void initialize_random();
+  // History zero except the step before the current one, which is `spikes` (one per neuron).
+  void set_previous_spikes(Kokkos::View<const real_t*, memory_space> spikes);
+  // Input g of every neuron for the current step, without advancing (for checks).
+  void compute_input(Kokkos::View<real_t*, memory_space> input) const;
+
+  // Equilibration then recorded steps, handing each chunk to `recorder`.
+  void run(Recorder& recorder, const ProgressCallback& progress = {});
+
+  step_t current_step() const { return step_; }
+  // Probabilities above 1 that were clipped, per network of the batch.
+  std::vector<std::uint64_t> clipped_counts() const;
+  const Batch<memory_space>& batch() const { return batch_; }
+
+ private:
+  void advance(step_t record_row);  // one step; record_row < 0: not recorded
+  void propagate(int slot);         // drive(slot) = W * spikes(slot)
+  void hand_over(step_t first_recorded, step_t rows, Recorder& recorder);
+  int slot(step_t s) const;
+
+  Batch<memory_space> batch_;
+  BatchModel<memory_space> model_;
+  EngineSettings settings_;
+  ExecutionSpace exec_;
+  ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
+  ring_type drive_;   // [T][N] propagated drive (W x)(t')
+  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
+  Kokkos::View<std::uint64_t*, memory_space> clipped_;
+  step_t step_ = 0;
+};
+
+}  // namespace kascade

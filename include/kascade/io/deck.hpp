@@ -1,0 +1,49 @@
+#pragma once
+// The run deck (TOML): what to simulate, for how long, and where to write it. Every key is
+// checked: unknown keys, wrong types and impossible values are InputErrors naming the key.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kascade/core/types.hpp"
+#include "kascade/model/bernoulli_glm.hpp"
+#include "kascade/network/normal_generator.hpp"
+
+namespace kascade {
+
+struct NetworksConfig {
+  std::int64_t count = 1;
+  std::string generator = "normal";
+  NormalGeneratorParams normal;
+};
+
+struct ModelConfig {
+  std::string preset = "bernoulli_glm";
+  BernoulliGLMParams bernoulli_glm;
+};
+
+struct SimulationConfig {
+  step_t steps = 1000;               // recorded steps
+  step_t equilibration_steps = 100;  // simulated first, not recorded
+  std::int64_t batch_size = 0;       // networks per batch; 0 = all of a rank's networks
+  step_t record_interval = 1000;     // steps between hand-overs of spikes to the file
+};
+
+struct RunConfig {
+  std::string deck_path;
+  std::string deck_text;  // the deck as given (overrides listed after it as comments)
+  std::uint64_t seed = 0;
+  std::string output = "kascade_output.h5";
+  NetworksConfig networks;
+  ModelConfig model;
+  SimulationConfig simulation;
+};
+
+// Reads and validates a deck. `overrides` are "dotted.key=value" strings (TOML values) applied
+// on top of the file, as given by `kascade run --set`.
+RunConfig read_deck(const std::string& path, const std::vector<std::string>& overrides = {});
+// Same from text; `name` is used in messages.
+RunConfig parse_deck(const std::string& text, const std::string& name,
+                     const std::vector<std::string>& overrides = {});
+
+}  // namespace kascade

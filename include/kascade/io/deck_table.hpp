@@ -1,0 +1,33 @@
+#pragma once
+// Typed, checked access to one table of a TOML deck. Every key read is remembered; finish()
+// rejects the keys nobody read, suggesting the closest known key.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <toml.hpp>
+
+namespace kascade {
+
+class DeckTable {
+ public:
+  DeckTable(const toml::value* table, std::string prefix, std::string file);
+
+  bool has(const std::string& key) const;
+  double real(const std::string& key, double fallback);
+  std::int64_t integer(const std::string& key, std::int64_t fallback);
+  bool boolean(const std::string& key, bool fallback);
+  std::string string(const std::string& key, const std::string& fallback);
+  DeckTable table(const std::string& key);  // an absent table reads as empty
+  void finish() const;                       // throws on keys that were never read
+
+ private:
+  const toml::value* find(const std::string& key);
+  [[noreturn]] void type_error(const std::string& key, const char* expected) const;
+  std::string name(const std::string& key) const { return prefix_ + key; }
+
+  const toml::value* table_;
+  std::string prefix_, file_;
+  std::set<std::string> known_;
+};
+
+}  // namespace kascade

@@ -1,0 +1,56 @@
+#pragma once
+// The run's one HDF5 file, written collectively by every MPI rank (MPI-IO driver). Layout in
+// docs/output-format.md. The file is written as "<output>.partial" with the root attribute
+// complete = 0, and only finalize() sets complete = 1 and renames it to <output>: a file under
+// the final name is always whole.
+//
+// Every method is collective: all ranks call it the same number of times, in the same order.
+// Rank r owns the contiguous range of network ids given to the constructor.
+#include <mpi.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kascade/engine/recorder.hpp"
+#include "kascade/network/network.hpp"
+
+namespace kascade {
+
+struct OutputDescription {
+  std::string path;            // final name
+  std::string deck_text;
+  std::uint64_t seed = 0;
+  std::uint64_t n_networks = 0;  // in the whole run
+  step_t recorded_steps = 0;
+  step_t equilibration_steps = 0;
+  double dt = 1.0;              // ms per step
+  std::string model_preset;
+  bool with_counts = false;     // emission can give more than one spike per step
+};
+
+class Hdf5Output : public Recorder {
+ public:
+  // Creates <path>.partial. Ranks own networks [first_network, first_network + n_local).
+  Hdf5Output(const OutputDescription& description, MPI_Comm comm, network_id_t first_network,
+             std::uint64_t n_local);
+  ~Hdf5Output() override;  // without finalize(): the .partial file stays, marked incomplete
+
+  // Connectivity of this rank's networks, in id order.
+  void write_networks(const std::vector<const Network*>& local);
+  // Appends one chunk of events (this rank's part; may be empty).
+  void record(const std::vector<SpikeEvents>& chunk) override;
+  // Per-network clipped-probability counts of this rank's networks, in id order.
+  void write_summary(const std::vector<std::uint64_t>& clipped);
+  // Writes the spike index, marks the file complete and renames it to its final name.
+  void finalize();
+
+  std::uint64_t local_spikes() const;  // events recorded by this rank so far
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace kascade

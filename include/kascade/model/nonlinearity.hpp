@@ -1,0 +1,21 @@
+#pragma once
+// lambda = gain * phi(slope * (g - theta)) for each Nonlinearity, callable inside kernels.
+#include "kascade/core/math.hpp"
+#include "kascade/core/types.hpp"
+#include "kascade/model/cascade_model.hpp"
+
+namespace kascade {
+
+KOKKOS_INLINE_FUNCTION real_t apply_nonlinearity(Nonlinearity f, real_t g, real_t theta,
+                                                 real_t gain, real_t slope) {
+  const real_t x = slope * (g - theta);
+  switch (f) {
+    case Nonlinearity::sigmoid: return gain / (real_t(1) + math::exp(-x));
+    case Nonlinearity::exponential: return gain * math::exp(x);
+    case Nonlinearity::rectified_linear: return gain * (x > real_t(0) ? x : real_t(0));
+    case Nonlinearity::identity: return gain * x;
+  }
+  return real_t(0);
+}
+
+}  // namespace kascade

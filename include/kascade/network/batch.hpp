@@ -1,0 +1,36 @@
+#pragma once
+// A batch: the block-diagonal union of several networks as one KokkosSparse::CrsMatrix whose
+// rows are postsynaptic neurons, plus the maps from batch neuron to (network, local neuron).
+#include <KokkosSparse_CrsMatrix.hpp>
+#include <Kokkos_Core.hpp>
+#include <vector>
+
+#include "kascade/core/types.hpp"
+#include "kascade/network/network.hpp"
+
+namespace kascade {
+
+template <class MemorySpace>
+struct Batch {
+  using memory_space = MemorySpace;
+  using execution_space = typename MemorySpace::execution_space;
+  using device_type = Kokkos::Device<execution_space, memory_space>;
+  using matrix_type = KokkosSparse::CrsMatrix<real_t, ordinal_t, device_type, void, offset_t>;
+
+  matrix_type weights;                                   // rows: postsynaptic neurons
+  Kokkos::View<ordinal_t*, MemorySpace> network_of;      // batch neuron -> batch network index
+  Kokkos::View<ordinal_t*, MemorySpace> local_neuron;    // batch neuron -> index in its network
+  Kokkos::View<network_id_t*, MemorySpace> network_ids;  // batch network index -> global id
+  std::vector<network_id_t> host_network_ids;
+  std::vector<ordinal_t> neuron_offset;  // size n_networks + 1, host
+
+  ordinal_t n_neurons() const { return neuron_offset.back(); }
+  int n_networks() const { return static_cast<int>(host_network_ids.size()); }
+};
+
+// Builds the batch of `networks` whose global ids are `ids` (same length).
+template <class MemorySpace>
+Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
+                              const std::vector<network_id_t>& ids);
+
+}  // namespace kascade

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs everything kascade needs on Debian 12 and builds Kokkos + Kokkos Kernels with OpenMP
+# from Debian's own trilinos source package. Idempotent: a second run does nothing but checks.
+#   KASCADE_CACHE  where the OpenMP Kokkos build lives (default ~/.cache/kascade)
+set -euo pipefail
+
+cache=${KASCADE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kascade}
+packages=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
+  libtrilinos-kokkos-dev libtrilinos-kokkos-kernels-dev libgtest-dev libgmock-dev libbenchmark-dev
+  librandom123-dev libcli11-dev libtoml11-dev python3-h5py python3-numpy python3-matplotlib ccache)
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Kokkos 3.4.1 (Serial+OpenMP) and Kokkos Kernels (no ETI) from Debian's trilinos 13.2 sources.
+prefix="$cache/kokkos-openmp"
+if [ ! -f "$prefix/.complete" ]; then
+  work="$cache/trilinos-src"
+  rm -rf "$work" "$prefix"; mkdir -p "$work/lists/partial"
+  uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '$1=="deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || uri=http://deb.debian.org/debian
+  echo "deb-src $uri bookworm main" >"$work/sources.list"
+  apt_opts=(-o "Dir::Etc::sourcelist=$work/sources.list" -o "Dir::Etc::sourceparts=-" -o "APT::Sandbox::User=root"
+    -o "Dir::State::Lists=$work/lists" -o "APT::Get::List-Cleanup=0")
+  echo "setup: fetching trilinos 13.2 sources (Kokkos, Kokkos Kernels)"
+  apt-get "${apt_opts[@]}" update -qq
+  (cd "$work" && apt-get "${apt_opts[@]}" source --download-only -qq trilinos=13.2.0-4)
+  top=Trilinos-trilinos-release-13-2-0
+  tar -C "$work" -xzf "$work"/trilinos_13.2.0.orig.tar.gz "$top/packages/kokkos" "$top/packages/kokkos-kernels"
+  jobs=$(nproc)
+  echo "setup: building Kokkos (OpenMP) into $prefix"
+  cmake -S "$work/$top/packages/kokkos" -B "$work/build-kokkos" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_SERIAL=ON \
+    -DCMAKE_CXX_STANDARD=17 -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON >/dev/null
+  cmake --build "$work/build-kokkos" -j "$jobs" >/dev/null
+  cmake --install "$work/build-kokkos" >/dev/null
+  cmake -S "$work/$top/packages/kokkos-kernels" -B "$work/build-kk" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DKokkos_ROOT="$prefix" -DKokkosKernels_ADD_DEFAULT_ETI=OFF \
+    -DKokkosKernels_ENABLE_TESTS=OFF -DKokkosKernels_ENABLE_TPL_BLAS=OFF \
+    -DKokkosKernels_ENABLE_TPL_LAPACK=OFF -DBUILD_SHARED_LIBS=OFF >/dev/null
+  cmake --build "$work/build-kk" -j "$jobs" >/dev/null
+  cmake --install "$work/build-kk" >/dev/null
+  rm -rf "$work"
+  touch "$prefix/.complete"
+fi
+echo "setup: ready (OpenMP Kokkos in $prefix)"

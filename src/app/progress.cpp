@@ -1,0 +1,39 @@
+#include "progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace kascade::app {
+
+Progress::Progress(std::string what, std::uint64_t total_steps, bool enabled)
+    : what_(std::move(what)),
+      total_(total_steps),
+      enabled_(enabled),
+      terminal_(isatty(STDERR_FILENO) != 0),
+      start_(clock::now()),
+      last_(start_) {}
+
+void Progress::update(std::uint64_t done, std::uint64_t spikes, bool force) {
+  if (!enabled_) return;
+  const auto now = clock::now();
+  const double since_last = std::chrono::duration<double>(now - last_).count();
+  if (!force && since_last < (terminal_ ? 0.5 : 10.0)) return;
+  last_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double rate = elapsed > 0 ? done / elapsed : 0;
+  const double left = rate > 0 ? (total_ - done) / rate : 0;
+  std::fprintf(stderr, "%s[kascade] %s %5.1f%% | %llu/%llu steps | %.0f steps/s | %llu spikes | %.0f s left%s",
+               terminal_ ? "\r" : "", what_.c_str(), total_ ? 100.0 * done / total_ : 100.0,
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate,
+               static_cast<unsigned long long>(spikes), left, terminal_ ? "   " : "\n");
+  std::fflush(stderr);
+}
+
+void Progress::finish(std::uint64_t spikes) {
+  if (!enabled_) return;
+  update(total_, spikes, true);
+  if (terminal_) std::fputc('\n', stderr);
+}
+
+}  // namespace kascade::app

@@ -1,0 +1,25 @@
+#pragma once
+// Progress of a long run on rank 0: rate, spikes so far and time left, redrawn in place on a
+// terminal and as plain periodic lines in a batch log.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace kascade::app {
+
+class Progress {
+ public:
+  Progress(std::string what, std::uint64_t total_steps, bool enabled);
+  // `done` steps of `total_steps`, `spikes` so far; prints at most every interval.
+  void update(std::uint64_t done, std::uint64_t spikes, bool force = false);
+  void finish(std::uint64_t spikes);
+
+ private:
+  using clock = std::chrono::steady_clock;
+  std::string what_;
+  std::uint64_t total_;
+  bool enabled_, terminal_;
+  clock::time_point start_, last_;
+};
+
+}  // namespace kascade::app

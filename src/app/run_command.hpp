@@ -1,0 +1,19 @@
+#pragma once
+// `kascade run`: deck -> plan (partition, batches) -> engine steps -> recorder -> file.
+#include <string>
+#include <vector>
+
+namespace kascade::app {
+
+struct RunOptions {
+  std::string deck;
+  std::vector<std::string> overrides;  // --set key=value
+  std::string output;                  // overrides the deck's output when not empty
+  bool overwrite = false;
+  bool quiet = false;
+};
+
+// Collective over MPI_COMM_WORLD. Throws InputError for bad input.
+void run_command(const RunOptions& options);
+
+}  // namespace kascade::app

@@ -1,0 +1,133 @@
+#include "kascade/engine/engine.hpp"
+
+#include <KokkosSparse_spmv.hpp>
+#include <algorithm>
+
+#include "kascade/core/error.hpp"
+#include "neuron_step.hpp"
+
+namespace kascade {
+
+template <class ExecutionSpace>
+Engine<ExecutionSpace>::Engine(Batch<memory_space> batch, BatchModel<memory_space> model,
+                               EngineSettings settings, ExecutionSpace exec)
+    : batch_(std::move(batch)), model_(std::move(model)), settings_(settings), exec_(exec) {
+  require(model_.emission != Emission::poisson, "model: Poisson emission is not implemented yet");
+  require(settings_.equilibration_steps >= 0 && settings_.recorded_steps >= 0,
+          "simulation: step counts must be >= 0");
+  require(settings_.chunk_steps >= 1, "simulation: the recorded chunk must hold at least one step");
+  const auto N = static_cast<std::size_t>(batch_.n_neurons());
+  const auto T = static_cast<std::size_t>(model_.kernel_length);
+  spikes_ = ring_type("kascade::spike_ring", T, N);
+  drive_ = ring_type("kascade::drive_ring", T, N);
+  const auto rows = static_cast<std::size_t>(
+      std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
+  raster_ = decltype(raster_)("kascade::raster", rows, N);
+  clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
+}
+
+template <class ExecutionSpace>
+int Engine<ExecutionSpace>::slot(step_t s) const {
+  const step_t T = model_.kernel_length;
+  return static_cast<int>(((s % T) + T) % T);
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::propagate(int s) {
+  auto x = Kokkos::subview(spikes_, s, Kokkos::ALL());
+  auto y = Kokkos::subview(drive_, s, Kokkos::ALL());
+  KokkosSparse::spmv("N", real_t(1), batch_.weights, x, real_t(0), y);
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::initialize_random() {
+  Kokkos::deep_copy(spikes_, real_t(0));
+  Kokkos::deep_copy(drive_, real_t(0));
+  detail::RandomInitialSpikes<memory_space> init{batch_.network_of, batch_.local_neuron,
+                                                 batch_.network_ids, spikes_, settings_.seed,
+                                                 slot(step_ - 1)};
+  Kokkos::parallel_for("kascade::initial_spikes",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), init);
+  propagate(slot(step_ - 1));
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::set_previous_spikes(Kokkos::View<const real_t*, memory_space> x) {
+  require(x.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
+          "engine: one previous spike value per neuron is needed");
+  Kokkos::deep_copy(spikes_, real_t(0));
+  Kokkos::deep_copy(drive_, real_t(0));
+  Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
+  propagate(slot(step_ - 1));
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::compute_input(Kokkos::View<real_t*, memory_space> input) const {
+  detail::NeuronStep<memory_space> f{model_,  batch_.network_of, batch_.local_neuron,
+                                     batch_.network_ids, spikes_, drive_, raster_, clipped_,
+                                     settings_.seed, step_, slot(step_), -1};
+  Kokkos::parallel_for(
+      "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
+      KOKKOS_LAMBDA(const ordinal_t i) { input(i) = f.input(i); });
+  exec_.fence();
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::advance(step_t record_row) {
+  const int s = slot(step_);
+  detail::NeuronStep<memory_space> f{model_,  batch_.network_of, batch_.local_neuron,
+                                     batch_.network_ids, spikes_, drive_, raster_, clipped_,
+                                     settings_.seed, step_, s, record_row};
+  Kokkos::parallel_for("kascade::neuron_step",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), f);
+  propagate(s);
+  ++step_;
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::hand_over(step_t first_recorded, step_t rows, Recorder& recorder) {
+  auto host = Kokkos::create_mirror_view(raster_);
+  Kokkos::deep_copy(host, raster_);
+  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));
+  const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
+  for (int g = 0; g < batch_.n_networks(); ++g) {
+    SpikeEvents& ev = chunk[g];
+    ev.network = batch_.host_network_ids[g];
+    const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
+    for (step_t k = 0; k < rows; ++k) {
+      for (ordinal_t i = first; i < last; ++i) {
+        const spike_count_t c = host(k, i);
+        if (c == 0) continue;
+        ev.steps.push_back(first_recorded + k);
+        ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
+        if (with_counts) ev.counts.push_back(c);
+      }
+    }
+  }
+  recorder.record(chunk);
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::run(Recorder& recorder, const ProgressCallback& progress) {
+  for (step_t s = 0; s < settings_.equilibration_steps; ++s) advance(-1);
+  const step_t total = settings_.recorded_steps;
+  const auto chunk = static_cast<step_t>(raster_.extent(0));
+  for (step_t done = 0; done < total;) {
+    const step_t rows = std::min(chunk, total - done);
+    for (step_t k = 0; k < rows; ++k) advance(k);
+    hand_over(done, rows, recorder);
+    done += rows;
+    if (progress) progress(done, total);
+  }
+}
+
+template <class ExecutionSpace>
+std::vector<std::uint64_t> Engine<ExecutionSpace>::clipped_counts() const {
+  auto host = Kokkos::create_mirror_view(clipped_);
+  Kokkos::deep_copy(host, clipped_);
+  return std::vector<std::uint64_t>(host.data(), host.data() + host.extent(0));
+}
+
+template class Engine<Kokkos::DefaultExecutionSpace>;
+
+}  // namespace kascade

@@ -1,0 +1,151 @@
+#include "kascade/io/deck.hpp"
+
+#include <fstream>
+#include <limits>
+#include <regex>
+#include <sstream>
+
+#include "kascade/core/error.hpp"
+#include "kascade/io/deck_table.hpp"
+
+namespace kascade {
+
+namespace {
+
+// toml11 reports errors over several lines; the user gets one: the reason and the line.
+std::string one_line(const std::string& message) {
+  std::string first = message.substr(0, message.find('\n'));
+  const std::string tag = "[error] ";
+  if (first.rfind(tag, 0) == 0) first = first.substr(tag.size());
+  std::smatch m;
+  if (std::regex_search(message, m, std::regex("\\n\\s*(\\d+) \\|")))
+    first += " (line " + m[1].str() + ")";
+  return first;
+}
+
+toml::value parse_toml(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  try {
+    return toml::parse(in, name);
+  } catch (const std::exception& e) {
+    throw InputError(name + ": syntax error: " + one_line(e.what()));
+  }
+}
+
+void apply_override(toml::value& root, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--set '" + assignment + "': expected key=value");
+  const std::string key = assignment.substr(0, eq);
+  const toml::value parsed = parse_toml("v = " + assignment.substr(eq + 1), "--set " + key);
+  toml::value* table = &root;
+  std::size_t start = 0;
+  for (std::size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) {
+    toml::value& next = table->as_table()[key.substr(start, dot - start)];
+    if (next.is_uninitialized()) next = toml::table{};
+    if (!next.is_table()) throw InputError("--set '" + key + "': '" + key.substr(0, dot) + "' is not a table");
+    table = &next;
+  }
+  table->as_table()[key.substr(start)] = toml::find(parsed, "v");
+}
+
+std::int64_t positive(DeckTable& t, const std::string& key, std::int64_t fallback,
+                      std::int64_t minimum, std::int64_t maximum, const std::string& file,
+                      const std::string& prefix) {
+  const std::int64_t v = t.integer(key, fallback);
+  require(v >= minimum && v <= maximum, file + ": key '" + prefix + key + "' must be in [" +
+                                            std::to_string(minimum) + ", " +
+                                            std::to_string(maximum) + "], got " + std::to_string(v));
+  return v;
+}
+
+void read_networks(DeckTable t, NetworksConfig& c, const std::string& file) {
+  const auto int_max = std::numeric_limits<ordinal_t>::max();
+  c.count = positive(t, "count", c.count, 1, std::numeric_limits<network_id_t>::max(), file, "networks.");
+  c.normal.n_neurons = static_cast<ordinal_t>(positive(t, "neurons", c.normal.n_neurons, 1, int_max, file, "networks."));
+  c.generator = t.string("generator", c.generator);
+  require(c.generator == "normal", file + ": key 'networks.generator' must be \"normal\" (got \"" +
+                                       c.generator + "\")");
+  DeckTable n = t.table("normal");
+  auto& p = c.normal;
+  p.mean = n.real("mean", p.mean);
+  p.std = n.real("std", p.std);
+  p.sparsity = n.real("sparsity", p.sparsity);
+  p.glorot = n.boolean("glorot", p.glorot);
+  p.dale = n.boolean("dale", p.dale);
+  p.excitatory_fraction = n.real("excitatory_fraction", p.excitatory_fraction);
+  n.finish();
+  t.finish();
+  try {
+    validate(p);
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
+}
+
+void read_model(DeckTable t, ModelConfig& c, const std::string& file) {
+  c.preset = t.string("preset", c.preset);
+  require(c.preset == "bernoulli_glm",
+          file + ": key 'model.preset' must be \"bernoulli_glm\" (got \"" + c.preset + "\")");
+  auto& p = c.bernoulli_glm;
+  p.theta = t.real("theta", p.theta);
+  p.dt = t.real("dt", p.dt);
+  p.coupling_window = static_cast<int>(t.integer("coupling_window", p.coupling_window));
+  p.alpha = t.real("alpha", p.alpha);
+  p.beta = t.real("beta", p.beta);
+  p.abs_ref_scale = static_cast<int>(t.integer("abs_ref_scale", p.abs_ref_scale));
+  p.abs_ref_strength = t.real("abs_ref_strength", p.abs_ref_strength);
+  p.rel_ref_scale = static_cast<int>(t.integer("rel_ref_scale", p.rel_ref_scale));
+  p.rel_ref_strength = t.real("rel_ref_strength", p.rel_ref_strength);
+  p.r = t.real("r", p.r);
+  t.finish();
+  try {
+    validate(p);
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
+}
+
+void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) {
+  const std::int64_t big = std::int64_t(1) << 40;
+  c.steps = positive(t, "steps", c.steps, 1, big, file, "simulation.");
+  c.equilibration_steps = positive(t, "equilibration_steps", c.equilibration_steps, 0, big, file, "simulation.");
+  c.batch_size = positive(t, "batch_size", c.batch_size, 0, std::numeric_limits<network_id_t>::max(), file, "simulation.");
+  c.record_interval = positive(t, "record_interval", c.record_interval, 1, big, file, "simulation.");
+  t.finish();
+}
+
+}  // namespace
+
+RunConfig parse_deck(const std::string& text, const std::string& name,
+                     const std::vector<std::string>& overrides) {
+  toml::value root = parse_toml(text, name);
+  RunConfig config;
+  config.deck_path = name;
+  config.deck_text = text;
+  for (const auto& o : overrides) {
+    apply_override(root, o);
+    config.deck_text += "\n# --set " + o;
+  }
+  DeckTable top(&root, "", name);
+  const std::int64_t seed = top.integer("seed", 0);
+  require(seed >= 0, name + ": key 'seed' must be >= 0");
+  config.seed = static_cast<std::uint64_t>(seed);
+  config.output = top.string("output", config.output);
+  require(!config.output.empty(), name + ": key 'output' must not be empty");
+  read_networks(top.table("networks"), config.networks, name);
+  read_model(top.table("model"), config.model, name);
+  read_simulation(top.table("simulation"), config.simulation, name);
+  top.finish();
+  return config;
+}
+
+RunConfig read_deck(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot open the deck");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_deck(text.str(), path, overrides);
+}
+
+}  // namespace kascade

@@ -1,0 +1,105 @@
+#include "kascade/io/deck_table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+namespace {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+DeckTable::DeckTable(const toml::value* table, std::string prefix, std::string file)
+    : table_(table), prefix_(std::move(prefix)), file_(std::move(file)) {}
+
+const toml::value* DeckTable::find(const std::string& key) {
+  known_.insert(key);
+  if (table_ == nullptr) return nullptr;
+  const auto& t = table_->as_table();
+  const auto it = t.find(key);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+bool DeckTable::has(const std::string& key) const {
+  return table_ != nullptr && table_->as_table().count(key) > 0;
+}
+
+void DeckTable::type_error(const std::string& key, const char* expected) const {
+  throw InputError(file_ + ": key '" + name(key) + "' must be " + expected);
+}
+
+double DeckTable::real(const std::string& key, double fallback) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return fallback;
+  double x = 0;
+  if (v->is_floating())
+    x = v->as_floating();
+  else if (v->is_integer())
+    x = static_cast<double>(v->as_integer());
+  else
+    type_error(key, "a number");
+  if (!std::isfinite(x)) throw InputError(file_ + ": key '" + name(key) + "' must be finite");
+  return x;
+}
+
+std::int64_t DeckTable::integer(const std::string& key, std::int64_t fallback) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return fallback;
+  if (!v->is_integer()) type_error(key, "an integer");
+  return v->as_integer();
+}
+
+bool DeckTable::boolean(const std::string& key, bool fallback) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return fallback;
+  if (!v->is_boolean()) type_error(key, "true or false");
+  return v->as_boolean();
+}
+
+std::string DeckTable::string(const std::string& key, const std::string& fallback) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return fallback;
+  if (!v->is_string()) type_error(key, "a string");
+  return v->as_string().str;
+}
+
+DeckTable DeckTable::table(const std::string& key) {
+  const toml::value* v = find(key);
+  if (v != nullptr && !v->is_table()) type_error(key, "a table");
+  return DeckTable(v, name(key) + ".", file_);
+}
+
+void DeckTable::finish() const {
+  if (table_ == nullptr) return;
+  for (const auto& [key, value] : table_->as_table()) {
+    if (known_.count(key)) continue;
+    std::string best;
+    std::size_t best_distance = 3;  // suggest only close matches
+    for (const auto& k : known_) {
+      const std::size_t d = edit_distance(key, k);
+      if (d < best_distance) best_distance = d, best = k;
+    }
+    throw InputError(file_ + ": unknown key '" + name(key) + "'" +
+                     (best.empty() ? "" : " (did you mean '" + name(best) + "'?)"));
+  }
+}
+
+}  // namespace kascade

@@ -1,0 +1,275 @@
+#include "kascade/io/hdf5_output.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+#include "hdf5_handle.hpp"
+#include "kascade/core/error.hpp"
+#include "kascade/core/version.hpp"
+
+namespace kascade {
+
+using detail::h5_check;
+using detail::H5Handle;
+
+namespace {
+
+constexpr hsize_t kChunkElements = 1 << 16;
+
+struct Offsets {
+  std::uint64_t offset, total;  // of this rank's part, and of all ranks' parts together
+};
+
+Offsets exscan(std::uint64_t local, MPI_Comm comm) {
+  std::uint64_t offset = 0, total = 0;
+  MPI_Exscan(&local, &offset, 1, MPI_UINT64_T, MPI_SUM, comm);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) offset = 0;  // MPI_Exscan leaves rank 0's result undefined
+  MPI_Allreduce(&local, &total, 1, MPI_UINT64_T, MPI_SUM, comm);
+  return {offset, total};
+}
+
+H5Handle dataset_1d(hid_t parent, const char* name, hid_t type, hsize_t size, bool extendible) {
+  const hsize_t max = extendible ? H5S_UNLIMITED : size;
+  H5Handle space(H5Screate_simple(1, &size, &max), H5Sclose);
+  H5Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (extendible) {
+    const hsize_t chunk = kChunkElements;
+    H5Pset_chunk(plist, 1, &chunk);
+  }
+  return H5Handle(h5_check(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                           std::string("cannot create dataset ") + name),
+                  H5Dclose);
+}
+
+// Collective write of `count` elements at `offset` (count may be 0 on some ranks).
+void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, const void* data) {
+  H5Handle file_space(H5Dget_space(dataset), H5Sclose);
+  H5Handle mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  if (count > 0) {
+    H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &offset, nullptr, &count, nullptr);
+  } else {
+    H5Sselect_none(file_space);
+    H5Sselect_none(mem_space);
+  }
+  H5Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  h5_check(H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data), "write failed");
+}
+
+// Creates a fixed-size dataset holding every rank's part, in rank order.
+template <class T>
+void write_distributed(hid_t parent, const char* name, hid_t type, const std::vector<T>& local,
+                       MPI_Comm comm) {
+  const Offsets o = exscan(local.size(), comm);
+  H5Handle d = dataset_1d(parent, name, type, o.total, false);
+  write_part(d, type, o.offset, local.size(), local.data());
+}
+
+template <class T>
+void attribute(hid_t object, const char* name, hid_t type, const T& value) {
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle a(h5_check(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
+                      std::string("cannot create attribute ") + name),
+             H5Aclose);
+  H5Awrite(a, type, &value);
+}
+
+void string_attribute(hid_t object, const char* name, const std::string& value) {
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle a(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  H5Awrite(a, type, value.empty() ? " " : value.data());
+}
+
+H5Handle group(hid_t parent, const char* name) {
+  return H5Handle(h5_check(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           std::string("cannot create group ") + name),
+                  H5Gclose);
+}
+
+}  // namespace
+
+struct Hdf5Output::State {
+  OutputDescription description;
+  MPI_Comm comm;
+  int rank = 0;
+  network_id_t first_network = 0;
+  std::uint64_t n_local = 0;
+  std::string partial_path;
+  H5Handle file, spikes_group, step, neuron, count;
+  std::uint64_t events_in_file = 0;
+  std::vector<std::uint64_t> spikes_per_network;  // local networks
+  struct Block {
+    network_id_t network;
+    std::uint64_t offset, length;
+  };
+  std::vector<Block> blocks;
+  bool finalized = false;
+};
+
+Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t first_network,
+                       std::uint64_t n_local)
+    : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.description = d;
+  s.comm = comm;
+  MPI_Comm_rank(comm, &s.rank);
+  s.first_network = first_network;
+  s.n_local = n_local;
+  s.spikes_per_network.assign(n_local, 0);
+  s.partial_path = d.path + ".partial";
+
+  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL);
+  const hid_t f = H5Fcreate(s.partial_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (f < 0) throw InputError(d.path + ": cannot create the output file (" + s.partial_path + ")");
+  s.file = H5Handle(f, H5Fclose);
+
+  string_attribute(s.file, "format", "kascade");
+  attribute(s.file, "format_version", H5T_NATIVE_INT, 1);
+  attribute(s.file, "complete", H5T_NATIVE_INT, 0);
+  string_attribute(s.file, "kascade_version", version());
+  string_attribute(s.file, "git_revision", git_revision());
+  string_attribute(s.file, "kokkos_backend", kokkos_backend());
+  string_attribute(s.file, "model", d.model_preset);
+  attribute(s.file, "seed", H5T_NATIVE_UINT64, d.seed);
+  attribute(s.file, "n_networks", H5T_NATIVE_UINT64, d.n_networks);
+  attribute(s.file, "recorded_steps", H5T_NATIVE_INT64, d.recorded_steps);
+  attribute(s.file, "equilibration_steps", H5T_NATIVE_INT64, d.equilibration_steps);
+  attribute(s.file, "dt_ms", H5T_NATIVE_DOUBLE, d.dt);
+
+  // The deck, as a fixed-length string written by rank 0.
+  H5Handle str(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(str, std::max<std::size_t>(1, d.deck_text.size()));
+  H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle deck(H5Dcreate2(s.file, "deck", str, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (s.rank == 0) H5Dwrite(deck, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, d.deck_text.empty() ? " " : d.deck_text.data());
+
+  s.spikes_group = group(s.file, "spikes");
+  s.step = dataset_1d(s.spikes_group, "step", H5T_STD_I64LE, 0, true);
+  s.neuron = dataset_1d(s.spikes_group, "neuron", H5T_STD_U32LE, 0, true);
+  if (d.with_counts) s.count = dataset_1d(s.spikes_group, "count", H5T_STD_U16LE, 0, true);
+}
+
+Hdf5Output::~Hdf5Output() = default;
+
+void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
+  State& s = *state_;
+  require(local.size() == s.n_local, "output: one network per owned id is needed");
+  std::vector<std::uint32_t> n_neurons, source, target;
+  std::vector<float> weight;
+  std::vector<std::uint64_t> synapses;
+  for (const Network* net : local) {
+    n_neurons.push_back(static_cast<std::uint32_t>(net->n_neurons));
+    synapses.push_back(net->n_synapses());
+    for (ordinal_t i = 0; i < net->n_neurons; ++i)
+      for (offset_t k = net->row_ptr[i]; k < net->row_ptr[i + 1]; ++k) {
+        source.push_back(static_cast<std::uint32_t>(net->presynaptic[k]));
+        target.push_back(static_cast<std::uint32_t>(i));
+        weight.push_back(net->weight[k]);
+      }
+  }
+  // synapse_offset[g] = first synapse of network g; one extra entry (the total) from rank 0.
+  const Offsets o = exscan(source.size(), s.comm);
+  std::vector<std::uint64_t> offsets(synapses.size());
+  std::exclusive_scan(synapses.begin(), synapses.end(), offsets.begin(), o.offset);
+
+  H5Handle networks = group(s.file, "networks");
+  write_distributed(networks, "n_neurons", H5T_STD_U32LE, n_neurons, s.comm);
+  {
+    H5Handle d = dataset_1d(networks, "synapse_offset", H5T_STD_U64LE, s.description.n_networks + 1, false);
+    write_part(d, H5T_NATIVE_UINT64, s.first_network, offsets.size(), offsets.data());
+    const std::uint64_t total = o.total;
+    write_part(d, H5T_NATIVE_UINT64, s.description.n_networks, s.rank == 0 ? 1 : 0, &total);
+  }
+  H5Handle connectivity = group(s.file, "connectivity");
+  write_distributed(connectivity, "source", H5T_STD_U32LE, source, s.comm);
+  write_distributed(connectivity, "target", H5T_STD_U32LE, target, s.comm);
+  write_distributed(connectivity, "weight", H5T_IEEE_F32LE, weight, s.comm);
+}
+
+void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
+  State& s = *state_;
+  std::vector<step_t> steps;
+  std::vector<std::uint32_t> neurons;
+  std::vector<spike_count_t> counts;
+  std::vector<State::Block> blocks;
+  for (const SpikeEvents& ev : chunk) {
+    if (ev.steps.empty()) continue;
+    blocks.push_back({ev.network, steps.size(), ev.steps.size()});
+    steps.insert(steps.end(), ev.steps.begin(), ev.steps.end());
+    neurons.insert(neurons.end(), ev.neurons.begin(), ev.neurons.end());
+    if (s.description.with_counts) counts.insert(counts.end(), ev.counts.begin(), ev.counts.end());
+    s.spikes_per_network.at(ev.network - s.first_network) += ev.steps.size();
+  }
+  const Offsets o = exscan(steps.size(), s.comm);
+  if (o.total == 0) return;
+  const hsize_t start = s.events_in_file + o.offset, new_size = s.events_in_file + o.total;
+  for (hid_t d : {s.step.get(), s.neuron.get(), s.count.get()}) {
+    if (d >= 0) H5Dset_extent(d, &new_size);
+  }
+  write_part(s.step, H5T_NATIVE_INT64, start, steps.size(), steps.data());
+  write_part(s.neuron, H5T_NATIVE_UINT32, start, neurons.size(), neurons.data());
+  if (s.count.get() >= 0) write_part(s.count, H5T_NATIVE_UINT16, start, counts.size(), counts.data());
+  for (auto& b : blocks) {
+    b.offset += start;
+    s.blocks.push_back(b);
+  }
+  s.events_in_file = new_size;
+}
+
+void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped) {
+  State& s = *state_;
+  require(clipped.size() == s.n_local, "output: one clipped count per owned network is needed");
+  H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
+  write_distributed(networks, "spike_count", H5T_STD_U64LE, s.spikes_per_network, s.comm);
+  write_distributed(networks, "clipped_probabilities", H5T_STD_U64LE, clipped, s.comm);
+}
+
+void Hdf5Output::finalize() {
+  State& s = *state_;
+  // Blocks sorted by network: rank r's networks precede rank r+1's, so the global table is
+  // sorted too and network g's blocks are block_ptr[g] .. block_ptr[g+1].
+  std::stable_sort(s.blocks.begin(), s.blocks.end(),
+                   [](const State::Block& a, const State::Block& b) { return a.network < b.network; });
+  std::vector<std::uint64_t> offset, length, per_network(s.n_local, 0);
+  for (const auto& b : s.blocks) {
+    offset.push_back(b.offset);
+    length.push_back(b.length);
+    ++per_network[b.network - s.first_network];
+  }
+  const Offsets o = exscan(s.blocks.size(), s.comm);
+  std::vector<std::uint64_t> ptr(s.n_local);
+  std::exclusive_scan(per_network.begin(), per_network.end(), ptr.begin(), o.offset);
+  write_distributed(s.spikes_group, "block_offset", H5T_STD_U64LE, offset, s.comm);
+  write_distributed(s.spikes_group, "block_length", H5T_STD_U64LE, length, s.comm);
+  H5Handle d = dataset_1d(s.spikes_group, "block_ptr", H5T_STD_U64LE, s.description.n_networks + 1, false);
+  write_part(d, H5T_NATIVE_UINT64, s.first_network, ptr.size(), ptr.data());
+  write_part(d, H5T_NATIVE_UINT64, s.description.n_networks, s.rank == 0 ? 1 : 0, &o.total);
+  d.reset();
+
+  H5Handle complete(H5Aopen(s.file, "complete", H5P_DEFAULT), H5Aclose);
+  const int one = 1;
+  H5Awrite(complete, H5T_NATIVE_INT, &one);
+  complete.reset();
+  s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset();
+  s.file.reset();  // collective close flushes everything
+  MPI_Barrier(s.comm);
+  int failed = 0;
+  if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0) failed = 1;
+  MPI_Bcast(&failed, 1, MPI_INT, 0, s.comm);
+  if (failed) throw InputError(s.description.path + ": cannot rename " + s.partial_path + " to it");
+  s.finalized = true;
+}
+
+std::uint64_t Hdf5Output::local_spikes() const {
+  return std::accumulate(state_->spikes_per_network.begin(), state_->spikes_per_network.end(),
+                         std::uint64_t(0));
+}
+
+}  // namespace kascade

@@ -1,0 +1,74 @@
+#include "kascade/network/batch.hpp"
+
+#include <limits>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+template <class MemorySpace>
+Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
+                              const std::vector<network_id_t>& ids) {
+  require(networks.size() == ids.size(), "batch: one id per network is needed");
+  Batch<MemorySpace> batch;
+  batch.host_network_ids = ids;
+  batch.neuron_offset.assign(networks.size() + 1, 0);
+  std::size_t total_neurons = 0, total_synapses = 0;
+  for (std::size_t g = 0; g < networks.size(); ++g) {
+    total_neurons += static_cast<std::size_t>(networks[g]->n_neurons);
+    total_synapses += networks[g]->n_synapses();
+    require(total_neurons <= static_cast<std::size_t>(std::numeric_limits<ordinal_t>::max()),
+            "batch: more than 2^31-1 neurons in one batch; lower simulation.batch_size");
+    batch.neuron_offset[g + 1] = static_cast<ordinal_t>(total_neurons);
+  }
+  const auto n = static_cast<ordinal_t>(total_neurons);
+
+  using matrix_type = typename Batch<MemorySpace>::matrix_type;
+  typename matrix_type::row_map_type::non_const_type row_map("kascade::row_map", n + 1);
+  typename matrix_type::index_type::non_const_type columns("kascade::columns", total_synapses);
+  typename matrix_type::values_type::non_const_type values("kascade::values", total_synapses);
+  auto h_rows = Kokkos::create_mirror_view(row_map);
+  auto h_cols = Kokkos::create_mirror_view(columns);
+  auto h_vals = Kokkos::create_mirror_view(values);
+  Kokkos::View<ordinal_t*, MemorySpace> network_of("kascade::network_of", n);
+  Kokkos::View<ordinal_t*, MemorySpace> local_neuron("kascade::local_neuron", n);
+  Kokkos::View<network_id_t*, MemorySpace> network_ids("kascade::network_ids", ids.size());
+  auto h_net = Kokkos::create_mirror_view(network_of);
+  auto h_local = Kokkos::create_mirror_view(local_neuron);
+  auto h_ids = Kokkos::create_mirror_view(network_ids);
+
+  offset_t nnz = 0;
+  h_rows(0) = 0;
+  for (std::size_t g = 0; g < networks.size(); ++g) {
+    const Network& net = *networks[g];
+    const ordinal_t first = batch.neuron_offset[g];
+    h_ids(g) = ids[g];
+    for (ordinal_t i = 0; i < net.n_neurons; ++i) {
+      for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k, ++nnz) {
+        h_cols(nnz) = first + net.presynaptic[k];
+        h_vals(nnz) = net.weight[k];
+      }
+      h_rows(first + i + 1) = nnz;
+      h_net(first + i) = static_cast<ordinal_t>(g);
+      h_local(first + i) = i;
+    }
+  }
+  Kokkos::deep_copy(row_map, h_rows);
+  Kokkos::deep_copy(columns, h_cols);
+  Kokkos::deep_copy(values, h_vals);
+  Kokkos::deep_copy(network_of, h_net);
+  Kokkos::deep_copy(local_neuron, h_local);
+  Kokkos::deep_copy(network_ids, h_ids);
+
+  batch.weights = matrix_type("kascade::weights", n, n, static_cast<offset_t>(total_synapses),
+                              values, row_map, columns);
+  batch.network_of = network_of;
+  batch.local_neuron = local_neuron;
+  batch.network_ids = network_ids;
+  return batch;
+}
+
+template Batch<Kokkos::DefaultExecutionSpace::memory_space> make_batch(
+    const std::vector<const Network*>&, const std::vector<network_id_t>&);
+
+}  // namespace kascade

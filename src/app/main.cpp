@@ -9,7 +9,7 @@
 
 #include "kascade/core/error.hpp"
 #include "kascade/core/version.hpp"
-#include "run_command.hpp"
+#include "kascade/app/run_command.hpp"
 
 namespace {
 

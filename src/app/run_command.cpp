@@ -1,4 +1,4 @@
-#include "run_command.hpp"
+#include "kascade/app/run_command.hpp"
 
 #include <mpi.h>
 
@@ -31,10 +31,10 @@ std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
 
 }  // namespace
 
-void run_command(const RunOptions& options) {
+void run_command(const RunOptions& options, MPI_Comm comm) {
   int rank = 0, ranks = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
   const auto started = std::chrono::steady_clock::now();
 
   RunConfig config = read_deck(options.deck, options.overrides);
@@ -60,7 +60,7 @@ void run_command(const RunOptions& options) {
   description.dt = model.dt;
   description.model_preset = model.preset;
   description.with_counts = model.emission == Emission::poisson;
-  Hdf5Output output(description, MPI_COMM_WORLD, mine.first, mine.count);
+  Hdf5Output output(description, comm, mine.first, mine.count);
   {
     std::vector<const Network*> local;
     for (const auto& n : networks) local.push_back(&n);
@@ -71,7 +71,7 @@ void run_command(const RunOptions& options) {
   // out of batches appends empty chunks.
   const auto batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size));
   std::uint64_t rounds = batches.size();
-  MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+  MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
   EngineSettings settings;
   settings.seed = config.seed;
   settings.equilibration_steps = config.simulation.equilibration_steps;
@@ -108,10 +108,10 @@ void run_command(const RunOptions& options) {
   output.finalize();
 
   std::uint64_t spikes = output.local_spikes();
-  MPI_Allreduce(MPI_IN_PLACE, &spikes, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Allreduce(MPI_IN_PLACE, &spikes, 1, MPI_UINT64_T, MPI_SUM, comm);
   std::uint64_t clipped_total = 0;
   for (auto c : clipped) clipped_total += c;
-  MPI_Allreduce(MPI_IN_PLACE, &clipped_total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  MPI_Allreduce(MPI_IN_PLACE, &clipped_total, 1, MPI_UINT64_T, MPI_SUM, comm);
   if (rank == 0 && !options.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double neurons = static_cast<double>(config.networks.count) * config.networks.normal.n_neurons;

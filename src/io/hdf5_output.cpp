@@ -65,7 +65,7 @@ void write_distributed(hid_t parent, const char* name, hid_t type, const std::ve
                        MPI_Comm comm) {
   const Offsets o = exscan(local.size(), comm);
   H5Handle d = dataset_1d(parent, name, type, o.total, false);
-  write_part(d, type, o.offset, local.size(), local.data());
+  if (o.total > 0) write_part(d, type, o.offset, local.size(), local.data());  // none: no space
 }
 
 template <class T>

@@ -1,5 +1,7 @@
 #pragma once
 // `kascade run`: deck -> plan (partition, batches) -> engine steps -> recorder -> file.
+#include <mpi.h>
+
 #include <string>
 #include <vector>
 
@@ -13,7 +15,7 @@ struct RunOptions {
   bool quiet = false;
 };
 
-// Collective over MPI_COMM_WORLD. Throws InputError for bad input.
-void run_command(const RunOptions& options);
+// Collective over `comm`. Throws InputError for bad input.
+void run_command(const RunOptions& options, MPI_Comm comm = MPI_COMM_WORLD);
 
 }  // namespace kascade::app

@@ -1,0 +1,37 @@
+#pragma once
+// Reads back a kascade output file (docs/output-format.md) on one process: one network's
+// spikes through the per-network block index, its connectivity, and the run's provenance.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kascade/core/types.hpp"
+#include "kascade/network/network.hpp"
+
+namespace kascade {
+
+struct NetworkSpikes {
+  std::vector<step_t> steps;
+  std::vector<std::uint32_t> neurons;
+  std::vector<spike_count_t> counts;  // empty when the model emits 0 or 1
+};
+
+class OutputReader {
+ public:
+  explicit OutputReader(const std::string& path);  // throws InputError if missing or not kascade
+  ~OutputReader();
+  OutputReader(const OutputReader&) = delete;
+  OutputReader& operator=(const OutputReader&) = delete;
+
+  bool complete() const;
+  std::uint64_t n_networks() const;
+  std::string deck() const;
+  NetworkSpikes spikes(network_id_t network) const;
+  Network network(network_id_t network) const;
+
+ private:
+  std::string path_;
+  long long file_;  // hid_t
+};
+
+}  // namespace kascade

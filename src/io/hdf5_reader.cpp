@@ -1,0 +1,96 @@
+#include "kascade/io/hdf5_reader.hpp"
+
+#include "hdf5_handle.hpp"
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+using detail::H5Handle;
+
+namespace {
+
+// Reads elements [first, first + count) of a 1-D dataset.
+template <class T>
+std::vector<T> read_range(hid_t file, const char* name, hid_t mem_type, hsize_t first, hsize_t count) {
+  std::vector<T> out(count);
+  if (count == 0) return out;
+  H5Handle d(detail::h5_check(H5Dopen2(file, name, H5P_DEFAULT), std::string("missing dataset ") + name), H5Dclose);
+  H5Handle space(H5Dget_space(d), H5Sclose);
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, &first, nullptr, &count, nullptr);
+  H5Handle mem(H5Screate_simple(1, &count, nullptr), H5Sclose);
+  detail::h5_check(H5Dread(d, mem_type, mem, space, H5P_DEFAULT, out.data()),
+                   std::string("cannot read ") + name);
+  return out;
+}
+
+}  // namespace
+
+OutputReader::OutputReader(const std::string& path) : path_(path) {
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) throw InputError(path + ": cannot open as HDF5");
+  file_ = f;
+  if (H5Aexists(f, "format") <= 0) {
+    H5Fclose(f);
+    throw InputError(path + ": not a kascade output file (no 'format' attribute)");
+  }
+}
+
+OutputReader::~OutputReader() { H5Fclose(static_cast<hid_t>(file_)); }
+
+bool OutputReader::complete() const {
+  H5Handle a(H5Aopen(static_cast<hid_t>(file_), "complete", H5P_DEFAULT), H5Aclose);
+  int v = 0;
+  H5Aread(a, H5T_NATIVE_INT, &v);
+  return v == 1;
+}
+
+std::uint64_t OutputReader::n_networks() const {
+  H5Handle a(H5Aopen(static_cast<hid_t>(file_), "n_networks", H5P_DEFAULT), H5Aclose);
+  std::uint64_t v = 0;
+  H5Aread(a, H5T_NATIVE_UINT64, &v);
+  return v;
+}
+
+std::string OutputReader::deck() const {
+  H5Handle d(H5Dopen2(static_cast<hid_t>(file_), "deck", H5P_DEFAULT), H5Dclose);
+  H5Handle type(H5Dget_type(d), H5Tclose);
+  std::string text(H5Tget_size(type), '\0');
+  H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data());
+  return text.substr(0, text.find('\0'));
+}
+
+NetworkSpikes OutputReader::spikes(network_id_t g) const {
+  const auto f = static_cast<hid_t>(file_);
+  require(g < n_networks(), path_ + ": no network " + std::to_string(g));
+  const auto ptr = read_range<std::uint64_t>(f, "spikes/block_ptr", H5T_NATIVE_UINT64, g, 2);
+  const auto offset = read_range<std::uint64_t>(f, "spikes/block_offset", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
+  const auto length = read_range<std::uint64_t>(f, "spikes/block_length", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
+  const bool counts = H5Lexists(f, "spikes/count", H5P_DEFAULT) > 0;
+  NetworkSpikes out;
+  for (std::size_t b = 0; b < offset.size(); ++b) {
+    auto s = read_range<step_t>(f, "spikes/step", H5T_NATIVE_INT64, offset[b], length[b]);
+    auto n = read_range<std::uint32_t>(f, "spikes/neuron", H5T_NATIVE_UINT32, offset[b], length[b]);
+    out.steps.insert(out.steps.end(), s.begin(), s.end());
+    out.neurons.insert(out.neurons.end(), n.begin(), n.end());
+    if (counts) {
+      auto c = read_range<spike_count_t>(f, "spikes/count", H5T_NATIVE_UINT16, offset[b], length[b]);
+      out.counts.insert(out.counts.end(), c.begin(), c.end());
+    }
+  }
+  return out;
+}
+
+Network OutputReader::network(network_id_t g) const {
+  const auto f = static_cast<hid_t>(file_);
+  require(g < n_networks(), path_ + ": no network " + std::to_string(g));
+  const auto n = read_range<std::uint32_t>(f, "networks/n_neurons", H5T_NATIVE_UINT32, g, 1)[0];
+  const auto range = read_range<std::uint64_t>(f, "networks/synapse_offset", H5T_NATIVE_UINT64, g, 2);
+  const hsize_t count = range[1] - range[0];
+  const auto src = read_range<std::uint32_t>(f, "connectivity/source", H5T_NATIVE_UINT32, range[0], count);
+  const auto dst = read_range<std::uint32_t>(f, "connectivity/target", H5T_NATIVE_UINT32, range[0], count);
+  const auto w = read_range<real_t>(f, "connectivity/weight", H5T_NATIVE_FLOAT, range[0], count);
+  return Network::from_edges(static_cast<ordinal_t>(n), std::vector<ordinal_t>(src.begin(), src.end()),
+                             std::vector<ordinal_t>(dst.begin(), dst.end()), w);
+}
+
+}  // namespace kascade

@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+"""End-to-end checks of the kascade command line, read back with h5py.
+
+usage: test_cli.py KASCADE_BINARY SOURCE_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import numpy as np
+
+binary, source = sys.argv[1], sys.argv[2]
+failures = []
+checks = 0
+
+
+def check(condition, what):
+    global checks
+    checks += 1
+    if not condition:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(*args):
+    return subprocess.run([binary, *args], capture_output=True, text=True)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "quick.h5")
+    deck = os.path.join(source, "inputs", "quickstart.toml")
+    r = run("run", deck, "--set", "simulation.steps=2000", "-o", out)
+    check(r.returncode == 0, f"quickstart run exits 0 (got {r.returncode}: {r.stderr})")
+    check("wrote" in r.stderr and "spikes" in r.stderr, "summary line on stderr")
+    with h5py.File(out, "r") as f:
+        check(f.attrs["complete"] == 1, "file marked complete")
+        check(f.attrs["n_networks"] == 50, "50 networks as in the deck")
+        check(f.attrs["recorded_steps"] == 2000, "2000 recorded steps (the --set override)")
+        check(b"[networks]" in f["deck"][()], "deck stored")
+        n = f["networks/n_neurons"][:]
+        check(np.all(n == 20), "20 neurons per network")
+        step, neuron = f["spikes/step"][:], f["spikes/neuron"][:]
+        check(len(step) > 0, "spikes were recorded")
+        check(step.min() >= 0 and step.max() < 2000, "steps within the recorded window")
+        check(neuron.max() < 20, "neuron ids within each network")
+        ptr, off, length = f["spikes/block_ptr"][:], f["spikes/block_offset"][:], f["spikes/block_length"][:]
+        counts = f["networks/spike_count"][:]
+        check(ptr[-1] == len(off) and length.sum() == len(step), "block index covers every event")
+        for g in range(50):
+            blocks = range(ptr[g], ptr[g + 1])
+            total = sum(int(length[b]) for b in blocks)
+            check(total == counts[g], f"network {g}: index and spike_count agree")
+            s = np.concatenate([step[off[b]:off[b] + length[b]] for b in blocks]) if total else np.array([])
+            check(np.all(np.diff(s) >= 0), f"network {g}: events in time order")
+        rate_hz = len(step) / (50 * 20 * 2000) * 1000.0
+        check(1.0 < rate_hz < 50.0, f"mean rate {rate_hz:.2f} Hz is in the BernoulliGLM's range")
+        syn = f["networks/synapse_offset"][:]
+        check(syn[-1] == len(f["connectivity/weight"]), "synapse offsets cover the connectivity")
+        check(not np.any(f["connectivity/source"][:] == f["connectivity/target"][:]), "no self-connections")
+
+    # Bad input: exit 2, one line naming the key, no output file.
+    bad = os.path.join(tmp, "bad.toml")
+    with open(bad, "w") as fh:
+        fh.write("[networks]\ncount = 3\nneurns = 4\n")
+    out_bad = os.path.join(tmp, "bad.h5")
+    r = run("run", bad, "-o", out_bad)
+    check(r.returncode == 2, f"bad deck exits 2 (got {r.returncode})")
+    check(r.stderr.strip().count("\n") == 0 and "networks.neurns" in r.stderr, f"one line naming the key: {r.stderr!r}")
+    check(not os.path.exists(out_bad) and not os.path.exists(out_bad + ".partial"), "no output for a bad deck")
+
+    r = run("run", os.path.join(tmp, "missing.toml"))
+    check(r.returncode == 2 and "missing.toml" in r.stderr, "missing deck exits 2 naming the file")
+    r = run("--help")
+    check(r.returncode == 0 and "run" in r.stdout, "--help lists the run command")
+    r = run("--version")
+    check(r.returncode == 0 and "kascade" in r.stdout and "Kokkos" in r.stdout, "--version names revision and backend")
+
+print(f"{checks - len(failures)} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,82 @@
+// Deck parsing: defaults, every key read, one-line errors naming the key, overrides.
+#include <gtest/gtest.h>
+
+#include "kascade/core/error.hpp"
+#include "kascade/io/deck.hpp"
+
+namespace kascade {
+namespace {
+
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_deck(text, "deck.toml", overrides);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Deck, ReadsQuickstart) {
+  const RunConfig c = read_deck(std::string(KASCADE_SOURCE_DIR) + "/inputs/quickstart.toml");
+  EXPECT_EQ(c.seed, 20251125u);
+  EXPECT_EQ(c.networks.count, 50);
+  EXPECT_EQ(c.networks.normal.n_neurons, 20);
+  EXPECT_DOUBLE_EQ(c.networks.normal.std, 5.0);
+  EXPECT_TRUE(c.networks.normal.glorot);
+  EXPECT_EQ(c.model.preset, "bernoulli_glm");
+  EXPECT_DOUBLE_EQ(c.model.bernoulli_glm.theta, 5.0);
+  EXPECT_EQ(c.simulation.steps, 10000);
+  EXPECT_EQ(c.simulation.equilibration_steps, 100);
+  EXPECT_NE(c.deck_text.find("[networks]"), std::string::npos);
+}
+
+TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
+  EXPECT_EQ(error_of("[networks]\nnuerons = 5\n"),
+            "deck.toml: unknown key 'networks.nuerons' (did you mean 'networks.neurons'?)");
+  EXPECT_EQ(error_of("sed = 1\n"), "deck.toml: unknown key 'sed' (did you mean 'seed'?)");
+  EXPECT_EQ(error_of("[modle]\n"), "deck.toml: unknown key 'modle' (did you mean 'model'?)");
+}
+
+TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
+  EXPECT_EQ(error_of("[networks]\ncount = \"ten\"\n"), "deck.toml: key 'networks.count' must be an integer");
+  EXPECT_EQ(error_of("[model]\ntheta = \"high\"\n"), "deck.toml: key 'model.theta' must be a number");
+  EXPECT_EQ(error_of("[networks]\ncount = 0\n"),
+            "deck.toml: key 'networks.count' must be in [1, 4294967295], got 0");
+  EXPECT_EQ(error_of("[model]\ndt = -1.0\n"), "deck.toml: model.dt must be > 0 (ms)");
+  EXPECT_EQ(error_of("[model]\ntheta = nan\n"), "deck.toml: key 'model.theta' must be finite");
+  EXPECT_EQ(error_of("[networks.normal]\nsparsity = 1.5\n"),
+            "deck.toml: networks.normal.sparsity must be in [0, 1]");
+  EXPECT_EQ(error_of("[model]\npreset = \"lif\"\n"),
+            "deck.toml: key 'model.preset' must be \"bernoulli_glm\" (got \"lif\")");
+}
+
+TEST(Deck, SyntaxErrorIsOneLineWithItsLine) {
+  const std::string e = error_of("seed = 1\n[networks\ncount = 2\n");
+  EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  EXPECT_EQ(e.rfind("deck.toml: syntax error: ", 0), 0u) << e;
+  EXPECT_NE(e.find("(line 2)"), std::string::npos) << e;
+}
+
+TEST(Deck, OverridesReplaceAndAreRecorded) {
+  const RunConfig c = parse_deck("[simulation]\nsteps = 10\n", "deck.toml",
+                                 {"simulation.steps=25", "networks.normal.std=2", "seed=9"});
+  EXPECT_EQ(c.simulation.steps, 25);
+  EXPECT_DOUBLE_EQ(c.networks.normal.std, 2.0);
+  EXPECT_EQ(c.seed, 9u);
+  EXPECT_NE(c.deck_text.find("# --set simulation.steps=25"), std::string::npos);
+  EXPECT_EQ(error_of("", {"simulation.stesp=3"}),
+            "deck.toml: unknown key 'simulation.stesp' (did you mean 'simulation.steps'?)");
+  EXPECT_EQ(error_of("", {"novalue"}), "--set 'novalue': expected key=value");
+}
+
+TEST(Deck, MissingFileIsNamed) {
+  try {
+    read_deck("/nonexistent/deck.toml");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "/nonexistent/deck.toml: cannot open the deck");
+  }
+}
+
+}  // namespace
+}  // namespace kascade

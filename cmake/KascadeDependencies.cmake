@@ -1,5 +1,5 @@
 # Everything besides Kokkos, each through its own CMake target or a thin imported target.
-find_package(MPI REQUIRED COMPONENTS C CXX)
+find_package(MPI REQUIRED COMPONENTS CXX)
 
 set(HDF5_PREFER_PARALLEL ON)
 find_package(HDF5 REQUIRED COMPONENTS C)

@@ -2,6 +2,11 @@
 # Debian's binary packages (3.4.1 Serial; broken Kokkos::kokkos include path, no
 # Kokkos::kokkoskernels), Kokkos 3.4.1 built from Debian's trilinos sources (OpenMP), or a
 # user's Kokkos 4.x given by -DKokkos_ROOT.
+# A user's -DKokkos_ROOT usually holds Kokkos Kernels too: look there first, so that a system
+# Kokkos Kernels built against another Kokkos is never mixed in.
+if(DEFINED Kokkos_ROOT AND NOT DEFINED KokkosKernels_ROOT)
+  set(KokkosKernels_ROOT ${Kokkos_ROOT})
+endif()
 find_package(Kokkos REQUIRED)
 find_package(KokkosKernels REQUIRED)
 

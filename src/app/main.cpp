@@ -25,27 +25,41 @@ int main(int argc, char** argv) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // kascade reports HDF5 failures itself
+
+  CLI::App cli{"kascade: linear-nonlinear cascade spiking network simulator"};
+  cli.require_subcommand(1);
+  cli.allow_extras();  // --kokkos-* options go to Kokkos
+  cli.set_version_flag("--version", "kascade " + kascade::version() + " (git " +
+                                        kascade::git_revision() + ", Kokkos " KASCADE_KOKKOS_BACKEND ")");
+  kascade::app::RunOptions run;
+  auto* run_cmd = cli.add_subcommand("run", "simulate the networks of a deck and write one HDF5 file");
+  run_cmd->allow_extras();
+  run_cmd->add_option("deck", run.deck, "TOML deck (see docs/input-reference.md)")->required();
+  run_cmd->add_option("--set", run.overrides, "override a deck key, e.g. --set simulation.steps=500");
+  run_cmd->add_option("-o,--output", run.output, "output file (default: the deck's 'output')");
+  run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "no progress or summary on stderr");
+
   int status = 0;
+  try {
+    cli.parse(argc, argv);
+    for (const CLI::App* app : {static_cast<const CLI::App*>(&cli), static_cast<const CLI::App*>(run_cmd)})
+      for (const auto& extra : app->remaining())
+        if (extra.rfind("--kokkos", 0) != 0)
+          throw kascade::InputError("unknown option '" + extra + "' (see kascade --help)");
+  } catch (const CLI::ParseError& e) {
+    status = rank == 0 ? cli.exit(e) : e.get_exit_code();
+    MPI_Finalize();
+    return status == 0 ? 0 : 2;
+  } catch (const kascade::InputError& e) {
+    status = report(rank, 2, e.what());
+    MPI_Finalize();
+    return status;
+  }
   {
     Kokkos::ScopeGuard kokkos(argc, argv);
-    CLI::App cli{"kascade: linear-nonlinear cascade spiking network simulator"};
-    cli.require_subcommand(1);
-    cli.set_version_flag("--version", "kascade " + kascade::version() + " (git " +
-                                          kascade::git_revision() + ", Kokkos " +
-                                          kascade::kokkos_backend() + ")");
-    kascade::app::RunOptions run;
-    auto* run_cmd = cli.add_subcommand("run", "simulate the networks of a deck and write one HDF5 file");
-    run_cmd->add_option("deck", run.deck, "TOML deck (see docs/input-reference.md)")->required();
-    run_cmd->add_option("--set", run.overrides, "override a deck key, e.g. --set simulation.steps=500");
-    run_cmd->add_option("-o,--output", run.output, "output file (default: the deck's 'output')");
-    run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output file");
-    run_cmd->add_flag("-q,--quiet", run.quiet, "no progress or summary on stderr");
     try {
-      cli.parse(argc, argv);
       if (*run_cmd) kascade::app::run_command(run);
-    } catch (const CLI::ParseError& e) {
-      status = rank == 0 ? cli.exit(e) : (e.get_exit_code() == 0 ? 0 : 2);
-      if (status != 0) status = 2;
     } catch (const kascade::InputError& e) {
       status = report(rank, 2, e.what());
     } catch (const std::exception& e) {

@@ -42,13 +42,17 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   if (!options.overwrite && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
-  const CascadeModel model = bernoulli_glm(config.model.bernoulli_glm);
+  const CascadeModel model = config.model.build(0);  // the structure all networks share
   const NetworkRange mine = partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
 
   std::vector<Network> networks;
+  std::vector<CascadeModel> models;
   networks.reserve(mine.count);
-  for (std::uint64_t k = 0; k < mine.count; ++k)
-    networks.push_back(generate_normal(config.networks.normal, config.seed, mine.first + k));
+  for (std::uint64_t k = 0; k < mine.count; ++k) {
+    const auto id = static_cast<network_id_t>(mine.first + k);
+    networks.push_back(generate_normal(config.networks.normal, config.seed, id));
+    models.push_back(config.model.build(id));
+  }
 
   OutputDescription description;
   description.path = config.output;
@@ -57,7 +61,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   description.n_networks = static_cast<std::uint64_t>(config.networks.count);
   description.recorded_steps = config.simulation.steps;
   description.equilibration_steps = config.simulation.equilibration_steps;
-  description.dt = model.dt;
+  description.dt = config.model.parameters(0)["dt"];
   description.model_preset = model.preset;
   description.with_counts = model.emission == Emission::poisson;
   Hdf5Output output(description, comm, mine.first, mine.count);
@@ -90,13 +94,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     const NetworkRange b = batches[round];
     std::vector<const Network*> nets;
     std::vector<network_id_t> ids;
-    std::vector<const CascadeModel*> models;
+    std::vector<const CascadeModel*> batch_models;
     for (std::uint64_t k = 0; k < b.count; ++k) {
       nets.push_back(&networks[b.first - mine.first + k]);
       ids.push_back(static_cast<network_id_t>(b.first + k));
-      models.push_back(&model);
+      batch_models.push_back(&models[b.first - mine.first + k]);
     }
-    Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(models), settings);
+    Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(batch_models), settings);
     engine.initialize_random();
     const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
     engine.run(output, [&](step_t done, step_t) { progress.update(before + done, output.local_spikes()); });

@@ -12,7 +12,6 @@ template <class ExecutionSpace>
 Engine<ExecutionSpace>::Engine(Batch<memory_space> batch, BatchModel<memory_space> model,
                                EngineSettings settings, ExecutionSpace exec)
     : batch_(std::move(batch)), model_(std::move(model)), settings_(settings), exec_(exec) {
-  require(model_.emission != Emission::poisson, "model: Poisson emission is not implemented yet");
   require(settings_.equilibration_steps >= 0 && settings_.recorded_steps >= 0,
           "simulation: step counts must be >= 0");
   require(settings_.chunk_steps >= 1, "simulation: the recorded chunk must hold at least one step");
@@ -24,6 +23,7 @@ Engine<ExecutionSpace>::Engine(Batch<memory_space> batch, BatchModel<memory_spac
       std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
   raster_ = decltype(raster_)("kascade::raster", rows, N);
   clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
+  if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
 }
 
 template <class ExecutionSpace>
@@ -40,47 +40,70 @@ void Engine<ExecutionSpace>::propagate(int s) {
 }
 
 template <class ExecutionSpace>
-void Engine<ExecutionSpace>::initialize_random() {
+void Engine<ExecutionSpace>::clear_history() {
   Kokkos::deep_copy(spikes_, real_t(0));
   Kokkos::deep_copy(drive_, real_t(0));
-  detail::RandomInitialSpikes<memory_space> init{batch_.network_of, batch_.local_neuron,
-                                                 batch_.network_ids, spikes_, settings_.seed,
-                                                 slot(step_ - 1)};
-  Kokkos::parallel_for("kascade::initial_spikes",
+  if (trace_.extent(0) > 0) Kokkos::deep_copy(trace_, real_t(0));
+  trace_pending_ = false;
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::initialize_random() {
+  const bool activation = model_.initial_state == InitialState::random_activation;
+  Kokkos::View<real_t*, memory_space> state("kascade::initial_state", batch_.n_neurons());
+  detail::RandomInitialState<memory_space> init{batch_.network_of, batch_.local_neuron,
+                                                batch_.network_ids, state, settings_.seed, activation};
+  Kokkos::parallel_for("kascade::initial_state",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), init);
-  propagate(slot(step_ - 1));
+  if (activation)
+    set_activation(state);
+  else
+    set_previous_spikes(state);
 }
 
 template <class ExecutionSpace>
 void Engine<ExecutionSpace>::set_previous_spikes(Kokkos::View<const real_t*, memory_space> x) {
   require(x.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one previous spike value per neuron is needed");
-  Kokkos::deep_copy(spikes_, real_t(0));
-  Kokkos::deep_copy(drive_, real_t(0));
+  clear_history();
   Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
   propagate(slot(step_ - 1));
+  trace_pending_ = model_.coupling == Coupling::trace;
+}
+
+template <class ExecutionSpace>
+void Engine<ExecutionSpace>::set_activation(Kokkos::View<const real_t*, memory_space> s) {
+  require(model_.coupling == Coupling::trace, "engine: only synaptic-trace models have activations");
+  require(s.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
+          "engine: one activation per neuron is needed");
+  clear_history();
+  KokkosSparse::spmv("N", real_t(1), batch_.weights, s, real_t(0), trace_);
+}
+
+template <class ExecutionSpace>
+detail::NeuronStep<typename Engine<ExecutionSpace>::memory_space> Engine<ExecutionSpace>::kernel(
+    step_t record_row) const {
+  return detail::NeuronStep<memory_space>{model_,   batch_.network_of, batch_.local_neuron,
+                                          batch_.network_ids, spikes_, drive_, trace_, raster_,
+                                          clipped_, settings_.seed, step_, slot(step_), record_row,
+                                          trace_pending_};
 }
 
 template <class ExecutionSpace>
 void Engine<ExecutionSpace>::compute_input(Kokkos::View<real_t*, memory_space> input) const {
-  detail::NeuronStep<memory_space> f{model_,  batch_.network_of, batch_.local_neuron,
-                                     batch_.network_ids, spikes_, drive_, raster_, clipped_,
-                                     settings_.seed, step_, slot(step_), -1};
+  const auto f = kernel(-1);
   Kokkos::parallel_for(
       "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
-      KOKKOS_LAMBDA(const ordinal_t i) { input(i) = f.input(i); });
+      KOKKOS_LAMBDA(const ordinal_t i) { input(i) = f.input(i, false); });
   exec_.fence();
 }
 
 template <class ExecutionSpace>
 void Engine<ExecutionSpace>::advance(step_t record_row) {
-  const int s = slot(step_);
-  detail::NeuronStep<memory_space> f{model_,  batch_.network_of, batch_.local_neuron,
-                                     batch_.network_ids, spikes_, drive_, raster_, clipped_,
-                                     settings_.seed, step_, s, record_row};
   Kokkos::parallel_for("kascade::neuron_step",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), f);
-  propagate(s);
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), kernel(record_row));
+  propagate(slot(step_));
+  trace_pending_ = model_.coupling == Coupling::trace;
   ++step_;
 }
 

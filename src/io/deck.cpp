@@ -1,5 +1,6 @@
 #include "kascade/io/deck.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <regex>
@@ -83,26 +84,36 @@ void read_networks(DeckTable t, NetworksConfig& c, const std::string& file) {
   }
 }
 
-void read_model(DeckTable t, ModelConfig& c, const std::string& file) {
-  c.preset = t.string("preset", c.preset);
-  require(c.preset == "bernoulli_glm",
-          file + ": key 'model.preset' must be \"bernoulli_glm\" (got \"" + c.preset + "\")");
-  auto& p = c.bernoulli_glm;
-  p.theta = t.real("theta", p.theta);
-  p.dt = t.real("dt", p.dt);
-  p.coupling_window = static_cast<int>(t.integer("coupling_window", p.coupling_window));
-  p.alpha = t.real("alpha", p.alpha);
-  p.beta = t.real("beta", p.beta);
-  p.abs_ref_scale = static_cast<int>(t.integer("abs_ref_scale", p.abs_ref_scale));
-  p.abs_ref_strength = t.real("abs_ref_strength", p.abs_ref_strength);
-  p.rel_ref_scale = static_cast<int>(t.integer("rel_ref_scale", p.rel_ref_scale));
-  p.rel_ref_strength = t.real("rel_ref_strength", p.rel_ref_strength);
-  p.r = t.real("r", p.r);
-  t.finish();
+void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std::string& file) {
+  m.preset = t.string("preset", m.preset);
+  const Preset* preset = nullptr;
   try {
-    validate(p);
+    preset = &find_preset(m.preset);
   } catch (const InputError& e) {
     throw InputError(file + ": " + e.what());
+  }
+  for (const ParameterSpec& spec : preset->parameters)
+    m.values[spec.name] = t.numbers(spec.name, spec.fallback, networks, spec.integer);
+  const ParameterSet defaults = preset_defaults(*preset);
+  for (const std::string& choice : preset->choices)
+    m.choices[choice] = t.string(choice, defaults.choice(choice));
+  if (preset->name == "custom") {
+    for (const char* kernel : {"coupling_taps", "self_taps"}) {
+      auto taps = t.number_list(kernel);
+      if (!taps.empty()) m.kernels[kernel] = taps;
+    }
+  }
+  t.finish();
+  require(m.values["dt"].size() == 1, file + ": key 'model.dt' must be one value for all networks");
+  // Build every distinct network's model once, so impossible values fail before any work.
+  std::size_t distinct = 1;
+  for (const auto& [name, v] : m.values) distinct = std::max(distinct, v.size());
+  for (std::size_t g = 0; g < distinct; ++g) {
+    try {
+      m.build(static_cast<network_id_t>(g));
+    } catch (const InputError& e) {
+      throw InputError(file + ": " + e.what() + (distinct > 1 ? " (network " + std::to_string(g) + ")" : ""));
+    }
   }
 }
 
@@ -134,7 +145,7 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   config.output = top.string("output", config.output);
   require(!config.output.empty(), name + ": key 'output' must not be empty");
   read_networks(top.table("networks"), config.networks, name);
-  read_model(top.table("model"), config.model, name);
+  read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count), name);
   read_simulation(top.table("simulation"), config.simulation, name);
   top.finish();
   return config;

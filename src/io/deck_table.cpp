@@ -81,6 +81,59 @@ std::string DeckTable::string(const std::string& key, const std::string& fallbac
   return v->as_string().str;
 }
 
+namespace {
+
+double as_number(const toml::value& v, bool integer, bool& ok) {
+  ok = true;
+  if (v.is_integer()) return static_cast<double>(v.as_integer());
+  if (v.is_floating() && !integer) return v.as_floating();
+  ok = false;
+  return 0;
+}
+
+}  // namespace
+
+std::vector<double> DeckTable::numbers(const std::string& key, double fallback, std::size_t count,
+                                       bool integer) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return {fallback};
+  const char* expected = integer ? "an integer or an array of one integer per network"
+                                 : "a number or an array of one number per network";
+  std::vector<double> out;
+  bool ok = true;
+  if (v->is_array()) {
+    for (const auto& item : v->as_array()) {
+      out.push_back(as_number(item, integer, ok));
+      if (!ok) type_error(key, expected);
+    }
+    if (out.size() != count)
+      throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
+                       " values but there are " + std::to_string(count) + " networks");
+  } else {
+    out.push_back(as_number(*v, integer, ok));
+    if (!ok) type_error(key, expected);
+  }
+  for (double x : out) {
+    if (!std::isfinite(x)) throw InputError(file_ + ": key '" + name(key) + "' must be finite");
+    if (std::fabs(x) > 3.4e38)  // model parameters are float32
+      throw InputError(file_ + ": key '" + name(key) + "' is outside the float32 range");
+  }
+  return out;
+}
+
+std::vector<double> DeckTable::number_list(const std::string& key) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return {};
+  if (!v->is_array() || v->as_array().empty()) type_error(key, "a non-empty array of numbers");
+  std::vector<double> out;
+  bool ok = true;
+  for (const auto& item : v->as_array()) {
+    out.push_back(as_number(item, false, ok));
+    if (!ok || !std::isfinite(out.back())) type_error(key, "a non-empty array of finite numbers");
+  }
+  return out;
+}
+
 DeckTable DeckTable::table(const std::string& key) {
   const toml::value* v = find(key);
   if (v != nullptr && !v->is_table()) type_error(key, "a table");

@@ -1,5 +1,7 @@
 #include "kascade/model/batch_model.hpp"
 
+#include <algorithm>
+
 #include "kascade/core/error.hpp"
 
 namespace kascade {
@@ -11,7 +13,18 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
   const CascadeModel& first = *models.front();
   bm.nonlinearity = first.nonlinearity;
   bm.emission = first.emission;
-  bm.kernel_length = first.kernel_length();
+  bm.coupling = first.coupling;
+  bm.noise = first.noise;
+  bm.initial_state = first.initial_state;
+  bm.kernel_length = 1;
+  for (const CascadeModel* m : models) {
+    require(m->nonlinearity == first.nonlinearity && m->emission == first.emission &&
+                m->coupling == first.coupling && m->noise == first.noise &&
+                m->initial_state == first.initial_state,
+            "batch model: networks of one batch must share nonlinearity, emission, coupling, noise "
+            "and initial state");
+    bm.kernel_length = std::max(bm.kernel_length, m->kernel_length());
+  }
   const auto G = models.size();
   const auto T = static_cast<std::size_t>(bm.kernel_length);
   using kernel_view = decltype(bm.coupling_kernel);
@@ -20,29 +33,29 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
   bm.self_kernel = kernel_view("kascade::self_kernel", G, T);
   auto hc = Kokkos::create_mirror_view(bm.coupling_kernel);
   auto hs = Kokkos::create_mirror_view(bm.self_kernel);
-  param_view* params[] = {&bm.r, &bm.b, &bm.theta, &bm.gain, &bm.slope, &bm.dt};
-  const char* names[] = {"r", "b", "theta", "gain", "slope", "dt"};
-  std::vector<typename param_view::HostMirror> host(6);
-  for (int k = 0; k < 6; ++k) {
-    *params[k] = param_view(std::string("kascade::") + names[k], G);
+  Kokkos::deep_copy(hc, real_t(0));
+  Kokkos::deep_copy(hs, real_t(0));
+
+  constexpr int kParams = 10;
+  param_view* params[kParams] = {&bm.r,     &bm.b,           &bm.theta,      &bm.gain,
+                                 &bm.slope, &bm.dt,          &bm.trace_decay, &bm.trace_gain,
+                                 &bm.noise_sigma, &bm.noise_rho};
+  std::vector<typename param_view::HostMirror> host(kParams);
+  for (int k = 0; k < kParams; ++k) {
+    *params[k] = param_view("kascade::model_parameter", G);
     host[k] = Kokkos::create_mirror_view(*params[k]);
   }
   for (std::size_t g = 0; g < G; ++g) {
     const CascadeModel& m = *models[g];
-    require(m.nonlinearity == first.nonlinearity && m.emission == first.emission &&
-                m.kernel_length() == first.kernel_length() &&
-                m.self_kernel.size() == m.coupling_kernel.size(),
-            "batch model: networks of one batch must share nonlinearity, emission and kernel length");
-    for (std::size_t t = 0; t < T; ++t) {
-      hc(g, t) = m.coupling_kernel[t];
-      hs(g, t) = m.self_kernel[t];
-    }
-    const real_t values[] = {m.r, m.b, m.theta, m.gain, m.slope, m.dt};
-    for (int k = 0; k < 6; ++k) host[k](g) = values[k];
+    for (std::size_t t = 0; t < m.coupling_kernel.size(); ++t) hc(g, t) = m.coupling_kernel[t];
+    for (std::size_t t = 0; t < m.self_kernel.size(); ++t) hs(g, t) = m.self_kernel[t];
+    const real_t values[kParams] = {m.r,  m.b,           m.theta,       m.gain,        m.slope,
+                                    m.dt, m.trace_decay, m.trace_gain,  m.noise_sigma, m.noise_rho};
+    for (int k = 0; k < kParams; ++k) host[k](g) = values[k];
   }
   Kokkos::deep_copy(bm.coupling_kernel, hc);
   Kokkos::deep_copy(bm.self_kernel, hs);
-  for (int k = 0; k < 6; ++k) Kokkos::deep_copy(*params[k], host[k]);
+  for (int k = 0; k < kParams; ++k) Kokkos::deep_copy(*params[k], host[k]);
   return bm;
 }
 

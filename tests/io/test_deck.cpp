@@ -24,7 +24,7 @@ TEST(Deck, ReadsQuickstart) {
   EXPECT_DOUBLE_EQ(c.networks.normal.std, 5.0);
   EXPECT_TRUE(c.networks.normal.glorot);
   EXPECT_EQ(c.model.preset, "bernoulli_glm");
-  EXPECT_DOUBLE_EQ(c.model.bernoulli_glm.theta, 5.0);
+  EXPECT_DOUBLE_EQ(c.model.parameters(0)["theta"], 5.0);
   EXPECT_EQ(c.simulation.steps, 10000);
   EXPECT_EQ(c.simulation.equilibration_steps, 100);
   EXPECT_NE(c.deck_text.find("[networks]"), std::string::npos);
@@ -39,15 +39,21 @@ TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
 
 TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
   EXPECT_EQ(error_of("[networks]\ncount = \"ten\"\n"), "deck.toml: key 'networks.count' must be an integer");
-  EXPECT_EQ(error_of("[model]\ntheta = \"high\"\n"), "deck.toml: key 'model.theta' must be a number");
+  EXPECT_EQ(error_of("[model]\ntheta = \"high\"\n"),
+            "deck.toml: key 'model.theta' must be a number or an array of one number per network");
   EXPECT_EQ(error_of("[networks]\ncount = 0\n"),
             "deck.toml: key 'networks.count' must be in [1, 4294967295], got 0");
-  EXPECT_EQ(error_of("[model]\ndt = -1.0\n"), "deck.toml: model.dt must be > 0 (ms)");
+  EXPECT_EQ(error_of("[model]\ndt = -1.0\n"), "deck.toml: model.dt must be > 0");
   EXPECT_EQ(error_of("[model]\ntheta = nan\n"), "deck.toml: key 'model.theta' must be finite");
   EXPECT_EQ(error_of("[networks.normal]\nsparsity = 1.5\n"),
             "deck.toml: networks.normal.sparsity must be in [0, 1]");
   EXPECT_EQ(error_of("[model]\npreset = \"lif\"\n"),
-            "deck.toml: key 'model.preset' must be \"bernoulli_glm\" (got \"lif\")");
+            "deck.toml: key 'model.preset' must be one of bernoulli_glm, poisson_glm, rectified_lnp, "
+            "threshold_sam, rectified_sam, custom (got \"lif\")");
+  EXPECT_EQ(error_of("[model]\ncoupling_window = 4294967301\n"),
+            "deck.toml: model.coupling_window must be a whole number of steps in [1, 1000000]");
+  EXPECT_EQ(error_of("[model]\ntheta = 1e300\n"),
+            "deck.toml: key 'model.theta' is outside the float32 range");
 }
 
 TEST(Deck, SyntaxErrorIsOneLineWithItsLine) {

@@ -44,7 +44,7 @@ TEST(OutputRoundTrip, FileHoldsTheDecksNetworksAndSpikes) {
   EXPECT_TRUE(file.complete());
   EXPECT_EQ(file.n_networks(), 6u);
   EXPECT_EQ(file.deck(), config.deck_text);
-  const CascadeModel model = bernoulli_glm(config.model.bernoulli_glm);
+  const CascadeModel model = config.model.build(0);
   std::size_t spikes = 0;
   for (network_id_t g = 0; g < 6; ++g) {
     const Network expected = generate_normal(config.networks.normal, config.seed, g);

@@ -6,13 +6,25 @@
 namespace kascade::math {
 
 #if KOKKOS_VERSION >= 30700
+using Kokkos::cos;
+using Kokkos::erfc;
 using Kokkos::exp;
 using Kokkos::fabs;
+using Kokkos::floor;
+using Kokkos::lgamma;
 using Kokkos::log;
+using Kokkos::log1p;
+using Kokkos::sqrt;
 #else
+using Kokkos::Experimental::cos;
+using Kokkos::Experimental::erfc;
 using Kokkos::Experimental::exp;
 using Kokkos::Experimental::fabs;
+using Kokkos::Experimental::floor;
+using Kokkos::Experimental::lgamma;
 using Kokkos::Experimental::log;
+using Kokkos::Experimental::log1p;
+using Kokkos::Experimental::sqrt;
 #endif
 
 }  // namespace kascade::math

@@ -13,6 +13,11 @@
 #include "kascade/model/batch_model.hpp"
 #include "kascade/network/batch.hpp"
 
+namespace kascade::detail {
+template <class MemorySpace>
+struct NeuronStep;
+}
+
 namespace kascade {
 
 struct EngineSettings {
@@ -35,11 +40,13 @@ class Engine {
   Engine(Batch<memory_space> batch, BatchModel<memory_space> model, EngineSettings settings,
          ExecutionSpace exec = ExecutionSpace());
 
-  // Random initial spikes (each neuron 0 or 1 with probability 1/2) as the step before step 0,
-  // all older history zero: the predecessor's initial state.
+  // The model's random initial state (the predecessor's): spikes in the step before step 0 with
+  // probability 1/2 and older history zero, or activations s_j ~ Uniform[0, 1).
   void initialize_random();
   // History zero except the step before the current one, which is `spikes` (one per neuron).
   void set_previous_spikes(Kokkos::View<const real_t*, memory_space> spikes);
+  // Synaptic-trace models: history zero, activations `s` (one per neuron).
+  void set_activation(Kokkos::View<const real_t*, memory_space> s);
   // Input g of every neuron for the current step, without advancing (for checks).
   void compute_input(Kokkos::View<real_t*, memory_space> input) const;
 
@@ -54,6 +61,8 @@ class Engine {
  private:
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
   void propagate(int slot);         // drive(slot) = W * spikes(slot)
+  void clear_history();
+  detail::NeuronStep<memory_space> kernel(step_t record_row) const;  // the step's functor
   void hand_over(step_t first_recorded, step_t rows, Recorder& recorder);
   int slot(step_t s) const;
 
@@ -64,8 +73,10 @@ class Engine {
   ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
+  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
   Kokkos::View<std::uint64_t*, memory_space> clipped_;
   step_t step_ = 0;
+  bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
 };
 
 }  // namespace kascade

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kascade/core/types.hpp"
-#include "kascade/model/bernoulli_glm.hpp"
+#include "kascade/model/presets.hpp"
 #include "kascade/network/normal_generator.hpp"
 
 namespace kascade {
@@ -15,11 +15,6 @@ struct NetworksConfig {
   std::int64_t count = 1;
   std::string generator = "normal";
   NormalGeneratorParams normal;
-};
-
-struct ModelConfig {
-  std::string preset = "bernoulli_glm";
-  BernoulliGLMParams bernoulli_glm;
 };
 
 struct SimulationConfig {
@@ -35,7 +30,7 @@ struct RunConfig {
   std::uint64_t seed = 0;
   std::string output = "kascade_output.h5";
   NetworksConfig networks;
-  ModelConfig model;
+  ModelDefinition model;
   SimulationConfig simulation;
 };
 

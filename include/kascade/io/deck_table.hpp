@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 #include <toml.hpp>
 
 namespace kascade {
@@ -17,6 +18,10 @@ class DeckTable {
   std::int64_t integer(const std::string& key, std::int64_t fallback);
   bool boolean(const std::string& key, bool fallback);
   std::string string(const std::string& key, const std::string& fallback);
+  // A number, or an array of `count` numbers (one per network); integers only when `integer`.
+  std::vector<double> numbers(const std::string& key, double fallback, std::size_t count, bool integer);
+  // An array of numbers of any non-zero length (absent: empty).
+  std::vector<double> number_list(const std::string& key);
   DeckTable table(const std::string& key);  // an absent table reads as empty
   void finish() const;                       // throws on keys that were never read
 

@@ -1,6 +1,8 @@
 #pragma once
 // The models of one batch's networks on the device: one structure (nonlinearity, emission,
-// kernel length) shared by the batch, every scalar parameter and kernel per network.
+// coupling kind, noise kind, initial state) shared by the batch, every scalar parameter and
+// kernel per network. Kernels are zero-padded to the longest in the batch, which leaves every
+// network's sums unchanged.
 #include <Kokkos_Core.hpp>
 #include <vector>
 
@@ -12,13 +14,18 @@ template <class MemorySpace>
 struct BatchModel {
   Nonlinearity nonlinearity = Nonlinearity::sigmoid;
   Emission emission = Emission::bernoulli;
+  Coupling coupling = Coupling::kernel;
+  BackgroundNoise noise = BackgroundNoise::none;
+  InitialState initial_state = InitialState::random_spikes;
   int kernel_length = 1;
-  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> coupling_kernel;  // [network][tau]
-  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> self_kernel;      // [network][tau]
-  Kokkos::View<real_t*, MemorySpace> r, b, theta, gain, slope, dt;         // [network]
+  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> coupling_kernel;  // [network][lag]
+  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> self_kernel;      // [network][lag]
+  // [network]
+  Kokkos::View<real_t*, MemorySpace> r, b, theta, gain, slope, dt, trace_decay, trace_gain,
+      noise_sigma, noise_rho;
 };
 
-// One model per network of the batch; all must share nonlinearity, emission and kernel length.
+// One model per network of the batch; all must share the structure above.
 template <class MemorySpace>
 BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>& models);
 

@@ -1,9 +1,13 @@
 #pragma once
 // The composable linear-nonlinear cascade model of one network (host side):
-//   g_i(t) = r * ( sum_tau c(tau) (W x)(t-1-tau)_i + sum_tau self(tau) x_i(t-1-tau) ) + b + E_i(t)
+//   g_i(t) = r * ( coupled_i(t) + sum_tau self(tau) x_i(t-1-tau) ) + background_i(t) + E_i(t)
 //   lambda_i(t) = gain * phi(slope * (g_i(t) - theta))          (expected spikes per ms)
 //   x_i(t) ~ emission(lambda_i(t) * dt)
-// Lag tau = 0 is the step just before the one computed. Presets (bernoulli_glm.hpp, ...) fill it.
+// coupled_i(t) is either a finite kernel over the propagated spikes,
+//   sum_tau c(tau) (W x)_i(t-1-tau)                      (Coupling::kernel, GLMs),
+// or an exponential synaptic trace y_i = (W s)_i with s_j <- decay s_j + trace_gain x_j
+//   (Coupling::trace, synaptic-activation models), kept per postsynaptic neuron by linearity.
+// Lag tau = 0 is the step just before the one computed. Presets (presets.hpp) fill it.
 #include <string>
 #include <vector>
 
@@ -11,21 +15,45 @@
 
 namespace kascade {
 
-enum class Nonlinearity { sigmoid, exponential, rectified_linear, identity };
-enum class Emission { bernoulli, poisson, threshold };
+enum class Nonlinearity { sigmoid, exponential, rectified_linear, identity, softplus, erfc };
+enum class Emission {
+  bernoulli,      // p = lambda dt, clipped to [0, 1] and counted
+  bernoulli_exp,  // p = 1 - exp(-lambda dt)
+  poisson,        // count ~ Poisson(lambda dt)
+  threshold,      // x = [lambda > 0], i.e. [g > theta] with the identity
+};
+enum class Coupling { kernel, trace };
+enum class BackgroundNoise {
+  none,              // background = b
+  sparse_gaussian,   // b (1 + n m), n ~ Normal(0, sigma), m ~ Bernoulli(rho)
+  squared_gaussian,  // b (1 + n^2 m): the predecessor's ThresholdSAM (compatibility only)
+};
+enum class InitialState {
+  random_spikes,      // each neuron spiked in the step before step 0 with probability 1/2
+  random_activation,  // each activation s_j ~ Uniform[0, 1)
+};
 
 struct CascadeModel {
   std::string preset;
   Nonlinearity nonlinearity = Nonlinearity::sigmoid;
   Emission emission = Emission::bernoulli;
-  std::vector<real_t> coupling_kernel;  // c(tau), tau = 0..T-1
-  std::vector<real_t> self_kernel;      // self(tau), tau = 0..T-1 (refractoriness)
+  Coupling coupling = Coupling::kernel;
+  std::vector<real_t> coupling_kernel;  // Coupling::kernel: c(tau), tau = 0..
+  std::vector<real_t> self_kernel;      // self(tau) (refractoriness), may be empty
+  real_t trace_decay = 0, trace_gain = 0;  // Coupling::trace
   real_t r = 1, b = 0, theta = 0, gain = 1, slope = 1, dt = 1;
+  BackgroundNoise noise = BackgroundNoise::none;
+  real_t noise_sigma = 0, noise_rho = 0;
+  InitialState initial_state = InitialState::random_spikes;
 
-  int kernel_length() const { return static_cast<int>(coupling_kernel.size()); }
+  // Steps of spike history the kernels need (at least 1).
+  int kernel_length() const;
 };
 
 const char* to_string(Nonlinearity f);
 const char* to_string(Emission e);
+// Parse the names above; throw InputError naming `key` for anything else.
+Nonlinearity parse_nonlinearity(const std::string& name, const std::string& key);
+Emission parse_emission(const std::string& name, const std::string& key);
 
 }  // namespace kascade

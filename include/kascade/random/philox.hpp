@@ -18,6 +18,8 @@ enum Stream : std::uint32_t {
   initial_state = 1,  // initial spikes before equilibration
   connectivity = 2,   // network generators
   stimulus = 3,       // stimulus plans
+  background = 4,     // background noise, one counter per (neuron, step)
+  poisson_attempts = 16,  // 17..255: further rejection attempts of one Poisson draw
 };
 
 struct Uniform4 {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/engine.hpp"
@@ -47,12 +48,16 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   std::vector<Network> networks;
   std::vector<CascadeModel> models;
+  std::map<std::string, std::vector<double>> parameters;  // as used, per local network
   networks.reserve(mine.count);
   for (std::uint64_t k = 0; k < mine.count; ++k) {
     const auto id = static_cast<network_id_t>(mine.first + k);
     networks.push_back(generate_normal(config.networks.normal, config.seed, id));
     models.push_back(config.model.build(id));
+    for (const auto& [name, value] : config.model.parameters(id).values) parameters[name].push_back(value);
   }
+  if (mine.count == 0)
+    for (const auto& [name, value] : config.model.parameters(0).values) parameters[name];
 
   OutputDescription description;
   description.path = config.output;
@@ -69,6 +74,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     std::vector<const Network*> local;
     for (const auto& n : networks) local.push_back(&n);
     output.write_networks(local);
+    output.write_parameters(parameters, config.model.choices);
   }
 
   // Ranks step through batches in lockstep because every file append is collective; a rank

@@ -193,6 +193,18 @@ void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
   write_distributed(connectivity, "weight", H5T_IEEE_F32LE, weight, s.comm);
 }
 
+void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double>>& local,
+                                  const std::map<std::string, std::string>& choices) {
+  State& s = *state_;
+  H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
+  H5Handle parameters = group(networks, "parameters");
+  for (const auto& [name, values] : local) {
+    require(values.size() == s.n_local, "output: one value of " + name + " per owned network is needed");
+    write_distributed(parameters, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
+  }
+  for (const auto& [name, value] : choices) string_attribute(parameters, name.c_str(), value);
+}
+
 void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   State& s = *state_;
   std::vector<step_t> steps;
@@ -205,7 +217,9 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
     steps.insert(steps.end(), ev.steps.begin(), ev.steps.end());
     neurons.insert(neurons.end(), ev.neurons.begin(), ev.neurons.end());
     if (s.description.with_counts) counts.insert(counts.end(), ev.counts.begin(), ev.counts.end());
-    s.spikes_per_network.at(ev.network - s.first_network) += ev.steps.size();
+    std::uint64_t spikes = ev.steps.size();
+    if (!ev.counts.empty()) spikes = std::accumulate(ev.counts.begin(), ev.counts.end(), std::uint64_t(0));
+    s.spikes_per_network.at(ev.network - s.first_network) += spikes;
   }
   const Offsets o = exscan(steps.size(), s.comm);
   if (o.total == 0) return;

@@ -3,6 +3,7 @@
 
 usage: test_cli.py KASCADE_BINARY SOURCE_DIR
 """
+import glob
 import os
 import subprocess
 import sys
@@ -59,6 +60,22 @@ with tempfile.TemporaryDirectory() as tmp:
         syn = f["networks/synapse_offset"][:]
         check(syn[-1] == len(f["connectivity/weight"]), "synapse offsets cover the connectivity")
         check(not np.any(f["connectivity/source"][:] == f["connectivity/target"][:]), "no self-connections")
+
+    # Every shipped deck runs end to end and writes a complete file with spikes in it.
+    decks = sorted(glob.glob(os.path.join(source, "inputs", "**", "*.toml"), recursive=True))
+    check(len(decks) >= 7, f"decks found: {len(decks)}")
+    for d in decks:
+        name = os.path.relpath(d, source)
+        out_d = os.path.join(tmp, os.path.basename(d) + ".h5")
+        r = run("run", d, "--set", "simulation.steps=400", "-o", out_d, "-q")
+        check(r.returncode == 0, f"{name} runs (exit {r.returncode}: {r.stderr.strip()})")
+        if r.returncode != 0:
+            continue
+        with h5py.File(out_d, "r") as f:
+            check(f.attrs["complete"] == 1, f"{name}: complete")
+            check(f["networks/spike_count"][:].sum() > 0, f"{name}: spikes recorded")
+            check("theta" in f["networks/parameters"] or "alpha" in f["networks/parameters"],
+                  f"{name}: parameters stored per network")
 
     # Bad input: exit 2, one line naming the key, no output file.
     bad = os.path.join(tmp, "bad.toml")

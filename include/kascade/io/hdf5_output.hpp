@@ -9,6 +9,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ class Hdf5Output : public Recorder {
 
   // Connectivity of this rank's networks, in id order.
   void write_networks(const std::vector<const Network*>& local);
+  // The model parameters actually used, one value per local network, under
+  // /networks/parameters/<name>; choices (custom compositions) become attributes there.
+  void write_parameters(const std::map<std::string, std::vector<double>>& local,
+                        const std::map<std::string, std::string>& choices);
   // Appends one chunk of events (this rank's part; may be empty).
   void record(const std::vector<SpikeEvents>& chunk) override;
   // Per-network clipped-probability counts of this rank's networks, in id order.

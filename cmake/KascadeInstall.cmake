@@ -2,7 +2,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS kascade kascade_app kascade_kokkos kascade_flags kascade_random123
+install(TARGETS kascade kascade_app kascade_kokkos kascade_flags kascade_fp kascade_random123
         EXPORT kascadeTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}

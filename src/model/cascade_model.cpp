@@ -10,7 +10,8 @@ namespace {
 
 constexpr Nonlinearity kNonlinearities[] = {Nonlinearity::sigmoid, Nonlinearity::exponential,
                                             Nonlinearity::rectified_linear, Nonlinearity::identity,
-                                            Nonlinearity::softplus, Nonlinearity::erfc};
+                                            Nonlinearity::softplus, Nonlinearity::erfc,
+                                            Nonlinearity::extension};
 constexpr Emission kEmissions[] = {Emission::bernoulli, Emission::bernoulli_exp, Emission::poisson,
                                    Emission::threshold};
 
@@ -38,6 +39,7 @@ const char* to_string(Nonlinearity f) {
     case Nonlinearity::identity: return "identity";
     case Nonlinearity::softplus: return "softplus";
     case Nonlinearity::erfc: return "erfc";
+    case Nonlinearity::extension: return "extension";
   }
   return "?";
 }

@@ -11,10 +11,11 @@
 
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
+#include "kascade/model/extension.hpp"
 #include "kascade/network/batch.hpp"
 
 namespace kascade::detail {
-template <class MemorySpace>
+template <class MemorySpace, class Extension>
 struct NeuronStep;
 }
 
@@ -30,7 +31,8 @@ struct EngineSettings {
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
 using ProgressCallback = std::function<void(step_t, step_t)>;
 
-template <class ExecutionSpace>
+// `Extension` supplies phi for Nonlinearity::extension (docs/extending.md); the default has none.
+template <class ExecutionSpace, class Extension = NoExtension>
 class Engine {
  public:
   using execution_space = ExecutionSpace;
@@ -38,7 +40,7 @@ class Engine {
   using ring_type = Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space>;
 
   Engine(Batch<memory_space> batch, BatchModel<memory_space> model, EngineSettings settings,
-         ExecutionSpace exec = ExecutionSpace());
+         ExecutionSpace exec = ExecutionSpace(), Extension extension = Extension());
 
   // The model's random initial state (the predecessor's): spikes in the step before step 0 with
   // probability 1/2 and older history zero, or activations s_j ~ Uniform[0, 1).
@@ -62,7 +64,7 @@ class Engine {
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
   void propagate(int slot);         // drive(slot) = W * spikes(slot)
   void clear_history();
-  detail::NeuronStep<memory_space> kernel(step_t record_row) const;  // the step's functor
+  detail::NeuronStep<memory_space, Extension> kernel(step_t record_row) const;  // the step's functor
   void hand_over(step_t first_recorded, step_t rows, Recorder& recorder);
   int slot(step_t s) const;
 
@@ -70,6 +72,7 @@ class Engine {
   BatchModel<memory_space> model_;
   EngineSettings settings_;
   ExecutionSpace exec_;
+  Extension extension_;
   ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
@@ -78,5 +81,8 @@ class Engine {
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
 };
+
+// Compiled once in the library for the default execution space without extension.
+extern template class Engine<Kokkos::DefaultExecutionSpace>;
 
 }  // namespace kascade

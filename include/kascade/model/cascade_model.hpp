@@ -15,7 +15,10 @@
 
 namespace kascade {
 
-enum class Nonlinearity { sigmoid, exponential, rectified_linear, identity, softplus, erfc };
+enum class Nonlinearity {
+  sigmoid, exponential, rectified_linear, identity, softplus, erfc,
+  extension,  // phi supplied in C++ (model/extension.hpp)
+};
 enum class Emission {
   bernoulli,      // p = lambda dt, clipped to [0, 1] and counted
   bernoulli_exp,  // p = 1 - exp(-lambda dt)

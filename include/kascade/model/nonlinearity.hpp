@@ -3,11 +3,14 @@
 #include "kascade/core/math.hpp"
 #include "kascade/core/types.hpp"
 #include "kascade/model/cascade_model.hpp"
+#include "kascade/model/extension.hpp"
 
 namespace kascade {
 
+template <class Extension = NoExtension>
 KOKKOS_INLINE_FUNCTION real_t apply_nonlinearity(Nonlinearity f, real_t g, real_t theta,
-                                                 real_t gain, real_t slope) {
+                                                 real_t gain, real_t slope,
+                                                 const Extension& extension = Extension()) {
   const real_t x = slope * (g - theta);
   switch (f) {
     case Nonlinearity::sigmoid: return gain / (real_t(1) + math::exp(-x));
@@ -18,6 +21,7 @@ KOKKOS_INLINE_FUNCTION real_t apply_nonlinearity(Nonlinearity f, real_t g, real_
       return gain * (x > real_t(20) ? x : math::log1p(math::exp(x)));
     case Nonlinearity::erfc:  // standard normal CDF: erfc(-x / sqrt 2) / 2
       return gain * real_t(0.5) * math::erfc(-x * real_t(0.70710678118654752));
+    case Nonlinearity::extension: return gain * extension(x);
   }
   return real_t(0);
 }

@@ -1,0 +1,168 @@
+#pragma once
+// The engine's member definitions. Include this (not only engine.hpp) to instantiate an Engine
+// with your own model extension: `template class kascade::Engine<Exec, MyExtension>;`
+// (docs/extending.md). Kokkos_Core.hpp must precede KokkosSparse_spmv.hpp on Kokkos 3.4.
+#include <Kokkos_Core.hpp>
+
+#include "kascade/engine/engine.hpp"
+
+#include <KokkosSparse_spmv.hpp>
+#include <algorithm>
+
+#include "kascade/core/error.hpp"
+#include "kascade/engine/detail/neuron_step.hpp"
+
+namespace kascade {
+
+template <class ExecutionSpace, class Extension>
+Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<memory_space> model,
+                                          EngineSettings settings, ExecutionSpace exec,
+                                          Extension extension)
+    : batch_(std::move(batch)),
+      model_(std::move(model)),
+      settings_(settings),
+      exec_(exec),
+      extension_(extension) {
+  require(model_.nonlinearity != Nonlinearity::extension || extension_available<Extension>::value,
+          "model: nonlinearity 'extension' needs an Engine built with a C++ extension "
+          "(docs/extending.md)");
+  require(settings_.equilibration_steps >= 0 && settings_.recorded_steps >= 0,
+          "simulation: step counts must be >= 0");
+  require(settings_.chunk_steps >= 1, "simulation: the recorded chunk must hold at least one step");
+  const auto N = static_cast<std::size_t>(batch_.n_neurons());
+  const auto T = static_cast<std::size_t>(model_.kernel_length);
+  spikes_ = ring_type("kascade::spike_ring", T, N);
+  drive_ = ring_type("kascade::drive_ring", T, N);
+  const auto rows = static_cast<std::size_t>(
+      std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
+  raster_ = decltype(raster_)("kascade::raster", rows, N);
+  clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
+  if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
+}
+
+template <class ExecutionSpace, class Extension>
+int Engine<ExecutionSpace, Extension>::slot(step_t s) const {
+  const step_t T = model_.kernel_length;
+  return static_cast<int>(((s % T) + T) % T);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::propagate(int s) {
+  auto x = Kokkos::subview(spikes_, s, Kokkos::ALL());
+  auto y = Kokkos::subview(drive_, s, Kokkos::ALL());
+  KokkosSparse::spmv("N", real_t(1), batch_.weights, x, real_t(0), y);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::clear_history() {
+  Kokkos::deep_copy(spikes_, real_t(0));
+  Kokkos::deep_copy(drive_, real_t(0));
+  if (trace_.extent(0) > 0) Kokkos::deep_copy(trace_, real_t(0));
+  trace_pending_ = false;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::initialize_random() {
+  const bool activation = model_.initial_state == InitialState::random_activation;
+  Kokkos::View<real_t*, memory_space> state("kascade::initial_state", batch_.n_neurons());
+  detail::RandomInitialState<memory_space> init{batch_.network_of, batch_.local_neuron,
+                                                batch_.network_ids, state, settings_.seed, activation};
+  Kokkos::parallel_for("kascade::initial_state",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), init);
+  if (activation)
+    set_activation(state);
+  else
+    set_previous_spikes(state);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::set_previous_spikes(Kokkos::View<const real_t*, memory_space> x) {
+  require(x.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
+          "engine: one previous spike value per neuron is needed");
+  clear_history();
+  Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
+  propagate(slot(step_ - 1));
+  trace_pending_ = model_.coupling == Coupling::trace;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::set_activation(Kokkos::View<const real_t*, memory_space> s) {
+  require(model_.coupling == Coupling::trace, "engine: only synaptic-trace models have activations");
+  require(s.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
+          "engine: one activation per neuron is needed");
+  clear_history();
+  KokkosSparse::spmv("N", real_t(1), batch_.weights, s, real_t(0), trace_);
+}
+
+template <class ExecutionSpace, class Extension>
+detail::NeuronStep<typename Engine<ExecutionSpace, Extension>::memory_space, Extension> Engine<ExecutionSpace, Extension>::kernel(
+    step_t record_row) const {
+  return detail::NeuronStep<memory_space, Extension>{model_,   batch_.network_of, batch_.local_neuron,
+                                          batch_.network_ids, spikes_, drive_, trace_, raster_,
+                                          clipped_, settings_.seed, step_, slot(step_), record_row,
+                                          trace_pending_, extension_};
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::compute_input(Kokkos::View<real_t*, memory_space> input) const {
+  const auto f = kernel(-1);
+  Kokkos::parallel_for(
+      "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
+      KOKKOS_LAMBDA(const ordinal_t i) { input(i) = f.input(i, false); });
+  exec_.fence();
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
+  Kokkos::parallel_for("kascade::neuron_step",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), kernel(record_row));
+  propagate(slot(step_));
+  trace_pending_ = model_.coupling == Coupling::trace;
+  ++step_;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows, Recorder& recorder) {
+  auto host = Kokkos::create_mirror_view(raster_);
+  Kokkos::deep_copy(host, raster_);
+  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));
+  const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
+  for (int g = 0; g < batch_.n_networks(); ++g) {
+    SpikeEvents& ev = chunk[g];
+    ev.network = batch_.host_network_ids[g];
+    const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
+    for (step_t k = 0; k < rows; ++k) {
+      for (ordinal_t i = first; i < last; ++i) {
+        const spike_count_t c = host(k, i);
+        if (c == 0) continue;
+        ev.steps.push_back(first_recorded + k);
+        ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
+        if (with_counts) ev.counts.push_back(c);
+      }
+    }
+  }
+  recorder.record(chunk);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCallback& progress) {
+  for (step_t s = 0; s < settings_.equilibration_steps; ++s) advance(-1);
+  const step_t total = settings_.recorded_steps;
+  const auto chunk = static_cast<step_t>(raster_.extent(0));
+  for (step_t done = 0; done < total;) {
+    const step_t rows = std::min(chunk, total - done);
+    for (step_t k = 0; k < rows; ++k) advance(k);
+    hand_over(done, rows, recorder);
+    done += rows;
+    if (progress) progress(done, total);
+  }
+}
+
+template <class ExecutionSpace, class Extension>
+std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::clipped_counts() const {
+  auto host = Kokkos::create_mirror_view(clipped_);
+  Kokkos::deep_copy(host, clipped_);
+  return std::vector<std::uint64_t>(host.data(), host.data() + host.extent(0));
+}
+
+}  // namespace kascade

@@ -24,10 +24,10 @@ using Mem = Exec::memory_space;
 
 // Estimated cost of one network per step: synapses plus neurons times kernel length.
 std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
-  const auto& p = c.networks.normal;
-  const double n = p.n_neurons;
-  const double synapses = (1.0 - p.sparsity) * n * (n - 1.0);
-  return std::vector<double>(static_cast<std::size_t>(c.networks.count), synapses + n * kernel_length);
+  std::vector<double> cost(c.networks.count);
+  for (network_id_t g = 0; g < c.networks.count; ++g)
+    cost[g] = c.networks.expected_synapses(g) + static_cast<double>(c.networks.neurons(g)) * kernel_length;
+  return cost;
 }
 
 }  // namespace
@@ -52,7 +52,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   networks.reserve(mine.count);
   for (std::uint64_t k = 0; k < mine.count; ++k) {
     const auto id = static_cast<network_id_t>(mine.first + k);
-    networks.push_back(generate_normal(config.networks.normal, config.seed, id));
+    networks.push_back(config.networks.make(id));
     models.push_back(config.model.build(id));
     for (const auto& [name, value] : config.model.parameters(id).values) parameters[name].push_back(value);
   }
@@ -124,7 +124,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   MPI_Allreduce(MPI_IN_PLACE, &clipped_total, 1, MPI_UINT64_T, MPI_SUM, comm);
   if (rank == 0 && !options.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const double neurons = static_cast<double>(config.networks.count) * config.networks.normal.n_neurons;
+    double neurons = 0;
+    for (network_id_t g = 0; g < config.networks.count; ++g) neurons += config.networks.neurons(g);
     const double rate_hz = spikes / (neurons * config.simulation.steps) * 1000.0 / model.dt;
     std::fprintf(stderr, "[kascade] wrote %s: %lld networks, %lld steps, %llu spikes (%.2f Hz mean), %.2f s on %d rank(s)\n",
                  config.output.c_str(), static_cast<long long>(config.networks.count),

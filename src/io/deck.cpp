@@ -60,28 +60,97 @@ std::int64_t positive(DeckTable& t, const std::string& key, std::int64_t fallbac
   return v;
 }
 
-void read_networks(DeckTable t, NetworksConfig& c, const std::string& file) {
-  const auto int_max = std::numeric_limits<ordinal_t>::max();
-  c.count = positive(t, "count", c.count, 1, std::numeric_limits<network_id_t>::max(), file, "networks.");
-  c.normal.n_neurons = static_cast<ordinal_t>(positive(t, "neurons", c.normal.n_neurons, 1, int_max, file, "networks."));
-  c.generator = t.string("generator", c.generator);
-  require(c.generator == "normal", file + ": key 'networks.generator' must be \"normal\" (got \"" +
-                                       c.generator + "\")");
-  DeckTable n = t.table("normal");
-  auto& p = c.normal;
-  p.mean = n.real("mean", p.mean);
-  p.std = n.real("std", p.std);
-  p.sparsity = n.real("sparsity", p.sparsity);
-  p.glorot = n.boolean("glorot", p.glorot);
-  p.dale = n.boolean("dale", p.dale);
-  p.excitatory_fraction = n.real("excitatory_fraction", p.excitatory_fraction);
-  n.finish();
-  t.finish();
-  try {
-    validate(p);
-  } catch (const InputError& e) {
-    throw InputError(file + ": " + e.what());
+// The weight law's own keys: mean/std, low/high, mu/sigma or value.
+void read_weights(DeckTable& t, RandomGraphParams& g, const std::string& prefix) {
+  g.weights = parse_weight_law(t.string("weights", "normal"), prefix + "weights");
+  switch (g.weights) {
+    case WeightLaw::normal: g.a = t.real("mean", 0.0), g.b = t.real("std", 1.0); break;
+    case WeightLaw::uniform: g.a = t.real("low", -1.0), g.b = t.real("high", 1.0); break;
+    case WeightLaw::lognormal: g.a = t.real("mu", 0.0), g.b = t.real("sigma", 1.0); break;
+    case WeightLaw::constant: g.a = t.real("value", 1.0); break;
   }
+}
+
+// Keys every random generator shares.
+void read_signs(DeckTable& t, RandomGraphParams& g, bool dale, double excitatory_fraction) {
+  g.glorot = t.boolean("glorot", false);
+  g.dale = t.boolean("dale", dale);
+  g.excitatory_fraction = t.real("excitatory_fraction", excitatory_fraction);
+  g.inhibitory_scale = t.real("inhibitory_scale", 1.0);
+  g.self_connections = t.boolean("self_connections", false);
+}
+
+void read_generator(DeckTable t, NetworkSource& s, const std::string& generator) {
+  RandomGraphParams& g = s.random_graph;
+  const std::string prefix = "networks." + generator + ".";
+  if (generator == "normal") {  // the predecessor's NormalGenerator, without its defects
+    g.weights = WeightLaw::normal;
+    g.a = t.real("mean", 0.0);
+    g.b = t.real("std", 1.0);
+    g.connection_probability = 1.0 - t.real("sparsity", 0.5);
+    read_signs(t, g, true, 0.5);
+  } else if (generator == "uniform") {  // the predecessor's UniformGenerator
+    g.weights = WeightLaw::uniform;
+    g.a = t.real("low", -1.0);
+    g.b = t.real("high", 1.0);
+    g.connection_probability = 1.0 - t.real("sparsity", 0.9);
+    read_signs(t, g, false, 0.5);
+  } else if (generator == "erdos_renyi") {
+    g.connection_probability = t.real("p", 0.1);
+    read_weights(t, g, prefix);
+    read_signs(t, g, true, 0.8);
+  } else if (generator == "fixed_indegree") {
+    g.topology = Topology::fixed_indegree;
+    g.indegree = t.integer("k", 10);
+    read_weights(t, g, prefix);
+    read_signs(t, g, true, 0.8);
+  } else if (generator == "mexican_hat") {
+    s.kind = SourceKind::mexican_hat;
+    s.mexican_hat.a = t.real("a", s.mexican_hat.a);
+    s.mexican_hat.sigma_1 = t.real("sigma_1", s.mexican_hat.sigma_1);
+    s.mexican_hat.sigma_2 = t.real("sigma_2", s.mexican_hat.sigma_2);
+  }
+  t.finish();
+  if (generator == "normal" || generator == "uniform")
+    require(g.connection_probability >= 0 && g.connection_probability <= 1,
+            prefix + "sparsity must be in [0, 1]");
+  if (s.kind == SourceKind::mexican_hat) {
+    validate(s.mexican_hat);
+    return;
+  }
+  // Sizes matter only for the fixed in-degree (k <= N - 1): check the smallest network.
+  ordinal_t smallest = s.sizes.min;
+  if (!s.sizes.fixed.empty()) smallest = *std::min_element(s.sizes.fixed.begin(), s.sizes.fixed.end());
+  validate(g, smallest, prefix);
+}
+
+void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
+  const auto int_max = std::numeric_limits<ordinal_t>::max();
+  s.count = static_cast<std::uint64_t>(
+      positive(t, "count", 1, 1, std::numeric_limits<network_id_t>::max(), file, "networks."));
+  if (t.has("neurons") && t.table_at("neurons")) {
+    DeckTable range = t.table("neurons");
+    s.sizes.min = static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
+    s.sizes.max = static_cast<ordinal_t>(positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
+    range.finish();
+  } else {
+    for (double n : t.numbers("neurons", 20, s.count, true)) {
+      require(n >= 1 && n <= int_max, file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]");
+      s.sizes.fixed.push_back(static_cast<ordinal_t>(n));
+    }
+  }
+  const std::string generator = t.string("generator", "normal");
+  static const char* known[] = {"normal", "uniform", "erdos_renyi", "fixed_indegree", "mexican_hat"};
+  if (std::find(std::begin(known), std::end(known), generator) == std::end(known))
+    throw InputError(file + ": key 'networks.generator' must be one of normal, uniform, erdos_renyi, "
+                     "fixed_indegree, mexican_hat (got \"" + generator + "\")");
+  try {
+    read_generator(t.table(generator), s, generator);
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    throw InputError(what.rfind(file + ":", 0) == 0 ? what : file + ": " + what);
+  }
+  t.finish();
 }
 
 void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std::string& file) {
@@ -144,6 +213,7 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   config.seed = static_cast<std::uint64_t>(seed);
   config.output = top.string("output", config.output);
   require(!config.output.empty(), name + ": key 'output' must not be empty");
+  config.networks.seed = config.seed;
   read_networks(top.table("networks"), config.networks, name);
   read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count), name);
   read_simulation(top.table("simulation"), config.simulation, name);

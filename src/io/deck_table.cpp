@@ -46,6 +46,10 @@ void DeckTable::type_error(const std::string& key, const char* expected) const {
   throw InputError(file_ + ": key '" + name(key) + "' must be " + expected);
 }
 
+bool DeckTable::table_at(const std::string& key) const {
+  return has(key) && table_->as_table().at(key).is_table();
+}
+
 double DeckTable::real(const std::string& key, double fallback) {
   const toml::value* v = find(key);
   if (v == nullptr) return fallback;

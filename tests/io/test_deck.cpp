@@ -20,9 +20,9 @@ TEST(Deck, ReadsQuickstart) {
   const RunConfig c = read_deck(std::string(KASCADE_SOURCE_DIR) + "/inputs/quickstart.toml");
   EXPECT_EQ(c.seed, 20251125u);
   EXPECT_EQ(c.networks.count, 50);
-  EXPECT_EQ(c.networks.normal.n_neurons, 20);
-  EXPECT_DOUBLE_EQ(c.networks.normal.std, 5.0);
-  EXPECT_TRUE(c.networks.normal.glorot);
+  EXPECT_EQ(c.networks.neurons(0), 20);
+  EXPECT_DOUBLE_EQ(c.networks.random_graph.b, 5.0);
+  EXPECT_TRUE(c.networks.random_graph.glorot);
   EXPECT_EQ(c.model.preset, "bernoulli_glm");
   EXPECT_DOUBLE_EQ(c.model.parameters(0)["theta"], 5.0);
   EXPECT_EQ(c.simulation.steps, 10000);
@@ -67,7 +67,7 @@ TEST(Deck, OverridesReplaceAndAreRecorded) {
   const RunConfig c = parse_deck("[simulation]\nsteps = 10\n", "deck.toml",
                                  {"simulation.steps=25", "networks.normal.std=2", "seed=9"});
   EXPECT_EQ(c.simulation.steps, 25);
-  EXPECT_DOUBLE_EQ(c.networks.normal.std, 2.0);
+  EXPECT_DOUBLE_EQ(c.networks.random_graph.b, 2.0);
   EXPECT_EQ(c.seed, 9u);
   EXPECT_NE(c.deck_text.find("# --set simulation.steps=25"), std::string::npos);
   EXPECT_EQ(error_of("", {"simulation.stesp=3"}),

@@ -47,7 +47,7 @@ TEST(OutputRoundTrip, FileHoldsTheDecksNetworksAndSpikes) {
   const CascadeModel model = config.model.build(0);
   std::size_t spikes = 0;
   for (network_id_t g = 0; g < 6; ++g) {
-    const Network expected = generate_normal(config.networks.normal, config.seed, g);
+    const Network expected = config.networks.make(g);
     const Network stored = file.network(g);
     EXPECT_EQ(stored.row_ptr, expected.row_ptr);
     EXPECT_EQ(stored.presynaptic, expected.presynaptic);

@@ -7,15 +7,9 @@
 
 #include "kascade/core/types.hpp"
 #include "kascade/model/presets.hpp"
-#include "kascade/network/normal_generator.hpp"
+#include "kascade/network/network_source.hpp"
 
 namespace kascade {
-
-struct NetworksConfig {
-  std::int64_t count = 1;
-  std::string generator = "normal";
-  NormalGeneratorParams normal;
-};
 
 struct SimulationConfig {
   step_t steps = 1000;               // recorded steps
@@ -29,7 +23,7 @@ struct RunConfig {
   std::string deck_text;  // the deck as given (overrides listed after it as comments)
   std::uint64_t seed = 0;
   std::string output = "kascade_output.h5";
-  NetworksConfig networks;
+  NetworkSource networks;
   ModelDefinition model;
   SimulationConfig simulation;
 };

@@ -14,6 +14,7 @@ class DeckTable {
   DeckTable(const toml::value* table, std::string prefix, std::string file);
 
   bool has(const std::string& key) const;
+  bool table_at(const std::string& key) const;  // the key holds a table
   double real(const std::string& key, double fallback);
   std::int64_t integer(const std::string& key, std::int64_t fallback);
   bool boolean(const std::string& key, bool fallback);

@@ -1,0 +1,48 @@
+#pragma once
+// Connectivity from files: dense .npy matrices (the predecessor's datasets), kascade's own HDF5
+// edge lists (an output file of kascade is also a valid input), and SONATA edge files. Every
+// loader returns a Network (CSR, rows = postsynaptic neurons) and throws InputError with a
+// one-line message naming the file and, where relevant, the dataset. File layouts are in
+// docs/input-reference.md.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kascade/network/network.hpp"
+
+namespace kascade {
+
+// --- Dense .npy matrices: W[j][i] is the weight j -> i (row = presynaptic), as in the
+// predecessor. Nonzero entries are synapses; exact zeros are not (dense form cannot hold them).
+// Accepted dtypes: little-endian float32/64, (un)signed integers and bool, converted to float32.
+
+// Paths of the *.npy files directly in `dir`, in numeric order of the last number in the name
+// (2.npy before 10.npy, example_3.npy sorts by 3); names without a number come last, in
+// lexicographic order. Throws when `dir` is not a directory or holds no .npy file.
+std::vector<std::string> list_npy_directory(const std::string& dir);
+Network load_npy(const std::string& file);
+std::vector<Network> load_npy_directory(const std::string& dir);
+
+// --- kascade HDF5 layout: /networks/n_neurons [G], /networks/synapse_offset [G+1],
+// /connectivity/{source,target} [E] (neuron indices local to their network), /connectivity/weight
+// [E]. Edges of network g are synapse_offset[g] .. synapse_offset[g+1]-1, in any order; exact-zero
+// weights are synapses. Without /networks, the file holds one network whose size is the attribute
+// n_neurons of /connectivity.
+std::uint64_t count_hdf5_networks(const std::string& file);
+// Reads only network g's range.
+Network load_hdf5_network(const std::string& file, std::uint64_t g);
+// Creates (or replaces) `file` with that layout, edges in CSR order (target, then source).
+void write_hdf5_networks(const std::string& file, const std::vector<const Network*>& nets);
+
+// --- SONATA edge files: one edge population is one network. Weights come from
+// /edges/<pop>/<edge_group_id>/syn_weight[edge_group_index].
+std::vector<std::string> sonata_populations(const std::string& file);  // sorted by name
+// n_neurons = 0: one more than the largest node id.
+Network load_sonata_population(const std::string& file, const std::string& population,
+                               std::uint64_t n_neurons = 0);
+// Creates (or replaces) `file` with population populations[k] holding nets[k], all edges in
+// group "0", node_population = the population's name for sources and targets.
+void write_sonata_edges(const std::string& file, const std::vector<std::string>& populations,
+                        const std::vector<const Network*>& nets);
+
+}  // namespace kascade

@@ -1,0 +1,33 @@
+#pragma once
+// Where a dataset's networks come from: a generator (with a size per network) or a file. A pure
+// description: make(g) builds network g on any rank, the same every time.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kascade/network/mexican_hat.hpp"
+#include "kascade/network/random_graph.hpp"
+
+namespace kascade {
+
+enum class SourceKind { random_graph, mexican_hat };
+
+struct NetworkSizes {
+  std::vector<ordinal_t> fixed;  // one size for all, or one per network
+  ordinal_t min = 0, max = 0;    // when `fixed` is empty: uniform integer in [min, max] per network
+};
+
+struct NetworkSource {
+  std::uint64_t count = 1;
+  std::uint64_t seed = 0;
+  NetworkSizes sizes;
+  SourceKind kind = SourceKind::random_graph;
+  RandomGraphParams random_graph;
+  MexicanHatParams mexican_hat;
+
+  ordinal_t neurons(network_id_t g) const;
+  double expected_synapses(network_id_t g) const;  // for load balancing, before generation
+  Network make(network_id_t g) const;
+};
+
+}  // namespace kascade

@@ -1,0 +1,170 @@
+#pragma once
+// Checked access to user-supplied HDF5 files for the connectivity loaders: every problem becomes
+// an InputError "<file>: <what>", and HDF5's own error stack stays quiet while a file is probed.
+// Only calls that exist unchanged in HDF5 1.10 to 1.14. Internal to network.
+#include <hdf5.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "../io/hdf5_handle.hpp"
+#include "kascade/core/error.hpp"
+
+namespace kascade::detail {
+
+// Silences HDF5's automatic error printing for its lifetime (restores the previous handler).
+class Hdf5Quiet {
+ public:
+  Hdf5Quiet() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~Hdf5Quiet() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  Hdf5Quiet(const Hdf5Quiet&) = delete;
+  Hdf5Quiet& operator=(const Hdf5Quiet&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+[[noreturn]] inline void input_error(const std::string& file, const std::string& what) {
+  throw InputError(file + ": " + what);
+}
+
+// Serial read-only open (the default file access list works with the parallel library too).
+inline H5Handle open_input(const std::string& file) {
+  if (H5Fis_hdf5(file.c_str()) <= 0) {
+    std::FILE* probe = std::fopen(file.c_str(), "rb");
+    if (probe == nullptr) input_error(file, "no such file or not readable");
+    std::fclose(probe);
+    input_error(file, "not an HDF5 file");
+  }
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) input_error(file, "cannot open as HDF5");
+  return H5Handle(f, H5Fclose);
+}
+
+inline H5Handle create_output(const std::string& file) {
+  const hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) input_error(file, "cannot create the file");
+  return H5Handle(f, H5Fclose);
+}
+
+// True when every component of the absolute `path` ("/a/b/c") exists (H5Lexists alone fails,
+// rather than answering false, when an intermediate group is missing).
+inline bool exists(hid_t file, const std::string& path) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    const std::string prefix = path.substr(0, slash);
+    if (H5Lexists(file, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+    if (slash == std::string::npos) return true;
+  }
+}
+
+inline bool is_group(hid_t file, const std::string& path) {
+  if (!exists(file, path)) return false;
+  H5Handle obj(H5Oopen(file, path.c_str(), H5P_DEFAULT), H5Oclose);
+  return obj.get() >= 0 && H5Iget_type(obj) == H5I_GROUP;
+}
+
+// A 1-D numeric dataset, checked on opening.
+struct Array1d {
+  H5Handle dataset;
+  hsize_t size = 0;
+  std::string file, path;
+
+  Array1d(hid_t f, const std::string& file_name, const std::string& dataset_path, bool integers)
+      : file(file_name), path(dataset_path) {
+    if (!exists(f, path)) input_error(file, "missing dataset " + path);
+    dataset = H5Handle(H5Dopen2(f, path.c_str(), H5P_DEFAULT), H5Dclose);
+    if (dataset.get() < 0) input_error(file, path + " is not a dataset");
+    H5Handle space(H5Dget_space(dataset), H5Sclose);
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank != 1)
+      input_error(file, "dataset " + path + " must be 1-D (it has " + std::to_string(rank) +
+                            " dimensions)");
+    H5Sget_simple_extent_dims(space, &size, nullptr);
+    H5Handle type(H5Dget_type(dataset), H5Tclose);
+    const H5T_class_t c = H5Tget_class(type);
+    if (integers && c != H5T_INTEGER)
+      input_error(file, "dataset " + path + " must hold integers");
+    if (!integers && c != H5T_INTEGER && c != H5T_FLOAT)
+      input_error(file, "dataset " + path + " must hold numbers");
+  }
+
+  // Elements [first, first + count), converted by HDF5 to mem_type (float or int64 here).
+  template <class T>
+  std::vector<T> read(hid_t mem_type, hsize_t first, hsize_t count) const {
+    std::vector<T> out(count);
+    if (count == 0) return out;
+    if (first + count > size)
+      input_error(file, "range " + std::to_string(first) + ".." + std::to_string(first + count) +
+                            " lies outside " + path + " (" + std::to_string(size) + " entries)");
+    H5Handle space(H5Dget_space(dataset), H5Sclose);
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, &first, nullptr, &count, nullptr);
+    H5Handle mem(H5Screate_simple(1, &count, nullptr), H5Sclose);
+    if (H5Dread(dataset, mem_type, mem, space, H5P_DEFAULT, out.data()) < 0)
+      input_error(file, "cannot read " + path);
+    return out;
+  }
+  template <class T>
+  std::vector<T> read_all(hid_t mem_type) const {
+    return read<T>(mem_type, 0, size);
+  }
+};
+
+// The value of a string attribute (fixed or variable length); empty when absent or not a string.
+inline std::string string_attribute(hid_t object, const char* name) {
+  if (H5Aexists(object, name) <= 0) return {};
+  H5Handle a(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+  H5Handle type(H5Aget_type(a), H5Tclose);
+  if (H5Tget_class(type) != H5T_STRING) return {};
+  if (H5Tis_variable_str(type) > 0) {
+    H5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(mem, H5T_VARIABLE);
+    char* value = nullptr;
+    if (H5Aread(a, mem, &value) < 0 || value == nullptr) return {};
+    std::string out(value);
+    H5free_memory(value);
+    return out;
+  }
+  std::string out(H5Tget_size(type), '\0');
+  if (H5Aread(a, type, out.data()) < 0) return {};
+  return out.substr(0, out.find('\0'));
+}
+
+inline void write_string_attribute(hid_t object, const char* name, const std::string& value) {
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type, H5T_VARIABLE);  // what h5py writes and SONATA readers expect
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle a(h5_check(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
+                      std::string("cannot create attribute ") + name),
+             H5Aclose);
+  const char* text = value.c_str();
+  h5_check(H5Awrite(a, type, &text), std::string("cannot write attribute ") + name);
+}
+
+inline H5Handle create_group(hid_t parent, const std::string& name) {
+  return H5Handle(h5_check(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           "cannot create group " + name),
+                  H5Gclose);
+}
+
+// A fixed-size 1-D dataset holding `data` (stored as file_type).
+template <class T>
+void write_1d(hid_t parent, const char* name, hid_t file_type, hid_t mem_type,
+              const std::vector<T>& data) {
+  const hsize_t n = data.size();
+  H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  H5Handle d(h5_check(H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT,
+                                 H5P_DEFAULT),
+                      std::string("cannot create dataset ") + name),
+             H5Dclose);
+  if (n > 0)
+    h5_check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+             std::string("cannot write dataset ") + name);
+}
+
+}  // namespace kascade::detail

@@ -1,0 +1,147 @@
+// kascade's HDF5 connectivity layout, read one network at a time and written serially. It is the
+// connectivity part of kascade's output file, so a run's output can seed another run.
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hdf5_access.hpp"
+#include "kascade/network/loaders.hpp"
+
+namespace kascade {
+
+using namespace detail;
+
+namespace {
+
+constexpr const char* kNeurons = "/networks/n_neurons";
+constexpr const char* kOffsets = "/networks/synapse_offset";
+constexpr const char* kSource = "/connectivity/source";
+constexpr const char* kTarget = "/connectivity/target";
+constexpr const char* kWeight = "/connectivity/weight";
+
+// The one-network form's size: the integer attribute n_neurons of /connectivity.
+std::int64_t single_network_size(hid_t f, const std::string& file) {
+  H5Handle group(H5Gopen2(f, "/connectivity", H5P_DEFAULT), H5Gclose);
+  H5Handle a(H5Aopen(group, "n_neurons", H5P_DEFAULT), H5Aclose);
+  H5Handle type(H5Aget_type(a), H5Tclose);
+  H5Handle space(H5Aget_space(a), H5Sclose);
+  std::int64_t n = 0;
+  if (H5Tget_class(type) != H5T_INTEGER || H5Sget_simple_extent_npoints(space) != 1 ||
+      H5Aread(a, H5T_NATIVE_INT64, &n) < 0)
+    input_error(file, "attribute n_neurons of /connectivity must be one integer");
+  return n;
+}
+
+// Number of networks; checks that the tables that describe them agree.
+std::uint64_t network_count(hid_t f, const std::string& file) {
+  if (exists(f, "/networks")) {
+    const Array1d n(f, file, kNeurons, true), offsets(f, file, kOffsets, true);
+    if (offsets.size != n.size + 1)
+      input_error(file, std::string(kOffsets) + " must have one entry more than " + kNeurons +
+                            " (it has " + std::to_string(offsets.size) + ", " + kNeurons +
+                            " has " + std::to_string(n.size) + ")");
+    return n.size;
+  }
+  if (exists(f, "/connectivity") &&
+      H5Aexists_by_name(f, "/connectivity", "n_neurons", H5P_DEFAULT) > 0)
+    return 1;
+  input_error(file, std::string("not a kascade connectivity file: it needs ") + kNeurons +
+                        ", or an attribute n_neurons on /connectivity" +
+                        (exists(f, "/edges") ? " (it looks like a SONATA edge file)" : ""));
+}
+
+// Rejects an index outside 0..n-1, naming the dataset and the network.
+void check_indices(const std::vector<std::int64_t>& v, std::int64_t n, const std::string& file,
+                   const char* dataset, std::uint64_t g) {
+  for (std::int64_t x : v)
+    if (x < 0 || x >= n)
+      input_error(file, std::string(dataset) + " of network " + std::to_string(g) +
+                            " names neuron " + std::to_string(x) + ", outside 0.." +
+                            std::to_string(n - 1));
+}
+
+}  // namespace
+
+std::uint64_t count_hdf5_networks(const std::string& file) {
+  Hdf5Quiet quiet;
+  const H5Handle f = open_input(file);
+  return network_count(f, file);
+}
+
+Network load_hdf5_network(const std::string& file, std::uint64_t g) {
+  Hdf5Quiet quiet;
+  const H5Handle f = open_input(file);
+  const std::uint64_t count = network_count(f, file);
+  if (g >= count)
+    input_error(file, "no network " + std::to_string(g) + " (the file holds " +
+                          std::to_string(count) + ")");
+  const std::string which = "network " + std::to_string(g);
+  const Array1d source(f, file, kSource, true), target(f, file, kTarget, true),
+      weight(f, file, kWeight, false);
+  if (target.size != source.size || weight.size != source.size)
+    input_error(file, std::string(kSource) + ", " + kTarget + " and " + kWeight +
+                          " differ in length (" + std::to_string(source.size) + ", " +
+                          std::to_string(target.size) + ", " + std::to_string(weight.size) + ")");
+
+  std::int64_t n = 0;
+  hsize_t first = 0, edges = source.size;
+  if (exists(f, "/networks")) {
+    n = Array1d(f, file, kNeurons, true).read<std::int64_t>(H5T_NATIVE_INT64, g, 1)[0];
+    const auto range = Array1d(f, file, kOffsets, true).read<std::uint64_t>(H5T_NATIVE_UINT64, g, 2);
+    if (range[0] > range[1] || range[1] > source.size)
+      input_error(file, std::string(kOffsets) + " gives " + which + " the synapses " +
+                            std::to_string(range[0]) + ".." + std::to_string(range[1]) +
+                            ", which is not a range within " + kSource + " (" +
+                            std::to_string(source.size) + " entries)");
+    first = range[0];
+    edges = range[1] - range[0];
+  } else {
+    n = single_network_size(f, file);
+  }
+  if (n < 1 || n > INT_MAX)
+    input_error(file, which + " has " + std::to_string(n) + " neurons (needs 1.." +
+                          std::to_string(INT_MAX) + ")");
+
+  const auto src = source.read<std::int64_t>(H5T_NATIVE_INT64, first, edges);
+  const auto dst = target.read<std::int64_t>(H5T_NATIVE_INT64, first, edges);
+  const auto w = weight.read<real_t>(H5T_NATIVE_FLOAT, first, edges);
+  check_indices(src, n, file, kSource, g);
+  check_indices(dst, n, file, kTarget, g);
+  for (hsize_t e = 0; e < edges; ++e)
+    if (!std::isfinite(w[e]))
+      input_error(file, std::string(kWeight) + " of " + which + " is not a finite float32 number" +
+                            " at entry " + std::to_string(first + e));
+  return Network::from_edges(static_cast<ordinal_t>(n),
+                             std::vector<ordinal_t>(src.begin(), src.end()),
+                             std::vector<ordinal_t>(dst.begin(), dst.end()), w);
+}
+
+void write_hdf5_networks(const std::string& file, const std::vector<const Network*>& nets) {
+  std::vector<std::uint32_t> n_neurons, source, target;
+  std::vector<std::uint64_t> offsets{0};
+  std::vector<float> weight;
+  for (const Network* net : nets) {
+    n_neurons.push_back(static_cast<std::uint32_t>(net->n_neurons));
+    for (ordinal_t i = 0; i < net->n_neurons; ++i)
+      for (offset_t k = net->row_ptr[i]; k < net->row_ptr[i + 1]; ++k) {
+        source.push_back(static_cast<std::uint32_t>(net->presynaptic[k]));
+        target.push_back(static_cast<std::uint32_t>(i));
+        weight.push_back(net->weight[k]);
+      }
+    offsets.push_back(source.size());
+  }
+  Hdf5Quiet quiet;
+  const H5Handle f = create_output(file);
+  write_string_attribute(f, "format", "kascade-networks");
+  const H5Handle networks = create_group(f, "networks");
+  write_1d(networks, "n_neurons", H5T_STD_U32LE, H5T_NATIVE_UINT32, n_neurons);
+  write_1d(networks, "synapse_offset", H5T_STD_U64LE, H5T_NATIVE_UINT64, offsets);
+  const H5Handle connectivity = create_group(f, "connectivity");
+  write_1d(connectivity, "source", H5T_STD_U32LE, H5T_NATIVE_UINT32, source);
+  write_1d(connectivity, "target", H5T_STD_U32LE, H5T_NATIVE_UINT32, target);
+  write_1d(connectivity, "weight", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, weight);
+}
+
+}  // namespace kascade

@@ -1,0 +1,38 @@
+// Throughput of generate_normal (std-5 Glorot weights, Dale's law) in synapses per second
+// (items_per_second), for N = 10^3 at 10 %, 10^4 at 1 % and 10^5 at 0.1 % connectivity
+// (N = 10^5 at 1 %, 10^8 synapses, takes about 8 s on one core: left out).
+#include <benchmark/benchmark.h>
+
+#include "bench_common.hpp"
+
+namespace kascade::bench {
+namespace {
+
+void BM_GenerateNormal(benchmark::State& state) {
+  const auto n = static_cast<ordinal_t>(state.range(0));
+  const double connectivity = static_cast<double>(state.range(1)) / 1000.0;
+  const NormalGeneratorParams params = standard_weights(n, 1.0 - connectivity);
+  std::int64_t synapses = 0;
+  network_id_t id = 0;
+  for (auto _ : state) {
+    const Network net = generate_normal(params, weight_seed, id++);
+    synapses += static_cast<std::int64_t>(net.n_synapses());
+    benchmark::DoNotOptimize(net.weight.data());
+  }
+  state.SetItemsProcessed(synapses);
+  state.SetBytesProcessed(synapses * static_cast<std::int64_t>(sizeof(real_t) + sizeof(ordinal_t)));
+  state.counters["synapses"] =
+      static_cast<double>(synapses) / static_cast<double>(state.iterations());
+}
+
+}  // namespace
+
+BENCHMARK(BM_GenerateNormal)
+    ->Args({1000, 100})
+    ->Args({10000, 10})
+    ->Args({100000, 1})
+    ->ArgNames({"N", "permille"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace kascade::bench

@@ -1,0 +1,219 @@
+// Cost of one engine step for the cases of issue 7 (BernoulliGLM standard parameters, std-5
+// Glorot weights with Dale's law), plus sweeps over the kernel length T and the batch size.
+//
+// One benchmark iteration runs the engine for `steps_per_iteration` steps (one recorded chunk,
+// handed to a recorder that only counts). The Time column is therefore per chunk; the counters
+// give per-step figures:
+//   us_per_step         wall time of one step (recording hand-over included for BM_Step)
+//   ns_per_neuron_step  us_per_step / neurons
+//   step_per_spmv       step time / time of one KokkosSparse::spmv on the same matrix
+//   firing_rate         spikes per neuron per step
+//   syn_events_per_s    synaptic events (spikes x out-degree) per second of stepping
+// BM_StepUnrecorded runs the same steps as equilibration, without the hand-over to the recorder.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench_common.hpp"
+#include "kascade/engine/engine.hpp"
+#include "kascade/model/batch_model.hpp"
+
+namespace kascade::bench {
+namespace {
+
+constexpr step_t steps_per_iteration = 100;
+constexpr int warmup_chunks = 5;  // untimed, to leave the random initial state behind
+
+class CountingRecorder : public Recorder {
+ public:
+  explicit CountingRecorder(const std::vector<std::vector<std::uint32_t>>* out_degree)
+      : out_degree_(out_degree) {}
+
+  void record(const std::vector<SpikeEvents>& chunk) override {
+    for (std::size_t g = 0; g < chunk.size(); ++g) {
+      const SpikeEvents& ev = chunk[g];
+      const std::vector<std::uint32_t>& degree = (*out_degree_)[g];
+      for (std::size_t k = 0; k < ev.neurons.size(); ++k) {
+        const std::uint64_t count = ev.counts.empty() ? 1 : ev.counts[k];
+        spikes += count;
+        events += count * degree[ev.neurons[k]];
+      }
+    }
+  }
+  void reset() { spikes = events = 0; }
+
+  std::uint64_t spikes = 0;  // spikes recorded
+  std::uint64_t events = 0;  // synaptic events: each spike times its neuron's out-degree
+
+ private:
+  const std::vector<std::vector<std::uint32_t>>* out_degree_;
+};
+
+struct StepCase {
+  int networks = 1;
+  ordinal_t neurons = 20;
+  double sparsity = 0.5;
+  BernoulliGLMParams model = standard_glm();
+  bool recorded = true;
+};
+
+struct StepFixture {
+  explicit StepFixture(const StepCase& c)
+      : nets(make_network_batch(c.networks, c.neurons, c.sparsity)),
+        recorder(&nets.out_degree),
+        recorded(c.recorded) {
+    const CascadeModel model = bernoulli_glm(c.model);
+    kernel_length = model.kernel_length();
+    const std::vector<const CascadeModel*> models(static_cast<std::size_t>(c.networks), &model);
+    EngineSettings settings;
+    settings.seed = engine_seed;
+    settings.equilibration_steps = c.recorded ? 0 : steps_per_iteration;
+    settings.recorded_steps = c.recorded ? steps_per_iteration : 0;
+    settings.chunk_steps = steps_per_iteration;
+    engine = std::make_unique<Engine<Exec>>(nets.batch, make_batch_model<Mem>(models), settings);
+    engine->initialize_random();
+    for (int k = 0; k < warmup_chunks; ++k) engine->run(recorder);
+    Exec().fence();
+    spmv = spmv_seconds(nets.batch.weights);
+  }
+
+  NetworkBatch nets;
+  CountingRecorder recorder;
+  bool recorded;
+  int kernel_length = 0;
+  double spmv = 0;  // seconds per KokkosSparse::spmv on the batch matrix
+  std::unique_ptr<Engine<Exec>> engine;
+};
+
+// Identifies a fixture in the one-slot cache (Google Benchmark calls a benchmark several times).
+std::string key_of(const StepCase& c) {
+  const BernoulliGLMParams& m = c.model;
+  return "step/" + std::to_string(c.networks) + "x" + std::to_string(c.neurons) + "/" +
+         std::to_string(c.sparsity) + "/" + std::to_string(m.coupling_window) + "/" +
+         std::to_string(m.abs_ref_scale) + "/" + std::to_string(m.rel_ref_scale) + "/" +
+         (c.recorded ? "recorded" : "unrecorded");
+}
+
+void run_steps(benchmark::State& state, const StepCase& c) {
+  StepFixture* fixture = nullptr;
+  try {  // a setup that throws (e.g. invalid parameters) fails this benchmark only
+    fixture = &cached<StepFixture>(key_of(c), [&] { return std::make_shared<StepFixture>(c); });
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  StepFixture& f = *fixture;
+  f.recorder.reset();
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    f.engine->run(f.recorder);
+    Exec().fence();
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    state.SetIterationTime(elapsed);
+    seconds += elapsed;
+  }
+  const double steps = static_cast<double>(state.iterations()) * steps_per_iteration;
+  const double neurons = f.nets.batch.n_neurons();
+  const double neuron_steps = steps * neurons;
+  state.SetItemsProcessed(static_cast<std::int64_t>(neuron_steps));
+  auto& k = state.counters;
+  k["us_per_step"] = seconds / steps * 1e6;
+  k["ns_per_neuron_step"] = seconds / neuron_steps * 1e9;
+  k["step_per_spmv"] = seconds / steps / f.spmv;
+  k["neurons"] = neurons;
+  k["synapses"] = static_cast<double>(f.nets.synapses);
+  k["T"] = f.kernel_length;
+  if (f.recorded) {
+    k["firing_rate"] = static_cast<double>(f.recorder.spikes) / neuron_steps;
+    k["syn_events_per_s"] = static_cast<double>(f.recorder.events) / seconds;
+    k["syn_events_per_step"] = static_cast<double>(f.recorder.events) / steps;
+  }
+}
+
+StepCase issue7_case(int networks, ordinal_t neurons, double sparsity, bool recorded) {
+  StepCase c;
+  c.networks = networks;
+  c.neurons = neurons;
+  c.sparsity = sparsity;
+  c.recorded = recorded;
+  return c;
+}
+
+// Issue 7: A 1 x 20 neurons (p = 0.5), B 100 x 20, C 1 x 5000 at 10 %, D 1 x 1000 at 10 %.
+const StepCase case_A = issue7_case(1, 20, 0.5, true);
+const StepCase case_B = issue7_case(100, 20, 0.5, true);
+const StepCase case_C = issue7_case(1, 5000, 0.9, true);
+const StepCase case_D = issue7_case(1, 1000, 0.9, true);
+
+void BM_Step(benchmark::State& state, const StepCase& c) { run_steps(state, c); }
+
+void BM_StepUnrecorded(benchmark::State& state, StepCase c) {
+  c.recorded = false;
+  run_steps(state, c);
+}
+
+// Kernel length T on case B: coupling window T; refractoriness off (ref 0, kernel length T) or
+// scaled to fill T in the standard 3 : 7 proportion (absolute round(0.3 T), at least 1).
+void BM_StepKernel(benchmark::State& state) {
+  StepCase c = case_B;
+  const int T = static_cast<int>(state.range(0));
+  c.model.coupling_window = T;
+  if (state.range(1) != 0) {
+    c.model.abs_ref_scale = std::max(1, static_cast<int>(std::lround(0.3 * T)));
+    c.model.rel_ref_scale = T - c.model.abs_ref_scale;
+  } else {
+    c.model.abs_ref_scale = 0;
+    c.model.rel_ref_scale = 0;
+  }
+  run_steps(state, c);
+}
+
+// Batch size: 1..1000 networks of 20 neurons (p = 0.5), standard parameters.
+void BM_StepBatch(benchmark::State& state) {
+  StepCase c = case_A;
+  c.networks = static_cast<int>(state.range(0));
+  run_steps(state, c);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Step, A_1x20, case_A)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Step, B_100x20, case_B)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Step, C_1x5000, case_C)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Step, D_1x1000, case_D)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_CAPTURE(BM_StepUnrecorded, A_1x20, case_A)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_StepUnrecorded, B_100x20, case_B)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_StepUnrecorded, C_1x5000, case_C)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_StepUnrecorded, D_1x1000, case_D)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+BENCHMARK(BM_StepKernel)
+    ->ArgsProduct({{1, 2, 5, 10, 20, 50, 100}, {0, 1}})
+    ->ArgNames({"T", "ref"})
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+BENCHMARK(BM_StepBatch)
+    ->RangeMultiplier(10)
+    ->Range(1, 1000)
+    ->ArgName("networks")
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace kascade::bench

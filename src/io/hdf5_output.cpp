@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <numeric>
 
-#include "hdf5_handle.hpp"
+#include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/version.hpp"
 

@@ -1,6 +1,6 @@
 #include "kascade/io/hdf5_reader.hpp"
 
-#include "hdf5_handle.hpp"
+#include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade {
@@ -29,9 +29,17 @@ OutputReader::OutputReader(const std::string& path) : path_(path) {
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) throw InputError(path + ": cannot open as HDF5");
   file_ = f;
-  if (H5Aexists(f, "format") <= 0) {
+  bool ours = false;
+  if (H5Aexists(f, "format") > 0) {
+    H5Handle a(H5Aopen(f, "format", H5P_DEFAULT), H5Aclose);
+    H5Handle type(H5Aget_type(a), H5Tclose);
+    std::string format(H5Tget_size(type), '\0');
+    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) H5Aread(a, type, format.data());
+    ours = format.substr(0, format.find('\0')) == "kascade";
+  }
+  if (!ours) {
     H5Fclose(f);
-    throw InputError(path + ": not a kascade output file (no 'format' attribute)");
+    throw InputError(path + ": not a kascade output file (root attribute format != \"kascade\")");
   }
 }
 

@@ -84,7 +84,8 @@ CascadeModel build_bernoulli_glm(const ParameterSet& p) {
 
 CascadeModel build_poisson_glm(const ParameterSet& p) {
   CascadeModel m = base("poisson_glm", p);
-  require(p["alpha"] != 0, "model.alpha must not be 0 (the rate is divided by it)");
+  require(std::isfinite(p["alpha"]) && p["alpha"] != 0,
+          "model.alpha must be finite and not 0 (the rate is divided by it)");
   lnp_filter(m, p);
   m.nonlinearity = Nonlinearity::exponential;
   m.emission = Emission::poisson;
@@ -259,8 +260,10 @@ const Preset& find_preset(const std::string& name) {
 ParameterSet ModelDefinition::parameters(network_id_t network) const {
   ParameterSet set = preset_defaults(find_preset(preset));
   for (const auto& [name, v] : values) {
-    require(!v.empty(), "model." + name + ": no value");
-    set.values[name] = v.size() == 1 ? v[0] : v.at(network);
+    require(set.values.count(name) > 0, "model: preset " + preset + " has no parameter '" + name + "'");
+    require(v.size() == 1 || network < v.size(),
+            "model." + name + ": no value for network " + std::to_string(network));
+    set.values[name] = v.size() == 1 ? v[0] : v[network];
   }
   for (const auto& [name, c] : choices) set.choices[name] = c;
   set.kernels = kernels;

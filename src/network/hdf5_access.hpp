@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../io/hdf5_handle.hpp"
+#include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade::detail {
@@ -34,16 +34,14 @@ class Hdf5Quiet {
 }
 
 // Serial read-only open (the default file access list works with the parallel library too).
+// H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
 inline H5Handle open_input(const std::string& file) {
-  if (H5Fis_hdf5(file.c_str()) <= 0) {
-    std::FILE* probe = std::fopen(file.c_str(), "rb");
-    if (probe == nullptr) input_error(file, "no such file or not readable");
-    std::fclose(probe);
-    input_error(file, "not an HDF5 file");
-  }
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) input_error(file, "cannot open as HDF5");
-  return H5Handle(f, H5Fclose);
+  if (f >= 0) return H5Handle(f, H5Fclose);
+  std::FILE* probe = std::fopen(file.c_str(), "rb");
+  if (probe == nullptr) input_error(file, "no such file or not readable");
+  std::fclose(probe);
+  input_error(file, "not an HDF5 file");
 }
 
 inline H5Handle create_output(const std::string& file) {
@@ -87,8 +85,7 @@ struct Array1d {
     H5Sget_simple_extent_dims(space, &size, nullptr);
     H5Handle type(H5Dget_type(dataset), H5Tclose);
     const H5T_class_t c = H5Tget_class(type);
-    if (integers && c != H5T_INTEGER)
-      input_error(file, "dataset " + path + " must hold integers");
+    if (integers && c != H5T_INTEGER) input_error(file, "dataset " + path + " must hold integers");
     if (!integers && c != H5T_INTEGER && c != H5T_FLOAT)
       input_error(file, "dataset " + path + " must hold numbers");
   }
@@ -158,10 +155,10 @@ void write_1d(hid_t parent, const char* name, hid_t file_type, hid_t mem_type,
               const std::vector<T>& data) {
   const hsize_t n = data.size();
   H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  H5Handle d(h5_check(H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT,
-                                 H5P_DEFAULT),
-                      std::string("cannot create dataset ") + name),
-             H5Dclose);
+  H5Handle d(
+      h5_check(H5Dcreate2(parent, name, file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               std::string("cannot create dataset ") + name),
+      H5Dclose);
   if (n > 0)
     h5_check(H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
              std::string("cannot write dataset ") + name);

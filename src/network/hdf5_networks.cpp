@@ -40,8 +40,8 @@ std::uint64_t network_count(hid_t f, const std::string& file) {
     const Array1d n(f, file, kNeurons, true), offsets(f, file, kOffsets, true);
     if (offsets.size != n.size + 1)
       input_error(file, std::string(kOffsets) + " must have one entry more than " + kNeurons +
-                            " (it has " + std::to_string(offsets.size) + ", " + kNeurons +
-                            " has " + std::to_string(n.size) + ")");
+                            " (it has " + std::to_string(offsets.size) + ", " + kNeurons + " has " +
+                            std::to_string(n.size) + ")");
     return n.size;
   }
   if (exists(f, "/connectivity") &&
@@ -89,7 +89,8 @@ Network load_hdf5_network(const std::string& file, std::uint64_t g) {
   hsize_t first = 0, edges = source.size;
   if (exists(f, "/networks")) {
     n = Array1d(f, file, kNeurons, true).read<std::int64_t>(H5T_NATIVE_INT64, g, 1)[0];
-    const auto range = Array1d(f, file, kOffsets, true).read<std::uint64_t>(H5T_NATIVE_UINT64, g, 2);
+    const auto range =
+        Array1d(f, file, kOffsets, true).read<std::uint64_t>(H5T_NATIVE_UINT64, g, 2);
     if (range[0] > range[1] || range[1] > source.size)
       input_error(file, std::string(kOffsets) + " gives " + which + " the synapses " +
                             std::to_string(range[0]) + ".." + std::to_string(range[1]) +

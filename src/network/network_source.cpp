@@ -19,7 +19,7 @@ double NetworkSource::expected_synapses(network_id_t g) const {
     case SourceKind::mexican_hat: return n * (n - 1);
     case SourceKind::random_graph:
       return random_graph.topology == Topology::bernoulli
-                 ? random_graph.connection_probability * n * n
+                 ? random_graph.connection_probability * n * (random_graph.self_connections ? n : n - 1)
                  : static_cast<double>(random_graph.indegree) * n;
   }
   return 0;

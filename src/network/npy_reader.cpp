@@ -4,6 +4,7 @@
 #include <cctype>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -32,7 +33,7 @@ struct Literal {
   enum Kind { string, boolean, integer, sequence, dict, none } kind = none;
   std::string text;
   long long number = 0;
-  std::vector<Literal> items;                          // sequence
+  std::vector<Literal> items;                            // sequence
   std::vector<std::pair<std::string, Literal>> entries;  // dict
 };
 
@@ -69,7 +70,8 @@ class LiteralParser {
     return true;
   }
 
-  Literal value() {
+  Literal value(int depth = 0) {
+    if (depth > 16) malformed();  // numpy headers nest three levels at most
     skip_space();
     if (pos_ >= s_.size()) malformed();
     Literal v;
@@ -85,16 +87,16 @@ class LiteralParser {
       ++pos_;
       const char close = c == '(' ? ')' : ']';
       while (!take(close)) {
-        v.items.push_back(value());
+        v.items.push_back(value(depth + 1));
         if (!take(',') && !at(close)) malformed();
       }
     } else if (c == '{') {
       v.kind = Literal::dict;
       ++pos_;
       while (!take('}')) {
-        Literal key = value();
+        Literal key = value(depth + 1);
         if (key.kind != Literal::string || !take(':')) malformed();
-        v.entries.emplace_back(key.text, value());
+        v.entries.emplace_back(key.text, value(depth + 1));
         if (!take(',') && !at('}')) malformed();
       }
     } else if (take_word("True")) {
@@ -141,8 +143,7 @@ Dtype parse_dtype(const std::string& file, const std::string& d) {
   const char order = d.empty() ? '?' : d[0];
   const char kind = d.size() > 1 ? d[1] : '?';
   int size = 0;
-  if (d.size() > 2 && std::all_of(d.begin() + 2, d.end(), is_digit))
-    size = std::stoi(d.substr(2));
+  if (d.size() > 2 && std::all_of(d.begin() + 2, d.end(), is_digit)) size = std::stoi(d.substr(2));
   const std::string quoted = "'" + d + "'";
   if (kind == 'c') fail(file, "complex dtype " + quoted + " is not supported; weights are real");
   if (kind == 'O') fail(file, "object arrays are not supported; save a numeric array");
@@ -151,13 +152,14 @@ Dtype parse_dtype(const std::string& file, const std::string& d) {
   if (order == '>' && size > 1)
     fail(file, "big-endian dtype " + quoted + " is not supported; save with arr.astype('<" +
                    d.substr(1) + "')");
-  const bool numeric = (kind == 'f' && (size == 4 || size == 8)) ||
-                       ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
-                       (kind == 'b' && size == 1);
+  const bool numeric =
+      (kind == 'f' && (size == 4 || size == 8)) ||
+      ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+      (kind == 'b' && size == 1);
   const bool little = order == '<' || (order == '|' && size == 1);
   if (!numeric || !little)
-    fail(file, "dtype " + quoted +
-                   " is not supported (use float32, float64, an integer type or bool)");
+    fail(file,
+         "dtype " + quoted + " is not supported (use float32, float64, an integer type or bool)");
   return {kind, size};
 }
 
@@ -184,11 +186,14 @@ double element(const unsigned char* p, Dtype t) {
       std::int64_t v = 0;
       std::memcpy(&v, p, t.size);
       const int unused = 64 - 8 * t.size;  // sign-extend from the stored width
-      if (unused > 0) v = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) << unused) >> unused;
+      if (unused > 0)
+        v = static_cast<std::int64_t>(static_cast<std::uint64_t>(v) << unused) >> unused;
       return static_cast<double>(v);
     }
   }
 }
+
+constexpr std::uint64_t kMaxHeader = 1 << 16;
 
 struct Header {
   Dtype dtype;
@@ -199,18 +204,28 @@ struct Header {
 Header read_header(std::ifstream& in, const std::string& file) {
   char magic[8] = {};
   in.read(magic, 8);
-  if (!in || std::memcmp(magic, "\x93NUMPY", 6) != 0) fail(file, "not a .npy file (bad magic string)");
-  const int major = static_cast<unsigned char>(magic[6]), minor = static_cast<unsigned char>(magic[7]);
+  if (!in || std::memcmp(magic, "\x93NUMPY", 6) != 0)
+    fail(file, "not a .npy file (bad magic string)");
+  const int major = static_cast<unsigned char>(magic[6]),
+            minor = static_cast<unsigned char>(magic[7]);
   if (major < 1 || major > 3 || minor != 0)
-    fail(file, "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor));
+    fail(file,
+         "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor));
   unsigned char len_bytes[4] = {};
   const int len_size = major == 1 ? 2 : 4;
   in.read(reinterpret_cast<char*>(len_bytes), len_size);
   std::uint64_t header_len = 0;
   for (int k = len_size - 1; k >= 0; --k) header_len = header_len << 8 | len_bytes[k];
+  // numpy itself refuses headers over 10 000 bytes; this bound keeps a corrupt length from
+  // allocating gigabytes and the parser's recursion shallow.
+  if (header_len > kMaxHeader)
+    fail(file, "the .npy header claims " + std::to_string(header_len) + " bytes (at most " +
+                   std::to_string(kMaxHeader) + " are accepted)");
   std::string text(header_len, '\0');
   in.read(text.data(), static_cast<std::streamsize>(header_len));
   if (!in) fail(file, "truncated .npy header");
+  // Padding and the final newline would break the one-line message that quotes the header.
+  text.erase(text.find_last_not_of(" \t\n\r") + 1);
 
   const Literal dict = LiteralParser(text, file).parse_all();
   if (dict.kind != Literal::dict) fail(file, "malformed .npy header '" + text + "'");
@@ -232,16 +247,18 @@ Header read_header(std::ifstream& in, const std::string& file) {
     fail(file, "fortran_order arrays are not supported; save with np.ascontiguousarray");
   std::vector<long long> dims;
   for (const Literal& d : shape->items) {
-    if (d.kind != Literal::integer || d.number < 0) fail(file, "malformed shape in the .npy header");
+    if (d.kind != Literal::integer || d.number < 0)
+      fail(file, "malformed shape in the .npy header");
     dims.push_back(d.number);
   }
-  if (dims.size() != 2)
-    fail(file, "expected a 2-D square matrix, found shape " + shape_text(dims));
+  if (dims.size() != 2) fail(file, "expected a 2-D square matrix, found shape " + shape_text(dims));
   if (dims[0] != dims[1]) fail(file, "expected a square matrix, found shape " + shape_text(dims));
   if (dims[0] == 0) fail(file, "empty matrix (shape (0, 0)): a network needs at least one neuron");
   if (dims[0] > INT_MAX)
-    fail(file, std::to_string(dims[0]) + " neurons exceed the supported " + std::to_string(INT_MAX));
-  return {dtype, static_cast<ordinal_t>(dims[0]), 8 + static_cast<std::uint64_t>(len_size) + header_len};
+    fail(file,
+         std::to_string(dims[0]) + " neurons exceed the supported " + std::to_string(INT_MAX));
+  return {dtype, static_cast<ordinal_t>(dims[0]),
+          8 + static_cast<std::uint64_t>(len_size) + header_len};
 }
 
 // Sort key: (has a number, the last digit run without leading zeros, the file name).
@@ -277,7 +294,10 @@ Network load_npy(const std::string& file) {
   const std::uint64_t size = fs::file_size(file);
   const std::uint64_t available = size - std::min(size, h.data_offset);
   const std::uint64_t row_bytes = static_cast<std::uint64_t>(h.n) * h.dtype.size;
-  const std::uint64_t expected = row_bytes * static_cast<std::uint64_t>(h.n);  // n <= INT_MAX: fits
+  // Saturates for absurd shapes (N * N * size beyond 2^64), which then read as truncated.
+  const std::uint64_t expected = row_bytes > UINT64_MAX / static_cast<std::uint64_t>(h.n)
+                                     ? UINT64_MAX
+                                     : row_bytes * static_cast<std::uint64_t>(h.n);
   if (available < expected)
     fail(file, "truncated: the header promises " + std::to_string(expected) +
                    " bytes of data but the file holds " + std::to_string(available));
@@ -292,8 +312,10 @@ Network load_npy(const std::string& file) {
     if (!in.read(reinterpret_cast<char*>(row.data()), static_cast<std::streamsize>(row_bytes)))
       fail(file, "read error in row " + std::to_string(j));
     for (ordinal_t i = 0; i < h.n; ++i) {
-      const auto w = static_cast<real_t>(element(row.data() + std::size_t(i) * h.dtype.size, h.dtype));
-      if (w == 0) continue;
+      // The file's value decides what is a synapse: a float64 too small for float32 stays one.
+      const double v = element(row.data() + std::size_t(i) * h.dtype.size, h.dtype);
+      if (v == 0) continue;
+      const auto w = static_cast<real_t>(v);
       if (!std::isfinite(w))
         fail(file, "entry [" + std::to_string(j) + ", " + std::to_string(i) +
                        "] is not a finite float32 number");

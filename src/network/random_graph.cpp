@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 #include <vector>
 
 #include "kascade/core/error.hpp"
@@ -52,7 +53,9 @@ void bernoulli_row(const RandomGraphParams& p, ordinal_t n, ordinal_t i, std::ui
     const auto b = random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
     if (q < 1) {
       const double u = 1.0 - random::to_unit_double(b.v[0], b.v[1]);  // (0, 1]
-      j += 1 + static_cast<std::int64_t>(std::floor(std::log(u) / log_miss));
+      const double skip = std::floor(std::log(u) / log_miss);
+      if (!(skip < static_cast<double>(n - 1 - j))) break;  // past the row (or inf for tiny p)
+      j += 1 + static_cast<std::int64_t>(skip);
     } else {
       j += 1;
     }
@@ -69,12 +72,15 @@ void indegree_row(const RandomGraphParams& p, ordinal_t n, ordinal_t i, std::uin
   const std::int64_t candidates = p.self_connections ? n : n - 1;
   std::vector<std::int64_t> chosen;
   chosen.reserve(static_cast<std::size_t>(p.indegree));
+  std::unordered_set<std::int64_t> taken_set;  // O(1) membership keeps the row O(k)
+  taken_set.reserve(static_cast<std::size_t>(p.indegree) * 2);
   std::int64_t k = 0;
   for (std::int64_t top = candidates - p.indegree; top < candidates; ++top, ++k) {
     const auto b = random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
     const auto t = static_cast<std::int64_t>(random::to_unit_double(b.v[0], b.v[1]) * (top + 1));
-    const bool taken = std::find(chosen.begin(), chosen.end(), t) != chosen.end();
-    chosen.push_back(taken ? top : t);
+    const std::int64_t pick = taken_set.count(t) ? top : t;
+    taken_set.insert(pick);
+    chosen.push_back(pick);
   }
   std::sort(chosen.begin(), chosen.end());
   // Weights drawn afterwards in partner order, one counter per partner (stream of row i).

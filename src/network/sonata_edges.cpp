@@ -55,10 +55,11 @@ Network load_sonata_population(const std::string& file, const std::string& popul
   const H5Handle f = open_input(file);
   const std::string pop = "/edges/" + population;
   if (population.empty() || population.find('/') != std::string::npos || !is_group(f, pop))
-    input_error(file, "no edge population '" + population + "' (the file has: " +
-                          join(populations(f, file)) + ")");
+    input_error(file, "no edge population '" + population +
+                          "' (the file has: " + join(populations(f, file)) + ")");
   const Array1d source(f, file, pop + "/source_node_id", true),
-      target(f, file, pop + "/target_node_id", true), group_id(f, file, pop + "/edge_group_id", true),
+      target(f, file, pop + "/target_node_id", true),
+      group_id(f, file, pop + "/edge_group_id", true),
       group_index(f, file, pop + "/edge_group_index", true);
   for (const Array1d* a : {&target, &group_id, &group_index})
     if (a->size != source.size)
@@ -98,7 +99,8 @@ Network load_sonata_population(const std::string& file, const std::string& popul
   if (n_neurons == 0) {
     for (std::size_t e = 0; e < src.size(); ++e) n = std::max({n, src[e] + 1, dst[e] + 1});
     if (n == 0)
-      input_error(file, pop + " has no edges, so its number of neurons cannot be inferred; give it");
+      input_error(file,
+                  pop + " has no edges, so its number of neurons cannot be inferred; give it");
   }
   if (n > INT_MAX)
     input_error(file, pop + " needs " + std::to_string(n) + " neurons, more than the supported " +
@@ -135,7 +137,8 @@ void write_sonata_edges(const std::string& file, const std::vector<std::string>&
   {
     const std::uint32_t magic = 0x0A7A, version[2] = {0, 1};
     const hsize_t two = 2;
-    H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose), pair(H5Screate_simple(1, &two, nullptr), H5Sclose);
+    H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose),
+        pair(H5Screate_simple(1, &two, nullptr), H5Sclose);
     H5Handle a(H5Acreate2(f, "magic", H5T_STD_U32LE, scalar, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     H5Awrite(a, H5T_NATIVE_UINT32, &magic);
     H5Handle v(H5Acreate2(f, "version", H5T_STD_U32LE, pair, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);

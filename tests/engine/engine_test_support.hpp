@@ -1,6 +1,6 @@
 #pragma once
-// Helpers shared by the engine tests: a recorder that keeps every event, and a one-call
-// simulation of a batch of networks that share one model.
+// Helpers shared by the engine tests: recorders that keep every event (with or without counts),
+// one-call simulations of a batch, and host <-> device vectors.
 #include <gtest/gtest.h>
 
 #include <Kokkos_Core.hpp>
@@ -69,6 +69,73 @@ inline RunResult simulate(const std::vector<const Network*>& networks,
   RunResult r{recorder.traces, engine.clipped_counts(), recorder.calls};
   if (r.traces.empty()) r.traces.resize(networks.size());
   return r;
+}
+
+// Events of one network with their counts (Poisson emission); counts[e] is the number of spikes
+// of event e. Emissions that carry no counts (0/1 spikes) get count 1 per event.
+struct CountTrace {
+  std::vector<step_t> steps;
+  std::vector<std::uint32_t> neurons;
+  std::vector<spike_count_t> counts;
+  std::size_t size() const { return steps.size(); }
+};
+
+// Keeps every event with its count, and checks the recorder contract: one entry per network in
+// batch order, counts either absent or one per event, and no zero count recorded as an event.
+class CountingRecorder : public Recorder {
+ public:
+  void record(const std::vector<SpikeEvents>& chunk) override {
+    if (traces.empty()) traces.resize(chunk.size());
+    ASSERT_EQ(chunk.size(), traces.size()) << "every chunk has one entry per network";
+    for (std::size_t g = 0; g < chunk.size(); ++g) {
+      const SpikeEvents& ev = chunk[g];
+      ASSERT_EQ(ev.steps.size(), ev.neurons.size());
+      ASSERT_TRUE(ev.counts.empty() || ev.counts.size() == ev.steps.size());
+      CountTrace& t = traces[g];
+      for (std::size_t e = 0; e < ev.steps.size(); ++e) {
+        const spike_count_t c = ev.counts.empty() ? spike_count_t(1) : ev.counts[e];
+        ASSERT_GT(c, 0) << "a zero count is not an event";
+        t.steps.push_back(ev.steps[e]);
+        t.neurons.push_back(ev.neurons[e]);
+        t.counts.push_back(c);
+      }
+    }
+  }
+
+  std::vector<CountTrace> traces;  // batch order
+};
+
+struct CountResult {
+  std::vector<CountTrace> traces;  // batch order
+  std::vector<std::uint64_t> clipped;
+};
+
+// One model per network (per-network parameters, shared structure), initialize_random() then
+// run().
+inline CountResult simulate_counts(const std::vector<const Network*>& networks,
+                                   const std::vector<network_id_t>& ids,
+                                   const std::vector<const CascadeModel*>& models,
+                                   const EngineSettings& settings) {
+  Engine<Exec> engine(make_batch<Mem>(networks, ids), make_batch_model<Mem>(models), settings);
+  engine.initialize_random();
+  CountingRecorder recorder;
+  engine.run(recorder);
+  CountResult r{recorder.traces, engine.clipped_counts()};
+  if (r.traces.empty()) r.traces.resize(networks.size());
+  return r;
+}
+
+inline Kokkos::View<real_t*, Mem> device_vector(const std::vector<real_t>& v) {
+  Kokkos::View<real_t*, Mem> d("kascade::test::vector", v.size());
+  auto h = Kokkos::create_mirror_view(d);
+  for (std::size_t i = 0; i < v.size(); ++i) h(i) = v[i];
+  Kokkos::deep_copy(d, h);
+  return d;
+}
+
+inline std::vector<real_t> host_vector(const Kokkos::View<real_t*, Mem>& d) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d);
+  return std::vector<real_t>(h.data(), h.data() + h.extent(0));
 }
 
 }  // namespace kascade::test

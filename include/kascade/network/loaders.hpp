@@ -13,12 +13,13 @@
 namespace kascade {
 
 // --- Dense .npy matrices: W[j][i] is the weight j -> i (row = presynaptic), as in the
-// predecessor. Nonzero entries are synapses; exact zeros are not (dense form cannot hold them).
-// Accepted dtypes: little-endian float32/64, (un)signed integers and bool, converted to float32.
+// predecessor. Entries nonzero in the file are synapses (even where float32 rounds them to 0);
+// exact zeros are not, since dense form cannot hold them. Accepted dtypes: little-endian
+// float32/64, (un)signed integers and bool, converted to float32; C order only.
 
 // Paths of the *.npy files directly in `dir`, in numeric order of the last number in the name
-// (2.npy before 10.npy, example_3.npy sorts by 3); names without a number come last, in
-// lexicographic order. Throws when `dir` is not a directory or holds no .npy file.
+// (2.npy before 10.npy, example_3.npy sorts by 3; ties by name); names without a number come
+// last, in lexicographic order. Throws when `dir` is not a directory or holds no .npy file.
 std::vector<std::string> list_npy_directory(const std::string& dir);
 Network load_npy(const std::string& file);
 std::vector<Network> load_npy_directory(const std::string& dir);

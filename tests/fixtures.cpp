@@ -34,7 +34,9 @@ std::vector<T> read_all(const std::string& file, const std::string& dataset, hid
 
 }  // namespace
 
-std::string data_path(const std::string& file) { return std::string(KASCADE_TEST_DATA) + "/" + file; }
+std::string data_path(const std::string& file) {
+  return std::string(KASCADE_TEST_DATA) + "/" + file;
+}
 
 std::vector<float> read_floats(const std::string& file, const std::string& dataset) {
   return read_all<float>(file, dataset, H5T_NATIVE_FLOAT);
@@ -68,7 +70,8 @@ Network fixture_network(const std::string& name) {
   const std::string file = data_path("glm_fixtures.h5");
   const auto edges = read_ints(file, "networks/" + name + "/edge_index");
   const auto w = read_floats(file, "networks/" + name + "/W0");
-  const auto n = static_cast<ordinal_t>(read_number_attribute(file, "networks/" + name, "num_nodes"));
+  const auto n =
+      static_cast<ordinal_t>(read_number_attribute(file, "networks/" + name, "num_nodes"));
   const std::size_t E = w.size();
   std::vector<ordinal_t> src(E), dst(E);
   for (std::size_t e = 0; e < E; ++e) {

@@ -20,10 +20,12 @@ ScratchDir::~ScratchDir() {
 
 std::string small_deck(int networks, int neurons, int steps, int record_interval) {
   return "seed = 777\n"
-         "[networks]\ncount = " + std::to_string(networks) + "\nneurons = " + std::to_string(neurons) +
+         "[networks]\ncount = " +
+         std::to_string(networks) + "\nneurons = " + std::to_string(neurons) +
          "\n[networks.normal]\nstd = 5.0\nglorot = true\n"
          "[model]\npreset = \"bernoulli_glm\"\n"
-         "[simulation]\nsteps = " + std::to_string(steps) +
+         "[simulation]\nsteps = " +
+         std::to_string(steps) +
          "\nequilibration_steps = 50\nrecord_interval = " + std::to_string(record_interval) + "\n";
 }
 

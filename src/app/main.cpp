@@ -3,13 +3,13 @@
 #include <hdf5.h>
 #include <mpi.h>
 
-#include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
+#include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/version.hpp"
-#include "kascade/app/run_command.hpp"
 
 namespace {
 
@@ -30,12 +30,15 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1);
   cli.allow_extras();  // --kokkos-* options go to Kokkos
   cli.set_version_flag("--version", "kascade " + kascade::version() + " (git " +
-                                        kascade::git_revision() + ", Kokkos " KASCADE_KOKKOS_BACKEND ")");
+                                        kascade::git_revision() +
+                                        ", Kokkos " KASCADE_KOKKOS_BACKEND ")");
   kascade::app::RunOptions run;
-  auto* run_cmd = cli.add_subcommand("run", "simulate the networks of a deck and write one HDF5 file");
+  auto* run_cmd =
+      cli.add_subcommand("run", "simulate the networks of a deck and write one HDF5 file");
   run_cmd->allow_extras();
   run_cmd->add_option("deck", run.deck, "TOML deck (see docs/input-reference.md)")->required();
-  run_cmd->add_option("--set", run.overrides, "override a deck key, e.g. --set simulation.steps=500");
+  run_cmd->add_option("--set", run.overrides,
+                      "override a deck key, e.g. --set simulation.steps=500");
   run_cmd->add_option("-o,--output", run.output, "output file (default: the deck's 'output')");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output file");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress or summary on stderr");
@@ -43,7 +46,8 @@ int main(int argc, char** argv) {
   int status = 0;
   try {
     cli.parse(argc, argv);
-    for (const CLI::App* app : {static_cast<const CLI::App*>(&cli), static_cast<const CLI::App*>(run_cmd)})
+    for (const CLI::App* app :
+         {static_cast<const CLI::App*>(&cli), static_cast<const CLI::App*>(run_cmd)})
       for (const auto& extra : app->remaining())
         if (extra.rfind("--kokkos", 0) != 0)
           throw kascade::InputError("unknown option '" + extra + "' (see kascade --help)");

@@ -26,7 +26,8 @@ using Mem = Exec::memory_space;
 std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
   std::vector<double> cost(c.networks.count);
   for (network_id_t g = 0; g < c.networks.count; ++g)
-    cost[g] = c.networks.expected_synapses(g) + static_cast<double>(c.networks.neurons(g)) * kernel_length;
+    cost[g] = c.networks.expected_synapses(g) +
+              static_cast<double>(c.networks.neurons(g)) * kernel_length;
   return cost;
 }
 
@@ -44,7 +45,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
   const CascadeModel model = config.model.build(0);  // the structure all networks share
-  const NetworkRange mine = partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
+  const NetworkRange mine =
+      partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
 
   std::vector<Network> networks;
   std::vector<CascadeModel> models;
@@ -54,7 +56,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     const auto id = static_cast<network_id_t>(mine.first + k);
     networks.push_back(config.networks.make(id));
     models.push_back(config.model.build(id));
-    for (const auto& [name, value] : config.model.parameters(id).values) parameters[name].push_back(value);
+    for (const auto& [name, value] : config.model.parameters(id).values)
+      parameters[name].push_back(value);
   }
   if (mine.count == 0)
     for (const auto& [name, value] : config.model.parameters(0).values) parameters[name];
@@ -79,7 +82,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // Ranks step through batches in lockstep because every file append is collective; a rank
   // out of batches appends empty chunks.
-  const auto batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size));
+  const auto batches =
+      split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size));
   std::uint64_t rounds = batches.size();
   MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
   EngineSettings settings;
@@ -89,7 +93,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   settings.chunk_steps = std::min(config.simulation.record_interval, config.simulation.steps);
   const step_t chunks = (settings.recorded_steps + settings.chunk_steps - 1) / settings.chunk_steps;
 
-  const std::uint64_t total_steps = batches.size() * static_cast<std::uint64_t>(settings.recorded_steps);
+  const std::uint64_t total_steps =
+      batches.size() * static_cast<std::uint64_t>(settings.recorded_steps);
   Progress progress("simulating", total_steps, rank == 0 && !options.quiet);
   std::vector<std::uint64_t> clipped;
   for (std::uint64_t round = 0; round < rounds; ++round) {
@@ -109,7 +114,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(batch_models), settings);
     engine.initialize_random();
     const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
-    engine.run(output, [&](step_t done, step_t) { progress.update(before + done, output.local_spikes()); });
+    engine.run(output,
+               [&](step_t done, step_t) { progress.update(before + done, output.local_spikes()); });
     const auto c = engine.clipped_counts();
     clipped.insert(clipped.end(), c.begin(), c.end());
   }
@@ -123,16 +129,20 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   for (auto c : clipped) clipped_total += c;
   MPI_Allreduce(MPI_IN_PLACE, &clipped_total, 1, MPI_UINT64_T, MPI_SUM, comm);
   if (rank == 0 && !options.quiet) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     double neurons = 0;
     for (network_id_t g = 0; g < config.networks.count; ++g) neurons += config.networks.neurons(g);
     const double rate_hz = spikes / (neurons * config.simulation.steps) * 1000.0 / model.dt;
-    std::fprintf(stderr, "[kascade] wrote %s: %lld networks, %lld steps, %llu spikes (%.2f Hz mean), %.2f s on %d rank(s)\n",
+    std::fprintf(stderr,
+                 "[kascade] wrote %s: %lld networks, %lld steps, %llu spikes (%.2f Hz mean), %.2f "
+                 "s on %d rank(s)\n",
                  config.output.c_str(), static_cast<long long>(config.networks.count),
-                 static_cast<long long>(config.simulation.steps), static_cast<unsigned long long>(spikes),
-                 rate_hz, seconds, ranks);
+                 static_cast<long long>(config.simulation.steps),
+                 static_cast<unsigned long long>(spikes), rate_hz, seconds, ranks);
     if (clipped_total > 0)
-      std::fprintf(stderr, "[kascade] warning: %llu spike probabilities above 1 were clipped to 1\n",
+      std::fprintf(stderr,
+                   "[kascade] warning: %llu spike probabilities above 1 were clipped to 1\n",
                    static_cast<unsigned long long>(clipped_total));
   }
 }

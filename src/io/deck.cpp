@@ -44,7 +44,8 @@ void apply_override(toml::value& root, const std::string& assignment) {
   for (std::size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) {
     toml::value& next = table->as_table()[key.substr(start, dot - start)];
     if (next.is_uninitialized()) next = toml::table{};
-    if (!next.is_table()) throw InputError("--set '" + key + "': '" + key.substr(0, dot) + "' is not a table");
+    if (!next.is_table())
+      throw InputError("--set '" + key + "': '" + key.substr(0, dot) + "' is not a table");
     table = &next;
   }
   table->as_table()[key.substr(start)] = toml::find(parsed, "v");
@@ -54,9 +55,9 @@ std::int64_t positive(DeckTable& t, const std::string& key, std::int64_t fallbac
                       std::int64_t minimum, std::int64_t maximum, const std::string& file,
                       const std::string& prefix) {
   const std::int64_t v = t.integer(key, fallback);
-  require(v >= minimum && v <= maximum, file + ": key '" + prefix + key + "' must be in [" +
-                                            std::to_string(minimum) + ", " +
-                                            std::to_string(maximum) + "], got " + std::to_string(v));
+  require(v >= minimum && v <= maximum,
+          file + ": key '" + prefix + key + "' must be in [" + std::to_string(minimum) + ", " +
+              std::to_string(maximum) + "], got " + std::to_string(v));
   return v;
 }
 
@@ -64,10 +65,18 @@ std::int64_t positive(DeckTable& t, const std::string& key, std::int64_t fallbac
 void read_weights(DeckTable& t, RandomGraphParams& g, const std::string& prefix) {
   g.weights = parse_weight_law(t.string("weights", "normal"), prefix + "weights");
   switch (g.weights) {
-    case WeightLaw::normal: g.a = t.real("mean", 0.0), g.b = t.real("std", 1.0); break;
-    case WeightLaw::uniform: g.a = t.real("low", -1.0), g.b = t.real("high", 1.0); break;
-    case WeightLaw::lognormal: g.a = t.real("mu", 0.0), g.b = t.real("sigma", 1.0); break;
-    case WeightLaw::constant: g.a = t.real("value", 1.0); break;
+    case WeightLaw::normal:
+      g.a = t.real("mean", 0.0), g.b = t.real("std", 1.0);
+      break;
+    case WeightLaw::uniform:
+      g.a = t.real("low", -1.0), g.b = t.real("high", 1.0);
+      break;
+    case WeightLaw::lognormal:
+      g.a = t.real("mu", 0.0), g.b = t.real("sigma", 1.0);
+      break;
+    case WeightLaw::constant:
+      g.a = t.real("value", 1.0);
+      break;
   }
 }
 
@@ -120,7 +129,8 @@ void read_generator(DeckTable t, NetworkSource& s, const std::string& generator)
   }
   // Sizes matter only for the fixed in-degree (k <= N - 1): check the smallest network.
   ordinal_t smallest = s.sizes.min;
-  if (!s.sizes.fixed.empty()) smallest = *std::min_element(s.sizes.fixed.begin(), s.sizes.fixed.end());
+  if (!s.sizes.fixed.empty())
+    smallest = *std::min_element(s.sizes.fixed.begin(), s.sizes.fixed.end());
   validate(g, smallest, prefix);
 }
 
@@ -130,20 +140,26 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
       positive(t, "count", 1, 1, std::numeric_limits<network_id_t>::max(), file, "networks."));
   if (t.has("neurons") && t.table_at("neurons")) {
     DeckTable range = t.table("neurons");
-    s.sizes.min = static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
-    s.sizes.max = static_cast<ordinal_t>(positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
+    s.sizes.min =
+        static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
+    s.sizes.max = static_cast<ordinal_t>(
+        positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
     range.finish();
   } else {
     for (double n : t.numbers("neurons", 20, s.count, true)) {
-      require(n >= 1 && n <= int_max, file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]");
+      require(n >= 1 && n <= int_max,
+              file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]");
       s.sizes.fixed.push_back(static_cast<ordinal_t>(n));
     }
   }
   const std::string generator = t.string("generator", "normal");
-  static const char* known[] = {"normal", "uniform", "erdos_renyi", "fixed_indegree", "mexican_hat"};
+  static const char* known[] = {"normal", "uniform", "erdos_renyi", "fixed_indegree",
+                                "mexican_hat"};
   if (std::find(std::begin(known), std::end(known), generator) == std::end(known))
-    throw InputError(file + ": key 'networks.generator' must be one of normal, uniform, erdos_renyi, "
-                     "fixed_indegree, mexican_hat (got \"" + generator + "\")");
+    throw InputError(file +
+                     ": key 'networks.generator' must be one of normal, uniform, erdos_renyi, "
+                     "fixed_indegree, mexican_hat (got \"" +
+                     generator + "\")");
   try {
     read_generator(t.table(generator), s, generator);
   } catch (const InputError& e) {
@@ -181,7 +197,8 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
     try {
       m.build(static_cast<network_id_t>(g));
     } catch (const InputError& e) {
-      throw InputError(file + ": " + e.what() + (distinct > 1 ? " (network " + std::to_string(g) + ")" : ""));
+      throw InputError(file + ": " + e.what() +
+                       (distinct > 1 ? " (network " + std::to_string(g) + ")" : ""));
     }
   }
 }
@@ -189,9 +206,12 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
 void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) {
   const std::int64_t big = std::int64_t(1) << 40;
   c.steps = positive(t, "steps", c.steps, 1, big, file, "simulation.");
-  c.equilibration_steps = positive(t, "equilibration_steps", c.equilibration_steps, 0, big, file, "simulation.");
-  c.batch_size = positive(t, "batch_size", c.batch_size, 0, std::numeric_limits<network_id_t>::max(), file, "simulation.");
-  c.record_interval = positive(t, "record_interval", c.record_interval, 1, big, file, "simulation.");
+  c.equilibration_steps =
+      positive(t, "equilibration_steps", c.equilibration_steps, 0, big, file, "simulation.");
+  c.batch_size = positive(t, "batch_size", c.batch_size, 0,
+                          std::numeric_limits<network_id_t>::max(), file, "simulation.");
+  c.record_interval =
+      positive(t, "record_interval", c.record_interval, 1, big, file, "simulation.");
   t.finish();
 }
 
@@ -215,7 +235,8 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   require(!config.output.empty(), name + ": key 'output' must not be empty");
   config.networks.seed = config.seed;
   read_networks(top.table("networks"), config.networks, name);
-  read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count), name);
+  read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count),
+             name);
   read_simulation(top.table("simulation"), config.simulation, name);
   top.finish();
   return config;

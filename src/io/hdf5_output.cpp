@@ -147,8 +147,11 @@ Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t f
   H5Handle str(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(str, std::max<std::size_t>(1, d.deck_text.size()));
   H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle deck(H5Dcreate2(s.file, "deck", str, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  if (s.rank == 0) H5Dwrite(deck, str, H5S_ALL, H5S_ALL, H5P_DEFAULT, d.deck_text.empty() ? " " : d.deck_text.data());
+  H5Handle deck(H5Dcreate2(s.file, "deck", str, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                H5Dclose);
+  if (s.rank == 0)
+    H5Dwrite(deck, str, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+             d.deck_text.empty() ? " " : d.deck_text.data());
 
   s.spikes_group = group(s.file, "spikes");
   s.step = dataset_1d(s.spikes_group, "step", H5T_STD_I64LE, 0, true);
@@ -182,7 +185,8 @@ void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
   H5Handle networks = group(s.file, "networks");
   write_distributed(networks, "n_neurons", H5T_STD_U32LE, n_neurons, s.comm);
   {
-    H5Handle d = dataset_1d(networks, "synapse_offset", H5T_STD_U64LE, s.description.n_networks + 1, false);
+    H5Handle d =
+        dataset_1d(networks, "synapse_offset", H5T_STD_U64LE, s.description.n_networks + 1, false);
     write_part(d, H5T_NATIVE_UINT64, s.first_network, offsets.size(), offsets.data());
     const std::uint64_t total = o.total;
     write_part(d, H5T_NATIVE_UINT64, s.description.n_networks, s.rank == 0 ? 1 : 0, &total);
@@ -199,7 +203,8 @@ void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double
   H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
   H5Handle parameters = group(networks, "parameters");
   for (const auto& [name, values] : local) {
-    require(values.size() == s.n_local, "output: one value of " + name + " per owned network is needed");
+    require(values.size() == s.n_local,
+            "output: one value of " + name + " per owned network is needed");
     write_distributed(parameters, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
   }
   for (const auto& [name, value] : choices) string_attribute(parameters, name.c_str(), value);
@@ -218,7 +223,8 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
     neurons.insert(neurons.end(), ev.neurons.begin(), ev.neurons.end());
     if (s.description.with_counts) counts.insert(counts.end(), ev.counts.begin(), ev.counts.end());
     std::uint64_t spikes = ev.steps.size();
-    if (!ev.counts.empty()) spikes = std::accumulate(ev.counts.begin(), ev.counts.end(), std::uint64_t(0));
+    if (!ev.counts.empty())
+      spikes = std::accumulate(ev.counts.begin(), ev.counts.end(), std::uint64_t(0));
     s.spikes_per_network.at(ev.network - s.first_network) += spikes;
   }
   const Offsets o = exscan(steps.size(), s.comm);
@@ -229,7 +235,8 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   }
   write_part(s.step, H5T_NATIVE_INT64, start, steps.size(), steps.data());
   write_part(s.neuron, H5T_NATIVE_UINT32, start, neurons.size(), neurons.data());
-  if (s.count.get() >= 0) write_part(s.count, H5T_NATIVE_UINT16, start, counts.size(), counts.data());
+  if (s.count.get() >= 0)
+    write_part(s.count, H5T_NATIVE_UINT16, start, counts.size(), counts.data());
   for (auto& b : blocks) {
     b.offset += start;
     s.blocks.push_back(b);
@@ -249,8 +256,9 @@ void Hdf5Output::finalize() {
   State& s = *state_;
   // Blocks sorted by network: rank r's networks precede rank r+1's, so the global table is
   // sorted too and network g's blocks are block_ptr[g] .. block_ptr[g+1].
-  std::stable_sort(s.blocks.begin(), s.blocks.end(),
-                   [](const State::Block& a, const State::Block& b) { return a.network < b.network; });
+  std::stable_sort(
+      s.blocks.begin(), s.blocks.end(),
+      [](const State::Block& a, const State::Block& b) { return a.network < b.network; });
   std::vector<std::uint64_t> offset, length, per_network(s.n_local, 0);
   for (const auto& b : s.blocks) {
     offset.push_back(b.offset);
@@ -262,7 +270,8 @@ void Hdf5Output::finalize() {
   std::exclusive_scan(per_network.begin(), per_network.end(), ptr.begin(), o.offset);
   write_distributed(s.spikes_group, "block_offset", H5T_STD_U64LE, offset, s.comm);
   write_distributed(s.spikes_group, "block_length", H5T_STD_U64LE, length, s.comm);
-  H5Handle d = dataset_1d(s.spikes_group, "block_ptr", H5T_STD_U64LE, s.description.n_networks + 1, false);
+  H5Handle d =
+      dataset_1d(s.spikes_group, "block_ptr", H5T_STD_U64LE, s.description.n_networks + 1, false);
   write_part(d, H5T_NATIVE_UINT64, s.first_network, ptr.size(), ptr.data());
   write_part(d, H5T_NATIVE_UINT64, s.description.n_networks, s.rank == 0 ? 1 : 0, &o.total);
   d.reset();
@@ -275,7 +284,8 @@ void Hdf5Output::finalize() {
   s.file.reset();  // collective close flushes everything
   MPI_Barrier(s.comm);
   int failed = 0;
-  if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0) failed = 1;
+  if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0)
+    failed = 1;
   MPI_Bcast(&failed, 1, MPI_INT, 0, s.comm);
   if (failed) throw InputError(s.description.path + ": cannot rename " + s.partial_path + " to it");
   s.finalized = true;

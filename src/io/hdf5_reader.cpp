@@ -11,10 +11,13 @@ namespace {
 
 // Reads elements [first, first + count) of a 1-D dataset.
 template <class T>
-std::vector<T> read_range(hid_t file, const char* name, hid_t mem_type, hsize_t first, hsize_t count) {
+std::vector<T> read_range(hid_t file, const char* name, hid_t mem_type, hsize_t first,
+                          hsize_t count) {
   std::vector<T> out(count);
   if (count == 0) return out;
-  H5Handle d(detail::h5_check(H5Dopen2(file, name, H5P_DEFAULT), std::string("missing dataset ") + name), H5Dclose);
+  H5Handle d(
+      detail::h5_check(H5Dopen2(file, name, H5P_DEFAULT), std::string("missing dataset ") + name),
+      H5Dclose);
   H5Handle space(H5Dget_space(d), H5Sclose);
   H5Sselect_hyperslab(space, H5S_SELECT_SET, &first, nullptr, &count, nullptr);
   H5Handle mem(H5Screate_simple(1, &count, nullptr), H5Sclose);
@@ -34,7 +37,8 @@ OutputReader::OutputReader(const std::string& path) : path_(path) {
     H5Handle a(H5Aopen(f, "format", H5P_DEFAULT), H5Aclose);
     H5Handle type(H5Aget_type(a), H5Tclose);
     std::string format(H5Tget_size(type), '\0');
-    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) H5Aread(a, type, format.data());
+    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type))
+      H5Aread(a, type, format.data());
     ours = format.substr(0, format.find('\0')) == "kascade";
   }
   if (!ours) {
@@ -71,8 +75,10 @@ NetworkSpikes OutputReader::spikes(network_id_t g) const {
   const auto f = static_cast<hid_t>(file_);
   require(g < n_networks(), path_ + ": no network " + std::to_string(g));
   const auto ptr = read_range<std::uint64_t>(f, "spikes/block_ptr", H5T_NATIVE_UINT64, g, 2);
-  const auto offset = read_range<std::uint64_t>(f, "spikes/block_offset", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
-  const auto length = read_range<std::uint64_t>(f, "spikes/block_length", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
+  const auto offset = read_range<std::uint64_t>(f, "spikes/block_offset", H5T_NATIVE_UINT64, ptr[0],
+                                                ptr[1] - ptr[0]);
+  const auto length = read_range<std::uint64_t>(f, "spikes/block_length", H5T_NATIVE_UINT64, ptr[0],
+                                                ptr[1] - ptr[0]);
   const bool counts = H5Lexists(f, "spikes/count", H5P_DEFAULT) > 0;
   NetworkSpikes out;
   for (std::size_t b = 0; b < offset.size(); ++b) {
@@ -81,7 +87,8 @@ NetworkSpikes OutputReader::spikes(network_id_t g) const {
     out.steps.insert(out.steps.end(), s.begin(), s.end());
     out.neurons.insert(out.neurons.end(), n.begin(), n.end());
     if (counts) {
-      auto c = read_range<spike_count_t>(f, "spikes/count", H5T_NATIVE_UINT16, offset[b], length[b]);
+      auto c =
+          read_range<spike_count_t>(f, "spikes/count", H5T_NATIVE_UINT16, offset[b], length[b]);
       out.counts.insert(out.counts.end(), c.begin(), c.end());
     }
   }
@@ -92,12 +99,16 @@ Network OutputReader::network(network_id_t g) const {
   const auto f = static_cast<hid_t>(file_);
   require(g < n_networks(), path_ + ": no network " + std::to_string(g));
   const auto n = read_range<std::uint32_t>(f, "networks/n_neurons", H5T_NATIVE_UINT32, g, 1)[0];
-  const auto range = read_range<std::uint64_t>(f, "networks/synapse_offset", H5T_NATIVE_UINT64, g, 2);
+  const auto range =
+      read_range<std::uint64_t>(f, "networks/synapse_offset", H5T_NATIVE_UINT64, g, 2);
   const hsize_t count = range[1] - range[0];
-  const auto src = read_range<std::uint32_t>(f, "connectivity/source", H5T_NATIVE_UINT32, range[0], count);
-  const auto dst = read_range<std::uint32_t>(f, "connectivity/target", H5T_NATIVE_UINT32, range[0], count);
+  const auto src =
+      read_range<std::uint32_t>(f, "connectivity/source", H5T_NATIVE_UINT32, range[0], count);
+  const auto dst =
+      read_range<std::uint32_t>(f, "connectivity/target", H5T_NATIVE_UINT32, range[0], count);
   const auto w = read_range<real_t>(f, "connectivity/weight", H5T_NATIVE_FLOAT, range[0], count);
-  return Network::from_edges(static_cast<ordinal_t>(n), std::vector<ordinal_t>(src.begin(), src.end()),
+  return Network::from_edges(static_cast<ordinal_t>(n),
+                             std::vector<ordinal_t>(src.begin(), src.end()),
                              std::vector<ordinal_t>(dst.begin(), dst.end()), w);
 }
 

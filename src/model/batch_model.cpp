@@ -37,8 +37,8 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
   Kokkos::deep_copy(hs, real_t(0));
 
   constexpr int kParams = 10;
-  param_view* params[kParams] = {&bm.r,     &bm.b,           &bm.theta,      &bm.gain,
-                                 &bm.slope, &bm.dt,          &bm.trace_decay, &bm.trace_gain,
+  param_view* params[kParams] = {&bm.r,           &bm.b,        &bm.theta,       &bm.gain,
+                                 &bm.slope,       &bm.dt,       &bm.trace_decay, &bm.trace_gain,
                                  &bm.noise_sigma, &bm.noise_rho};
   std::vector<typename param_view::HostMirror> host(kParams);
   for (int k = 0; k < kParams; ++k) {
@@ -49,8 +49,8 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
     const CascadeModel& m = *models[g];
     for (std::size_t t = 0; t < m.coupling_kernel.size(); ++t) hc(g, t) = m.coupling_kernel[t];
     for (std::size_t t = 0; t < m.self_kernel.size(); ++t) hs(g, t) = m.self_kernel[t];
-    const real_t values[kParams] = {m.r,  m.b,           m.theta,       m.gain,        m.slope,
-                                    m.dt, m.trace_decay, m.trace_gain,  m.noise_sigma, m.noise_rho};
+    const real_t values[kParams] = {m.r,  m.b,           m.theta,      m.gain,        m.slope,
+                                    m.dt, m.trace_decay, m.trace_gain, m.noise_sigma, m.noise_rho};
     for (int k = 0; k < kParams; ++k) host[k](g) = values[k];
   }
   Kokkos::deep_copy(bm.coupling_kernel, hc);

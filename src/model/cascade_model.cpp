@@ -8,10 +8,10 @@ namespace kascade {
 
 namespace {
 
-constexpr Nonlinearity kNonlinearities[] = {Nonlinearity::sigmoid, Nonlinearity::exponential,
-                                            Nonlinearity::rectified_linear, Nonlinearity::identity,
-                                            Nonlinearity::softplus, Nonlinearity::erfc,
-                                            Nonlinearity::extension};
+constexpr Nonlinearity kNonlinearities[] = {
+    Nonlinearity::sigmoid,  Nonlinearity::exponential, Nonlinearity::rectified_linear,
+    Nonlinearity::identity, Nonlinearity::softplus,    Nonlinearity::erfc,
+    Nonlinearity::extension};
 constexpr Emission kEmissions[] = {Emission::bernoulli, Emission::bernoulli_exp, Emission::poisson,
                                    Emission::threshold};
 
@@ -28,28 +28,40 @@ Enum parse(const Enum (&all)[N], const std::string& name, const std::string& key
 }  // namespace
 
 int CascadeModel::kernel_length() const {
-  return std::max<int>({1, static_cast<int>(coupling_kernel.size()), static_cast<int>(self_kernel.size())});
+  return std::max<int>(
+      {1, static_cast<int>(coupling_kernel.size()), static_cast<int>(self_kernel.size())});
 }
 
 const char* to_string(Nonlinearity f) {
   switch (f) {
-    case Nonlinearity::sigmoid: return "sigmoid";
-    case Nonlinearity::exponential: return "exponential";
-    case Nonlinearity::rectified_linear: return "rectified_linear";
-    case Nonlinearity::identity: return "identity";
-    case Nonlinearity::softplus: return "softplus";
-    case Nonlinearity::erfc: return "erfc";
-    case Nonlinearity::extension: return "extension";
+    case Nonlinearity::sigmoid:
+      return "sigmoid";
+    case Nonlinearity::exponential:
+      return "exponential";
+    case Nonlinearity::rectified_linear:
+      return "rectified_linear";
+    case Nonlinearity::identity:
+      return "identity";
+    case Nonlinearity::softplus:
+      return "softplus";
+    case Nonlinearity::erfc:
+      return "erfc";
+    case Nonlinearity::extension:
+      return "extension";
   }
   return "?";
 }
 
 const char* to_string(Emission e) {
   switch (e) {
-    case Emission::bernoulli: return "bernoulli";
-    case Emission::bernoulli_exp: return "bernoulli_exp";
-    case Emission::poisson: return "poisson";
-    case Emission::threshold: return "threshold";
+    case Emission::bernoulli:
+      return "bernoulli";
+    case Emission::bernoulli_exp:
+      return "bernoulli_exp";
+    case Emission::poisson:
+      return "poisson";
+    case Emission::threshold:
+      return "threshold";
   }
   return "?";
 }

@@ -112,7 +112,8 @@ CascadeModel build_threshold_sam(const ParameterSet& p) {
   m.theta = static_cast<real_t>(p["theta"]);
   require(p["sigma"] >= 0, "model.sigma must be >= 0");
   require(p["rho"] >= 0 && p["rho"] <= 1, "model.rho must be a probability in [0, 1]");
-  m.noise = p["squared_noise"] != 0 ? BackgroundNoise::squared_gaussian : BackgroundNoise::sparse_gaussian;
+  m.noise = p["squared_noise"] != 0 ? BackgroundNoise::squared_gaussian
+                                    : BackgroundNoise::sparse_gaussian;
   m.noise_sigma = static_cast<real_t>(p["sigma"]);
   m.noise_rho = static_cast<real_t>(p["rho"]);
   return m;
@@ -139,15 +140,19 @@ CascadeModel build_custom(const ParameterSet& p) {
   const std::string& coupling = p.choice("coupling");
   if (coupling == "exponential") {
     const int window = steps(p, "coupling_window", 1);
-    m.coupling_kernel = exponential_kernel(window, window, static_cast<float>(p["coupling_decay"]), dt);
+    m.coupling_kernel =
+        exponential_kernel(window, window, static_cast<float>(p["coupling_decay"]), dt);
   } else if (coupling == "explicit") {
     const auto it = p.kernels.find("coupling_taps");
-    require(it != p.kernels.end() && !it->second.empty(), "model.coupling_taps must list at least one tap");
+    require(it != p.kernels.end() && !it->second.empty(),
+            "model.coupling_taps must list at least one tap");
     m.coupling_kernel.assign(it->second.begin(), it->second.end());
   } else if (coupling == "trace") {
     activation_trace(m, p);
   } else {
-    require(coupling == "none", "key 'model.coupling' must be one of exponential, explicit, trace, none (got \"" + coupling + "\")");
+    require(coupling == "none",
+            "key 'model.coupling' must be one of exponential, explicit, trace, none (got \"" +
+                coupling + "\")");
   }
   const std::string& self = p.choice("self");
   if (self == "refractory") {
@@ -157,20 +162,24 @@ CascadeModel build_custom(const ParameterSet& p) {
                                       static_cast<float>(p["beta"]), dt);
   } else if (self == "explicit") {
     const auto it = p.kernels.find("self_taps");
-    require(it != p.kernels.end() && !it->second.empty(), "model.self_taps must list at least one tap");
+    require(it != p.kernels.end() && !it->second.empty(),
+            "model.self_taps must list at least one tap");
     m.self_kernel.assign(it->second.begin(), it->second.end());
   } else {
-    require(self == "none", "key 'model.self' must be one of refractory, explicit, none (got \"" + self + "\")");
+    require(self == "none",
+            "key 'model.self' must be one of refractory, explicit, none (got \"" + self + "\")");
   }
   const std::string& noise = p.choice("noise");
   if (noise == "sparse_gaussian") {
     m.noise = BackgroundNoise::sparse_gaussian;
     require(p["noise_sigma"] >= 0, "model.noise_sigma must be >= 0");
-    require(p["noise_rho"] >= 0 && p["noise_rho"] <= 1, "model.noise_rho must be a probability in [0, 1]");
+    require(p["noise_rho"] >= 0 && p["noise_rho"] <= 1,
+            "model.noise_rho must be a probability in [0, 1]");
     m.noise_sigma = static_cast<real_t>(p["noise_sigma"]);
     m.noise_rho = static_cast<real_t>(p["noise_rho"]);
   } else {
-    require(noise == "none", "key 'model.noise' must be one of none, sparse_gaussian (got \"" + noise + "\")");
+    require(noise == "none",
+            "key 'model.noise' must be one of none, sparse_gaussian (got \"" + noise + "\")");
   }
   return m;
 }
@@ -185,7 +194,8 @@ const std::vector<Preset>& presets() {
         spec("alpha", 0.2, "1/ms", "coupling decay rate (absolute value used)"),
         spec("abs_ref_scale", 3, "steps", "absolute refractory period A", true),
         spec("abs_ref_strength", -100.0, "", "self-input during the absolute period"),
-        spec("rel_ref_scale", 7, "steps", "relative refractory period R (lags A..A+R, inclusive)", true),
+        spec("rel_ref_scale", 7, "steps", "relative refractory period R (lags A..A+R, inclusive)",
+             true),
         spec("rel_ref_strength", -30.0, "", "initial self-input of the relative period"),
         spec("beta", 0.5, "1/ms", "relative-refractory decay rate (absolute value used)"),
         spec("r", 1.0, "", "recurrent scale of the whole sum, refractoriness included"),
@@ -194,7 +204,8 @@ const std::vector<Preset>& presets() {
        build_bernoulli_glm},
       {"poisson_glm",
        "exponential GLM, Poisson counts: mean (1/alpha) exp(beta g) dt",
-       {spec("alpha", 15.9, "", "divisor of the rate"), spec("beta", 10.0, "", "gain inside the exponential"),
+       {spec("alpha", 15.9, "", "divisor of the rate"),
+        spec("beta", 10.0, "", "gain inside the exponential"),
         spec("T", 200, "steps", "coupling filter length", true),
         spec("tau", 10.0, "ms", "coupling time constant: c(lag) = exp(-lag dt / tau)"),
         spec("dt", 0.1, "ms", "step length"), spec("r", 0.025, "", "recurrent scale"),
@@ -204,7 +215,8 @@ const std::vector<Preset>& presets() {
       {"rectified_lnp",
        "rectified-linear LNP, Poisson counts: mean lambda_0 max(g - theta, 0) dt",
        {spec("lambda_0", 9.8, "1/ms", "rate per unit of rectified input"),
-        spec("theta", -0.002, "", "threshold"), spec("T", 200, "steps", "coupling filter length", true),
+        spec("theta", -0.002, "", "threshold"),
+        spec("T", 200, "steps", "coupling filter length", true),
         spec("tau", 10.0, "ms", "coupling time constant"), spec("dt", 0.1, "ms", "step length"),
         spec("r", 0.025, "", "recurrent scale"), spec("b", 0.001, "", "background input")},
        {},
@@ -222,16 +234,18 @@ const std::vector<Preset>& presets() {
       {"rectified_sam",
        "synaptic activation model with rectified-linear Poisson emission",
        {spec("lambda_0", 1.0861, "1/ms", "rate per unit of rectified input"),
-        spec("theta", -1.37e-2, "", "threshold"), spec("tau", 10.0, "ms", "activation time constant"),
-        spec("dt", 0.1, "ms", "step length"), spec("r", 0.025, "", "recurrent scale"),
-        spec("b", 0.001, "", "background input")},
+        spec("theta", -1.37e-2, "", "threshold"),
+        spec("tau", 10.0, "ms", "activation time constant"), spec("dt", 0.1, "ms", "step length"),
+        spec("r", 0.025, "", "recurrent scale"), spec("b", 0.001, "", "background input")},
        {},
        build_rectified_sam},
       {"custom",
        "any nonlinearity x emission x coupling x self kernel x noise, chosen in the deck",
-       {spec("theta", 0.0, "", "threshold"), spec("gain", 1.0, "1/ms", "rate scale of the nonlinearity"),
-        spec("slope", 1.0, "", "input scale inside the nonlinearity"), spec("dt", 1.0, "ms", "step length"),
-        spec("r", 1.0, "", "recurrent scale"), spec("b", 0.0, "", "background input"),
+       {spec("theta", 0.0, "", "threshold"),
+        spec("gain", 1.0, "1/ms", "rate scale of the nonlinearity"),
+        spec("slope", 1.0, "", "input scale inside the nonlinearity"),
+        spec("dt", 1.0, "ms", "step length"), spec("r", 1.0, "", "recurrent scale"),
+        spec("b", 0.0, "", "background input"),
         spec("coupling_window", 5, "steps", "coupling = exponential: lags", true),
         spec("coupling_decay", 0.2, "1/ms", "coupling = exponential: c(lag) = exp(-decay dt lag)"),
         spec("tau", 10.0, "ms", "coupling = trace: activation time constant"),
@@ -260,7 +274,8 @@ const Preset& find_preset(const std::string& name) {
 ParameterSet ModelDefinition::parameters(network_id_t network) const {
   ParameterSet set = preset_defaults(find_preset(preset));
   for (const auto& [name, v] : values) {
-    require(set.values.count(name) > 0, "model: preset " + preset + " has no parameter '" + name + "'");
+    require(set.values.count(name) > 0,
+            "model: preset " + preset + " has no parameter '" + name + "'");
     require(v.size() == 1 || network < v.size(),
             "model." + name + ": no value for network " + std::to_string(network));
     set.values[name] = v.size() == 1 ? v[0] : v[network];
@@ -278,12 +293,16 @@ ParameterSet preset_defaults(const Preset& preset, const std::map<std::string, d
   ParameterSet set;
   for (const auto& s : preset.parameters) set.values[s.name] = s.fallback;
   for (const auto& [k, v] : overrides) {
-    require(set.values.count(k) > 0, "model: preset " + preset.name + " has no parameter '" + k + "'");
+    require(set.values.count(k) > 0,
+            "model: preset " + preset.name + " has no parameter '" + k + "'");
     set.values[k] = v;
   }
   if (preset.name == "custom")
-    set.choices = {{"nonlinearity", "sigmoid"}, {"emission", "bernoulli"}, {"coupling", "exponential"},
-                   {"self", "none"}, {"noise", "none"}};
+    set.choices = {{"nonlinearity", "sigmoid"},
+                   {"emission", "bernoulli"},
+                   {"coupling", "exponential"},
+                   {"self", "none"},
+                   {"noise", "none"}};
   return set;
 }
 

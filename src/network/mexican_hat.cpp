@@ -1,7 +1,7 @@
 #include "kascade/network/mexican_hat.hpp"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "kascade/core/error.hpp"

@@ -16,10 +16,12 @@ ordinal_t NetworkSource::neurons(network_id_t g) const {
 double NetworkSource::expected_synapses(network_id_t g) const {
   const double n = neurons(g);
   switch (kind) {
-    case SourceKind::mexican_hat: return n * (n - 1);
+    case SourceKind::mexican_hat:
+      return n * (n - 1);
     case SourceKind::random_graph:
       return random_graph.topology == Topology::bernoulli
-                 ? random_graph.connection_probability * n * (random_graph.self_connections ? n : n - 1)
+                 ? random_graph.connection_probability * n *
+                       (random_graph.self_connections ? n : n - 1)
                  : static_cast<double>(random_graph.indegree) * n;
   }
   return 0;
@@ -28,8 +30,10 @@ double NetworkSource::expected_synapses(network_id_t g) const {
 Network NetworkSource::make(network_id_t g) const {
   require(g < count, "networks: no network " + std::to_string(g));
   switch (kind) {
-    case SourceKind::mexican_hat: return generate_mexican_hat(mexican_hat, neurons(g));
-    case SourceKind::random_graph: return generate_random_graph(random_graph, neurons(g), seed, g);
+    case SourceKind::mexican_hat:
+      return generate_mexican_hat(mexican_hat, neurons(g));
+    case SourceKind::random_graph:
+      return generate_random_graph(random_graph, neurons(g), seed, g);
   }
   return {};
 }

@@ -25,8 +25,10 @@ double draw_weight(const RandomGraphParams& p, std::uint32_t w2, std::uint32_t w
       const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * unit24(w3));
       return p.weights == WeightLaw::normal ? p.a + p.b * z : std::exp(p.a + p.b * z);
     }
-    case WeightLaw::uniform: return p.a + (p.b - p.a) * unit24(w2);
-    case WeightLaw::constant: return p.a;
+    case WeightLaw::uniform:
+      return p.a + (p.b - p.a) * unit24(w2);
+    case WeightLaw::constant:
+      return p.a;
   }
   return 0;
 }
@@ -50,7 +52,8 @@ void bernoulli_row(const RandomGraphParams& p, ordinal_t n, ordinal_t i, std::ui
   const double log_miss = std::log1p(-q);
   std::int64_t j = -1;
   for (std::int64_t k = 0;; ++k) {
-    const auto b = random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
+    const auto b =
+        random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
     if (q < 1) {
       const double u = 1.0 - random::to_unit_double(b.v[0], b.v[1]);  // (0, 1]
       const double skip = std::floor(std::log(u) / log_miss);
@@ -76,7 +79,8 @@ void indegree_row(const RandomGraphParams& p, ordinal_t n, ordinal_t i, std::uin
   taken_set.reserve(static_cast<std::size_t>(p.indegree) * 2);
   std::int64_t k = 0;
   for (std::int64_t top = candidates - p.indegree; top < candidates; ++top, ++k) {
-    const auto b = random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
+    const auto b =
+        random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
     const auto t = static_cast<std::int64_t>(random::to_unit_double(b.v[0], b.v[1]) * (top + 1));
     const std::int64_t pick = taken_set.count(t) ? top : t;
     taken_set.insert(pick);
@@ -87,7 +91,8 @@ void indegree_row(const RandomGraphParams& p, ordinal_t n, ordinal_t i, std::uin
   for (std::size_t e = 0; e < chosen.size(); ++e, ++k) {
     std::int64_t j = chosen[e];
     if (!p.self_connections && j >= i) ++j;  // candidate index -> neuron, skipping i
-    const auto b = random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
+    const auto b =
+        random::philox_bits(seed, network, static_cast<std::uint32_t>(i), k, random::connectivity);
     net.presynaptic.push_back(static_cast<ordinal_t>(j));
     net.weight.push_back(sign(static_cast<ordinal_t>(j), draw_weight(p, b.v[2], b.v[3])));
   }
@@ -100,7 +105,8 @@ WeightLaw parse_weight_law(const std::string& name, const std::string& key) {
   if (name == "uniform") return WeightLaw::uniform;
   if (name == "lognormal") return WeightLaw::lognormal;
   if (name == "constant") return WeightLaw::constant;
-  throw InputError("key '" + key + "' must be one of normal, uniform, lognormal, constant (got \"" + name + "\")");
+  throw InputError("key '" + key + "' must be one of normal, uniform, lognormal, constant (got \"" +
+                   name + "\")");
 }
 
 void validate(const RandomGraphParams& p, ordinal_t n, const std::string& prefix) {
@@ -115,7 +121,8 @@ void validate(const RandomGraphParams& p, ordinal_t n, const std::string& prefix
             prefix + "indegree must be in [0, " + std::to_string(p.self_connections ? n : n - 1) +
                 "] for " + std::to_string(n) + " neurons");
   if (p.weights == WeightLaw::normal || p.weights == WeightLaw::lognormal)
-    require(p.b >= 0, prefix + (p.weights == WeightLaw::normal ? "std" : "sigma") + " must be >= 0");
+    require(p.b >= 0,
+            prefix + (p.weights == WeightLaw::normal ? "std" : "sigma") + " must be >= 0");
   if (p.weights == WeightLaw::uniform) require(p.a <= p.b, prefix + "low must be <= high");
   require(p.excitatory_fraction >= 0 && p.excitatory_fraction <= 1,
           prefix + "excitatory_fraction must be in [0, 1]");

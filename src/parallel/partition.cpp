@@ -16,7 +16,8 @@ NetworkRange partition_by_cost(const std::vector<double>& cost, int ranks, int r
   for (std::size_t g = 0; g < cost.size(); ++g) {
     const double mid = before + 0.5 * cost[g];
     before += cost[g];
-    int owner = total > 0 ? static_cast<int>(mid / total * ranks) : static_cast<int>(g * ranks / cost.size());
+    int owner = total > 0 ? static_cast<int>(mid / total * ranks)
+                          : static_cast<int>(g * ranks / cost.size());
     owner = std::min(owner, ranks - 1);
     if (owner != rank) continue;
     if (!started) range.first = static_cast<network_id_t>(g), started = true;
@@ -30,7 +31,8 @@ std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t b
   std::vector<NetworkRange> batches;
   const std::uint64_t size = batch_size == 0 ? std::max<std::uint64_t>(range.count, 1) : batch_size;
   for (std::uint64_t done = 0; done < range.count; done += size)
-    batches.push_back({static_cast<network_id_t>(range.first + done), std::min(size, range.count - done)});
+    batches.push_back(
+        {static_cast<network_id_t>(range.first + done), std::min(size, range.count - done)});
   return batches;
 }
 

@@ -65,7 +65,8 @@ Counts run_uncoupled(const CascadeModel& model, int n_networks, ordinal_t n_neur
 }
 
 double firing_probability(const CascadeModel& m) {
-  const double p = double(apply_nonlinearity(m.nonlinearity, real_t(0), m.theta, m.gain, m.slope)) * m.dt;
+  const double p =
+      double(apply_nonlinearity(m.nonlinearity, real_t(0), m.theta, m.gain, m.slope)) * m.dt;
   return std::ceil(p * 4294967296.0) / 4294967296.0;
 }
 

@@ -1,13 +1,15 @@
 // Links an installed kascade and generates one network: proves the exported package works.
-#include <mpi.h>
 #include <Kokkos_Core.hpp>
 #include <cstdio>
-#include "kascade/network/normal_generator.hpp"
+#include <mpi.h>
 #include "kascade/core/version.hpp"
+#include "kascade/network/normal_generator.hpp"
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
-  { Kokkos::ScopeGuard g(argc, argv);
+  {
+    Kokkos::ScopeGuard g(argc, argv);
     auto n = kascade::generate_normal({}, 1, 0);
-    std::printf("%s %zu synapses\n", kascade::version().c_str(), n.n_synapses()); }
+    std::printf("%s %zu synapses\n", kascade::version().c_str(), n.n_synapses());
+  }
   MPI_Finalize();
 }

@@ -38,7 +38,8 @@ TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
 }
 
 TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
-  EXPECT_EQ(error_of("[networks]\ncount = \"ten\"\n"), "deck.toml: key 'networks.count' must be an integer");
+  EXPECT_EQ(error_of("[networks]\ncount = \"ten\"\n"),
+            "deck.toml: key 'networks.count' must be an integer");
   EXPECT_EQ(error_of("[model]\ntheta = \"high\"\n"),
             "deck.toml: key 'model.theta' must be a number or an array of one number per network");
   EXPECT_EQ(error_of("[networks]\ncount = 0\n"),
@@ -47,9 +48,10 @@ TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
   EXPECT_EQ(error_of("[model]\ntheta = nan\n"), "deck.toml: key 'model.theta' must be finite");
   EXPECT_EQ(error_of("[networks.normal]\nsparsity = 1.5\n"),
             "deck.toml: networks.normal.sparsity must be in [0, 1]");
-  EXPECT_EQ(error_of("[model]\npreset = \"lif\"\n"),
-            "deck.toml: key 'model.preset' must be one of bernoulli_glm, poisson_glm, rectified_lnp, "
-            "threshold_sam, rectified_sam, custom (got \"lif\")");
+  EXPECT_EQ(
+      error_of("[model]\npreset = \"lif\"\n"),
+      "deck.toml: key 'model.preset' must be one of bernoulli_glm, poisson_glm, rectified_lnp, "
+      "threshold_sam, rectified_sam, custom (got \"lif\")");
   EXPECT_EQ(error_of("[model]\ncoupling_window = 4294967301\n"),
             "deck.toml: model.coupling_window must be a whole number of steps in [1, 1000000]");
   EXPECT_EQ(error_of("[model]\ntheta = 1e300\n"),

@@ -53,7 +53,8 @@ TEST(OutputRoundTrip, FileHoldsTheDecksNetworksAndSpikes) {
     EXPECT_EQ(stored.presynaptic, expected.presynaptic);
     EXPECT_EQ(stored.weight, expected.weight);
 
-    EngineSettings s{config.seed, config.simulation.equilibration_steps, config.simulation.steps, 1000};
+    EngineSettings s{config.seed, config.simulation.equilibration_steps, config.simulation.steps,
+                     1000};
     Engine<Exec> engine(make_batch<Mem>({&expected}, {g}), make_batch_model<Mem>({&model}), s);
     engine.initialize_random();
     Collect collect;

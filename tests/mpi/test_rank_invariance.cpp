@@ -55,7 +55,8 @@ TEST(RankInvariance, SpikesAreIdenticalForAnyRankCountAndBatchSize) {
       ASSERT_EQ(run.n_networks(), 40u);
       for (network_id_t g = 0; g < 40; ++g) {
         const NetworkSpikes a = reference.spikes(g), b = run.spikes(g);
-        ASSERT_EQ(a.steps, b.steps) << "network " << g << ", batch size " << batch << ", " << ranks << " ranks";
+        ASSERT_EQ(a.steps, b.steps)
+            << "network " << g << ", batch size " << batch << ", " << ranks << " ranks";
         ASSERT_EQ(a.neurons, b.neurons) << "network " << g << ", batch size " << batch;
         const Network na = reference.network(g), nb = run.network(g);
         ASSERT_EQ(na.row_ptr, nb.row_ptr);

@@ -5,11 +5,11 @@
 
 namespace kascade {
 
-using real_t = float;               // weights, inputs, rates: float32 as in the predecessor
-using ordinal_t = int;              // neuron index within a batch (CrsMatrix ordinal)
-using offset_t = std::size_t;       // CrsMatrix row-map entries
-using step_t = std::int64_t;        // simulation step (absolute, equilibration first)
-using network_id_t = std::uint32_t; // global network id within a dataset
-using spike_count_t = std::uint16_t; // spikes of one neuron in one step
+using real_t = float;                 // weights, inputs, rates: float32 as in the predecessor
+using ordinal_t = int;                // neuron index within a batch (CrsMatrix ordinal)
+using offset_t = std::size_t;         // CrsMatrix row-map entries
+using step_t = std::int64_t;          // simulation step (absolute, equilibration first)
+using network_id_t = std::uint32_t;   // global network id within a dataset
+using spike_count_t = std::uint16_t;  // spikes of one neuron in one step
 
 }  // namespace kascade

@@ -25,7 +25,7 @@ struct EngineSettings {
   std::uint64_t seed = 0;
   step_t equilibration_steps = 0;  // simulated, not recorded
   step_t recorded_steps = 0;
-  step_t chunk_steps = 1000;       // recorded steps held on the device between hand-overs
+  step_t chunk_steps = 1000;  // recorded steps held on the device between hand-overs
 };
 
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
@@ -64,7 +64,8 @@ class Engine {
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
   void propagate(int slot);         // drive(slot) = W * spikes(slot)
   void clear_history();
-  detail::NeuronStep<memory_space, Extension> kernel(step_t record_row) const;  // the step's functor
+  detail::NeuronStep<memory_space, Extension> kernel(
+      step_t record_row) const;  // the step's functor
   void hand_over(step_t first_recorded, step_t rows, Recorder& recorder);
   int slot(step_t s) const;
 

@@ -65,8 +65,9 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::initialize_random() {
   const bool activation = model_.initial_state == InitialState::random_activation;
   Kokkos::View<real_t*, memory_space> state("kascade::initial_state", batch_.n_neurons());
-  detail::RandomInitialState<memory_space> init{batch_.network_of, batch_.local_neuron,
-                                                batch_.network_ids, state, settings_.seed, activation};
+  detail::RandomInitialState<memory_space> init{batch_.network_of,  batch_.local_neuron,
+                                                batch_.network_ids, state,
+                                                settings_.seed,     activation};
   Kokkos::parallel_for("kascade::initial_state",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), init);
   if (activation)
@@ -76,7 +77,8 @@ void Engine<ExecutionSpace, Extension>::initialize_random() {
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::set_previous_spikes(Kokkos::View<const real_t*, memory_space> x) {
+void Engine<ExecutionSpace, Extension>::set_previous_spikes(
+    Kokkos::View<const real_t*, memory_space> x) {
   require(x.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one previous spike value per neuron is needed");
   clear_history();
@@ -86,8 +88,10 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(Kokkos::View<const r
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::set_activation(Kokkos::View<const real_t*, memory_space> s) {
-  require(model_.coupling == Coupling::trace, "engine: only synaptic-trace models have activations");
+void Engine<ExecutionSpace, Extension>::set_activation(
+    Kokkos::View<const real_t*, memory_space> s) {
+  require(model_.coupling == Coupling::trace,
+          "engine: only synaptic-trace models have activations");
   require(s.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one activation per neuron is needed");
   clear_history();
@@ -95,16 +99,28 @@ void Engine<ExecutionSpace, Extension>::set_activation(Kokkos::View<const real_t
 }
 
 template <class ExecutionSpace, class Extension>
-detail::NeuronStep<typename Engine<ExecutionSpace, Extension>::memory_space, Extension> Engine<ExecutionSpace, Extension>::kernel(
-    step_t record_row) const {
-  return detail::NeuronStep<memory_space, Extension>{model_,   batch_.network_of, batch_.local_neuron,
-                                          batch_.network_ids, spikes_, drive_, trace_, raster_,
-                                          clipped_, settings_.seed, step_, slot(step_), record_row,
-                                          trace_pending_, extension_};
+detail::NeuronStep<typename Engine<ExecutionSpace, Extension>::memory_space, Extension>
+Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
+  return detail::NeuronStep<memory_space, Extension>{model_,
+                                                     batch_.network_of,
+                                                     batch_.local_neuron,
+                                                     batch_.network_ids,
+                                                     spikes_,
+                                                     drive_,
+                                                     trace_,
+                                                     raster_,
+                                                     clipped_,
+                                                     settings_.seed,
+                                                     step_,
+                                                     slot(step_),
+                                                     record_row,
+                                                     trace_pending_,
+                                                     extension_};
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::compute_input(Kokkos::View<real_t*, memory_space> input) const {
+void Engine<ExecutionSpace, Extension>::compute_input(
+    Kokkos::View<real_t*, memory_space> input) const {
   const auto f = kernel(-1);
   Kokkos::parallel_for(
       "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
@@ -115,14 +131,16 @@ void Engine<ExecutionSpace, Extension>::compute_input(Kokkos::View<real_t*, memo
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   Kokkos::parallel_for("kascade::neuron_step",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()), kernel(record_row));
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
+                       kernel(record_row));
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;
   ++step_;
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows, Recorder& recorder) {
+void Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
+                                                  Recorder& recorder) {
   auto host = Kokkos::create_mirror_view(raster_);
   Kokkos::deep_copy(host, raster_);
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));

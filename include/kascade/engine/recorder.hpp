@@ -10,9 +10,9 @@ namespace kascade {
 
 struct SpikeEvents {
   network_id_t network = 0;
-  std::vector<step_t> steps;            // recorded step (0 = first step after equilibration)
-  std::vector<std::uint32_t> neurons;   // neuron index within the network
-  std::vector<spike_count_t> counts;    // spikes per event; empty when every count is 1
+  std::vector<step_t> steps;           // recorded step (0 = first step after equilibration)
+  std::vector<std::uint32_t> neurons;  // neuron index within the network
+  std::vector<spike_count_t> counts;   // spikes per event; empty when every count is 1
 };
 
 class Recorder {

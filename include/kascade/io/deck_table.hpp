@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <set>
 #include <string>
-#include <vector>
 #include <toml.hpp>
+#include <vector>
 
 namespace kascade {
 
@@ -20,11 +20,12 @@ class DeckTable {
   bool boolean(const std::string& key, bool fallback);
   std::string string(const std::string& key, const std::string& fallback);
   // A number, or an array of `count` numbers (one per network); integers only when `integer`.
-  std::vector<double> numbers(const std::string& key, double fallback, std::size_t count, bool integer);
+  std::vector<double> numbers(const std::string& key, double fallback, std::size_t count,
+                              bool integer);
   // An array of numbers of any non-zero length (absent: empty).
   std::vector<double> number_list(const std::string& key);
   DeckTable table(const std::string& key);  // an absent table reads as empty
-  void finish() const;                       // throws on keys that were never read
+  void finish() const;                      // throws on keys that were never read
 
  private:
   const toml::value* find(const std::string& key);

@@ -20,15 +20,15 @@
 namespace kascade {
 
 struct OutputDescription {
-  std::string path;            // final name
+  std::string path;  // final name
   std::string deck_text;
   std::uint64_t seed = 0;
   std::uint64_t n_networks = 0;  // in the whole run
   step_t recorded_steps = 0;
   step_t equilibration_steps = 0;
-  double dt = 1.0;              // ms per step
+  double dt = 1.0;  // ms per step
   std::string model_preset;
-  bool with_counts = false;     // emission can give more than one spike per step
+  bool with_counts = false;  // emission can give more than one spike per step
 };
 
 class Hdf5Output : public Recorder {

@@ -16,7 +16,12 @@
 namespace kascade {
 
 enum class Nonlinearity {
-  sigmoid, exponential, rectified_linear, identity, softplus, erfc,
+  sigmoid,
+  exponential,
+  rectified_linear,
+  identity,
+  softplus,
+  erfc,
   extension,  // phi supplied in C++ (model/extension.hpp)
 };
 enum class Emission {
@@ -41,8 +46,8 @@ struct CascadeModel {
   Nonlinearity nonlinearity = Nonlinearity::sigmoid;
   Emission emission = Emission::bernoulli;
   Coupling coupling = Coupling::kernel;
-  std::vector<real_t> coupling_kernel;  // Coupling::kernel: c(tau), tau = 0..
-  std::vector<real_t> self_kernel;      // self(tau) (refractoriness), may be empty
+  std::vector<real_t> coupling_kernel;     // Coupling::kernel: c(tau), tau = 0..
+  std::vector<real_t> self_kernel;         // self(tau) (refractoriness), may be empty
   real_t trace_decay = 0, trace_gain = 0;  // Coupling::trace
   real_t r = 1, b = 0, theta = 0, gain = 1, slope = 1, dt = 1;
   BackgroundNoise noise = BackgroundNoise::none;

@@ -22,9 +22,9 @@ struct ParameterSpec {
 // One network's parameter values, plus the structural choices of a custom composition.
 struct ParameterSet {
   std::map<std::string, double> values;
-  std::map<std::string, std::string> choices;           // custom: nonlinearity, emission, ...
-  std::map<std::string, std::vector<double>> kernels;   // custom: coupling_taps, self_taps
-  double operator[](const std::string& name) const;     // throws if absent
+  std::map<std::string, std::string> choices;          // custom: nonlinearity, emission, ...
+  std::map<std::string, std::vector<double>> kernels;  // custom: coupling_taps, self_taps
+  double operator[](const std::string& name) const;    // throws if absent
   const std::string& choice(const std::string& name) const;
 };
 
@@ -60,6 +60,7 @@ struct ModelDefinition {
 };
 
 // A ParameterSet holding a preset's defaults, with `overrides` applied.
-ParameterSet preset_defaults(const Preset& preset, const std::map<std::string, double>& overrides = {});
+ParameterSet preset_defaults(const Preset& preset,
+                             const std::map<std::string, double>& overrides = {});
 
 }  // namespace kascade

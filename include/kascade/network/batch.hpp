@@ -1,8 +1,8 @@
 #pragma once
 // A batch: the block-diagonal union of several networks as one KokkosSparse::CrsMatrix whose
 // rows are postsynaptic neurons, plus the maps from batch neuron to (network, local neuron).
-#include <KokkosSparse_CrsMatrix.hpp>
 #include <Kokkos_Core.hpp>
+#include <KokkosSparse_CrsMatrix.hpp>
 #include <vector>
 
 #include "kascade/core/types.hpp"

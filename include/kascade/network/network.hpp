@@ -10,7 +10,7 @@ namespace kascade {
 
 struct Network {
   ordinal_t n_neurons = 0;
-  std::vector<offset_t> row_ptr{0};   // size n_neurons + 1
+  std::vector<offset_t> row_ptr{0};    // size n_neurons + 1
   std::vector<ordinal_t> presynaptic;  // size n_synapses, ascending within a row
   std::vector<real_t> weight;          // size n_synapses
 

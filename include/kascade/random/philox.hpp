@@ -14,11 +14,11 @@ namespace kascade::random {
 
 // Independent uses of the generator. Never reuse a value for a different purpose.
 enum Stream : std::uint32_t {
-  emission = 0,       // spike emission draws, one counter per (neuron, step)
-  initial_state = 1,  // initial spikes before equilibration
-  connectivity = 2,   // network generators
-  stimulus = 3,       // stimulus plans
-  background = 4,     // background noise, one counter per (neuron, step)
+  emission = 0,           // spike emission draws, one counter per (neuron, step)
+  initial_state = 1,      // initial spikes before equilibration
+  connectivity = 2,       // network generators
+  stimulus = 3,           // stimulus plans
+  background = 4,         // background noise, one counter per (neuron, step)
   poisson_attempts = 16,  // 17..255: further rejection attempts of one Poisson draw
 };
 
@@ -35,10 +35,11 @@ KOKKOS_INLINE_FUNCTION Bits4 philox_bits(std::uint64_t seed, std::uint32_t netwo
                                          std::uint32_t stream) {
   using rng_t = r123::Philox4x32;
   const auto s = static_cast<std::uint64_t>(step);
-  const rng_t::ctr_type counter = {{index, network, static_cast<std::uint32_t>(s & 0xffffffffu),
-                                    (stream << 24) | static_cast<std::uint32_t>((s >> 32) & 0xffffffu)}};
-  const rng_t::key_type key = {{static_cast<std::uint32_t>(seed & 0xffffffffu),
-                                static_cast<std::uint32_t>(seed >> 32)}};
+  const rng_t::ctr_type counter = {
+      {index, network, static_cast<std::uint32_t>(s & 0xffffffffu),
+       (stream << 24) | static_cast<std::uint32_t>((s >> 32) & 0xffffffu)}};
+  const rng_t::key_type key = {
+      {static_cast<std::uint32_t>(seed & 0xffffffffu), static_cast<std::uint32_t>(seed >> 32)}};
   const rng_t::ctr_type out = rng_t()(counter, key);
   return Bits4{{out[0], out[1], out[2], out[3]}};
 }
@@ -58,8 +59,8 @@ KOKKOS_INLINE_FUNCTION Uniform4 uniform4(std::uint64_t seed, std::uint32_t netwo
                                          std::uint32_t index, std::int64_t step,
                                          std::uint32_t stream) {
   const Bits4 b = philox_bits(seed, network, index, step, stream);
-  return Uniform4{{to_unit_float(b.v[0]), to_unit_float(b.v[1]), to_unit_float(b.v[2]),
-                   to_unit_float(b.v[3])}};
+  return Uniform4{
+      {to_unit_float(b.v[0]), to_unit_float(b.v[1]), to_unit_float(b.v[2]), to_unit_float(b.v[3])}};
 }
 
 }  // namespace kascade::random

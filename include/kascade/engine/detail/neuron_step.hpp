@@ -14,9 +14,12 @@ namespace kascade::detail {
 // b (1 + n m) or the predecessor's b (1 + n^2 m); n ~ Normal(0, sigma), m ~ Bernoulli(rho).
 KOKKOS_INLINE_FUNCTION real_t background_input(BackgroundNoise kind, real_t b, real_t n, bool m) {
   switch (kind) {
-    case BackgroundNoise::none: return b;
-    case BackgroundNoise::sparse_gaussian: return b * (real_t(1) + (m ? n : real_t(0)));
-    case BackgroundNoise::squared_gaussian: return b * (real_t(1) + (m ? n * n : real_t(0)));
+    case BackgroundNoise::none:
+      return b;
+    case BackgroundNoise::sparse_gaussian:
+      return b * (real_t(1) + (m ? n : real_t(0)));
+    case BackgroundNoise::squared_gaussian:
+      return b * (real_t(1) + (m ? n * n : real_t(0)));
   }
   return b;
 }
@@ -62,15 +65,17 @@ struct NeuronStep {
     const int T = model.kernel_length;
     real_t coupled = 0, self = 0;
     if (model.coupling == Coupling::kernel) {
-      for (int lag = 0; lag < T; ++lag) coupled += model.coupling_kernel(g, lag) * drive(past(lag), i);
+      for (int lag = 0; lag < T; ++lag)
+        coupled += model.coupling_kernel(g, lag) * drive(past(lag), i);
     } else {
       coupled = current_trace(i, g, update);
     }
     for (int lag = 0; lag < T; ++lag) self += model.self_kernel(g, lag) * spikes(past(lag), i);
     real_t background = model.b(g);
     if (model.noise != BackgroundNoise::none) {
-      const auto bits = random::philox_bits(seed, network_ids(g), static_cast<std::uint32_t>(local_neuron(i)),
-                                            step, random::background);
+      const auto bits =
+          random::philox_bits(seed, network_ids(g), static_cast<std::uint32_t>(local_neuron(i)),
+                              step, random::background);
       const real_t n = model.noise_sigma(g) * standard_normal(bits.v[0], bits.v[1]);
       const bool m = random::to_unit_float(bits.v[2]) < model.noise_rho(g);
       background = background_input(model.noise, model.b(g), n, m);
@@ -88,7 +93,8 @@ struct NeuronStep {
     if (model.emission == Emission::threshold) {
       x = lambda > real_t(0) ? 1 : 0;
     } else {
-      const auto bits = random::philox_bits(key.seed, key.network, key.neuron, key.step, random::emission);
+      const auto bits =
+          random::philox_bits(key.seed, key.network, key.neuron, key.step, random::emission);
       double p = mean;
       if (model.emission == Emission::bernoulli_exp) p = 1.0 - math::exp(-mean);
       if (model.emission == Emission::poisson) {
@@ -122,9 +128,9 @@ struct RandomInitialState {
   bool activation = false;
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i) const {
-    const auto bits = random::philox_bits(seed, network_ids(network_of(i)),
-                                          static_cast<std::uint32_t>(local_neuron(i)), 0,
-                                          random::initial_state);
+    const auto bits =
+        random::philox_bits(seed, network_ids(network_of(i)),
+                            static_cast<std::uint32_t>(local_neuron(i)), 0, random::initial_state);
     out(i) = activation ? random::to_unit_float(bits.v[1]) : static_cast<real_t>(bits.v[0] >> 31);
   }
 };

@@ -25,9 +25,7 @@ using Mem = Exec::memory_space;
 // Estimated cost of one network per step: synapses plus neurons times kernel length.
 std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
   std::vector<double> cost(c.networks.count);
-  for (network_id_t g = 0; g < c.networks.count; ++g)
-    cost[g] = c.networks.expected_synapses(g) +
-              static_cast<double>(c.networks.neurons(g)) * kernel_length;
+  for (network_id_t g = 0; g < c.networks.count; ++g) cost[g] = c.networks.cost(g, kernel_length);
   return cost;
 }
 
@@ -123,6 +121,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   output.write_summary(clipped);
   output.finalize();
 
+  double neurons = 0;
+  for (const auto& n : networks) neurons += n.n_neurons;
+  MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
   std::uint64_t spikes = output.local_spikes();
   MPI_Allreduce(MPI_IN_PLACE, &spikes, 1, MPI_UINT64_T, MPI_SUM, comm);
   std::uint64_t clipped_total = 0;
@@ -131,8 +132,6 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   if (rank == 0 && !options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    double neurons = 0;
-    for (network_id_t g = 0; g < config.networks.count; ++g) neurons += config.networks.neurons(g);
     const double rate_hz = spikes / (neurons * config.simulation.steps) * 1000.0 / model.dt;
     std::fprintf(stderr,
                  "[kascade] wrote %s: %lld networks, %lld steps, %llu spikes (%.2f Hz mean), %.2f "

@@ -1,6 +1,7 @@
 #include "kascade/io/deck.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <regex>
@@ -134,33 +135,63 @@ void read_generator(DeckTable t, NetworkSource& s, const std::string& generator)
   validate(g, smallest, prefix);
 }
 
+// A path in the deck is relative to the deck's own directory.
+std::string deck_relative(const std::string& path, const std::string& deck) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(deck).parent_path() / p).lexically_normal().string();
+}
+
+// networks.generator = "npy" | "hdf5" | "sonata": the networks of a file, all or the first count.
+void read_file_source(DeckTable& t, NetworkSource& s, const std::string& generator,
+                      std::uint64_t count, const std::string& seedless_file) {
+  DeckTable f = t.table(generator);
+  const char* key = generator == "npy" ? "directory" : "file";
+  const std::string given = f.string(key, "");
+  f.finish();
+  require(!given.empty(), "key 'networks." + generator + "." + key + "' is required");
+  const SourceKind kind = generator == "npy"    ? SourceKind::npy_directory
+                          : generator == "hdf5" ? SourceKind::hdf5_file
+                                                : SourceKind::sonata_file;
+  const std::uint64_t seed = s.seed;
+  s = NetworkSource::from_file(kind, deck_relative(given, seedless_file), count);
+  s.seed = seed;
+}
+
 void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
   const auto int_max = std::numeric_limits<ordinal_t>::max();
-  s.count = static_cast<std::uint64_t>(
-      positive(t, "count", 1, 1, std::numeric_limits<network_id_t>::max(), file, "networks."));
-  if (t.has("neurons") && t.table_at("neurons")) {
-    DeckTable range = t.table("neurons");
-    s.sizes.min =
-        static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
-    s.sizes.max = static_cast<ordinal_t>(
-        positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
-    range.finish();
-  } else {
-    for (double n : t.numbers("neurons", 20, s.count, true)) {
-      require(n >= 1 && n <= int_max,
-              file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]");
-      s.sizes.fixed.push_back(static_cast<ordinal_t>(n));
-    }
-  }
   const std::string generator = t.string("generator", "normal");
-  static const char* known[] = {"normal", "uniform", "erdos_renyi", "fixed_indegree",
-                                "mexican_hat"};
+  static const char* known[] = {"normal",      "uniform", "erdos_renyi", "fixed_indegree",
+                                "mexican_hat", "npy",     "hdf5",        "sonata"};
   if (std::find(std::begin(known), std::end(known), generator) == std::end(known))
     throw InputError(file +
                      ": key 'networks.generator' must be one of normal, uniform, erdos_renyi, "
-                     "fixed_indegree, mexican_hat (got \"" +
+                     "fixed_indegree, mexican_hat, npy, hdf5, sonata (got \"" +
                      generator + "\")");
+  const bool from_file = generator == "npy" || generator == "hdf5" || generator == "sonata";
+  const std::int64_t count_max = std::numeric_limits<network_id_t>::max();
   try {
+    if (from_file) {  // count optional (0: every network of the file); sizes come from the file
+      const auto count = positive(t, "count", 0, 0, count_max, file, "networks.");
+      read_file_source(t, s, generator, static_cast<std::uint64_t>(count), file);
+      t.finish();
+      return;
+    }
+    s.count = static_cast<std::uint64_t>(positive(t, "count", 1, 1, count_max, file, "networks."));
+    if (t.table_at("neurons")) {
+      DeckTable range = t.table("neurons");
+      s.sizes.min =
+          static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
+      s.sizes.max = static_cast<ordinal_t>(
+          positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
+      range.finish();
+    } else {
+      for (double n : t.numbers("neurons", 20, s.count, true)) {
+        require(n >= 1 && n <= int_max,
+                file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]");
+        s.sizes.fixed.push_back(static_cast<ordinal_t>(n));
+      }
+    }
     read_generator(t.table(generator), s, generator);
   } catch (const InputError& e) {
     const std::string what = e.what();

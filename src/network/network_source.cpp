@@ -1,11 +1,13 @@
 #include "kascade/network/network_source.hpp"
 
 #include "kascade/core/error.hpp"
+#include "kascade/network/loaders.hpp"
 #include "kascade/random/philox.hpp"
 
 namespace kascade {
 
 ordinal_t NetworkSource::neurons(network_id_t g) const {
+  require(!from_file(), "networks: sizes of file networks are known only once loaded");
   if (!sizes.fixed.empty()) return sizes.fixed.size() == 1 ? sizes.fixed[0] : sizes.fixed.at(g);
   // A size drawn from the seed: index 0xffffffff keeps it apart from the per-neuron draws.
   const auto b = random::philox_bits(seed, g, 0xffffffffu, 0, random::connectivity);
@@ -18,6 +20,10 @@ double NetworkSource::expected_synapses(network_id_t g) const {
   switch (kind) {
     case SourceKind::mexican_hat:
       return n * (n - 1);
+    case SourceKind::npy_directory:
+    case SourceKind::hdf5_file:
+    case SourceKind::sonata_file:
+      return 0;  // unknown before loading
     case SourceKind::random_graph:
       return random_graph.topology == Topology::bernoulli
                  ? random_graph.connection_probability * n *
@@ -27,9 +33,43 @@ double NetworkSource::expected_synapses(network_id_t g) const {
   return 0;
 }
 
+double NetworkSource::cost(network_id_t g, int kernel_length) const {
+  if (from_file()) return 1.0;
+  return expected_synapses(g) + static_cast<double>(neurons(g)) * kernel_length;
+}
+
+NetworkSource NetworkSource::from_file(SourceKind kind, const std::string& path,
+                                       std::uint64_t count) {
+  NetworkSource s;
+  s.kind = kind;
+  s.path = path;
+  std::uint64_t available = 0;
+  if (kind == SourceKind::npy_directory) {
+    s.items = list_npy_directory(path);
+    available = s.items.size();
+  } else if (kind == SourceKind::sonata_file) {
+    s.items = sonata_populations(path);
+    available = s.items.size();
+  } else {
+    available = count_hdf5_networks(path);
+  }
+  require(available > 0, path + ": holds no networks");
+  require(count <= available, "networks.count is " + std::to_string(count) + " but " + path +
+                                  " holds " + std::to_string(available) + " networks");
+  s.count = count > 0 ? count : available;
+  if (!s.items.empty()) s.items.resize(s.count);
+  return s;
+}
+
 Network NetworkSource::make(network_id_t g) const {
   require(g < count, "networks: no network " + std::to_string(g));
   switch (kind) {
+    case SourceKind::npy_directory:
+      return load_npy(items[g]);
+    case SourceKind::hdf5_file:
+      return load_hdf5_network(path, g);
+    case SourceKind::sonata_file:
+      return load_sonata_population(path, items[g]);
     case SourceKind::mexican_hat:
       return generate_mexican_hat(mexican_hat, neurons(g));
     case SourceKind::random_graph:

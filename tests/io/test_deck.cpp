@@ -88,3 +88,26 @@ TEST(Deck, MissingFileIsNamed) {
 
 }  // namespace
 }  // namespace kascade
+
+namespace kascade {
+namespace {
+
+TEST(Deck, FileSourcesResolvePathsAgainstTheDeckAndCheckTheCount) {
+  const std::string deck = std::string(KASCADE_SOURCE_DIR) + "/inputs/networks/npy.toml";
+  const RunConfig all = read_deck(deck);
+  EXPECT_EQ(all.networks.count, 3u);              // every file of inputs/data/npy
+  EXPECT_EQ(all.networks.make(2).n_neurons, 12);  // 10.npy comes after 2.npy
+  const RunConfig two = read_deck(deck, {"networks.count=2"});
+  EXPECT_EQ(two.networks.count, 2u);
+  try {
+    read_deck(deck, {"networks.count=5"});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("networks.count is 5 but"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(error_of("[networks]\ngenerator = \"hdf5\"\n"),
+            "deck.toml: key 'networks.hdf5.file' is required");
+}
+
+}  // namespace
+}  // namespace kascade

@@ -10,7 +10,7 @@
 
 namespace kascade {
 
-enum class SourceKind { random_graph, mexican_hat };
+enum class SourceKind { random_graph, mexican_hat, npy_directory, hdf5_file, sonata_file };
 
 struct NetworkSizes {
   std::vector<ordinal_t> fixed;  // one size for all, or one per network
@@ -24,10 +24,19 @@ struct NetworkSource {
   SourceKind kind = SourceKind::random_graph;
   RandomGraphParams random_graph;
   MexicanHatParams mexican_hat;
+  std::string path;                // file sources: the file
+  std::vector<std::string> items;  // npy: file of each network; sonata: population of each
 
+  bool from_file() const { return kind >= SourceKind::npy_directory; }
+  // Generated sources only: known before any network is made.
   ordinal_t neurons(network_id_t g) const;
-  double expected_synapses(network_id_t g) const;  // for load balancing, before generation
+  double expected_synapses(network_id_t g) const;
+  // Relative cost of simulating network g for one step (load balancing); files count 1 each.
+  double cost(network_id_t g, int kernel_length) const;
   Network make(network_id_t g) const;
+
+  // A file source: lists its networks (all of them, or the first `count` when count > 0).
+  static NetworkSource from_file(SourceKind kind, const std::string& path, std::uint64_t count);
 };
 
 }  // namespace kascade

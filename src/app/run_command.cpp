@@ -6,13 +6,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <map>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/engine.hpp"
-#include "kascade/io/deck.hpp"
 #include "kascade/io/hdf5_output.hpp"
-#include "kascade/parallel/partition.hpp"
+#include "local_plan.hpp"
 #include "progress.hpp"
 
 namespace kascade::app {
@@ -29,6 +27,94 @@ std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
   return cost;
 }
 
+OutputDescription describe(const RunConfig& config, const CascadeModel& model) {
+  OutputDescription d;
+  d.path = config.output;
+  d.deck_text = config.deck_text;
+  d.seed = config.seed;
+  d.n_networks = config.networks.count;
+  d.recorded_steps = config.simulation.steps;
+  d.equilibration_steps = config.simulation.equilibration_steps;
+  d.dt = config.model.parameters(0)["dt"];
+  d.model_preset = model.preset;
+  d.with_counts = model.emission == Emission::poisson;
+  return d;
+}
+
+// Everything known before the first step: connectivity, parameters, stimuli.
+void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& plan) {
+  std::vector<const Network*> local;
+  for (const auto& n : plan.networks) local.push_back(&n);
+  output.write_networks(local);
+  output.write_parameters(plan.parameters, config.model.choices);
+  for (std::size_t k = 0; k < config.stimuli.size(); ++k) {
+    const StimulusSpec& spec = config.stimuli[k];
+    std::map<std::string, std::vector<double>> values;
+    for (const auto& [key, fallback] : stimulus_parameters(spec.kind)) {
+      auto& v = values[key];
+      for (std::uint64_t j = 0; j < plan.range.count; ++j)
+        v.push_back(spec.value(key, static_cast<network_id_t>(plan.range.first + j)));
+    }
+    std::vector<const std::vector<ordinal_t>*> targets;
+    std::vector<const std::vector<step_t>*> onsets;
+    for (const auto& r : plan.stimuli[k])
+      targets.push_back(&r.targets), onsets.push_back(&r.onsets);
+    output.write_stimulus(spec.name, to_string(spec.kind), to_string(spec.targeting), values,
+                          targets,
+                          spec.kind == StimulusKind::poisson ? onsets : decltype(onsets){});
+  }
+}
+
+// One batch of the plan, built on the device.
+Engine<Exec> make_engine(const RunConfig& config, const LocalPlan& plan, NetworkRange b,
+                         const EngineSettings& settings) {
+  const std::size_t first = b.first - plan.range.first;
+  std::vector<const Network*> nets;
+  std::vector<network_id_t> ids;
+  std::vector<const CascadeModel*> models;
+  for (std::uint64_t k = 0; k < b.count; ++k) {
+    nets.push_back(&plan.networks[first + k]);
+    ids.push_back(static_cast<network_id_t>(b.first + k));
+    models.push_back(&plan.models[first + k]);
+  }
+  Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(models), settings);
+  if (!config.stimuli.empty()) {
+    std::vector<StimulusKind> kinds;
+    std::vector<std::vector<RealisedStimulus>> stimuli;
+    for (std::size_t k = 0; k < config.stimuli.size(); ++k) {
+      kinds.push_back(config.stimuli[k].kind);
+      stimuli.emplace_back(plan.stimuli[k].begin() + first,
+                           plan.stimuli[k].begin() + first + b.count);
+    }
+    engine.set_stimuli(make_batch_stimuli<Mem>(kinds, stimuli, engine.batch().neuron_offset));
+  }
+  return engine;
+}
+
+void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
+            const std::vector<std::uint64_t>& clipped, double seconds, MPI_Comm comm) {
+  double neurons = 0, totals[2] = {0, 0};
+  for (const auto& n : plan.networks) neurons += n.n_neurons;
+  totals[0] = static_cast<double>(output.local_spikes());
+  for (auto c : clipped) totals[1] += static_cast<double>(c);
+  MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, totals, 2, MPI_DOUBLE, MPI_SUM, comm);
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  if (rank != 0) return;
+  const double dt = config.model.parameters(0)["dt"];
+  const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
+  std::fprintf(stderr,
+               "[kascade] wrote %s: %llu networks, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
+               "on %d rank(s)\n",
+               config.output.c_str(), static_cast<unsigned long long>(config.networks.count),
+               static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds, ranks);
+  if (totals[1] > 0)
+    std::fprintf(stderr, "[kascade] warning: %.0f probabilities outside [0, 1] were clipped\n",
+                 totals[1]);
+}
+
 }  // namespace
 
 void run_command(const RunOptions& options, MPI_Comm comm) {
@@ -42,43 +128,17 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   if (!options.overwrite && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
+  // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const CascadeModel model = config.model.build(0);  // the structure all networks share
   const NetworkRange mine =
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
+  LocalPlan plan;
+  collectively(comm, [&] { plan = make_local_plan(config, mine); });
 
-  std::vector<Network> networks;
-  std::vector<CascadeModel> models;
-  std::map<std::string, std::vector<double>> parameters;  // as used, per local network
-  networks.reserve(mine.count);
-  for (std::uint64_t k = 0; k < mine.count; ++k) {
-    const auto id = static_cast<network_id_t>(mine.first + k);
-    networks.push_back(config.networks.make(id));
-    models.push_back(config.model.build(id));
-    for (const auto& [name, value] : config.model.parameters(id).values)
-      parameters[name].push_back(value);
-  }
-  if (mine.count == 0)
-    for (const auto& [name, value] : config.model.parameters(0).values) parameters[name];
+  Hdf5Output output(describe(config, model), comm, mine.first, mine.count);
+  write_inputs(output, config, plan);
 
-  OutputDescription description;
-  description.path = config.output;
-  description.deck_text = config.deck_text;
-  description.seed = config.seed;
-  description.n_networks = static_cast<std::uint64_t>(config.networks.count);
-  description.recorded_steps = config.simulation.steps;
-  description.equilibration_steps = config.simulation.equilibration_steps;
-  description.dt = config.model.parameters(0)["dt"];
-  description.model_preset = model.preset;
-  description.with_counts = model.emission == Emission::poisson;
-  Hdf5Output output(description, comm, mine.first, mine.count);
-  {
-    std::vector<const Network*> local;
-    for (const auto& n : networks) local.push_back(&n);
-    output.write_networks(local);
-    output.write_parameters(parameters, config.model.choices);
-  }
-
-  // Ranks step through batches in lockstep because every file append is collective; a rank
+  // Steps: ranks go through batches in lockstep because every file append is collective; a rank
   // out of batches appends empty chunks.
   const auto batches =
       split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size));
@@ -91,25 +151,16 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   settings.chunk_steps = std::min(config.simulation.record_interval, config.simulation.steps);
   const step_t chunks = (settings.recorded_steps + settings.chunk_steps - 1) / settings.chunk_steps;
 
-  const std::uint64_t total_steps =
-      batches.size() * static_cast<std::uint64_t>(settings.recorded_steps);
-  Progress progress("simulating", total_steps, rank == 0 && !options.quiet);
+  Progress progress("simulating",
+                    batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
+                    rank == 0 && !options.quiet);
   std::vector<std::uint64_t> clipped;
   for (std::uint64_t round = 0; round < rounds; ++round) {
     if (round >= batches.size()) {
       for (step_t c = 0; c < chunks; ++c) output.record({});
       continue;
     }
-    const NetworkRange b = batches[round];
-    std::vector<const Network*> nets;
-    std::vector<network_id_t> ids;
-    std::vector<const CascadeModel*> batch_models;
-    for (std::uint64_t k = 0; k < b.count; ++k) {
-      nets.push_back(&networks[b.first - mine.first + k]);
-      ids.push_back(static_cast<network_id_t>(b.first + k));
-      batch_models.push_back(&models[b.first - mine.first + k]);
-    }
-    Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(batch_models), settings);
+    Engine<Exec> engine = make_engine(config, plan, batches[round], settings);
     engine.initialize_random();
     const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
     engine.run(output,
@@ -118,31 +169,14 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     clipped.insert(clipped.end(), c.begin(), c.end());
   }
   progress.finish(output.local_spikes());
+
+  // File: summaries, index, completeness marker.
   output.write_summary(clipped);
   output.finalize();
-
-  double neurons = 0;
-  for (const auto& n : networks) neurons += n.n_neurons;
-  MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
-  std::uint64_t spikes = output.local_spikes();
-  MPI_Allreduce(MPI_IN_PLACE, &spikes, 1, MPI_UINT64_T, MPI_SUM, comm);
-  std::uint64_t clipped_total = 0;
-  for (auto c : clipped) clipped_total += c;
-  MPI_Allreduce(MPI_IN_PLACE, &clipped_total, 1, MPI_UINT64_T, MPI_SUM, comm);
-  if (rank == 0 && !options.quiet) {
+  if (!options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const double rate_hz = spikes / (neurons * config.simulation.steps) * 1000.0 / model.dt;
-    std::fprintf(stderr,
-                 "[kascade] wrote %s: %lld networks, %lld steps, %llu spikes (%.2f Hz mean), %.2f "
-                 "s on %d rank(s)\n",
-                 config.output.c_str(), static_cast<long long>(config.networks.count),
-                 static_cast<long long>(config.simulation.steps),
-                 static_cast<unsigned long long>(spikes), rate_hz, seconds, ranks);
-    if (clipped_total > 0)
-      std::fprintf(stderr,
-                   "[kascade] warning: %llu spike probabilities above 1 were clipped to 1\n",
-                   static_cast<unsigned long long>(clipped_total));
+    report(config, plan, output, clipped, seconds, comm);
   }
 }
 

@@ -246,6 +246,53 @@ void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) 
   t.finish();
 }
 
+void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, StimulusSpec& spec,
+                   const std::string& file) {
+  const std::string prefix = "stimulus[" + std::to_string(index) + "].";
+  spec.name = t.string("name", "stimulus_" + std::to_string(index));
+  spec.kind = parse_stimulus_kind(t.string("kind", "regular"), prefix + "kind");
+  for (const auto& [key, fallback] : stimulus_parameters(spec.kind))
+    spec.values[key] = t.numbers(key, fallback, networks, false);
+  if (spec.kind == StimulusKind::poisson) {
+    const std::string law = t.string("intervals", "poisson");
+    require(law == "poisson" || law == "geometric",
+            file + ": key '" + prefix + "intervals' must be poisson or geometric (got \"" + law +
+                "\")");
+    spec.geometric_intervals = law == "geometric";
+  }
+  const std::string targets = t.string("targets", "all");
+  if (targets == "all") {
+    spec.targeting = Targeting::all;
+  } else if (targets == "list") {
+    spec.targeting = Targeting::list;
+    for (const auto& list : t.integer_lists("neurons", networks)) {
+      std::vector<ordinal_t> l;
+      for (auto i : list) {
+        require(i >= 0 && i <= std::numeric_limits<ordinal_t>::max(),
+                file + ": key '" + prefix + "neurons' holds a negative or too large index");
+        l.push_back(static_cast<ordinal_t>(i));
+      }
+      spec.lists.push_back(std::move(l));
+    }
+    require(!spec.lists.empty(),
+            file + ": key '" + prefix + "neurons' is required with targets = \"list\"");
+  } else if (targets == "fraction" || targets == "count") {
+    spec.targeting = targets == "fraction" ? Targeting::fraction : Targeting::count;
+    spec.amount =
+        t.numbers(targets, targets == "fraction" ? 0.1 : 1.0, networks, targets == "count");
+  } else {
+    throw InputError(file + ": key '" + prefix +
+                     "targets' must be one of all, list, fraction, count (got \"" + targets +
+                     "\")");
+  }
+  t.finish();
+  try {
+    validate(spec, prefix);
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 RunConfig parse_deck(const std::string& text, const std::string& name,
@@ -269,6 +316,12 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count),
              name);
   read_simulation(top.table("simulation"), config.simulation, name);
+  const auto stimuli = top.tables("stimulus");
+  for (std::size_t k = 0; k < stimuli.size(); ++k) {
+    config.stimuli.emplace_back();
+    read_stimulus(stimuli[k], k, static_cast<std::size_t>(config.networks.count),
+                  config.stimuli.back(), name);
+  }
   top.finish();
   return config;
 }

@@ -144,6 +144,50 @@ DeckTable DeckTable::table(const std::string& key) {
   return DeckTable(v, name(key) + ".", file_);
 }
 
+std::vector<DeckTable> DeckTable::tables(const std::string& key) {
+  const toml::value* v = find(key);
+  std::vector<DeckTable> out;
+  if (v == nullptr) return out;
+  if (!v->is_array()) type_error(key, "an array of tables");
+  const auto& items = v->as_array();
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (!items[k].is_table()) type_error(key, "an array of tables");
+    out.emplace_back(&items[k], name(key) + "[" + std::to_string(k) + "].", file_);
+  }
+  return out;
+}
+
+std::vector<std::vector<std::int64_t>> DeckTable::integer_lists(const std::string& key,
+                                                                std::size_t count) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return {};
+  const char* expected = "an array of integers, or an array of one such array per network";
+  if (!v->is_array()) type_error(key, expected);
+  const auto& items = v->as_array();
+  const bool nested = !items.empty() && items[0].is_array();
+  std::vector<std::vector<std::int64_t>> out;
+  auto read_list = [&](const toml::value& list) {
+    std::vector<std::int64_t> ints;
+    for (const auto& x : list.as_array()) {
+      if (!x.is_integer()) type_error(key, expected);
+      ints.push_back(x.as_integer());
+    }
+    out.push_back(std::move(ints));
+  };
+  if (!nested) {
+    read_list(*v);
+    return out;
+  }
+  for (const auto& item : items) {
+    if (!item.is_array()) type_error(key, expected);
+    read_list(item);
+  }
+  if (out.size() != count)
+    throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
+                     " lists but there are " + std::to_string(count) + " networks");
+  return out;
+}
+
 void DeckTable::finish() const {
   if (table_ == nullptr) return;
   for (const auto& [key, value] : table_->as_table()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
+#include <type_traits>
 
 #include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
@@ -68,6 +69,22 @@ void write_distributed(hid_t parent, const char* name, hid_t type, const std::ve
   if (o.total > 0) write_part(d, type, o.offset, local.size(), local.data());  // none: no space
 }
 
+// name[G+1]: name[g] = first element of network g in a per-network concatenation; each rank
+// gives the element counts of its networks (owned from `first`), rank 0 adds the total.
+void write_offsets(hid_t parent, const char* name, const std::vector<std::uint64_t>& counts,
+                   network_id_t first, std::uint64_t n_networks, MPI_Comm comm) {
+  std::uint64_t local_total = 0;
+  for (auto c : counts) local_total += c;
+  const Offsets o = exscan(local_total, comm);
+  std::vector<std::uint64_t> offsets(counts.size());
+  std::exclusive_scan(counts.begin(), counts.end(), offsets.begin(), o.offset);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  H5Handle d = dataset_1d(parent, name, H5T_STD_U64LE, n_networks + 1, false);
+  write_part(d, H5T_NATIVE_UINT64, first, offsets.size(), offsets.data());
+  write_part(d, H5T_NATIVE_UINT64, n_networks, rank == 0 ? 1 : 0, &o.total);
+}
+
 template <class T>
 void attribute(hid_t object, const char* name, hid_t type, const T& value) {
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
@@ -101,7 +118,7 @@ struct Hdf5Output::State {
   network_id_t first_network = 0;
   std::uint64_t n_local = 0;
   std::string partial_path;
-  H5Handle file, spikes_group, step, neuron, count;
+  H5Handle file, spikes_group, step, neuron, count, stimuli;
   std::uint64_t events_in_file = 0;
   std::vector<std::uint64_t> spikes_per_network;  // local networks
   struct Block {
@@ -177,20 +194,10 @@ void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
         weight.push_back(net->weight[k]);
       }
   }
-  // synapse_offset[g] = first synapse of network g; one extra entry (the total) from rank 0.
-  const Offsets o = exscan(source.size(), s.comm);
-  std::vector<std::uint64_t> offsets(synapses.size());
-  std::exclusive_scan(synapses.begin(), synapses.end(), offsets.begin(), o.offset);
-
   H5Handle networks = group(s.file, "networks");
   write_distributed(networks, "n_neurons", H5T_STD_U32LE, n_neurons, s.comm);
-  {
-    H5Handle d =
-        dataset_1d(networks, "synapse_offset", H5T_STD_U64LE, s.description.n_networks + 1, false);
-    write_part(d, H5T_NATIVE_UINT64, s.first_network, offsets.size(), offsets.data());
-    const std::uint64_t total = o.total;
-    write_part(d, H5T_NATIVE_UINT64, s.description.n_networks, s.rank == 0 ? 1 : 0, &total);
-  }
+  write_offsets(networks, "synapse_offset", synapses, s.first_network, s.description.n_networks,
+                s.comm);
   H5Handle connectivity = group(s.file, "connectivity");
   write_distributed(connectivity, "source", H5T_STD_U32LE, source, s.comm);
   write_distributed(connectivity, "target", H5T_STD_U32LE, target, s.comm);
@@ -208,6 +215,34 @@ void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double
     write_distributed(parameters, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
   }
   for (const auto& [name, value] : choices) string_attribute(parameters, name.c_str(), value);
+}
+
+void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind,
+                                const std::string& targeting,
+                                const std::map<std::string, std::vector<double>>& parameters,
+                                const std::vector<const std::vector<ordinal_t>*>& targets,
+                                const std::vector<const std::vector<step_t>*>& onsets) {
+  State& s = *state_;
+  require(targets.size() == s.n_local, "output: one target list per owned network is needed");
+  if (s.stimuli.get() < 0) s.stimuli = group(s.file, "stimuli");
+  H5Handle g = group(s.stimuli, name.c_str());
+  string_attribute(g, "kind", kind);
+  string_attribute(g, "targeting", targeting);
+  for (const auto& [key, values] : parameters)
+    write_distributed(g, key.c_str(), H5T_IEEE_F64LE, values, s.comm);
+  auto ragged = [&](const char* data_name, const char* ptr_name, auto lists, hid_t type) {
+    using T = typename std::remove_pointer_t<typename decltype(lists)::value_type>::value_type;
+    std::vector<std::uint64_t> counts;
+    std::vector<T> all;
+    for (const auto* list : lists) {
+      counts.push_back(list->size());
+      all.insert(all.end(), list->begin(), list->end());
+    }
+    write_offsets(g, ptr_name, counts, s.first_network, s.description.n_networks, s.comm);
+    write_distributed(g, data_name, type, all, s.comm);
+  };
+  ragged("targets", "target_ptr", targets, H5T_STD_I32LE);
+  if (kind == "poisson") ragged("onsets", "onset_ptr", onsets, H5T_STD_I64LE);  // on every rank
 }
 
 void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
@@ -265,22 +300,16 @@ void Hdf5Output::finalize() {
     length.push_back(b.length);
     ++per_network[b.network - s.first_network];
   }
-  const Offsets o = exscan(s.blocks.size(), s.comm);
-  std::vector<std::uint64_t> ptr(s.n_local);
-  std::exclusive_scan(per_network.begin(), per_network.end(), ptr.begin(), o.offset);
   write_distributed(s.spikes_group, "block_offset", H5T_STD_U64LE, offset, s.comm);
   write_distributed(s.spikes_group, "block_length", H5T_STD_U64LE, length, s.comm);
-  H5Handle d =
-      dataset_1d(s.spikes_group, "block_ptr", H5T_STD_U64LE, s.description.n_networks + 1, false);
-  write_part(d, H5T_NATIVE_UINT64, s.first_network, ptr.size(), ptr.data());
-  write_part(d, H5T_NATIVE_UINT64, s.description.n_networks, s.rank == 0 ? 1 : 0, &o.total);
-  d.reset();
+  write_offsets(s.spikes_group, "block_ptr", per_network, s.first_network, s.description.n_networks,
+                s.comm);
 
   H5Handle complete(H5Aopen(s.file, "complete", H5P_DEFAULT), H5Aclose);
   const int one = 1;
   H5Awrite(complete, H5T_NATIVE_INT, &one);
   complete.reset();
-  s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset();
+  s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset(), s.stimuli.reset();
   s.file.reset();  // collective close flushes everything
   MPI_Barrier(s.comm);
   int failed = 0;

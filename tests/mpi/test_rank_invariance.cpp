@@ -23,7 +23,11 @@ TEST(RankInvariance, SpikesAreIdenticalForAnyRankCountAndBatchSize) {
   if (rank == 0) {
     dir = std::make_unique<test::ScratchDir>("mpi" + std::to_string(ranks));
     path = dir->path().string();
-    test::write_text(dir->file("deck.toml"), test::small_deck(40, 30, 400, 96));
+    // Random per-network stimulus targets and onsets must not depend on the partition either.
+    test::write_text(dir->file("deck.toml"),
+                     test::small_deck(40, 30, 400, 96) +
+                         "[[stimulus]]\nkind = \"poisson\"\nstrength = 3.0\nmean_interval = 40.5\n"
+                         "width = 5\ntargets = \"fraction\"\nfraction = 0.3\n");
   }
   int length = static_cast<int>(path.size());
   MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -14,6 +14,7 @@ using Kokkos::floor;
 using Kokkos::lgamma;
 using Kokkos::log;
 using Kokkos::log1p;
+using Kokkos::sin;
 using Kokkos::sqrt;
 #else
 using Kokkos::Experimental::cos;
@@ -24,6 +25,7 @@ using Kokkos::Experimental::floor;
 using Kokkos::Experimental::lgamma;
 using Kokkos::Experimental::log;
 using Kokkos::Experimental::log1p;
+using Kokkos::Experimental::sin;
 using Kokkos::Experimental::sqrt;
 #endif
 

@@ -13,6 +13,7 @@
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/extension.hpp"
 #include "kascade/network/batch.hpp"
+#include "kascade/stimulus/batch_stimuli.hpp"
 
 namespace kascade::detail {
 template <class MemorySpace, class Extension>
@@ -52,6 +53,9 @@ class Engine {
   // Input g of every neuron for the current step, without advancing (for checks).
   void compute_input(Kokkos::View<real_t*, memory_space> input) const;
 
+  // External input for the batch's networks (none by default).
+  void set_stimuli(BatchStimuli<memory_space> stimuli) { stimuli_ = std::move(stimuli); }
+
   // Equilibration then recorded steps, handing each chunk to `recorder`.
   void run(Recorder& recorder, const ProgressCallback& progress = {});
 
@@ -74,6 +78,7 @@ class Engine {
   EngineSettings settings_;
   ExecutionSpace exec_;
   Extension extension_;
+  BatchStimuli<memory_space> stimuli_;
   ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]

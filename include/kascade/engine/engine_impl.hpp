@@ -115,7 +115,9 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
                                                      slot(step_),
                                                      record_row,
                                                      trace_pending_,
-                                                     extension_};
+                                                     extension_,
+                                                     stimuli_,
+                                                     step_ - settings_.equilibration_steps};
 }
 
 template <class ExecutionSpace, class Extension>

@@ -8,6 +8,7 @@
 #include "kascade/core/types.hpp"
 #include "kascade/model/presets.hpp"
 #include "kascade/network/network_source.hpp"
+#include "kascade/stimulus/stimulus.hpp"
 
 namespace kascade {
 
@@ -26,6 +27,7 @@ struct RunConfig {
   NetworkSource networks;
   ModelDefinition model;
   SimulationConfig simulation;
+  std::vector<StimulusSpec> stimuli;  // [[stimulus]] tables, summed
 };
 
 // Reads and validates a deck. `overrides` are "dotted.key=value" strings (TOML values) applied

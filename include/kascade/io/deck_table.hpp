@@ -25,7 +25,11 @@ class DeckTable {
   // An array of numbers of any non-zero length (absent: empty).
   std::vector<double> number_list(const std::string& key);
   DeckTable table(const std::string& key);  // an absent table reads as empty
-  void finish() const;                      // throws on keys that were never read
+  // [[key]] arrays of tables (absent: none); entry k is named key[k].
+  std::vector<DeckTable> tables(const std::string& key);
+  // A list of integers for every network, or a list of lists with one per network.
+  std::vector<std::vector<std::int64_t>> integer_lists(const std::string& key, std::size_t count);
+  void finish() const;  // throws on keys that were never read
 
  private:
   const toml::value* find(const std::string& key);

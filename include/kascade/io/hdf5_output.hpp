@@ -44,6 +44,14 @@ class Hdf5Output : public Recorder {
   // /networks/parameters/<name>; choices (custom compositions) become attributes there.
   void write_parameters(const std::map<std::string, std::vector<double>>& local,
                         const std::map<std::string, std::string>& choices);
+  // /stimuli/<name>: its definition per network (parameters), its targets and, for pulse trains
+  // with random onsets, the onsets, as per-network ragged arrays. Lists are per local network;
+  // `onsets` empty when the stimulus has none.
+  void write_stimulus(const std::string& name, const std::string& kind,
+                      const std::string& targeting,
+                      const std::map<std::string, std::vector<double>>& parameters,
+                      const std::vector<const std::vector<ordinal_t>*>& targets,
+                      const std::vector<const std::vector<step_t>*>& onsets);
   // Appends one chunk of events (this rank's part; may be empty).
   void record(const std::vector<SpikeEvents>& chunk) override;
   // Per-network clipped-probability counts of this rank's networks, in id order.

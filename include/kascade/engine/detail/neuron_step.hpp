@@ -8,6 +8,7 @@
 #include "kascade/model/emission.hpp"
 #include "kascade/model/nonlinearity.hpp"
 #include "kascade/random/philox.hpp"
+#include "kascade/stimulus/batch_stimuli.hpp"
 
 namespace kascade::detail {
 
@@ -42,6 +43,8 @@ struct NeuronStep {
   step_t record_row = -1;      // raster row of `step`, or -1
   bool trace_pending = false;  // the trace has not yet taken in the previous step's spikes
   Extension extension{};
+  BatchStimuli<MemorySpace> stimuli;
+  step_t stimulus_time = 0;  // `step` in recorded steps (negative during equilibration)
 
   KOKKOS_INLINE_FUNCTION int past(int lag) const {
     const int s = slot - 1 - lag;
@@ -80,7 +83,9 @@ struct NeuronStep {
       const bool m = random::to_unit_float(bits.v[2]) < model.noise_rho(g);
       background = background_input(model.noise, model.b(g), n, m);
     }
-    return model.r(g) * (coupled + self) + background;
+    const real_t drive = model.r(g) * (coupled + self) + background;
+    if (stimuli.count == 0) return drive;
+    return drive + static_cast<real_t>(stimuli.input(g, i, stimulus_time));
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i) const {

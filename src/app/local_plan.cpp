@@ -1,0 +1,47 @@
+#include "local_plan.hpp"
+
+#include <climits>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade::app {
+
+LocalPlan make_local_plan(const RunConfig& config, NetworkRange range) {
+  LocalPlan plan;
+  plan.range = range;
+  plan.networks.reserve(range.count);
+  for (std::uint64_t j = 0; j < range.count; ++j) {
+    const auto id = static_cast<network_id_t>(range.first + j);
+    plan.networks.push_back(config.networks.make(id));
+    plan.models.push_back(config.model.build(id));
+  }
+  // Every rank lists every parameter name, also when it owns no network (collective writes).
+  for (const auto& [name, value] : config.model.parameters(0).values) plan.parameters[name];
+  for (std::uint64_t j = 0; j < range.count; ++j)
+    for (const auto& [name, value] : config.model.parameters(range.first + j).values)
+      plan.parameters[name].push_back(value);
+
+  plan.stimuli.resize(config.stimuli.size());
+  for (std::size_t k = 0; k < config.stimuli.size(); ++k)
+    for (std::uint64_t j = 0; j < range.count; ++j)
+      plan.stimuli[k].push_back(realise(config.stimuli[k], k, config.seed,
+                                        static_cast<network_id_t>(range.first + j),
+                                        plan.networks[j].n_neurons, config.simulation.steps));
+  return plan;
+}
+
+void rethrow_first_error(MPI_Comm comm, const std::string& local_error) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  int first = local_error.empty() ? INT_MAX : rank;
+  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == INT_MAX) return;
+  int length = static_cast<int>(local_error.size());
+  MPI_Bcast(&length, 1, MPI_INT, first, comm);
+  std::string message = local_error;
+  message.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(message.data(), length, MPI_CHAR, first, comm);
+  throw InputError(message);
+}
+
+}  // namespace kascade::app

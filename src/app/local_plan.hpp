@@ -1,0 +1,47 @@
+#pragma once
+// What one rank builds before simulating: its networks, their models and parameters as used,
+// and every stimulus made concrete for each of its networks. Pure functions of the deck and the
+// network ids, so any rank builds the same network the same way.
+#include <map>
+#include <mpi.h>
+#include <string>
+#include <vector>
+
+#include "kascade/io/deck.hpp"
+#include "kascade/model/cascade_model.hpp"
+#include "kascade/network/network.hpp"
+#include "kascade/parallel/partition.hpp"
+#include "kascade/stimulus/stimulus.hpp"
+
+namespace kascade::app {
+
+struct LocalPlan {
+  NetworkRange range;
+  std::vector<Network> networks;
+  std::vector<CascadeModel> models;
+  std::map<std::string, std::vector<double>> parameters;  // model parameter -> value per network
+  std::vector<std::vector<RealisedStimulus>> stimuli;     // [stimulus][local network]
+};
+
+LocalPlan make_local_plan(const RunConfig& config, NetworkRange range);
+
+// Runs `work` on every rank; if it throws InputError on any rank, every rank throws the error
+// of the lowest such rank, so that no rank is left waiting in a collective call.
+template <class Work>
+void collectively(MPI_Comm comm, Work&& work);
+
+void rethrow_first_error(MPI_Comm comm, const std::string& local_error);
+
+template <class Work>
+void collectively(MPI_Comm comm, Work&& work) {
+  std::string error;
+  try {
+    work();
+  } catch (const std::exception& e) {
+    error = e.what();
+    if (error.empty()) error = "unknown error";
+  }
+  rethrow_first_error(comm, error);
+}
+
+}  // namespace kascade::app

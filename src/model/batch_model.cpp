@@ -1,6 +1,7 @@
 #include "kascade/model/batch_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "kascade/core/error.hpp"
 
@@ -24,6 +25,7 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
             "batch model: networks of one batch must share nonlinearity, emission, coupling, noise "
             "and initial state");
     bm.kernel_length = std::max(bm.kernel_length, m->kernel_length());
+    bm.self_length = std::max(bm.self_length, static_cast<int>(m->self_kernel.size()));
   }
   const auto G = models.size();
   const auto T = static_cast<std::size_t>(bm.kernel_length);
@@ -36,11 +38,13 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
   Kokkos::deep_copy(hc, real_t(0));
   Kokkos::deep_copy(hs, real_t(0));
 
-  constexpr int kParams = 10;
-  param_view* params[kParams] = {&bm.r,           &bm.b,        &bm.theta,       &bm.gain,
-                                 &bm.slope,       &bm.dt,       &bm.trace_decay, &bm.trace_gain,
-                                 &bm.noise_sigma, &bm.noise_rho};
+  constexpr int kParams = 11;
+  param_view* params[kParams] = {&bm.r,          &bm.b,           &bm.theta,      &bm.gain,
+                                 &bm.slope,      &bm.dt,          &bm.trace_decay, &bm.trace_gain,
+                                 &bm.trace_tail, &bm.noise_sigma, &bm.noise_rho};
   std::vector<typename param_view::HostMirror> host(kParams);
+  bm.trace_window = decltype(bm.trace_window)("kascade::trace_window", G);
+  auto windows_h = Kokkos::create_mirror_view(bm.trace_window);
   for (int k = 0; k < kParams; ++k) {
     *params[k] = param_view("kascade::model_parameter", G);
     host[k] = Kokkos::create_mirror_view(*params[k]);
@@ -49,13 +53,20 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
     const CascadeModel& m = *models[g];
     for (std::size_t t = 0; t < m.coupling_kernel.size(); ++t) hc(g, t) = m.coupling_kernel[t];
     for (std::size_t t = 0; t < m.self_kernel.size(); ++t) hs(g, t) = m.self_kernel[t];
-    const real_t values[kParams] = {m.r,  m.b,           m.theta,      m.gain,        m.slope,
-                                    m.dt, m.trace_decay, m.trace_gain, m.noise_sigma, m.noise_rho};
+    // The weight of the lag leaving the window: gain decay^window (0 without a window).
+    const auto tail = static_cast<real_t>(
+        m.trace_window > 0 ? m.trace_gain * std::pow(static_cast<double>(m.trace_decay), m.trace_window)
+                           : 0.0);
+    const real_t values[kParams] = {m.r,          m.b,          m.theta,       m.gain,
+                                    m.slope,      m.dt,         m.trace_decay, m.trace_gain,
+                                    tail,         m.noise_sigma, m.noise_rho};
     for (int k = 0; k < kParams; ++k) host[k](g) = values[k];
+    windows_h(g) = m.trace_window;
   }
   Kokkos::deep_copy(bm.coupling_kernel, hc);
   Kokkos::deep_copy(bm.self_kernel, hs);
   for (int k = 0; k < kParams; ++k) Kokkos::deep_copy(*params[k], host[k]);
+  Kokkos::deep_copy(bm.trace_window, windows_h);
   return bm;
 }
 

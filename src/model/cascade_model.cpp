@@ -28,8 +28,9 @@ Enum parse(const Enum (&all)[N], const std::string& name, const std::string& key
 }  // namespace
 
 int CascadeModel::kernel_length() const {
-  return std::max<int>(
-      {1, static_cast<int>(coupling_kernel.size()), static_cast<int>(self_kernel.size())});
+  const int lags = coupling == Coupling::kernel ? static_cast<int>(coupling_kernel.size())
+                                                : trace_window + 1;  // reads lag `window` too
+  return std::max<int>({1, lags, static_cast<int>(self_kernel.size())});
 }
 
 const char* to_string(Nonlinearity f) {

@@ -54,11 +54,22 @@ void activation_trace(CascadeModel& m, const ParameterSet& p) {
   m.initial_state = InitialState::random_activation;
 }
 
+// c(lag) = decay^lag for lag < window, kept as a windowed trace; `kernel` (the same values
+// computed directly) stays in the model as its reference definition.
+void exponential_trace(CascadeModel& m, std::vector<real_t> kernel, double decay, int window) {
+  m.coupling_kernel = std::move(kernel);
+  m.coupling = Coupling::trace;
+  m.trace_decay = static_cast<real_t>(decay);
+  m.trace_gain = 1;
+  m.trace_window = window;
+}
+
 // PoissonGLM and RectifiedLNP share their filter: c(tau) = exp(-tau dt / tau_c) over T lags.
 void lnp_filter(CascadeModel& m, const ParameterSet& p) {
   require_positive(p, "tau");
-  m.coupling_kernel = time_constant_kernel(steps(p, "T", 1), static_cast<float>(p["dt"]),
-                                           static_cast<float>(p["tau"]));
+  const int T = steps(p, "T", 1);
+  const auto dt = static_cast<float>(p["dt"]), tau = static_cast<float>(p["tau"]);
+  exponential_trace(m, time_constant_kernel(T, dt, tau), std::exp(-dt / tau), T);
 }
 
 ParameterSpec spec(const char* name, double fallback, const char* unit, const char* meaning,
@@ -74,7 +85,8 @@ CascadeModel build_bernoulli_glm(const ParameterSet& p) {
   const int A = steps(p, "abs_ref_scale", 0), R = steps(p, "rel_ref_scale", 0);
   const int T = std::max(window, A + R);
   const auto dt = static_cast<float>(p["dt"]);
-  m.coupling_kernel = exponential_kernel(T, window, std::fabs(static_cast<float>(p["alpha"])), dt);
+  const float alpha = std::fabs(static_cast<float>(p["alpha"]));
+  exponential_trace(m, exponential_kernel(T, window, alpha, dt), std::exp(-alpha * dt), window);
   m.self_kernel = refractory_kernel(T, A, static_cast<float>(p["abs_ref_strength"]), R,
                                     static_cast<float>(p["rel_ref_strength"]),
                                     std::fabs(static_cast<float>(p["beta"])), dt);
@@ -140,8 +152,9 @@ CascadeModel build_custom(const ParameterSet& p) {
   const std::string& coupling = p.choice("coupling");
   if (coupling == "exponential") {
     const int window = steps(p, "coupling_window", 1);
-    m.coupling_kernel =
-        exponential_kernel(window, window, static_cast<float>(p["coupling_decay"]), dt);
+    const auto decay = static_cast<float>(p["coupling_decay"]);
+    exponential_trace(m, exponential_kernel(window, window, decay, dt), std::exp(-decay * dt),
+                      window);
   } else if (coupling == "explicit") {
     const auto it = p.kernels.find("coupling_taps");
     require(it != p.kernels.end() && !it->second.empty(),

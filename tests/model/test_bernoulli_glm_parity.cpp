@@ -46,7 +46,7 @@ BernoulliGLMParams fixture_params() {
 // column k = W0_e c(T-1-k); rows E..E+N-1 the self-edges of neurons 0..N-1 with ref(T-1-k).
 TEST(BernoulliGLMParity, Filter) {
   const CascadeModel model = bernoulli_glm(fixture_params());
-  const int T = model.kernel_length();
+  const int T = static_cast<int>(model.coupling_kernel.size());  // the filter length
   ASSERT_EQ(T, 10);
   ASSERT_EQ(model.self_kernel.size(), 10u);
 
@@ -145,8 +145,8 @@ TEST(BernoulliGLMParity, RelativeRefractoryWindowIsInclusive) {
   p.coupling_window = p.abs_ref_scale + p.rel_ref_scale + 5;
   const CascadeModel m = bernoulli_glm(p);
   const int A = p.abs_ref_scale, R = p.rel_ref_scale;
-  ASSERT_EQ(m.kernel_length(), p.coupling_window);
-  for (int tau = 0; tau < m.kernel_length(); ++tau) {
+  ASSERT_EQ(static_cast<int>(m.self_kernel.size()), p.coupling_window);  // the filter length T
+  for (int tau = 0; tau < p.coupling_window; ++tau) {
     float want = 0.0f;
     if (tau < A)
       want = static_cast<float>(p.abs_ref_strength);

@@ -91,7 +91,9 @@ TEST(Presets, StructureOfThePredecessorsModels) {
   const CascadeModel bern = build("bernoulli_glm");
   EXPECT_EQ(bern.nonlinearity, Nonlinearity::sigmoid);
   EXPECT_EQ(bern.emission, Emission::bernoulli);
-  EXPECT_EQ(bern.coupling, Coupling::kernel);
+  EXPECT_EQ(bern.coupling, Coupling::trace);  // exponential: kept recursively
+  EXPECT_EQ(bern.trace_window, 5);
+  EXPECT_FLOAT_EQ(bern.trace_decay, std::exp(-0.2f));
   EXPECT_EQ(bern.initial_state, InitialState::random_spikes);
 
   const CascadeModel pglm = build("poisson_glm", {{"alpha", 4}, {"beta", 3}, {"T", 7}});
@@ -136,7 +138,9 @@ TEST(Presets, CustomCouplings) {
   const CascadeModel e =
       build_custom(custom({{"coupling", "exponential"}},
                           {{"coupling_window", 4}, {"coupling_decay", 0.3}, {"dt", 0.5}}));
-  EXPECT_EQ(e.coupling, Coupling::kernel);
+  EXPECT_EQ(e.coupling, Coupling::trace);
+  EXPECT_EQ(e.trace_window, 4);
+  EXPECT_EQ(e.kernel_length(), 5);  // the ring holds lag `window` too
   ASSERT_EQ(e.coupling_kernel.size(), 4u);
   for (int lag = 0; lag < 4; ++lag)
     EXPECT_FLOAT_EQ(e.coupling_kernel[lag], std::exp(-0.3f * 0.5f * float(lag))) << lag;

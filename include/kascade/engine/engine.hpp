@@ -22,11 +22,18 @@ struct NeuronStep;
 
 namespace kascade {
 
+// How spikes reach their targets: a full row-ordered sparse product, or a push of the spiking
+// neurons' columns only. Both give bitwise the same drive; `automatic` picks per recorded chunk
+// the cheaper one from the previous chunk's firing (docs/performance.md).
+enum class Propagation { automatic, event, dense };
+
 struct EngineSettings {
   std::uint64_t seed = 0;
   step_t equilibration_steps = 0;  // simulated, not recorded
   step_t recorded_steps = 0;
   step_t chunk_steps = 1000;  // recorded steps held on the device between hand-overs
+  Propagation propagation = Propagation::automatic;
+  double dense_above = 0.3;  // automatic: fraction of neurons firing per step above which dense
 };
 
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
@@ -70,7 +77,7 @@ class Engine {
   void clear_history();
   detail::NeuronStep<memory_space, Extension> kernel(
       step_t record_row) const;  // the step's functor
-  void hand_over(step_t first_recorded, step_t rows, Recorder& recorder);
+  std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
   int slot(step_t s) const;
 
   Batch<memory_space> batch_;
@@ -82,8 +89,12 @@ class Engine {
   ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
-  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
+  Kokkos::View<real_t*, memory_space> trace_;          // Coupling::trace: (W s)_i
+  Kokkos::View<std::uint64_t*, memory_space> recent_;  // per neuron: spiked at lag b (bit b)
   Kokkos::View<std::uint64_t*, memory_space> clipped_;
+  Kokkos::View<ordinal_t*, memory_space> spike_list_;  // event path: neurons that spiked
+  Kokkos::View<ordinal_t, memory_space> spike_count_;
+  bool dense_ = false;  // propagate by spmv in the current chunk
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
 };

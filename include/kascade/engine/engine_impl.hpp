@@ -11,6 +11,7 @@
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
+#include "kascade/engine/detail/push_spikes.hpp"
 
 namespace kascade {
 
@@ -38,6 +39,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   raster_ = decltype(raster_)("kascade::raster", rows, N);
   clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
   if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
+  recent_ = decltype(recent_)("kascade::recent_spikes", N);
+  spike_list_ = decltype(spike_list_)("kascade::spike_list", N);
+  spike_count_ = decltype(spike_count_)("kascade::spike_count");
+  dense_ = settings_.propagation == Propagation::dense;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -50,7 +55,33 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::propagate(int s) {
   auto x = Kokkos::subview(spikes_, s, Kokkos::ALL());
   auto y = Kokkos::subview(drive_, s, Kokkos::ALL());
-  KokkosSparse::spmv("N", real_t(1), batch_.weights, x, real_t(0), y);
+  const ordinal_t N = batch_.n_neurons();
+  if (N == 0) return;
+  if (dense_) {
+    const auto& w = batch_.weights;
+    Kokkos::parallel_for("kascade::pull_rows", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
+                         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
+    return;
+  }
+  Kokkos::parallel_scan("kascade::compact_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
+                        detail::CompactSpikes<memory_space>{x, spike_list_, spike_count_});
+  // Blocks small enough to share out among threads, large enough to amortise the search.
+  const ordinal_t blocks_wanted = 8 * static_cast<ordinal_t>(ExecutionSpace().concurrency());
+  const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
+  const ordinal_t blocks = (N + rows_per_block - 1) / rows_per_block;
+  detail::PushSpikes<memory_space> push{batch_.column_ptr,
+                                        batch_.column_row,
+                                        batch_.column_value,
+                                        batch_.network_of,
+                                        batch_.neuron_offset_device,
+                                        x,
+                                        y,
+                                        spike_list_,
+                                        spike_count_,
+                                        N,
+                                        rows_per_block};
+  Kokkos::parallel_for("kascade::push_spikes",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
 }
 
 template <class ExecutionSpace, class Extension>
@@ -58,6 +89,7 @@ void Engine<ExecutionSpace, Extension>::clear_history() {
   Kokkos::deep_copy(spikes_, real_t(0));
   Kokkos::deep_copy(drive_, real_t(0));
   if (trace_.extent(0) > 0) Kokkos::deep_copy(trace_, real_t(0));
+  Kokkos::deep_copy(recent_, std::uint64_t(0));
   trace_pending_ = false;
 }
 
@@ -83,6 +115,10 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(
           "engine: one previous spike value per neuron is needed");
   clear_history();
   Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
+  auto recent = recent_;
+  Kokkos::parallel_for(
+      "kascade::recent_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
+      KOKKOS_LAMBDA(const ordinal_t i) { recent(i) = x(i) > 0 ? 1u : 0u; });
   propagate(slot(step_ - 1));
   trace_pending_ = model_.coupling == Coupling::trace;
 }
@@ -108,6 +144,7 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
                                                      spikes_,
                                                      drive_,
                                                      trace_,
+                                                     recent_,
                                                      raster_,
                                                      clipped_,
                                                      settings_.seed,
@@ -141,8 +178,8 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
-                                                  Recorder& recorder) {
+std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
+                                                         Recorder& recorder) {
   auto host = Kokkos::create_mirror_view(raster_);
   Kokkos::deep_copy(host, raster_);
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));
@@ -162,6 +199,9 @@ void Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t 
     }
   }
   recorder.record(chunk);
+  std::size_t events = 0;
+  for (const auto& ev : chunk) events += ev.steps.size();
+  return events;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -172,7 +212,10 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
   for (step_t done = 0; done < total;) {
     const step_t rows = std::min(chunk, total - done);
     for (step_t k = 0; k < rows; ++k) advance(k);
-    hand_over(done, rows, recorder);
+    const std::size_t spikes = hand_over(done, rows, recorder);
+    if (settings_.propagation == Propagation::automatic)
+      dense_ = static_cast<double>(spikes) >
+               settings_.dense_above * static_cast<double>(rows) * batch_.n_neurons();
     done += rows;
     if (progress) progress(done, total);
   }

@@ -17,12 +17,14 @@ struct BatchModel {
   Coupling coupling = Coupling::kernel;
   BackgroundNoise noise = BackgroundNoise::none;
   InitialState initial_state = InitialState::random_spikes;
-  int kernel_length = 1;
+  int kernel_length = 1;  // ring length: lags of history kept
+  int self_length = 0;    // lags with a self kernel (<= 64: walked through a spike bitmask)
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> coupling_kernel;  // [network][lag]
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> self_kernel;      // [network][lag]
   // [network]
   Kokkos::View<real_t*, MemorySpace> r, b, theta, gain, slope, dt, trace_decay, trace_gain,
-      noise_sigma, noise_rho;
+      trace_tail, noise_sigma, noise_rho;
+  Kokkos::View<int*, MemorySpace> trace_window;  // 0: no end
 };
 
 // One model per network of the batch; all must share the structure above.

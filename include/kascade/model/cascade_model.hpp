@@ -4,9 +4,13 @@
 //   lambda_i(t) = gain * phi(slope * (g_i(t) - theta))          (expected spikes per ms)
 //   x_i(t) ~ emission(lambda_i(t) * dt)
 // coupled_i(t) is either a finite kernel over the propagated spikes,
-//   sum_tau c(tau) (W x)_i(t-1-tau)                      (Coupling::kernel, GLMs),
-// or an exponential synaptic trace y_i = (W s)_i with s_j <- decay s_j + trace_gain x_j
-//   (Coupling::trace, synaptic-activation models), kept per postsynaptic neuron by linearity.
+//   sum_tau c(tau) (W x)_i(t-1-tau)                      (Coupling::kernel, explicit taps),
+// or an exponential trace kept per postsynaptic neuron by linearity, in O(1) per step whatever
+// the kernel's length (Coupling::trace):
+//   y_i <- decay y_i + gain (W x)_i(t-1) - gain decay^window (W x)_i(t-1-window)
+// i.e. c(tau) = gain decay^tau for tau < window (window 0: no end). The GLMs' exponential
+// coupling is such a trace with a window; the synaptic-activation models' s_j <- decay s_j +
+// dt x_j is one without.
 // Lag tau = 0 is the step just before the one computed. Presets (presets.hpp) fill it.
 #include <string>
 #include <vector>
@@ -49,6 +53,7 @@ struct CascadeModel {
   std::vector<real_t> coupling_kernel;     // Coupling::kernel: c(tau), tau = 0..
   std::vector<real_t> self_kernel;         // self(tau) (refractoriness), may be empty
   real_t trace_decay = 0, trace_gain = 0;  // Coupling::trace
+  int trace_window = 0;                     // Coupling::trace: lags; 0 = no end
   real_t r = 1, b = 0, theta = 0, gain = 1, slope = 1, dt = 1;
   BackgroundNoise noise = BackgroundNoise::none;
   real_t noise_sigma = 0, noise_rho = 0;

@@ -17,7 +17,13 @@ struct Batch {
   using device_type = Kokkos::Device<execution_space, memory_space>;
   using matrix_type = KokkosSparse::CrsMatrix<real_t, ordinal_t, device_type, void, offset_t>;
 
-  matrix_type weights;                                   // rows: postsynaptic neurons
+  matrix_type weights;  // rows: postsynaptic neurons (the dense path: KokkosSparse::spmv)
+  // The same weights by presynaptic neuron (column-major, rows ascending within a column): the
+  // event-driven path pushes only the columns of neurons that spiked.
+  Kokkos::View<offset_t*, MemorySpace> column_ptr;   // size n_neurons + 1
+  Kokkos::View<ordinal_t*, MemorySpace> column_row;  // postsynaptic neuron of each entry
+  Kokkos::View<real_t*, MemorySpace> column_value;
+  Kokkos::View<ordinal_t*, MemorySpace> neuron_offset_device;  // = neuron_offset
   Kokkos::View<ordinal_t*, MemorySpace> network_of;      // batch neuron -> batch network index
   Kokkos::View<ordinal_t*, MemorySpace> local_neuron;    // batch neuron -> index in its network
   Kokkos::View<network_id_t*, MemorySpace> network_ids;  // batch network index -> global id

@@ -34,7 +34,8 @@ struct NeuronStep {
   Kokkos::View<ordinal_t*, MemorySpace> network_of, local_neuron;
   Kokkos::View<network_id_t*, MemorySpace> network_ids;
   ring_type spikes, drive;
-  Kokkos::View<real_t*, MemorySpace> trace;  // Coupling::trace: (W s)_i
+  Kokkos::View<real_t*, MemorySpace> trace;          // Coupling::trace: (W s)_i
+  Kokkos::View<std::uint64_t*, MemorySpace> recent;  // bit lag set: spiked at t-1-lag
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;
   Kokkos::View<std::uint64_t*, MemorySpace> clipped;
   std::uint64_t seed = 0;
@@ -51,14 +52,33 @@ struct NeuronStep {
     return s < 0 ? s + model.kernel_length : s;
   }
 
-  // The trace after taking in the previous step's drive (written back only when `update`).
+  // The trace after taking in the previous step's drive and dropping the lag that leaves the
+  // window (written back only when `update`).
   KOKKOS_INLINE_FUNCTION real_t current_trace(const ordinal_t i, const int g, bool update) const {
     real_t y = trace(i);
     if (trace_pending) {
       y = model.trace_decay(g) * y + model.trace_gain(g) * drive(past(0), i);
+      const int window = model.trace_window(g);
+      if (window > 0) y = y - model.trace_tail(g) * drive(past(window), i);
       if (update) trace(i) = y;
     }
     return y;
+  }
+
+  // sum_lag self(lag) x_i(t-1-lag) in ascending lag. Only lags where the neuron spiked are
+  // visited (through its bitmask); the skipped terms are exact zeros, so the sum is the same.
+  KOKKOS_INLINE_FUNCTION real_t self_input(const ordinal_t i, const int g) const {
+    real_t self = 0;
+    if (model.self_length <= 64) {
+      std::uint64_t bits = recent(i);
+      if (model.self_length < 64) bits &= (std::uint64_t(1) << model.self_length) - 1;
+      for (int lag = 0; bits != 0; ++lag, bits >>= 1)
+        if (bits & 1u) self += model.self_kernel(g, lag) * spikes(past(lag), i);
+    } else {
+      for (int lag = 0; lag < model.self_length; ++lag)
+        self += model.self_kernel(g, lag) * spikes(past(lag), i);
+    }
+    return self;
   }
 
   // r (coupled + self) + background, summed in ascending lag so the result is the same on every
@@ -66,14 +86,14 @@ struct NeuronStep {
   KOKKOS_INLINE_FUNCTION real_t input(const ordinal_t i, bool update) const {
     const int g = network_of(i);
     const int T = model.kernel_length;
-    real_t coupled = 0, self = 0;
+    real_t coupled = 0;
     if (model.coupling == Coupling::kernel) {
       for (int lag = 0; lag < T; ++lag)
         coupled += model.coupling_kernel(g, lag) * drive(past(lag), i);
     } else {
       coupled = current_trace(i, g, update);
     }
-    for (int lag = 0; lag < T; ++lag) self += model.self_kernel(g, lag) * spikes(past(lag), i);
+    const real_t self = model.self_length > 0 ? self_input(i, g) : real_t(0);
     real_t background = model.b(g);
     if (model.noise != BackgroundNoise::none) {
       const auto bits =
@@ -118,6 +138,7 @@ struct NeuronStep {
       }
     }
     spikes(slot, i) = static_cast<real_t>(x);
+    recent(i) = (recent(i) << 1) | (x > 0 ? 1u : 0u);
     if (record_row >= 0) raster(record_row, i) = x;
   }
 };

@@ -1,0 +1,94 @@
+#pragma once
+// Propagation of one step's spikes, drive = W x, in two ways that give the same bits:
+//   PullRows    every row sums its whole CSR row in ascending presynaptic order (dense);
+//   PushSpikes  only the columns of the neurons that spiked are walked (event-driven). Rows are
+//               cut into blocks, one thread each; a block walks the spikes of its networks in
+//               ascending neuron order and adds each one's weights into the rows it owns, so
+//               every row sums in ascending presynaptic order too, skipping exact zeros.
+// Neither depends on the number of blocks or threads. (KokkosSparse::spmv is not used here: its
+// Serial kernel sums each row in four interleaved partial sums, another order.) Internal.
+#include <Kokkos_Core.hpp>
+
+#include "kascade/core/types.hpp"
+
+namespace kascade::detail {
+
+// list = indices i with x(i) > 0, ascending; count() = their number.
+template <class MemorySpace>
+struct CompactSpikes {
+  Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;
+  Kokkos::View<ordinal_t*, MemorySpace> list;
+  Kokkos::View<ordinal_t, MemorySpace> count;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i, ordinal_t& update,
+                                         const bool final) const {
+    if (x(i) > real_t(0)) {
+      if (final) list(update) = i;
+      ++update;
+    }
+    if (final && i == static_cast<ordinal_t>(x.extent(0)) - 1) count() = update;
+  }
+};
+
+template <class MemorySpace>
+struct PullRows {
+  Kokkos::View<const offset_t*, MemorySpace> row_ptr;
+  Kokkos::View<const ordinal_t*, MemorySpace> column;
+  Kokkos::View<const real_t*, MemorySpace> value;
+  Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;
+  Kokkos::View<real_t*, Kokkos::LayoutRight, MemorySpace> drive;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i) const {
+    real_t sum = 0;
+    for (offset_t e = row_ptr(i); e < row_ptr(i + 1); ++e) sum += value(e) * x(column(e));
+    drive(i) = sum;
+  }
+};
+
+template <class MemorySpace>
+struct PushSpikes {
+  Kokkos::View<const offset_t*, MemorySpace> column_ptr;
+  Kokkos::View<const ordinal_t*, MemorySpace> column_row;
+  Kokkos::View<const real_t*, MemorySpace> column_value;
+  Kokkos::View<const ordinal_t*, MemorySpace> network_of, neuron_offset;
+  Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;  // this step's spikes
+  Kokkos::View<real_t*, Kokkos::LayoutRight, MemorySpace> drive;    // this step's drive
+  Kokkos::View<const ordinal_t*, MemorySpace> list;
+  Kokkos::View<const ordinal_t, MemorySpace> count;
+  ordinal_t n_rows = 0, rows_per_block = 1;
+
+  // First position in [lo, hi) of `a` whose value is >= v (a ascending).
+  template <class View, class Index, class Value>
+  KOKKOS_INLINE_FUNCTION static Index lower_bound(const View& a, Index lo, Index hi, Value v) {
+    while (lo < hi) {
+      const Index mid = lo + (hi - lo) / 2;
+      if (a(mid) < v)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    return lo;
+  }
+
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t block) const {
+    const ordinal_t r0 = block * rows_per_block;
+    const ordinal_t r1 = r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows;
+    for (ordinal_t i = r0; i < r1; ++i) drive(i) = real_t(0);
+    // Only spikes of the networks overlapping [r0, r1) can reach it (the batch is block-diagonal).
+    const ordinal_t s0 = neuron_offset(network_of(r0)), s1 = neuron_offset(network_of(r1 - 1) + 1);
+    const ordinal_t n = count();
+    for (ordinal_t k = lower_bound(list, ordinal_t(0), n, s0); k < n && list(k) < s1; ++k) {
+      const ordinal_t j = list(k);
+      const real_t xj = x(j);
+      offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
+      const ordinal_t g = network_of(j);
+      if (neuron_offset(g) < r0 || neuron_offset(g + 1) > r1) {  // the column leaves the block
+        e0 = lower_bound(column_row, e0, e1, r0);
+        e1 = lower_bound(column_row, e0, e1, r1);
+      }
+      for (offset_t e = e0; e < e1; ++e) drive(column_row(e)) += column_value(e) * xj;
+    }
+  }
+};
+
+}  // namespace kascade::detail

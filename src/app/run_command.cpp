@@ -130,6 +130,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const CascadeModel model = config.model.build(0);  // the structure all networks share
+  require(model.nonlinearity != Nonlinearity::extension,
+          config.deck_path +
+              ": model.nonlinearity = \"extension\" needs a program built with a C++ "
+              "extension (docs/extending.md); the kascade command has none");
   const NetworkRange mine =
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
   LocalPlan plan;

@@ -220,7 +220,10 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
     }
   }
   t.finish();
-  require(m.values["dt"].size() == 1, file + ": key 'model.dt' must be one value for all networks");
+  for (const char* shared : {"dt", "squared_noise"})  // they change a batch's structure
+    if (m.values.count(shared))
+      require(m.values[shared].size() == 1,
+              file + ": key 'model." + shared + "' must be one value for all networks");
   // Build every distinct network's model once, so impossible values fail before any work.
   std::size_t distinct = 1;
   for (const auto& [name, v] : m.values) distinct = std::max(distinct, v.size());
@@ -250,6 +253,9 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
                    const std::string& file) {
   const std::string prefix = "stimulus[" + std::to_string(index) + "].";
   spec.name = t.string("name", "stimulus_" + std::to_string(index));
+  require(!spec.name.empty() && spec.name.find('/') == std::string::npos && spec.name != "." &&
+              spec.name != "..",
+          file + ": key '" + prefix + "name' must be a non-empty name without '/'");
   spec.kind = parse_stimulus_kind(t.string("kind", "regular"), prefix + "kind");
   for (const auto& [key, fallback] : stimulus_parameters(spec.kind))
     spec.values[key] = t.numbers(key, fallback, networks, false);
@@ -321,6 +327,10 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
     config.stimuli.emplace_back();
     read_stimulus(stimuli[k], k, static_cast<std::size_t>(config.networks.count),
                   config.stimuli.back(), name);
+    for (std::size_t other = 0; other < k; ++other)
+      require(config.stimuli[other].name != config.stimuli[k].name,
+              name + ": stimulus[" + std::to_string(k) + "].name '" + config.stimuli[k].name +
+                  "' is already used by stimulus[" + std::to_string(other) + "]");
   }
   top.finish();
   return config;

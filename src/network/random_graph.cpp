@@ -118,8 +118,9 @@ void validate(const RandomGraphParams& p, ordinal_t n, const std::string& prefix
             prefix + "connection probability must be in [0, 1]");
   else
     require(p.indegree >= 0 && p.indegree <= (p.self_connections ? n : n - 1),
-            prefix + "indegree must be in [0, " + std::to_string(p.self_connections ? n : n - 1) +
-                "] for " + std::to_string(n) + " neurons");
+            prefix + "k (the in-degree) must be in [0, " +
+                std::to_string(p.self_connections ? n : n - 1) + "] for " + std::to_string(n) +
+                " neurons");
   if (p.weights == WeightLaw::normal || p.weights == WeightLaw::lognormal)
     require(p.b >= 0,
             prefix + (p.weights == WeightLaw::normal ? "std" : "sigma") + " must be >= 0");

@@ -443,7 +443,8 @@ TEST(RandomGraph, ValidateRejectsImpossibleIndegree) {
       validate(r, n, "deck.");
       ADD_FAILURE() << "indegree " << r.indegree << " accepted";
     } catch (const InputError& e) {
-      EXPECT_NE(std::string(e.what()).find("deck.indegree"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("deck.k (the in-degree)"), std::string::npos)
+          << e.what();
     }
     EXPECT_THROW(generate_random_graph(r, n, 1, 0), InputError);
   }

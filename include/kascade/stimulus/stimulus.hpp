@@ -26,7 +26,7 @@ enum class Targeting { all, list, fraction, count };
 
 struct StimulusSpec {
   StimulusKind kind = StimulusKind::regular;
-  std::string name;  // "stimulus.<index>" unless named
+  std::string name;  // "stimulus_<index>" unless named
   // Parameters by name, each one value or one per network (see parameter_names(kind)).
   std::map<std::string, std::vector<double>> values;
   bool geometric_intervals = false;  // poisson: Geometric instead of Poisson intervals

@@ -123,7 +123,7 @@ struct NeuronStep {
       double p = mean;
       if (model.emission == Emission::bernoulli_exp) p = 1.0 - math::exp(-mean);
       if (model.emission == Emission::poisson) {
-        double k = mean > 1e6 ? double(max_count) : draw_poisson(mean, bits, key);
+        double k = mean > 1e6 ? 1e6 : draw_poisson(mean, bits, key);  // 1e6: beyond the type
         if (!(mean >= 0) || k > max_count) {  // negative, NaN or beyond the count type
           Kokkos::atomic_add(&clipped(g), std::uint64_t(1));
           k = mean > 0 ? double(max_count) : 0.0;

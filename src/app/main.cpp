@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
                       "override a deck key, e.g. --set simulation.steps=500");
   run_cmd->add_option("-o,--output", run.output, "output file (default: the deck's 'output')");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output file");
+  run_cmd->add_flag("--fresh", run.fresh,
+                    "start over, ignoring checkpoints of an interrupted run of the same output");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress or summary on stderr");
 
   int status = 0;

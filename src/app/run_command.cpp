@@ -6,10 +6,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
+#include "checkpointer.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/engine/engine.hpp"
+#include "kascade/io/checkpoint.hpp"
 #include "kascade/io/hdf5_output.hpp"
+#include "kascade/io/spill_file.hpp"
 #include "local_plan.hpp"
 #include "progress.hpp"
 
@@ -91,6 +95,57 @@ Engine<Exec> make_engine(const RunConfig& config, const LocalPlan& plan, Network
   return engine;
 }
 
+std::uint64_t total_events(const SpillFile& spill, NetworkRange mine) {
+  std::uint64_t n = 0;
+  for (std::uint64_t j = 0; j < mine.count; ++j)
+    n += spill.events(static_cast<network_id_t>(mine.first + j));
+  return n;
+}
+
+// The spikes of every local network, network after network, in collective rounds of at most
+// about `max_events` events per rank (memory stays bounded; a rank with fewer rounds appends
+// nothing in the others).
+void copy_spikes(SpillFile& spill, Hdf5Output& output, NetworkRange mine, MPI_Comm comm,
+                 std::uint64_t max_events = 1u << 22) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> groups;  // [first, last) local networks
+  for (std::uint64_t j = 0; j < mine.count;) {
+    std::uint64_t end = j, events = 0;
+    while (end < mine.count && (end == j || events + spill.events(mine.first + end) <= max_events))
+      events += spill.events(static_cast<network_id_t>(mine.first + end++));
+    groups.emplace_back(j, end);
+    j = end;
+  }
+  std::uint64_t rounds = groups.size();
+  MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
+  for (std::uint64_t r = 0; r < rounds; ++r) {
+    std::vector<SpikeEvents> chunk;
+    if (r < groups.size())
+      for (std::uint64_t j = groups[r].first; j < groups[r].second; ++j) {
+        const auto id = static_cast<network_id_t>(mine.first + j);
+        NetworkSpikes s = spill.read(id);
+        chunk.push_back({id, std::move(s.steps), std::move(s.neurons), std::move(s.counts)});
+      }
+    output.record(chunk);
+  }
+}
+
+// The checkpoint this rank resumes from, if any; all ranks must agree on whether there is one.
+std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
+                                          const std::string& path, int ranks, int rank,
+                                          MPI_Comm comm) {
+  int exists = std::filesystem::exists(path) ? 1 : 0, all = 0, any = 0;
+  MPI_Allreduce(&exists, &all, 1, MPI_INT, MPI_MIN, comm);
+  MPI_Allreduce(&exists, &any, 1, MPI_INT, MPI_MAX, comm);
+  if (options.fresh || !any) {
+    if (exists) std::remove(path.c_str());
+    return std::nullopt;
+  }
+  require(all == 1, path +
+                        ": checkpoints of some ranks are missing; resume with the rank count "
+                        "that wrote them, or pass --fresh to start over");
+  return read_checkpoint(path, deck_hash(config.deck_text), ranks, rank);
+}
+
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
             const std::vector<std::uint64_t>& clipped, double seconds, MPI_Comm comm) {
   double neurons = 0, totals[2] = {0, 0};
@@ -139,44 +194,65 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   LocalPlan plan;
   collectively(comm, [&] { plan = make_local_plan(config, mine); });
 
-  Hdf5Output output(describe(config, model), comm, mine.first, mine.count);
-  write_inputs(output, config, plan);
+  // Steps: each rank simulates its batches on its own, spikes going to its spill file, with
+  // periodic checkpoints; a restarted run continues from the last one.
+  const bool with_counts = model.emission == Emission::poisson;
+  const std::string ckpt_path = config.output + ".ckpt." + std::to_string(rank);
+  std::optional<Checkpoint> resume;
+  collectively(comm,
+               [&] { resume = find_checkpoint(options, config, ckpt_path, ranks, rank, comm); });
+  SpillFile spill(config.output + ".spill." + std::to_string(rank), mine.first, mine.count,
+                  with_counts, resume.has_value());
+  std::vector<std::uint64_t> clipped;
+  std::uint64_t first_batch = 0;
+  if (resume) {
+    spill.restore(resume->spill);
+    clipped = resume->clipped;
+    first_batch = resume->next_batch;
+  }
+  const std::uint64_t local_spikes_at_start = total_events(spill, mine);
 
-  // Steps: ranks go through batches in lockstep because every file append is collective; a rank
-  // out of batches appends empty chunks.
   const auto batches =
       split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size));
-  std::uint64_t rounds = batches.size();
-  MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
   EngineSettings settings;
   settings.seed = config.seed;
   settings.equilibration_steps = config.simulation.equilibration_steps;
   settings.recorded_steps = config.simulation.steps;
   settings.chunk_steps = std::min(config.simulation.record_interval, config.simulation.steps);
-  const step_t chunks = (settings.recorded_steps + settings.chunk_steps - 1) / settings.chunk_steps;
 
+  Checkpointer checkpoints(ckpt_path, deck_hash(config.deck_text), ranks, rank,
+                           config.simulation.checkpoint_every);
   Progress progress("simulating",
                     batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
                     rank == 0 && !options.quiet);
-  std::vector<std::uint64_t> clipped;
-  for (std::uint64_t round = 0; round < rounds; ++round) {
-    if (round >= batches.size()) {
-      for (step_t c = 0; c < chunks; ++c) output.record({});
-      continue;
-    }
+  for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
     Engine<Exec> engine = make_engine(config, plan, batches[round], settings);
-    engine.initialize_random();
+    if (resume && resume->in_batch && round == first_batch)
+      engine.restore(resume->state);
+    else
+      engine.initialize_random();
     const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
-    engine.run(output,
-               [&](step_t done, step_t) { progress.update(before + done, output.local_spikes()); });
+    engine.run(spill, [&](step_t done, step_t) {
+      progress.update(before + done, total_events(spill, mine) - local_spikes_at_start);
+      if (!checkpoints.due()) return;
+      const EngineState state = engine.snapshot();
+      checkpoints.write(spill, round, &state, clipped);
+    });
     const auto c = engine.clipped_counts();
     clipped.insert(clipped.end(), c.begin(), c.end());
+    checkpoints.write(spill, round + 1, nullptr, clipped);  // cheap: no engine state
   }
-  progress.finish(output.local_spikes());
+  progress.finish(total_events(spill, mine));
 
-  // File: summaries, index, completeness marker.
+  // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
+  // spill files, marked complete and renamed. A kill before the rename resumes from here.
+  Hdf5Output output(describe(config, model), comm, mine.first, mine.count);
+  write_inputs(output, config, plan);
+  copy_spikes(spill, output, mine, comm);
   output.write_summary(clipped);
   output.finalize();
+  std::remove(spill.path().c_str());
+  std::remove(ckpt_path.c_str());
   if (!options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

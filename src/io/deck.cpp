@@ -246,6 +246,7 @@ void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) 
                           std::numeric_limits<network_id_t>::max(), file, "simulation.");
   c.record_interval =
       positive(t, "record_interval", c.record_interval, 1, big, file, "simulation.");
+  c.checkpoint_every = t.real("checkpoint_every", c.checkpoint_every);
   t.finish();
 }
 

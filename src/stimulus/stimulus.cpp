@@ -51,7 +51,8 @@ std::vector<step_t> poisson_onsets(const StimulusSpec& spec, const RealisedStimu
                      : 1.0 + std::floor(std::log(u) / std::log1p(-1.0 / mean_interval));
     } else {
       interval = draw_poisson(mean_interval, b,
-                              DrawKey{seed, network, static_cast<std::uint32_t>(index), draw});
+                              DrawKey{seed, network, static_cast<std::uint32_t>(index), draw},
+                              random::stimulus_poisson_attempts);
     }
     t += interval;
   }

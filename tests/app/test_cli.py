@@ -9,20 +9,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, failures, finish  # noqa: E402
+
 import h5py
 import numpy as np
 
 binary, source = sys.argv[1], sys.argv[2]
-failures = []
-checks = 0
-
-
-def check(condition, what):
-    global checks
-    checks += 1
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(*args, threads=None):
@@ -110,5 +103,55 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("--version")
     check(r.returncode == 0 and "kascade" in r.stdout and "Kokkos" in r.stdout, "--version names revision and backend")
 
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+# --- /stimuli output group (issue 5) -------------------------------------------------------
+def check_stimuli_group():
+    """The shipped stimulus decks through the CLI: /stimuli/<name> holds one value per network of
+    every parameter, the targets (per-network ragged arrays) and, for Poisson trains only, the
+    onsets, all consistent with the deck."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "poisson.h5")
+        deck = os.path.join(source, "inputs", "stimuli", "poisson.toml")
+        r = run("run", deck, "--set", "simulation.steps=3000", "-o", out, "-q")
+        check(r.returncode == 0, f"stimuli/poisson.toml runs (exit {r.returncode}: {r.stderr.strip()})")
+        if r.returncode != 0:
+            return
+        with h5py.File(out, "r") as f:
+            g = f["stimuli/stimulus_0"]
+            check(g.attrs["kind"] == b"poisson" or g.attrs["kind"] == "poisson", "poisson: kind attribute")
+            check(list(g["strength"][:]) == [2.0, 4.0, 6.0, 8.0], "poisson: strength per network")
+            check(np.all(g["mean_interval"][:] == 150.5), "poisson: real mean interval stored")
+            tptr, tg = g["target_ptr"][:], g["targets"][:]
+            check(len(tptr) == 5 and np.all(np.diff(tptr) == 8), "poisson: round(0.2 * 40) = 8 targets each")
+            optr, on = g["onset_ptr"][:], g["onsets"][:]
+            check(len(optr) == 5 and optr[-1] == len(on), "poisson: onset_ptr covers the onsets")
+            for n in range(4):
+                t = tg[tptr[n]:tptr[n + 1]]
+                check(np.all(np.diff(t) > 0) and t.min() >= 0 and t.max() < 40, f"poisson: targets of {n} sorted, distinct, in range")
+                o = on[optr[n]:optr[n + 1]]
+                check(len(o) > 5 and o[0] == 100 and np.all(np.diff(o) > 0) and o[-1] < 3000,
+                      f"poisson: onsets of {n} start at 100, increase, end before the last step")
+            check(not np.array_equal(on[optr[0]:optr[1]], on[optr[1]:optr[2]]), "poisson: onsets differ per network")
+
+        out = os.path.join(tmp, "sinusoid.h5")
+        deck = os.path.join(source, "inputs", "stimuli", "sinusoid.toml")
+        r = run("run", deck, "--set", "simulation.steps=500", "-o", out, "-q")
+        check(r.returncode == 0, f"stimuli/sinusoid.toml runs (exit {r.returncode}: {r.stderr.strip()})")
+        if r.returncode != 0:
+            return
+        with h5py.File(out, "r") as f:
+            sine, sup = f["stimuli/sine"], f["stimuli/suppression"]
+            tptr, tg = sine["target_ptr"][:], sine["targets"][:]
+            check(list(tg[tptr[0]:tptr[1]]) == [0, 2, 4, 6, 8] and list(tg[tptr[1]:tptr[2]]) == [1, 3, 5],
+                  "sinusoid: explicit lists per network")
+            check(list(sine["amplitude"][:]) == [2.0, 2.0] and list(sine["stop"][:]) == [4000.0, 4000.0],
+                  "sinusoid: parameters per network")
+            check("onsets" not in sine and "onsets" not in sup, "only Poisson trains store onsets")
+            check(list(np.diff(sup["target_ptr"][:])) == [20, 20], "constant: targets = all")
+            check(list(sup["strength"][:]) == [-2.0, -2.0] and list(sup["start"][:]) == [2000.0, 2000.0],
+                  "constant: parameters per network")
+
+
+check_stimuli_group()
+# --- end of /stimuli checks -------------------------------------------------------------------
+
+finish()

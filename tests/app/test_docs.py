@@ -25,19 +25,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, failures, finish  # noqa: E402
+
 source = sys.argv[1]
 binary = sys.argv[2] if len(sys.argv) > 2 else None
-failures = []
-checks = 0
-
-
-def check(condition, what):
-    global checks
-    checks += 1
-    if not condition:
-        failures.append(what)
-        print("FAIL:", what)
-    return condition
 
 
 def read(rel):
@@ -510,5 +502,4 @@ else:
         os.chdir(here)
         shutil.rmtree(tmp, ignore_errors=True)
 
-print(f"{checks - len(failures)} passed, {len(failures)} failed")
-sys.exit(1 if failures else 0)
+finish()

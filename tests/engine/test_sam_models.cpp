@@ -32,8 +32,9 @@ class Stepper {
     engine_.compute_input(input_);
     return test::host_vector(input_);
   }
-  // run() records one step, numbered 0 within the call: renumber it by the call.
+  // One more recorded step (run() continues where the last call ended).
   void step() {
+    if (calls_ > 0) engine_.extend(1);
     engine_.run(recorder_);
     recorder_.traces.resize(1);
     auto& steps = recorder_.traces[0].steps;

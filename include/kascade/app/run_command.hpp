@@ -12,6 +12,7 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --set key=value
   std::string output;                  // overrides the deck's output when not empty
   bool overwrite = false;
+  bool fresh = false;  // ignore (and delete) checkpoints of an earlier, interrupted run
   bool quiet = false;
 };
 

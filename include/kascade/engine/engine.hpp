@@ -8,6 +8,7 @@
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
@@ -39,6 +40,14 @@ struct EngineSettings {
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
 using ProgressCallback = std::function<void(step_t, step_t)>;
 
+// Everything an engine needs to continue exactly where it was (between two chunks).
+struct EngineState {
+  step_t step = 0;
+  bool trace_pending = false, dense = false;
+  std::vector<real_t> spikes, drive, trace;
+  std::vector<std::uint64_t> recent, clipped;
+};
+
 // `Extension` supplies phi for Nonlinearity::extension (docs/extending.md); the default has none.
 template <class ExecutionSpace, class Extension = NoExtension>
 class Engine {
@@ -63,8 +72,17 @@ class Engine {
   // External input for the batch's networks (none by default).
   void set_stimuli(BatchStimuli<memory_space> stimuli) { stimuli_ = std::move(stimuli); }
 
-  // Equilibration then recorded steps, handing each chunk to `recorder`.
+  // Equilibration then recorded steps, handing each chunk to `recorder`; continues from the
+  // current step (after restore()), so a run can be cut at any chunk boundary and resumed.
   void run(Recorder& recorder, const ProgressCallback& progress = {});
+
+  // Records `more` steps beyond the planned end at the next run() (stepwise use in tests and
+  // interactive drivers); the chunk size stays as constructed.
+  void extend(step_t more) { settings_.recorded_steps += more; }
+
+  // Between chunks (e.g. from the progress callback): the state, and its exact restoration.
+  EngineState snapshot() const;
+  void restore(const EngineState& state);
 
   step_t current_step() const { return step_; }
   // Probabilities above 1 that were clipped, per network of the batch.

@@ -59,8 +59,9 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
   if (N == 0) return;
   if (dense_) {
     const auto& w = batch_.weights;
-    Kokkos::parallel_for("kascade::pull_rows", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
-                         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
+    Kokkos::parallel_for(
+        "kascade::pull_rows", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
+        detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
     return;
   }
   Kokkos::parallel_scan("kascade::compact_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
@@ -206,10 +207,10 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCallback& progress) {
-  for (step_t s = 0; s < settings_.equilibration_steps; ++s) advance(-1);
+  while (step_ < settings_.equilibration_steps) advance(-1);
   const step_t total = settings_.recorded_steps;
   const auto chunk = static_cast<step_t>(raster_.extent(0));
-  for (step_t done = 0; done < total;) {
+  for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
     for (step_t k = 0; k < rows; ++k) advance(k);
     const std::size_t spikes = hand_over(done, rows, recorder);
@@ -219,6 +220,58 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
     done += rows;
     if (progress) progress(done, total);
   }
+}
+
+namespace detail {
+
+template <class View>
+std::vector<typename View::non_const_value_type> to_host(const View& v) {
+  std::vector<typename View::non_const_value_type> out(v.size());
+  if (v.size() == 0) return out;
+  Kokkos::View<typename View::non_const_value_type*, Kokkos::HostSpace> h(out.data(), out.size());
+  Kokkos::deep_copy(h, Kokkos::View<typename View::const_value_type*, typename View::memory_space>(
+                           v.data(), v.size()));
+  return out;
+}
+
+template <class View>
+void from_host(const View& v, const std::vector<typename View::non_const_value_type>& values,
+               const char* what) {
+  require(values.size() == v.size(),
+          std::string("engine: the saved state does not fit (") + what + ")");
+  if (v.size() == 0) return;
+  Kokkos::deep_copy(Kokkos::View<typename View::non_const_value_type*, typename View::memory_space>(
+                        v.data(), v.size()),
+                    Kokkos::View<const typename View::non_const_value_type*, Kokkos::HostSpace>(
+                        values.data(), values.size()));
+}
+
+}  // namespace detail
+
+template <class ExecutionSpace, class Extension>
+EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
+  EngineState s;
+  s.step = step_;
+  s.trace_pending = trace_pending_;
+  s.dense = dense_;
+  s.spikes = detail::to_host(spikes_);
+  s.drive = detail::to_host(drive_);
+  s.trace = detail::to_host(trace_);
+  s.recent = detail::to_host(recent_);
+  s.clipped = detail::to_host(clipped_);
+  return s;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
+  detail::from_host(spikes_, s.spikes, "spike ring");
+  detail::from_host(drive_, s.drive, "drive ring");
+  detail::from_host(trace_, s.trace, "trace");
+  detail::from_host(recent_, s.recent, "recent spikes");
+  detail::from_host(clipped_, s.clipped, "clipped counts");
+  step_ = s.step;
+  trace_pending_ = s.trace_pending;
+  dense_ = s.dense;
 }
 
 template <class ExecutionSpace, class Extension>

@@ -17,6 +17,8 @@ struct SimulationConfig {
   step_t equilibration_steps = 100;  // simulated first, not recorded
   std::int64_t batch_size = 0;       // networks per batch; 0 = all of a rank's networks
   step_t record_interval = 1000;     // steps between hand-overs of spikes to the file
+  double checkpoint_every = 600;     // seconds between checkpoints; 0: every record_interval;
+                                     // negative: only between batches
 };
 
 struct RunConfig {

@@ -22,7 +22,9 @@ KOKKOS_INLINE_FUNCTION bool draw_bernoulli(double p, std::uint32_t bits) {
 // Poisson(mean) counts. mean < 10: inversion of the CDF with one uniform. mean >= 10: Hoermann's
 // transformed rejection with squeeze (PTRS, 1993), each attempt one Philox call of its own.
 // `first` is the emission call's output, used by the first attempt.
-KOKKOS_INLINE_FUNCTION double draw_poisson(double mean, const random::Bits4& first, DrawKey key) {
+// Further attempts use streams stream_base + 1 .. stream_base + 110, apart from other uses.
+KOKKOS_INLINE_FUNCTION double draw_poisson(double mean, const random::Bits4& first, DrawKey key,
+                                           std::uint32_t stream_base = random::poisson_attempts) {
   if (!(mean > 0)) return 0;
   if (mean < 10) {
     const double u = random::to_unit_double(first.v[0], first.v[1]);
@@ -38,10 +40,10 @@ KOKKOS_INLINE_FUNCTION double draw_poisson(double mean, const random::Bits4& fir
   const double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
   const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
   random::Bits4 bits = first;
-  for (std::uint32_t attempt = 0; attempt < 240; ++attempt) {
+  for (std::uint32_t attempt = 0; attempt <= 110; ++attempt) {
     if (attempt > 0)
-      bits = random::philox_bits(key.seed, key.network, key.neuron, key.step,
-                                 random::poisson_attempts + attempt);
+      bits =
+          random::philox_bits(key.seed, key.network, key.neuron, key.step, stream_base + attempt);
     const double U = random::to_unit_double(bits.v[0], bits.v[1]) - 0.5;
     const double V = random::to_unit_double(bits.v[2], bits.v[3]);
     const double us = 0.5 - math::fabs(U);
@@ -52,7 +54,7 @@ KOKKOS_INLINE_FUNCTION double draw_poisson(double mean, const random::Bits4& fir
         -mean + k * loglam - math::lgamma(k + 1))
       return k;
   }
-  return math::floor(mean + 0.5);  // 240 rejections in a row: probability below 1e-200
+  return math::floor(mean + 0.5);  // 111 rejections in a row: probability below 1e-100
 }
 
 // Normal(0, 1) by Box-Muller from two 32-bit uniforms.

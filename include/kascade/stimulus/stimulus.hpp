@@ -47,7 +47,7 @@ const char* to_string(Targeting targeting);
 struct RealisedStimulus {
   double strength = 0, period = 1, width = 1, start = 0, stop = 0, phase = 0, baseline = 0;
   std::vector<ordinal_t> targets;  // ascending neuron indices
-  std::vector<step_t> onsets;      // poisson: every pulse onset (regular trains: start + k period)
+  std::vector<step_t> onsets;      // poisson only: every pulse onset (regular: start + k period)
 };
 
 // Pure function of (spec, seed, network, size): the same on every rank. Poisson onsets are

@@ -1,0 +1,33 @@
+#pragma once
+// Per-rank checkpoints of a run, so that a killed job resumes and ends with the same file as an
+// uninterrupted one. Written as <file>.tmp, synced, then renamed: a checkpoint on disk is always
+// whole. It is tied to the deck (a hash of its text with overrides) and to the rank count; any
+// other deck or rank count is refused with a message naming the file.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kascade/engine/engine.hpp"
+#include "kascade/io/spill_file.hpp"
+
+namespace kascade {
+
+struct Checkpoint {
+  std::uint64_t deck_hash = 0;
+  std::int32_t ranks = 0, rank = 0;
+  std::uint64_t next_batch = 0;  // batches before it are complete
+  bool in_batch = false;         // `state` continues batch `next_batch`
+  EngineState state;
+  SpillFile::Position spill;
+  std::vector<std::uint64_t> clipped;  // of the completed batches' networks, in order
+};
+
+std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit
+
+void write_checkpoint(const std::string& path, const Checkpoint& c);
+// Reads and checks a checkpoint against the run that wants to resume from it.
+Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,
+                           std::int32_t rank);
+
+}  // namespace kascade

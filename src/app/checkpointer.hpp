@@ -1,0 +1,49 @@
+#pragma once
+// When and how a rank checkpoints: at a chunk boundary once `every` seconds have passed since
+// the last one (0: at every boundary; negative: never, except between batches).
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "kascade/io/checkpoint.hpp"
+
+namespace kascade::app {
+
+class Checkpointer {
+ public:
+  Checkpointer(std::string path, std::uint64_t deck_hash, int ranks, int rank, double every)
+      : path_(std::move(path)), hash_(deck_hash), ranks_(ranks), rank_(rank), every_(every) {}
+
+  bool due() const {
+    if (every_ < 0) return false;
+    return std::chrono::duration<double>(clock::now() - last_).count() >= every_;
+  }
+
+  // The spill is synced first: the checkpoint then never refers to bytes not on disk.
+  void write(SpillFile& spill, std::uint64_t batch, const EngineState* state,
+             const std::vector<std::uint64_t>& clipped) {
+    if (every_ < 0 && state != nullptr) return;
+    spill.sync();
+    Checkpoint c;
+    c.deck_hash = hash_;
+    c.ranks = ranks_;
+    c.rank = rank_;
+    c.next_batch = batch;
+    c.in_batch = state != nullptr;
+    if (state != nullptr) c.state = *state;
+    c.spill = spill.position();
+    c.clipped = clipped;
+    write_checkpoint(path_, c);
+    last_ = clock::now();
+  }
+
+ private:
+  using clock = std::chrono::steady_clock;
+  std::string path_;
+  std::uint64_t hash_;
+  int ranks_, rank_;
+  double every_;
+  clock::time_point last_ = clock::now();
+};
+
+}  // namespace kascade::app

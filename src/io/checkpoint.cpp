@@ -1,0 +1,128 @@
+#include "kascade/io/checkpoint.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+namespace {
+
+constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '1'};
+
+class Writer {
+ public:
+  template <class T>
+  void put(const T& v) {
+    const auto* p = reinterpret_cast<const char*>(&v);
+    bytes.insert(bytes.end(), p, p + sizeof(T));
+  }
+  template <class T>
+  void put(const std::vector<T>& v) {
+    put(static_cast<std::uint64_t>(v.size()));
+    const auto* p = reinterpret_cast<const char*>(v.data());
+    bytes.insert(bytes.end(), p, p + v.size() * sizeof(T));
+  }
+  std::vector<char> bytes;
+};
+
+class Reader {
+ public:
+  Reader(std::vector<char> b, std::string path) : bytes_(std::move(b)), path_(std::move(path)) {}
+  template <class T>
+  void get(T& v) {
+    need(sizeof(T));
+    std::memcpy(&v, bytes_.data() + at_, sizeof(T));
+    at_ += sizeof(T);
+  }
+  template <class T>
+  void get(std::vector<T>& v) {
+    std::uint64_t n = 0;
+    get(n);
+    need(n * sizeof(T));
+    v.resize(n);
+    std::memcpy(v.data(), bytes_.data() + at_, n * sizeof(T));
+    at_ += n * sizeof(T);
+  }
+  bool at_end() const { return at_ == bytes_.size(); }
+
+ private:
+  void need(std::uint64_t n) {
+    if (n > bytes_.size() - at_) throw InputError(path_ + ": checkpoint is truncated or corrupt");
+  }
+  std::vector<char> bytes_;
+  std::string path_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::uint64_t deck_hash(const std::string& text) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+void write_checkpoint(const std::string& path, const Checkpoint& c) {
+  Writer w;
+  for (char m : kMagic) w.put(m);
+  w.put(c.deck_hash), w.put(c.ranks), w.put(c.rank), w.put(c.next_batch);
+  w.put(static_cast<std::uint8_t>(c.in_batch));
+  w.put(c.state.step), w.put(static_cast<std::uint8_t>(c.state.trace_pending));
+  w.put(static_cast<std::uint8_t>(c.state.dense));
+  w.put(c.state.spikes), w.put(c.state.drive), w.put(c.state.trace), w.put(c.state.recent);
+  w.put(c.state.clipped);
+  w.put(c.spill.bytes), w.put(c.spill.blocks), w.put(c.clipped);
+  w.put(deck_hash(std::string(w.bytes.begin(), w.bytes.end())));  // detects corruption
+
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) throw InputError(tmp + ": cannot write the checkpoint");
+  const bool ok = std::fwrite(w.bytes.data(), 1, w.bytes.size(), f) == w.bytes.size() &&
+                  std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  std::fclose(f);
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
+    throw InputError(path + ": cannot write the checkpoint");
+}
+
+Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,
+                           std::int32_t rank) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read the checkpoint");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() < sizeof(kMagic) + 8 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+    throw InputError(path + ": not a kascade checkpoint");
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
+  if (stored != deck_hash(std::string(bytes.begin(), bytes.end() - 8)))
+    throw InputError(path + ": checkpoint is corrupt (checksum mismatch)");
+  bytes.resize(bytes.size() - 8);
+  Reader r(std::move(bytes), path);
+  Checkpoint c;
+  char magic[8];
+  for (char& m : magic) r.get(m);
+  std::uint8_t flag = 0;
+  r.get(c.deck_hash), r.get(c.ranks), r.get(c.rank), r.get(c.next_batch);
+  r.get(flag), c.in_batch = flag != 0;
+  r.get(c.state.step), r.get(flag), c.state.trace_pending = flag != 0;
+  r.get(flag), c.state.dense = flag != 0;
+  r.get(c.state.spikes), r.get(c.state.drive), r.get(c.state.trace), r.get(c.state.recent);
+  r.get(c.state.clipped);
+  r.get(c.spill.bytes), r.get(c.spill.blocks), r.get(c.clipped);
+  if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)");
+  if (c.deck_hash != expected_hash)
+    throw InputError(path +
+                     ": checkpoint was written for another deck; remove it, or pass --fresh "
+                     "to start over");
+  if (c.ranks != ranks || c.rank != rank)
+    throw InputError(path + ": checkpoint was written by rank " + std::to_string(c.rank) + " of " +
+                     std::to_string(c.ranks) + "; resume with " + std::to_string(c.ranks) +
+                     " ranks, or pass --fresh to start over");
+  return c;
+}
+
+}  // namespace kascade

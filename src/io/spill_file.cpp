@@ -1,0 +1,91 @@
+#include "kascade/io/spill_file.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+namespace {
+
+void check_io(bool ok, const std::string& path, const char* what) {
+  if (!ok) throw std::runtime_error(path + ": cannot " + what + " (" + std::strerror(errno) + ")");
+}
+
+}  // namespace
+
+SpillFile::SpillFile(std::string path, network_id_t first, std::uint64_t n_local, bool with_counts,
+                     bool resume)
+    : path_(std::move(path)), first_(first), with_counts_(with_counts), events_(n_local, 0) {
+  file_ = std::fopen(path_.c_str(), resume ? "r+b" : "w+b");
+  if (file_ == nullptr)
+    throw InputError(path_ + (resume ? ": the spike spill file of the checkpoint is missing"
+                                     : ": cannot create the spike spill file"));
+}
+
+SpillFile::~SpillFile() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void SpillFile::record(const std::vector<SpikeEvents>& chunk) {
+  for (const SpikeEvents& ev : chunk) {
+    const std::uint64_t n = ev.steps.size();
+    if (n == 0) continue;
+    check_io(std::fseek(file_, static_cast<long>(bytes_), SEEK_SET) == 0, path_, "seek");
+    check_io(std::fwrite(ev.steps.data(), sizeof(step_t), n, file_) == n, path_, "write");
+    check_io(std::fwrite(ev.neurons.data(), sizeof(std::uint32_t), n, file_) == n, path_, "write");
+    if (with_counts_)
+      check_io(std::fwrite(ev.counts.data(), sizeof(spike_count_t), n, file_) == n, path_, "write");
+    blocks_.push_back({ev.network, bytes_, n});
+    bytes_ +=
+        n * (sizeof(step_t) + sizeof(std::uint32_t) + (with_counts_ ? sizeof(spike_count_t) : 0));
+    events_.at(ev.network - first_) += n;
+  }
+}
+
+void SpillFile::sync() {
+  check_io(std::fflush(file_) == 0, path_, "flush");
+  check_io(fsync(fileno(file_)) == 0, path_, "sync");
+}
+
+void SpillFile::restore(const Position& p) {
+  check_io(std::fflush(file_) == 0, path_, "flush");
+  // The file was reopened by the restarted run: it must hold at least what the checkpoint saw.
+  check_io(std::fseek(file_, 0, SEEK_END) == 0, path_, "seek");
+  require(static_cast<std::uint64_t>(std::ftell(file_)) >= p.bytes,
+          path_ + ": shorter than its checkpoint says; the spill file was lost or replaced");
+  check_io(ftruncate(fileno(file_), static_cast<off_t>(p.bytes)) == 0, path_, "truncate");
+  bytes_ = p.bytes;
+  blocks_ = p.blocks;
+  std::fill(events_.begin(), events_.end(), 0);
+  for (const Block& b : blocks_) events_.at(b.network - first_) += b.count;
+}
+
+std::uint64_t SpillFile::events(network_id_t network) const { return events_.at(network - first_); }
+
+NetworkSpikes SpillFile::read(network_id_t network) {
+  check_io(std::fflush(file_) == 0, path_, "flush");
+  NetworkSpikes out;
+  for (const Block& b : blocks_) {
+    if (b.network != network) continue;
+    const std::size_t at = out.steps.size();
+    out.steps.resize(at + b.count);
+    out.neurons.resize(at + b.count);
+    check_io(std::fseek(file_, static_cast<long>(b.offset), SEEK_SET) == 0, path_, "seek");
+    check_io(std::fread(out.steps.data() + at, sizeof(step_t), b.count, file_) == b.count, path_,
+             "read");
+    check_io(std::fread(out.neurons.data() + at, sizeof(std::uint32_t), b.count, file_) == b.count,
+             path_, "read");
+    if (with_counts_) {
+      out.counts.resize(at + b.count);
+      check_io(std::fread(out.counts.data() + at, sizeof(spike_count_t), b.count, file_) == b.count,
+               path_, "read");
+    }
+  }
+  return out;
+}
+
+}  // namespace kascade

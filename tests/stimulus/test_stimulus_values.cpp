@@ -1,0 +1,232 @@
+// Stimulus values as the engine sees them: BatchStimuli::value and ::input evaluated inside a
+// Kokkos kernel (so the check holds on a GPU build too) at hand-picked steps whose values are
+// written out literally: before start, at start, the last step of a pulse, the first step after
+// it, stop - 1 and stop, negative starts reaching into equilibration, per-network parameters,
+// several stimuli summed on one neuron and zero for neurons no stimulus targets.
+#include <gtest/gtest.h>
+
+#include <Kokkos_Core.hpp>
+#include <cmath>
+#include <vector>
+
+#include "kascade/stimulus/batch_stimuli.hpp"
+#include "stimulus_test_support.hpp"
+
+namespace kascade {
+namespace {
+
+using test::on_lists;
+using test::on_random;
+
+using Mem = Kokkos::DefaultExecutionSpace::memory_space;
+using K = StimulusKind;
+
+struct Query {
+  int k;        // stimulus, or -1: the summed input of batch neuron i
+  int g;        // network in the batch
+  ordinal_t i;  // batch neuron (k = -1 only)
+  step_t t;     // recorded step
+};
+
+struct Evaluate {
+  BatchStimuli<Mem> s;
+  Kokkos::View<Query*, Mem> q;
+  Kokkos::View<double*, Mem> out;
+  KOKKOS_INLINE_FUNCTION void operator()(const int n) const {
+    const Query& x = q(n);
+    out(n) = x.k < 0 ? s.input(x.g, x.i, x.t) : s.value(x.k, x.g, static_cast<double>(x.t));
+  }
+};
+
+std::vector<double> evaluate(const BatchStimuli<Mem>& s, const std::vector<Query>& queries) {
+  Kokkos::View<Query*, Mem> q("queries", queries.size());
+  auto qh = Kokkos::create_mirror_view(q);
+  for (std::size_t n = 0; n < queries.size(); ++n) qh(n) = queries[n];
+  Kokkos::deep_copy(q, qh);
+  Kokkos::View<double*, Mem> out("values", queries.size());
+  Kokkos::parallel_for(
+      "evaluate_stimuli",
+      Kokkos::RangePolicy<Kokkos::DefaultExecutionSpace>(0, static_cast<int>(queries.size())),
+      Evaluate{s, q, out});
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
+  return std::vector<double>(h.data(), h.data() + h.extent(0));
+}
+
+constexpr int kNetworks = 2;
+constexpr ordinal_t kNeurons = 5;  // neuron 4 of each network is targeted by nothing
+
+// Six stimuli on a batch of two networks of five neurons (targets per network).
+struct Fixture {
+  std::vector<StimulusSpec> specs = {
+      on_lists(test::stimulus(K::regular, {{"strength", {1.5, -2.0}},
+                                           {"period", {10}},
+                                           {"width", {3}},
+                                           {"start", {5}},
+                                           {"stop", {37}}}),
+               {{0, 1}, {0}}),
+      on_lists(
+          test::stimulus(K::regular,
+                         {{"strength", {1}}, {"period", {4}}, {"width", {2}}, {"start", {-6}}}),
+          {{1}, {1, 2}}),
+      on_lists(test::stimulus(K::poisson, {{"strength", {2}}, {"width", {3}}, {"start", {3}}}),
+               {{2}, {2}}),  // onsets replaced by hand below
+      on_lists(test::stimulus(K::sinusoid, {{"amplitude", {2}},
+                                            {"period", {8}},
+                                            {"phase", {0.5}},
+                                            {"baseline", {0.25}},
+                                            {"start", {3}},
+                                            {"stop", {20}}}),
+               {{0, 3}, {3}}),
+      on_lists(
+          test::stimulus(K::constant, {{"strength", {0.75, 3.0}}, {"start", {0}}, {"stop", {10}}}),
+          {{0, 1, 2}, {0, 1, 2}}),
+      on_lists(
+          test::stimulus(
+              K::poisson,
+              {{"strength", {0.5}}, {"mean_interval", {9.5}}, {"width", {2}}, {"start", {-20}}}),
+          {{3}, {3}}),
+  };
+  std::vector<K> kinds;
+  std::vector<std::vector<RealisedStimulus>> realised;
+  BatchStimuli<Mem> batch;
+
+  Fixture() {
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+      kinds.push_back(specs[k].kind);
+      realised.emplace_back();
+      for (network_id_t g = 0; g < kNetworks; ++g)
+        realised[k].push_back(realise(specs[k], k, 99, g, kNeurons, 60));
+    }
+    // Hand-made onsets: overlapping pulses at 10 and 12 make one long pulse 10..14.
+    realised[2][0].onsets = {3, 10, 12, 30};
+    realised[2][1].onsets = {};
+    batch = make_batch_stimuli<Mem>(kinds, realised, {0, kNeurons, 2 * kNeurons});
+  }
+};
+
+struct Case {
+  int k, g;
+  step_t t;
+  double expected;
+};
+
+TEST(StimulusValues, EachKindAtChosenSteps) {
+  Fixture f;
+  const double s3 = 2 * std::sin(0.5) + 0.25, s5 = 2 * std::cos(0.5) + 0.25;
+  const std::vector<Case> cases = {
+      // regular, anchored at start = 5: onsets 5, 15, 25, 35; stop 37; per-network strength
+      {0, 0, 4, 0},
+      {0, 0, 5, 1.5},
+      {0, 0, 7, 1.5},
+      {0, 0, 8, 0},
+      {0, 0, 10, 0},
+      {0, 0, 15, 1.5},
+      {0, 0, 35, 1.5},
+      {0, 0, 36, 1.5},
+      {0, 0, 37, 0},
+      {0, 1, 5, -2.0},
+      {0, 1, 6, -2.0},
+      {0, 1, 8, 0},
+      {0, 0, -5, 0},
+      // regular from start = -6 (inside equilibration): pulses -6..-5, -2..-1, 2..3, ...
+      {1, 0, -7, 0},
+      {1, 0, -6, 1},
+      {1, 0, -5, 1},
+      {1, 0, -4, 0},
+      {1, 0, -2, 1},
+      {1, 0, -1, 1},
+      {1, 0, 0, 0},
+      {1, 0, 1, 0},
+      {1, 0, 2, 1},
+      {1, 1, 1000002, 1},
+      {1, 1, 1000004, 0},
+      // poisson, onsets 3, 10, 12, 30 with width 3 (network 1: none)
+      {2, 0, 2, 0},
+      {2, 0, 3, 2},
+      {2, 0, 5, 2},
+      {2, 0, 6, 0},
+      {2, 0, 9, 0},
+      {2, 0, 10, 2},
+      {2, 0, 12, 2},
+      {2, 0, 14, 2},
+      {2, 0, 15, 0},
+      {2, 0, 29, 0},
+      {2, 0, 32, 2},
+      {2, 0, 33, 0},
+      {2, 0, 5000, 0},
+      {2, 1, 3, 0},
+      {2, 1, 12, 0},
+      // sinusoid: 2 sin(2 pi (t - 3) / 8 + 0.5) + 0.25 on [3, 20), zero (not the baseline) outside
+      {3, 0, 2, 0},
+      {3, 0, 3, s3},
+      {3, 0, 5, s5},
+      {3, 0, 19, 2 * std::sin(2 * M_PI * 2 + 0.5) + 0.25},
+      {3, 0, 20, 0},
+      {3, 1, 5, s5},
+      // constant on [0, 10), per-network strength
+      {4, 0, -1, 0},
+      {4, 0, 0, 0.75},
+      {4, 0, 9, 0.75},
+      {4, 0, 10, 0},
+      {4, 1, 0, 3.0},
+      {4, 1, 9, 3.0},
+      {4, 1, 10, 0},
+      // poisson realised from start = -20: the first onset is the start, width 2
+      {5, 0, -21, 0},
+      {5, 0, -20, 0.5},
+      {5, 0, -19, 0.5},
+      {5, 1, -21, 0},
+      {5, 1, -20, 0.5},
+      {5, 1, -19, 0.5}};
+  std::vector<Query> q;
+  for (const Case& c : cases) q.push_back({c.k, c.g, 0, c.t});
+  const auto got = evaluate(f.batch, q);
+  for (std::size_t n = 0; n < cases.size(); ++n)
+    EXPECT_NEAR(got[n], cases[n].expected, 1e-12)
+        << "stimulus " << cases[n].k << ", network " << cases[n].g << ", t = " << cases[n].t;
+  EXPECT_EQ(f.realised[5][0].onsets.front(), -20);
+  EXPECT_EQ(f.realised[5][1].onsets.front(), -20);
+}
+
+TEST(StimulusValues, InputSumsTheTargetedStimuliOfEachNeuron) {
+  Fixture f;
+  // Literal sums (regular + sinusoid + constant, per-network values) and untargeted neurons.
+  const std::vector<Query> q = {{-1, 0, 0, 5},  {-1, 1, 5, 5},   {-1, 1, 6, -6},
+                                {-1, 0, 2, 11}, {-1, 0, 4, 5},   {-1, 1, 9, 5},
+                                {-1, 0, 0, 36}, {-1, 1, 8, -20}, {-1, 1, 9, -20}};
+  const std::vector<double> expected = {
+      1.5 + 2 * std::cos(0.5) + 0.25 + 0.75, -2.0 + 3.0, 1.0, 2.0, 0.0, 0.0, 1.5, 0.5, 0.0};
+  const auto got = evaluate(f.batch, q);
+  for (std::size_t n = 0; n < q.size(); ++n)
+    EXPECT_NEAR(got[n], expected[n], 1e-12) << "query " << n;
+
+  // Every neuron and step against the independent host reference, summed over its stimuli.
+  std::vector<Query> all;
+  std::vector<double> want;
+  for (int g = 0; g < kNetworks; ++g)
+    for (ordinal_t i = 0; i < kNeurons; ++i)
+      for (step_t t = -25; t < 45; ++t) {
+        all.push_back({-1, g, g * kNeurons + i, t});
+        double sum = 0;
+        for (std::size_t k = 0; k < f.specs.size(); ++k) {
+          const auto& r = f.realised[k][g];
+          if (std::binary_search(r.targets.begin(), r.targets.end(), i))
+            sum += test::reference_value(f.kinds[k], r, t);
+        }
+        want.push_back(sum);
+      }
+  const auto sums = evaluate(f.batch, all);
+  int nonzero = 0;
+  for (std::size_t n = 0; n < all.size(); ++n) {
+    EXPECT_NEAR(sums[n], want[n], 1e-12)
+        << "network " << all[n].g << ", neuron " << all[n].i << ", t = " << all[n].t;
+    nonzero += want[n] != 0;
+    if (all[n].i % kNeurons == 4) {
+      EXPECT_EQ(sums[n], 0.0) << "untargeted neuron";
+    }
+  }
+  EXPECT_GT(nonzero, 150);  // the comparison is not vacuous
+}
+
+}  // namespace
+}  // namespace kascade

@@ -46,12 +46,13 @@ kascade="${build}/kascade"
 if [[ $(id -u) -eq 0 ]]; then
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
+# The cores this process may use (nproc would honour OMP_NUM_THREADS).
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
 export OMP_NUM_THREADS="${threads}" OMP_PROC_BIND=spread OMP_PLACES=threads
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kascade-weak-XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
 
-cores=$(nproc)
 echo "weak_scaling: $("${kascade}" --version), ${cores} cores, ${threads} thread(s) per rank"
 echo "weak_scaling: ${nets_per_rank} networks per rank, ${steps} steps, batch_size ${batch}," \
   "deck ${deck#"${root}"/}"

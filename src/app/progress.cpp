@@ -25,10 +25,11 @@ void Progress::update(std::uint64_t done, std::uint64_t spikes, bool force) {
   const double left = rate > 0 ? (total_ - done) / rate : 0;
   std::fprintf(
       stderr,
-      "%s[kascade] %s %5.1f%% | %llu/%llu steps | %.0f steps/s | %llu spikes | %.0f s left%s",
-      terminal_ ? "\r" : "", what_.c_str(), total_ ? 100.0 * done / total_ : 100.0,
-      static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_), rate,
-      static_cast<unsigned long long>(spikes), left, terminal_ ? "   " : "\n");
+      "%s[kascade] %s%s%s %5.1f%% | %llu/%llu steps | %.0f steps/s | %llu spikes | %.0f s left%s",
+      terminal_ ? "\r" : "", what_.c_str(), stage_.empty() ? "" : " ", stage_.c_str(),
+      total_ ? 100.0 * done / total_ : 100.0, static_cast<unsigned long long>(done),
+      static_cast<unsigned long long>(total_), rate, static_cast<unsigned long long>(spikes), left,
+      terminal_ ? "   " : "\n");
   std::fflush(stderr);
 }
 

@@ -13,10 +13,12 @@ class Progress {
   // `done` steps of `total_steps`, `spikes` so far; prints at most every interval.
   void update(std::uint64_t done, std::uint64_t spikes, bool force = false);
   void finish(std::uint64_t spikes);
+  // What is being worked on, shown before the numbers (e.g. "networks 40-79 of 200").
+  void set_stage(std::string stage) { stage_ = std::move(stage); }
 
  private:
   using clock = std::chrono::steady_clock;
-  std::string what_;
+  std::string what_, stage_;
   std::uint64_t total_;
   bool enabled_, terminal_;
   clock::time_point start_, last_;

@@ -95,6 +95,16 @@ Engine<Exec> make_engine(const RunConfig& config, const LocalPlan& plan, Network
   return engine;
 }
 
+// Device memory of one network in a batch: both weight layouts (8 bytes a synapse each), the
+// history rings, the recorded chunk, and per-neuron state; stimuli add 4 bytes a neuron each.
+double batch_bytes(const Network& net, int kernel_length, const RunConfig& config) {
+  const double n = net.n_neurons, synapses = static_cast<double>(net.n_synapses());
+  const double chunk =
+      static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
+  return 16 * synapses +
+         n * (16.0 + 8.0 * kernel_length + 2.0 * chunk + 40.0 + 4.0 * config.stimuli.size());
+}
+
 std::uint64_t total_events(const SpillFile& spill, NetworkRange mine) {
   std::uint64_t n = 0;
   for (std::uint64_t j = 0; j < mine.count; ++j)
@@ -212,8 +222,14 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   }
   const std::uint64_t local_spikes_at_start = total_events(spill, mine);
 
-  const auto batches =
-      split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size));
+  std::vector<double> bytes;
+  for (const Network& net : plan.networks)
+    bytes.push_back(batch_bytes(net, model.kernel_length(), config));
+  std::vector<NetworkRange> batches;
+  collectively(comm, [&] {
+    batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size),
+                                 bytes, config.simulation.memory_budget_gib * 1073741824.0);
+  });
   EngineSettings settings;
   settings.seed = config.seed;
   settings.equilibration_steps = config.simulation.equilibration_steps;
@@ -226,7 +242,12 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                     batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
                     rank == 0 && !options.quiet);
   for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
-    Engine<Exec> engine = make_engine(config, plan, batches[round], settings);
+    const NetworkRange b = batches[round];
+    progress.set_stage("networks " + std::to_string(b.first) + "-" +
+                       std::to_string(b.first + b.count - 1) + " of rank " + std::to_string(rank) +
+                       " (batch " + std::to_string(round + 1) + "/" +
+                       std::to_string(batches.size()) + ")");
+    Engine<Exec> engine = make_engine(config, plan, b, settings);
     if (resume && resume->in_batch && round == first_batch)
       engine.restore(resume->state);
     else

@@ -247,6 +247,8 @@ void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) 
   c.record_interval =
       positive(t, "record_interval", c.record_interval, 1, big, file, "simulation.");
   c.checkpoint_every = t.real("checkpoint_every", c.checkpoint_every);
+  c.memory_budget_gib = t.real("memory_budget_gib", c.memory_budget_gib);
+  require(c.memory_budget_gib > 0, file + ": key 'simulation.memory_budget_gib' must be > 0");
   t.finish();
 }
 

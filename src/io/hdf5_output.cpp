@@ -121,6 +121,7 @@ struct Hdf5Output::State {
   H5Handle file, spikes_group, step, neuron, count, stimuli;
   std::uint64_t events_in_file = 0;
   std::vector<std::uint64_t> spikes_per_network;  // local networks
+  std::vector<std::uint32_t> neurons_per_network;
   struct Block {
     network_id_t network;
     std::uint64_t offset, length;
@@ -196,6 +197,7 @@ void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
   }
   H5Handle networks = group(s.file, "networks");
   write_distributed(networks, "n_neurons", H5T_STD_U32LE, n_neurons, s.comm);
+  s.neurons_per_network = n_neurons;
   write_offsets(networks, "synapse_offset", synapses, s.first_network, s.description.n_networks,
                 s.comm);
   H5Handle connectivity = group(s.file, "connectivity");
@@ -284,6 +286,13 @@ void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped) {
   require(clipped.size() == s.n_local, "output: one clipped count per owned network is needed");
   H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
   write_distributed(networks, "spike_count", H5T_STD_U64LE, s.spikes_per_network, s.comm);
+  std::vector<double> rate_hz;  // spikes per neuron per recorded second
+  for (std::size_t k = 0; k < s.spikes_per_network.size(); ++k) {
+    const double neuron_ms = static_cast<double>(s.neurons_per_network.at(k)) *
+                             static_cast<double>(s.description.recorded_steps) * s.description.dt;
+    rate_hz.push_back(neuron_ms > 0 ? 1000.0 * s.spikes_per_network[k] / neuron_ms : 0.0);
+  }
+  write_distributed(networks, "rate_hz", H5T_IEEE_F64LE, rate_hz, s.comm);
   write_distributed(networks, "clipped_probabilities", H5T_STD_U64LE, clipped, s.comm);
 }
 

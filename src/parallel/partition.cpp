@@ -27,12 +27,27 @@ NetworkRange partition_by_cost(const std::vector<double>& cost, int ranks, int r
   return range;
 }
 
-std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size) {
+std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size,
+                                             const std::vector<double>& bytes, double budget) {
   std::vector<NetworkRange> batches;
-  const std::uint64_t size = batch_size == 0 ? std::max<std::uint64_t>(range.count, 1) : batch_size;
-  for (std::uint64_t done = 0; done < range.count; done += size)
-    batches.push_back(
-        {static_cast<network_id_t>(range.first + done), std::min(size, range.count - done)});
+  const std::uint64_t limit = batch_size == 0 ? range.count : batch_size;
+  for (std::uint64_t k = 0; k < range.count;) {
+    NetworkRange b{static_cast<network_id_t>(range.first + k), 0};
+    double used = 0;
+    while (k < range.count && b.count < limit) {
+      const double need = bytes.empty() ? 0.0 : bytes[k];
+      if (budget > 0 && need > budget)
+        throw InputError("network " + std::to_string(range.first + k) + " needs about " +
+                         std::to_string(need / 1073741824.0) +
+                         " GiB, more than simulation.memory_budget_gib = " +
+                         std::to_string(budget / 1073741824.0) + " allows");
+      if (budget > 0 && b.count > 0 && used + need > budget) break;
+      used += need;
+      ++b.count;
+      ++k;
+    }
+    batches.push_back(b);
+  }
   return batches;
 }
 

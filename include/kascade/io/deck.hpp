@@ -15,7 +15,8 @@ namespace kascade {
 struct SimulationConfig {
   step_t steps = 1000;               // recorded steps
   step_t equilibration_steps = 100;  // simulated first, not recorded
-  std::int64_t batch_size = 0;       // networks per batch; 0 = all of a rank's networks
+  std::int64_t batch_size = 0;       // networks per batch at most; 0 = no limit
+  double memory_budget_gib = 4.0;    // device memory one batch may use (estimated)
   step_t record_interval = 1000;     // steps between hand-overs of spikes to the file
   double checkpoint_every = 600;     // seconds between checkpoints; 0: every record_interval;
                                      // negative: only between batches

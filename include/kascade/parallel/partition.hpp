@@ -17,7 +17,11 @@ struct NetworkRange {
 // whose share of the total cost contains the midpoint of g's cost interval.
 NetworkRange partition_by_cost(const std::vector<double>& cost, int ranks, int rank);
 
-// Cuts `range` into consecutive batches of at most `batch_size` networks (0 = one batch).
-std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size);
+// Cuts `range` into consecutive batches of at most `batch_size` networks (0: no limit) whose
+// estimated memory (`bytes[k]` for network range.first + k) stays within `budget` bytes. A
+// network that alone exceeds the budget is an InputError, before anything is allocated.
+std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size,
+                                             const std::vector<double>& bytes = {},
+                                             double budget = 0);
 
 }  // namespace kascade

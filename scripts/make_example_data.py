@@ -147,8 +147,22 @@ def write_bad():
         pop["0/delay"] = np.array([1.0, 1.0], dtype=np.float32)
 
 
+def write_stimulus():
+    """A recorded stimulus for inputs/stimuli/loaded.toml: [networks][steps][neurons][channels],
+    4 networks of up to 20 neurons, 100 steps, 3 channels: channel c pulses neurons 0..9 for 20
+    of every 50 steps with amplitude c + 1 (so weights w give (1 w0 + 2 w1 + 3 w2) per pulse)."""
+    a = np.zeros((4, 100, 20, 3), dtype=np.float32)
+    for c in range(3):
+        for t in range(100):
+            if t % 50 < 20:
+                a[:, t, :10, c] = c + 1
+    with open_new(os.path.join(DATA, "stimulus.h5")) as f:
+        f["stimulus"] = a
+
+
 def main():
     rng = np.random.default_rng(20251125)
+    write_stimulus()
     nets = [network(rng, n) for n in SIZES]
     write_npy(nets)
     write_kascade(nets)

@@ -15,7 +15,9 @@
 #   THREADS        OMP_NUM_THREADS of each rank (default 1)
 #   DECK           the deck (default inputs/quickstart.toml); networks.count, steps, batch_size
 #                  and the output are overridden with --set / -o
-#   MPIRUN         the launcher (default mpirun)
+#   MPIRUN         the launcher (default mpirun, Open MPI)
+#   MPIRUN_ARGS    extra launcher arguments, e.g. "--mca mpi_yield_when_idle 1" on a machine
+#                  shared with other work (busy-polling ranks then lose their time slices)
 # Each run is `mpirun -n R --bind-to none kascade run DECK -q ...` timed with date +%s.%N
 # around it (start-up, network generation, simulation and the parallel HDF5 write included).
 # Output files go to a temporary directory that is removed at the end. Ranks beyond the cores
@@ -32,6 +34,7 @@ batch=${BATCH:-50}
 threads=${THREADS:-1}
 deck="${DECK:-${root}/inputs/quickstart.toml}"
 mpirun_cmd=${MPIRUN:-mpirun}
+read -r -a mpirun_args <<<"${MPIRUN_ARGS:-}"
 
 if [[ ! -x "${build}/kascade" ]]; then
   if [[ $# -gt 0 ]]; then
@@ -59,7 +62,7 @@ echo "weak_scaling: ${nets_per_rank} networks per rank, ${steps} steps, batch_si
 
 # One timed run with R ranks; prints its wall time in seconds.
 run_once() {
-  local r=$1 extra=()
+  local r=$1 extra=("${mpirun_args[@]}")
   if ((r * threads > cores)); then extra+=(--oversubscribe); fi
   local start end
   start=$(date +%s.%N)

@@ -14,6 +14,7 @@
 #include "kascade/io/checkpoint.hpp"
 #include "kascade/io/hdf5_output.hpp"
 #include "kascade/io/spill_file.hpp"
+#include "kascade/io/stimulus_file.hpp"
 #include "local_plan.hpp"
 #include "progress.hpp"
 
@@ -63,10 +64,22 @@ void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& 
     std::vector<const std::vector<step_t>*> onsets;
     for (const auto& r : plan.stimuli[k])
       targets.push_back(&r.targets), onsets.push_back(&r.onsets);
-    output.write_stimulus(spec.name, to_string(spec.kind), to_string(spec.targeting), values,
+    std::map<std::string, std::string> about;
+    if (spec.kind == StimulusKind::loaded) {
+      about["file"] = spec.file, about["dataset"] = spec.dataset;
+      std::string weights;
+      for (double w : spec.channel_weights)
+        weights += (weights.empty() ? "" : ", ") + std::to_string(w);
+      about["channel_weights"] = "[" + weights + "]";
+    }
+    output.write_stimulus(spec.name, to_string(spec.kind), to_string(spec.targeting), about, values,
                           targets,
                           spec.kind == StimulusKind::poisson ? onsets : decltype(onsets){});
   }
+}
+
+ordinal_t nets_in(const LocalPlan& plan, std::size_t local) {
+  return plan.networks[local].n_neurons;
 }
 
 // One batch of the plan, built on the device.
@@ -85,12 +98,32 @@ Engine<Exec> make_engine(const RunConfig& config, const LocalPlan& plan, Network
   if (!config.stimuli.empty()) {
     std::vector<StimulusKind> kinds;
     std::vector<std::vector<RealisedStimulus>> stimuli;
+    std::vector<LoadedValues> loaded;
+    const auto& offset = engine.batch().neuron_offset;
     for (std::size_t k = 0; k < config.stimuli.size(); ++k) {
-      kinds.push_back(config.stimuli[k].kind);
+      const StimulusSpec& spec = config.stimuli[k];
+      kinds.push_back(spec.kind);
       stimuli.emplace_back(plan.stimuli[k].begin() + first,
                            plan.stimuli[k].begin() + first + b.count);
+      if (spec.kind != StimulusKind::loaded) continue;
+      // This batch's slices of the recorded array, scaled by strength, on the targets only.
+      LoadedValues l;
+      l.start = static_cast<step_t>(stimuli.back().front().start);
+      l.steps = static_cast<step_t>(spec.array_steps);
+      const auto N = static_cast<std::size_t>(offset.back());
+      l.values.assign(static_cast<std::size_t>(l.steps) * N, real_t(0));
+      for (std::uint64_t j = 0; j < b.count; ++j) {
+        const RealisedStimulus& r = stimuli.back()[j];
+        const ordinal_t n = nets_in(plan, first + j);
+        const auto a =
+            read_stimulus_array(spec.file, spec.dataset, b.first + j, n, spec.channel_weights);
+        for (step_t t = 0; t < l.steps; ++t)
+          for (ordinal_t i : r.targets)
+            l.values[t * N + offset[j] + i] = static_cast<real_t>(r.strength) * a[t * n + i];
+      }
+      loaded.push_back(std::move(l));
     }
-    engine.set_stimuli(make_batch_stimuli<Mem>(kinds, stimuli, engine.batch().neuron_offset));
+    engine.set_stimuli(make_batch_stimuli<Mem>(kinds, stimuli, offset, loaded));
   }
   return engine;
 }

@@ -9,6 +9,7 @@
 
 #include "kascade/core/error.hpp"
 #include "kascade/io/deck_table.hpp"
+#include "kascade/io/stimulus_file.hpp"
 
 namespace kascade {
 
@@ -268,6 +269,25 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
             file + ": key '" + prefix + "intervals' must be poisson or geometric (got \"" + law +
                 "\")");
     spec.geometric_intervals = law == "geometric";
+  }
+  if (spec.kind == StimulusKind::loaded) {
+    const std::string given = t.string("file", "");
+    require(!given.empty(), file + ": key '" + prefix + "file' is required for a loaded stimulus");
+    spec.file = deck_relative(given, file);
+    spec.dataset = t.string("dataset", "stimulus");
+    spec.channel_weights = t.number_list("channel_weights");
+    const StimulusArrayShape shape = stimulus_array_shape(spec.file, spec.dataset);
+    require(shape.networks >= networks,
+            spec.file + ": dataset '" + spec.dataset + "' holds " + std::to_string(shape.networks) +
+                " networks, fewer than the " + std::to_string(networks) + " of the deck");
+    require(shape.channels == 0 ? spec.channel_weights.empty()
+                                : spec.channel_weights.size() == shape.channels,
+            file + ": key '" + prefix + "channel_weights' must give one weight for each of the " +
+                std::to_string(shape.channels) + " channels of " + spec.file +
+                (shape.channels == 0 ? " (it has none)" : ""));
+    spec.array_networks = shape.networks;
+    spec.array_steps = shape.steps;
+    spec.array_neurons = shape.neurons;
   }
   const std::string targets = t.string("targets", "all");
   if (targets == "all") {

@@ -221,6 +221,7 @@ void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double
 
 void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind,
                                 const std::string& targeting,
+                                const std::map<std::string, std::string>& about,
                                 const std::map<std::string, std::vector<double>>& parameters,
                                 const std::vector<const std::vector<ordinal_t>*>& targets,
                                 const std::vector<const std::vector<step_t>*>& onsets) {
@@ -230,6 +231,7 @@ void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind
   H5Handle g = group(s.stimuli, name.c_str());
   string_attribute(g, "kind", kind);
   string_attribute(g, "targeting", targeting);
+  for (const auto& [key, value] : about) string_attribute(g, key.c_str(), value);
   for (const auto& [key, values] : parameters)
     write_distributed(g, key.c_str(), H5T_IEEE_F64LE, values, s.comm);
   auto ragged = [&](const char* data_name, const char* ptr_name, auto lists, hid_t type) {

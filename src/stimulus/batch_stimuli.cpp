@@ -1,12 +1,14 @@
 #include "kascade/stimulus/batch_stimuli.hpp"
 
+#include <algorithm>
+
 namespace kascade {
 
 template <class MemorySpace>
 BatchStimuli<MemorySpace> make_batch_stimuli(
     const std::vector<StimulusKind>& kinds,
     const std::vector<std::vector<RealisedStimulus>>& realised,
-    const std::vector<ordinal_t>& neuron_offset) {
+    const std::vector<ordinal_t>& neuron_offset, const std::vector<LoadedValues>& loaded) {
   using S = BatchStimuli<MemorySpace>;
   S s;
   s.count = static_cast<int>(kinds.size());
@@ -42,11 +44,25 @@ BatchStimuli<MemorySpace> make_batch_stimuli(
   Kokkos::deep_copy(s.parameters, params_h);
   Kokkos::deep_copy(s.weights, weights_h);
   Kokkos::deep_copy(s.onset_ptr, ptr_h);
+
+  // All loaded stimuli summed into one array over the union of their time ranges.
+  if (!loaded.empty()) {
+    step_t t0 = loaded[0].start, t1 = loaded[0].start + loaded[0].steps;
+    for (const auto& l : loaded) t0 = std::min(t0, l.start), t1 = std::max(t1, l.start + l.steps);
+    s.loaded_start = t0;
+    s.loaded = decltype(s.loaded)("kascade::loaded_stimuli", static_cast<std::size_t>(t1 - t0), N);
+    auto h = Kokkos::create_mirror_view(s.loaded);
+    Kokkos::deep_copy(h, real_t(0));
+    for (const auto& l : loaded)
+      for (step_t t = 0; t < l.steps; ++t)
+        for (std::size_t i = 0; i < N; ++i) h(t + l.start - t0, i) += l.values[t * N + i];
+    Kokkos::deep_copy(s.loaded, h);
+  }
   return s;
 }
 
 template BatchStimuli<Kokkos::DefaultExecutionSpace::memory_space> make_batch_stimuli(
     const std::vector<StimulusKind>&, const std::vector<std::vector<RealisedStimulus>>&,
-    const std::vector<ordinal_t>&);
+    const std::vector<ordinal_t>&, const std::vector<LoadedValues>&);
 
 }  // namespace kascade

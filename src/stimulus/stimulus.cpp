@@ -81,6 +81,8 @@ const std::vector<std::pair<std::string, double>>& stimulus_parameters(StimulusK
   static const std::vector<std::pair<std::string, double>> sinusoid = {
       {"amplitude", 1.0}, {"period", 100}, {"phase", 0},
       {"baseline", 0},    {"start", 0},    {"stop", kNoEnd}};
+  static const std::vector<std::pair<std::string, double>> loaded = {{"strength", 1.0},
+                                                                     {"start", 0}};
   static const std::vector<std::pair<std::string, double>> constant = {
       {"strength", 1.0}, {"start", 0}, {"stop", kNoEnd}};
   switch (kind) {
@@ -92,6 +94,8 @@ const std::vector<std::pair<std::string, double>>& stimulus_parameters(StimulusK
       return sinusoid;
     case StimulusKind::constant:
       return constant;
+    case StimulusKind::loaded:
+      return loaded;
   }
   return constant;
 }
@@ -106,6 +110,8 @@ const char* to_string(StimulusKind kind) {
       return "sinusoid";
     case StimulusKind::constant:
       return "constant";
+    case StimulusKind::loaded:
+      return "loaded";
   }
   return "?";
 }
@@ -126,10 +132,11 @@ const char* to_string(Targeting targeting) {
 
 StimulusKind parse_stimulus_kind(const std::string& name, const std::string& key) {
   for (auto k : {StimulusKind::regular, StimulusKind::poisson, StimulusKind::sinusoid,
-                 StimulusKind::constant})
+                 StimulusKind::constant, StimulusKind::loaded})
     if (name == to_string(k)) return k;
-  throw InputError("key '" + key + "' must be one of regular, poisson, sinusoid, constant (got \"" +
-                   name + "\")");
+  throw InputError("key '" + key +
+                   "' must be one of regular, poisson, sinusoid, constant, loaded (got \"" + name +
+                   "\")");
 }
 
 void validate(const StimulusSpec& spec, const std::string& prefix) {
@@ -145,7 +152,7 @@ void validate(const StimulusSpec& spec, const std::string& prefix) {
       require(v("mean_interval") > 0, prefix + "mean_interval must be > 0 (steps)");
       require(v("duration") >= 0, prefix + "duration must be >= 0 (steps)");
     }
-    if (spec.kind != StimulusKind::poisson)
+    if (spec.kind != StimulusKind::poisson && spec.kind != StimulusKind::loaded)
       require(v("stop") >= v("start"), prefix + "stop must be >= start");
   }
   for (double a : spec.amount) {
@@ -177,6 +184,13 @@ RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint6
       break;
     case StimulusKind::constant:
       r.strength = v("strength"), r.stop = v("stop");
+      break;
+    case StimulusKind::loaded:
+      require(network < spec.array_networks && static_cast<std::uint64_t>(n) <= spec.array_neurons,
+              spec.file + ": dataset '" + spec.dataset + "' has no values for network " +
+                  std::to_string(network) + " (" + std::to_string(n) + " neurons)");
+      r.strength = v("strength");
+      r.stop = r.start + static_cast<double>(spec.array_steps);
       break;
   }
   const auto amount = [&] {

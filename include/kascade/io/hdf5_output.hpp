@@ -47,8 +47,9 @@ class Hdf5Output : public Recorder {
   // /stimuli/<name>: its definition per network (parameters), its targets and, for pulse trains
   // with random onsets, the onsets, as per-network ragged arrays. Lists are per local network;
   // `onsets` empty when the stimulus has none.
+  // `about`: further string attributes (a loaded stimulus' file, dataset, channel weights).
   void write_stimulus(const std::string& name, const std::string& kind,
-                      const std::string& targeting,
+                      const std::string& targeting, const std::map<std::string, std::string>& about,
                       const std::map<std::string, std::vector<double>>& parameters,
                       const std::vector<const std::vector<ordinal_t>*>& targets,
                       const std::vector<const std::vector<step_t>*>& onsets);

@@ -19,6 +19,9 @@ struct BatchStimuli {
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> weights;         // [k][batch neuron]
   Kokkos::View<std::size_t**, Kokkos::LayoutRight, MemorySpace> onset_ptr;  // [k][network + 1]
   Kokkos::View<step_t*, MemorySpace> onsets;
+  // Loaded stimuli, already scaled and masked, summed: loaded(t - loaded_start, i).
+  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> loaded;
+  step_t loaded_start = 0;
 
   // sum over stimuli of weight(k, i) * value(k, g, t); t in recorded steps.
   KOKKOS_INLINE_FUNCTION double input(const int g, const ordinal_t i, const step_t t) const {
@@ -27,6 +30,8 @@ struct BatchStimuli {
       const real_t w = weights(k, i);
       if (w != real_t(0)) total += w * value(k, g, static_cast<double>(t));
     }
+    const step_t row = t - loaded_start;
+    if (row >= 0 && row < static_cast<step_t>(loaded.extent(0))) total += loaded(row, i);
     return total;
   }
 
@@ -58,9 +63,17 @@ struct BatchStimuli {
                parameters(k, g, baseline);
       case StimulusKind::constant:
         return s;
+      case StimulusKind::loaded:  // through `loaded`
+        return 0;
     }
     return 0;
   }
+};
+
+// A loaded stimulus of a batch on the host: values[t][batch neuron], scaled and masked.
+struct LoadedValues {
+  step_t start = 0, steps = 0;
+  std::vector<real_t> values;
 };
 
 // `realised[k][b]`: stimulus k for the batch's network b; `neuron_offset` from the Batch.
@@ -68,6 +81,6 @@ template <class MemorySpace>
 BatchStimuli<MemorySpace> make_batch_stimuli(
     const std::vector<StimulusKind>& kinds,
     const std::vector<std::vector<RealisedStimulus>>& realised,
-    const std::vector<ordinal_t>& neuron_offset);
+    const std::vector<ordinal_t>& neuron_offset, const std::vector<LoadedValues>& loaded = {});
 
 }  // namespace kascade

@@ -8,6 +8,9 @@
 //             Geometric(1 / mean_interval) (a Poisson process), until start + duration
 //   sinusoid  amplitude sin(2 pi (t - start) / period + phase) + baseline, start <= t < stop
 //   constant  strength for start <= t < stop: a global drive (positive or suppressive)
+//   loaded    strength x a recorded array: value[t - start][neuron] of the network's slice of an
+//             HDF5 dataset [networks][steps][neurons], or [..][channels] reduced by per-channel
+//             weights; zero outside [start, start + steps)
 // Each stimulus acts on its targets: all neurons, explicit lists (per network), or a random
 // fraction or count drawn from (seed, network id). Several stimuli add up.
 #include <cstdint>
@@ -20,7 +23,7 @@
 
 namespace kascade {
 
-enum class StimulusKind { regular, poisson, sinusoid, constant };
+enum class StimulusKind { regular, poisson, sinusoid, constant, loaded };
 
 enum class Targeting { all, list, fraction, count };
 
@@ -33,6 +36,9 @@ struct StimulusSpec {
   Targeting targeting = Targeting::all;
   std::vector<std::vector<ordinal_t>> lists;  // Targeting::list: one list, or one per network
   std::vector<double> amount;                 // fraction in [0,1] or count; one or per network
+  std::string file, dataset;                  // loaded: where the array is
+  std::vector<double> channel_weights;        // loaded: for a 4-D array, one per channel
+  std::uint64_t array_networks = 0, array_steps = 0, array_neurons = 0;  // loaded: its shape
 
   double value(const std::string& name, network_id_t network) const;
 };

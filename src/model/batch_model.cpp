@@ -25,7 +25,10 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
             "batch model: networks of one batch must share nonlinearity, emission, coupling, noise "
             "and initial state");
     bm.kernel_length = std::max(bm.kernel_length, m->kernel_length());
-    bm.self_length = std::max(bm.self_length, static_cast<int>(m->self_kernel.size()));
+    // Trailing zero lags are skipped: they would only add exact zeros.
+    int used = static_cast<int>(m->self_kernel.size());
+    while (used > 0 && m->self_kernel[used - 1] == 0.0f) --used;
+    bm.self_length = std::max(bm.self_length, used);
   }
   const auto G = models.size();
   const auto T = static_cast<std::size_t>(bm.kernel_length);
@@ -39,7 +42,7 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
   Kokkos::deep_copy(hs, real_t(0));
 
   constexpr int kParams = 11;
-  param_view* params[kParams] = {&bm.r,          &bm.b,           &bm.theta,      &bm.gain,
+  param_view* params[kParams] = {&bm.r,          &bm.b,           &bm.theta,       &bm.gain,
                                  &bm.slope,      &bm.dt,          &bm.trace_decay, &bm.trace_gain,
                                  &bm.trace_tail, &bm.noise_sigma, &bm.noise_rho};
   std::vector<typename param_view::HostMirror> host(kParams);
@@ -55,11 +58,12 @@ BatchModel<MemorySpace> make_batch_model(const std::vector<const CascadeModel*>&
     for (std::size_t t = 0; t < m.self_kernel.size(); ++t) hs(g, t) = m.self_kernel[t];
     // The weight of the lag leaving the window: gain decay^window (0 without a window).
     const auto tail = static_cast<real_t>(
-        m.trace_window > 0 ? m.trace_gain * std::pow(static_cast<double>(m.trace_decay), m.trace_window)
-                           : 0.0);
-    const real_t values[kParams] = {m.r,          m.b,          m.theta,       m.gain,
-                                    m.slope,      m.dt,         m.trace_decay, m.trace_gain,
-                                    tail,         m.noise_sigma, m.noise_rho};
+        m.trace_window > 0
+            ? m.trace_gain * std::pow(static_cast<double>(m.trace_decay), m.trace_window)
+            : 0.0);
+    const real_t values[kParams] = {m.r,     m.b,           m.theta,       m.gain,
+                                    m.slope, m.dt,          m.trace_decay, m.trace_gain,
+                                    tail,    m.noise_sigma, m.noise_rho};
     for (int k = 0; k < kParams; ++k) host[k](g) = values[k];
     windows_h(g) = m.trace_window;
   }

@@ -45,7 +45,7 @@ struct EngineState {
   step_t step = 0;
   bool trace_pending = false, dense = false;
   std::vector<real_t> spikes, drive, trace;
-  std::vector<std::uint64_t> recent, clipped;
+  std::vector<std::uint64_t> clipped;
 };
 
 // `Extension` supplies phi for Nonlinearity::extension (docs/extending.md); the default has none.
@@ -97,6 +97,7 @@ class Engine {
       step_t record_row) const;  // the step's functor
   std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
   int slot(step_t s) const;
+  ordinal_t blocks() const;  // work items of the neuron kernel
 
   Batch<memory_space> batch_;
   BatchModel<memory_space> model_;
@@ -107,8 +108,7 @@ class Engine {
   ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
-  Kokkos::View<real_t*, memory_space> trace_;          // Coupling::trace: (W s)_i
-  Kokkos::View<std::uint64_t*, memory_space> recent_;  // per neuron: spiked at lag b (bit b)
+  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
   Kokkos::View<std::uint64_t*, memory_space> clipped_;
   Kokkos::View<ordinal_t*, memory_space> spike_list_;  // event path: neurons that spiked
   Kokkos::View<ordinal_t, memory_space> spike_count_;

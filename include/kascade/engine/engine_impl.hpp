@@ -39,7 +39,6 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   raster_ = decltype(raster_)("kascade::raster", rows, N);
   clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
   if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
-  recent_ = decltype(recent_)("kascade::recent_spikes", N);
   spike_list_ = decltype(spike_list_)("kascade::spike_list", N);
   spike_count_ = decltype(spike_count_)("kascade::spike_count");
   dense_ = settings_.propagation == Propagation::dense;
@@ -90,7 +89,6 @@ void Engine<ExecutionSpace, Extension>::clear_history() {
   Kokkos::deep_copy(spikes_, real_t(0));
   Kokkos::deep_copy(drive_, real_t(0));
   if (trace_.extent(0) > 0) Kokkos::deep_copy(trace_, real_t(0));
-  Kokkos::deep_copy(recent_, std::uint64_t(0));
   trace_pending_ = false;
 }
 
@@ -116,10 +114,6 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(
           "engine: one previous spike value per neuron is needed");
   clear_history();
   Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
-  auto recent = recent_;
-  Kokkos::parallel_for(
-      "kascade::recent_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
-      KOKKOS_LAMBDA(const ordinal_t i) { recent(i) = x(i) > 0 ? 1u : 0u; });
   propagate(slot(step_ - 1));
   trace_pending_ = model_.coupling == Coupling::trace;
 }
@@ -145,7 +139,6 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
                                                      spikes_,
                                                      drive_,
                                                      trace_,
-                                                     recent_,
                                                      raster_,
                                                      clipped_,
                                                      settings_.seed,
@@ -161,18 +154,32 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::compute_input(
     Kokkos::View<real_t*, memory_space> input) const {
-  const auto f = kernel(-1);
+  using Step = detail::NeuronStep<memory_space, Extension>;
+  const Step f = kernel(-1);
+  const ordinal_t N = batch_.n_neurons();
   Kokkos::parallel_for(
-      "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
-      KOKKOS_LAMBDA(const ordinal_t i) { input(i) = f.input(i, false); });
+      "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+      KOKKOS_LAMBDA(const ordinal_t block) {
+        const ordinal_t i0 = block * Step::lanes;
+        const int n = N - i0 < Step::lanes ? static_cast<int>(N - i0) : Step::lanes;
+        int g[Step::lanes];
+        real_t out[Step::lanes];
+        f.inputs(i0, n, false, g, out);
+        for (int l = 0; l < n; ++l) input(i0 + l) = out[l];
+      });
   exec_.fence();
+}
+
+template <class ExecutionSpace, class Extension>
+ordinal_t Engine<ExecutionSpace, Extension>::blocks() const {
+  constexpr ordinal_t lanes = detail::NeuronStep<memory_space, Extension>::lanes;
+  return (batch_.n_neurons() + lanes - 1) / lanes;
 }
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   Kokkos::parallel_for("kascade::neuron_step",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
-                       kernel(record_row));
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()), kernel(record_row));
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;
   ++step_;
@@ -257,7 +264,6 @@ EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
   s.spikes = detail::to_host(spikes_);
   s.drive = detail::to_host(drive_);
   s.trace = detail::to_host(trace_);
-  s.recent = detail::to_host(recent_);
   s.clipped = detail::to_host(clipped_);
   return s;
 }
@@ -267,7 +273,6 @@ void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
   detail::from_host(spikes_, s.spikes, "spike ring");
   detail::from_host(drive_, s.drive, "drive ring");
   detail::from_host(trace_, s.trace, "trace");
-  detail::from_host(recent_, s.recent, "recent spikes");
   detail::from_host(clipped_, s.clipped, "clipped counts");
   step_ = s.step;
   trace_pending_ = s.trace_pending;

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "kascade/app/info_command.hpp"
 #include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/version.hpp"
@@ -44,6 +45,24 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--fresh", run.fresh,
                     "start over, ignoring checkpoints of an interrupted run of the same output");
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress or summary on stderr");
+  run_cmd->add_flag("--dry-run", run.dry_run,
+                    "check the deck and print the plan (networks per rank, batches, memory, "
+                    "output size); simulate nothing");
+
+  kascade::app::RunOptions generate;
+  generate.connectivity_only = true;
+  auto* generate_cmd = cli.add_subcommand(
+      "generate",
+      "write the deck's networks (connectivity, parameters, stimuli) without simulating");
+  generate_cmd->add_option("deck", generate.deck, "TOML deck")->required();
+  generate_cmd->add_option("--set", generate.overrides, "override a deck key");
+  generate_cmd->add_option("-o,--output", generate.output, "output file (default: the deck's)");
+  generate_cmd->add_flag("--overwrite", generate.overwrite, "replace an existing output file");
+  generate_cmd->add_flag("-q,--quiet", generate.quiet, "no summary on stderr");
+
+  std::string info_file;
+  auto* info_cmd = cli.add_subcommand("info", "summarise an output file");
+  info_cmd->add_option("file", info_file, "kascade output file")->required();
 
   int status = 0;
   try {
@@ -66,6 +85,8 @@ int main(int argc, char** argv) {
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
       if (*run_cmd) kascade::app::run_command(run);
+      if (*generate_cmd) kascade::app::run_command(generate);
+      if (*info_cmd && rank == 0) kascade::app::info_command(info_file);
     } catch (const kascade::InputError& e) {
       status = report(rank, 2, e.what());
     } catch (const std::exception& e) {

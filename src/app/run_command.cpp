@@ -189,6 +189,48 @@ std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunCo
   return read_checkpoint(path, deck_hash(config.deck_text), ranks, rank);
 }
 
+// The plan, without running it: what each rank owns, its batches, memory and output size.
+void print_plan(const RunConfig& config, const LocalPlan& plan,
+                const std::vector<NetworkRange>& batches, const std::vector<double>& bytes,
+                MPI_Comm comm) {
+  double local[4] = {static_cast<double>(plan.range.count), static_cast<double>(batches.size()), 0,
+                     0};
+  std::size_t k = 0;
+  for (const NetworkRange& b : batches) {  // largest batch memory
+    double used = 0;
+    for (std::uint64_t j = 0; j < b.count; ++j) used += bytes[k++];
+    local[2] = std::max(local[2], used);
+  }
+  for (const Network& n : plan.networks) local[3] += 12.0 * n.n_synapses() + 4.0;
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  std::vector<double> all(4 * static_cast<std::size_t>(ranks));
+  MPI_Gather(local, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, 0, comm);
+  double neurons = 0;
+  for (const Network& n : plan.networks) neurons += n.n_neurons;
+  MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
+  if (rank != 0) return;
+  const double gib = 1073741824.0, mib = 1048576.0;
+  std::printf(
+      "plan for %s: %llu networks, %.0f neurons, %lld recorded + %lld equilibration steps\n",
+      config.deck_path.c_str(), static_cast<unsigned long long>(config.networks.count), neurons,
+      static_cast<long long>(config.simulation.steps),
+      static_cast<long long>(config.simulation.equilibration_steps));
+  double connectivity = 0;
+  for (int r = 0; r < ranks; ++r) {
+    const double* v = &all[4 * static_cast<std::size_t>(r)];
+    std::printf(
+        "  rank %d: %.0f networks in %.0f batches, largest batch %.3f GiB of device memory\n", r,
+        v[0], v[1], v[2] / gib);
+    connectivity += v[3];
+  }
+  const double dt = config.model.parameters(0)["dt"];
+  const double spikes_at_10hz = neurons * config.simulation.steps * dt / 100.0;
+  std::printf("  output: connectivity %.1f MiB; spikes 12 bytes each, %.1f MiB at 10 Hz\n",
+              connectivity / mib, 12.0 * spikes_at_10hz / mib);
+}
+
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
             const std::vector<std::uint64_t>& clipped, double seconds, MPI_Comm comm) {
   double neurons = 0, totals[2] = {0, 0};
@@ -223,7 +265,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   RunConfig config = read_deck(options.deck, options.overrides);
   if (!options.output.empty()) config.output = options.output;
-  if (!options.overwrite && std::filesystem::exists(config.output))
+  if (options.connectivity_only) config.simulation.steps = 0;  // recorded as such in the file
+  if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
@@ -236,6 +279,19 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
   LocalPlan plan;
   collectively(comm, [&] { plan = make_local_plan(config, mine); });
+  std::vector<double> bytes;
+  for (const Network& net : plan.networks)
+    bytes.push_back(batch_bytes(net, model.kernel_length(), config));
+  std::vector<NetworkRange> batches;
+  collectively(comm, [&] {
+    batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size),
+                                 bytes, config.simulation.memory_budget_gib * 1073741824.0);
+  });
+  if (options.dry_run) {
+    print_plan(config, plan, batches, bytes, comm);
+    return;
+  }
+  if (options.connectivity_only) batches.clear();  // `kascade generate`: no steps
 
   // Steps: each rank simulates its batches on its own, spikes going to its spill file, with
   // periodic checkpoints; a restarted run continues from the last one.
@@ -255,14 +311,6 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   }
   const std::uint64_t local_spikes_at_start = total_events(spill, mine);
 
-  std::vector<double> bytes;
-  for (const Network& net : plan.networks)
-    bytes.push_back(batch_bytes(net, model.kernel_length(), config));
-  std::vector<NetworkRange> batches;
-  collectively(comm, [&] {
-    batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size),
-                                 bytes, config.simulation.memory_budget_gib * 1073741824.0);
-  });
   EngineSettings settings;
   settings.seed = config.seed;
   settings.equilibration_steps = config.simulation.equilibration_steps;
@@ -273,7 +321,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                            config.simulation.checkpoint_every);
   Progress progress("simulating",
                     batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
-                    rank == 0 && !options.quiet);
+                    rank == 0 && !options.quiet && !batches.empty());
   for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
     const NetworkRange b = batches[round];
     progress.set_stage("networks " + std::to_string(b.first) + "-" +
@@ -297,6 +345,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     checkpoints.write(spill, round + 1, nullptr, clipped);  // cheap: no engine state
   }
   progress.finish(total_events(spill, mine));
+  if (options.connectivity_only) clipped.assign(mine.count, 0);
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
@@ -307,7 +356,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   output.finalize();
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
-  if (!options.quiet) {
+  if (!options.quiet && options.connectivity_only) {
+    if (rank == 0)
+      std::fprintf(stderr, "[kascade] wrote the networks of %s to %s\n", config.deck_path.c_str(),
+                   config.output.c_str());
+  } else if (!options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     report(config, plan, output, clipped, seconds, comm);

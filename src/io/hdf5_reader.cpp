@@ -3,6 +3,8 @@
 #include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
 
+#include <cstdio>
+
 namespace kascade {
 
 using detail::H5Handle;
@@ -93,6 +95,41 @@ NetworkSpikes OutputReader::spikes(network_id_t g) const {
     }
   }
   return out;
+}
+
+std::map<std::string, std::string> OutputReader::attributes() const {
+  std::map<std::string, std::string> out;
+  H5Handle root(H5Gopen2(static_cast<hid_t>(file_), "/", H5P_DEFAULT), H5Gclose);
+  const int n = H5Aget_num_attrs(root);
+  for (int k = 0; k < n; ++k) {
+    H5Handle a(H5Aopen_by_idx(root, ".", H5_INDEX_NAME, H5_ITER_INC, static_cast<hsize_t>(k),
+                              H5P_DEFAULT, H5P_DEFAULT),
+               H5Aclose);
+    char name[256] = {0};
+    H5Aget_name(a, sizeof name, name);
+    H5Handle type(H5Aget_type(a), H5Tclose);
+    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) {
+      std::string text(H5Tget_size(type), '\0');
+      H5Aread(a, type, text.data());
+      out[name] = text.substr(0, text.find('\0'));
+    } else if (H5Tget_class(type) == H5T_INTEGER) {
+      long long v = 0;
+      H5Aread(a, H5T_NATIVE_LLONG, &v);
+      out[name] = std::to_string(v);
+    } else if (H5Tget_class(type) == H5T_FLOAT) {
+      double v = 0;
+      H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+      char text[64];
+      std::snprintf(text, sizeof text, "%.10g", v);
+      out[name] = text;
+    }
+  }
+  return out;
+}
+
+std::vector<double> OutputReader::per_network(const std::string& name) const {
+  return read_range<double>(static_cast<hid_t>(file_), ("networks/" + name).c_str(),
+                            H5T_NATIVE_DOUBLE, 0, n_networks());
 }
 
 Network OutputReader::network(network_id_t g) const {

@@ -86,6 +86,24 @@ with tempfile.TemporaryDirectory() as tmp:
             check("theta" in f["networks/parameters"] or "alpha" in f["networks/parameters"],
                   f"{name}: parameters stored per network")
 
+    # The other subcommands: a plan without simulating, networks without steps, a summary.
+    r = run("run", deck, "--dry-run")
+    check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout,
+          f"--dry-run prints the plan: {r.stdout!r}")
+    gen = os.path.join(tmp, "gen.h5")
+    r = run("generate", deck, "-o", gen, "-q")
+    check(r.returncode == 0, f"generate exits 0 ({r.stderr.strip()})")
+    with h5py.File(gen, "r") as f, h5py.File(out, "r") as full:
+        check(f.attrs["complete"] == 1 and f.attrs["recorded_steps"] == 0 and len(f["spikes/step"]) == 0,
+              "generate writes no spikes")
+        check(np.array_equal(f["connectivity/weight"][:], full["connectivity/weight"][:]),
+              "generate writes the run's connectivity")
+    r = run("info", out)
+    check(r.returncode == 0 and "complete kascade output" in r.stdout and "50 networks" in r.stdout
+          and "[networks]" in r.stdout, f"info summarises the file: {r.stdout[:200]!r}")
+    r = run("info", os.path.join(tmp, "nothing.h5"))
+    check(r.returncode == 2 and "nothing.h5" in r.stderr, "info on a missing file exits 2 naming it")
+
     # Bad input: exit 2, one line naming the key, no output file.
     bad = os.path.join(tmp, "bad.toml")
     with open(bad, "w") as fh:

@@ -12,7 +12,9 @@ struct RunOptions {
   std::vector<std::string> overrides;  // --set key=value
   std::string output;                  // overrides the deck's output when not empty
   bool overwrite = false;
-  bool fresh = false;  // ignore (and delete) checkpoints of an earlier, interrupted run
+  bool fresh = false;              // ignore (and delete) checkpoints of an earlier, interrupted run
+  bool dry_run = false;            // check the deck and print the plan; simulate nothing
+  bool connectivity_only = false;  // `kascade generate`: write networks, no steps
   bool quiet = false;
 };
 

@@ -2,6 +2,7 @@
 // Reads back a kascade output file (docs/output-format.md) on one process: one network's
 // spikes through the per-network block index, its connectivity, and the run's provenance.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ class OutputReader {
   std::uint64_t n_networks() const;
   std::string deck() const;
   NetworkSpikes spikes(network_id_t network) const;
+  // Root attributes as text (provenance: version, revision, backend, seed, steps, dt, ...).
+  std::map<std::string, std::string> attributes() const;
+  // A per-network dataset of /networks (e.g. "spike_count", "rate_hz") as doubles.
+  std::vector<double> per_network(const std::string& name) const;
   Network network(network_id_t network) const;
 
  private:

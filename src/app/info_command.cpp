@@ -1,0 +1,51 @@
+#include "kascade/app/info_command.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+#include "kascade/io/hdf5_reader.hpp"
+
+namespace kascade::app {
+
+void info_command(const std::string& file) {
+  const OutputReader reader(file);
+  const auto attrs = reader.attributes();
+  auto attr = [&](const char* key) {
+    const auto it = attrs.find(key);
+    return it == attrs.end() ? std::string("?") : it->second;
+  };
+  const std::uint64_t G = reader.n_networks();
+  std::printf("%s: %s kascade output\n", file.c_str(),
+              reader.complete() ? "complete" : "INCOMPLETE");
+  std::printf("  made by kascade %s (git %s, Kokkos %s), model %s, seed %s\n",
+              attr("kascade_version").c_str(), attr("git_revision").c_str(),
+              attr("kokkos_backend").c_str(), attr("model").c_str(), attr("seed").c_str());
+  std::printf("  %llu networks, %s recorded steps of %s ms after %s equilibration steps\n",
+              static_cast<unsigned long long>(G), attr("recorded_steps").c_str(),
+              attr("dt_ms").c_str(), attr("equilibration_steps").c_str());
+  if (!reader.complete()) return;
+  const auto spikes = reader.per_network("spike_count");
+  const auto rates = reader.per_network("rate_hz");
+  const auto neurons = reader.per_network("n_neurons");
+  const auto clipped = reader.per_network("clipped_probabilities");
+  const double total = std::accumulate(spikes.begin(), spikes.end(), 0.0);
+  const double n_total = std::accumulate(neurons.begin(), neurons.end(), 0.0);
+  const double steps = std::stod(attr("recorded_steps")), dt = std::stod(attr("dt_ms"));
+  std::printf("  %.0f neurons, %.0f spikes, mean rate %.3f Hz", n_total, total,
+              steps > 0 ? 1000.0 * total / (n_total * steps * dt) : 0.0);
+  if (!rates.empty())
+    std::printf(" (networks from %.3f to %.3f Hz)", *std::min_element(rates.begin(), rates.end()),
+                *std::max_element(rates.begin(), rates.end()));
+  std::printf("\n");
+  const double clips = std::accumulate(clipped.begin(), clipped.end(), 0.0);
+  if (clips > 0) std::printf("  %.0f probabilities were clipped to [0, 1]\n", clips);
+  std::printf("  network  neurons   spikes    rate (Hz)\n");
+  for (std::uint64_t g = 0; g < G && g < 10; ++g)
+    std::printf("  %7llu  %7.0f  %7.0f  %11.3f\n", static_cast<unsigned long long>(g), neurons[g],
+                spikes[g], rates[g]);
+  if (G > 10) std::printf("  ... (%llu more)\n", static_cast<unsigned long long>(G - 10));
+  std::printf("deck:\n%s\n", reader.deck().c_str());
+}
+
+}  // namespace kascade::app

@@ -1,9 +1,11 @@
-// Throughput of generate_normal (std-5 Glorot weights, Dale's law) in synapses per second
-// (items_per_second), for N = 10^3 at 10 %, 10^4 at 1 % and 10^5 at 0.1 % connectivity
-// (N = 10^5 at 1 %, 10^8 synapses, takes about 8 s on one core: left out).
+// Throughput of the generators in synapses per second (items_per_second): generate_normal
+// (std-5 Glorot weights, Dale's law) for N = 10^3 at 10 %, 10^4 at 1 % and 10^5 at 0.1 %
+// connectivity (N = 10^5 at 1 %, 10^8 synapses, takes about 8 s on one core: left out), and the
+// fixed in-degree topology with k = 100 and k = 1000 for N = 10^4.
 #include <benchmark/benchmark.h>
 
 #include "bench_common.hpp"
+#include "kascade/network/random_graph.hpp"
 
 namespace kascade::bench {
 namespace {
@@ -25,7 +27,31 @@ void BM_GenerateNormal(benchmark::State& state) {
       static_cast<double>(synapses) / static_cast<double>(state.iterations());
 }
 
+void BM_GenerateFixedIndegree(benchmark::State& state) {
+  const auto n = static_cast<ordinal_t>(state.range(0));
+  RandomGraphParams params;
+  params.topology = Topology::fixed_indegree;
+  params.indegree = state.range(1);
+  params.dale = true;
+  params.glorot = true;
+  std::int64_t synapses = 0;
+  network_id_t id = 0;
+  for (auto _ : state) {
+    const Network net = generate_random_graph(params, n, weight_seed, id++);
+    synapses += static_cast<std::int64_t>(net.n_synapses());
+    benchmark::DoNotOptimize(net.weight.data());
+  }
+  state.SetItemsProcessed(synapses);
+}
+
 }  // namespace
+
+BENCHMARK(BM_GenerateFixedIndegree)
+    ->Args({10000, 100})
+    ->Args({10000, 1000})
+    ->ArgNames({"N", "k"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK(BM_GenerateNormal)
     ->Args({1000, 100})

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Plots of one network of a kascade output file, written as PNG (matplotlib, Agg backend).
 
-    /usr/bin/python3 scripts/plot.py FILE --network G --out DIR [--kind all|raster|rate|rates|isi|weights|sta]
+    /usr/bin/python3 scripts/plot.py FILE --network G --out DIR [--kind KIND ...]
 
-writes DIR/network<G>_<kind>.png for each kind (docs/plots.md):
+writes DIR/network<G>_<kind>.png for each KIND (all of them by default; docs/plots.md):
 
   raster   spikes over time, stimulus target neurons in colour, stimulus pulses shaded
   rate     population rate over time (binned), and that of the stimulus targets
@@ -82,7 +82,8 @@ def _shade_pulses(ax, f, g, t0, t1):
         on = s["onsets"][(s["onsets"] + width > t0) & (s["onsets"] < t1)]
         if len(on) == 0 or width <= 0:
             continue
-        ax.broken_barh([(o * dt, width * dt) for o in on], (0, 1), transform=ax.get_xaxis_transform(),
+        ax.broken_barh([(o * dt, width * dt) for o in on], (0, 1),
+                       transform=ax.get_xaxis_transform(),
                        color=PULSE_COLOUR, alpha=0.3, linewidth=0,
                        label=None if labelled else "stimulus pulses", zorder=0)
         labelled = True

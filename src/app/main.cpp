@@ -11,6 +11,7 @@
 #include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/version.hpp"
+#include "kascade/io/export.hpp"
 
 namespace {
 
@@ -60,6 +61,17 @@ int main(int argc, char** argv) {
   generate_cmd->add_flag("--overwrite", generate.overwrite, "replace an existing output file");
   generate_cmd->add_flag("-q,--quiet", generate.quiet, "no summary on stderr");
 
+  std::string export_file, export_format = "sonata", export_dir;
+  std::int64_t max_neurons = 5000;
+  auto* export_cmd = cli.add_subcommand("export", "write an output file in another format");
+  export_cmd->add_option("file", export_file, "kascade output file")->required();
+  export_cmd
+      ->add_option("--format", export_format,
+                   "sonata (spikes.h5 and edges.h5) or npy (one dense matrix per network)")
+      ->check(CLI::IsMember({"sonata", "npy"}));
+  export_cmd->add_option("-o,--output", export_dir, "directory to write into")->required();
+  export_cmd->add_option("--max-neurons", max_neurons, "npy: largest network to write densely");
+
   std::string info_file;
   auto* info_cmd = cli.add_subcommand("info", "summarise an output file");
   info_cmd->add_option("file", info_file, "kascade output file")->required();
@@ -87,6 +99,12 @@ int main(int argc, char** argv) {
       if (*run_cmd) kascade::app::run_command(run);
       if (*generate_cmd) kascade::app::run_command(generate);
       if (*info_cmd && rank == 0) kascade::app::info_command(info_file);
+      if (*export_cmd && rank == 0) {
+        if (export_format == "sonata")
+          kascade::export_sonata(export_file, export_dir);
+        else
+          kascade::export_npy(export_file, export_dir, max_neurons);
+      }
     } catch (const kascade::InputError& e) {
       status = report(rank, 2, e.what());
     } catch (const std::exception& e) {

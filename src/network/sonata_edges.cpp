@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "hdf5_access.hpp"
+#include "common/hdf5_access.hpp"
 #include "kascade/network/loaders.hpp"
 
 namespace kascade {

@@ -104,6 +104,37 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("info", os.path.join(tmp, "nothing.h5"))
     check(r.returncode == 2 and "nothing.h5" in r.stderr, "info on a missing file exits 2 naming it")
 
+    # Export: SONATA spikes and edges validated against the format's rules; dense .npy.
+    pg = os.path.join(tmp, "pglm.h5")
+    r = run("run", os.path.join(source, "inputs", "models", "poisson_glm.toml"), "--set",
+            "simulation.steps=600", "-o", pg, "-q")
+    check(r.returncode == 0, f"poisson_glm run ({r.stderr.strip()})")
+    sdir, ndir = os.path.join(tmp, "sonata"), os.path.join(tmp, "npy")
+    check(run("export", pg, "--format", "sonata", "-o", sdir).returncode == 0, "export sonata")
+    check(run("export", pg, "--format", "npy", "-o", ndir).returncode == 0, "export npy")
+    with h5py.File(pg, "r") as k, h5py.File(os.path.join(sdir, "spikes.h5"), "r") as s_, \
+            h5py.File(os.path.join(sdir, "edges.h5"), "r") as e_:
+        check(s_.attrs["magic"] == 0x0A7A and list(s_.attrs["version"]) == [0, 1], "spikes magic/version")
+        counts = k["networks/spike_count"][:]
+        for g in range(len(counts)):
+            pop = s_[f"spikes/network_{g}"]
+            ts, ids = pop["timestamps"], pop["node_ids"]
+            enum = h5py.check_enum_dtype(pop.attrs.get_id("sorting").dtype)
+            check(enum == {"none": 0, "by_id": 1, "by_time": 2} and pop.attrs["sorting"] == 2,
+                  f"network {g}: sorting is the SONATA enum, by_time")
+            check(ts.dtype == np.float64 and ids.dtype == np.uint64 and ts.attrs["units"] == "ms",
+                  f"network {g}: timestamps float64 in ms, node_ids uint64")
+            check(len(ts) == counts[g] and np.all(np.diff(ts[:]) >= 0), f"network {g}: one entry per spike, by time")
+            w = np.load(os.path.join(ndir, f"{g}.npy"))
+            s0, s1 = k["networks/synapse_offset"][g:g + 2]
+            src, dst = k["connectivity/source"][s0:s1], k["connectivity/target"][s0:s1]
+            check(np.array_equal(w[src, dst], k["connectivity/weight"][s0:s1]) and
+                  np.count_nonzero(w) == s1 - s0, f"network {g}: npy is W[pre][post]")
+            epop = e_[f"edges/network_{g}"]
+            check(np.array_equal(epop["source_node_id"][:], src) and
+                  np.array_equal(epop["0/syn_weight"][:], k["connectivity/weight"][s0:s1]),
+                  f"network {g}: SONATA edges equal the connectivity")
+
     # Bad input: exit 2, one line naming the key, no output file.
     bad = os.path.join(tmp, "bad.toml")
     with open(bad, "w") as fh:

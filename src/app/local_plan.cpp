@@ -30,18 +30,19 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range) {
   return plan;
 }
 
-void rethrow_first_error(MPI_Comm comm, const std::string& local_error) {
+void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   int first = local_error.empty() ? INT_MAX : rank;
   MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
   if (first == INT_MAX) return;
-  int length = static_cast<int>(local_error.size());
-  MPI_Bcast(&length, 1, MPI_INT, first, comm);
+  int header[2] = {static_cast<int>(local_error.size()), input ? 1 : 0};
+  MPI_Bcast(header, 2, MPI_INT, first, comm);
   std::string message = local_error;
-  message.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(message.data(), length, MPI_CHAR, first, comm);
-  throw InputError(message);
+  message.resize(static_cast<std::size_t>(header[0]));
+  MPI_Bcast(message.data(), header[0], MPI_CHAR, first, comm);
+  if (header[1]) throw InputError(message);
+  throw std::runtime_error(message);
 }
 
 }  // namespace kascade::app

@@ -4,9 +4,12 @@
 // network ids, so any rank builds the same network the same way.
 #include <map>
 #include <mpi.h>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "kascade/core/error.hpp"
 #include "kascade/io/deck.hpp"
 #include "kascade/model/cascade_model.hpp"
 #include "kascade/network/network.hpp"
@@ -30,18 +33,28 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range);
 template <class Work>
 void collectively(MPI_Comm comm, Work&& work);
 
-void rethrow_first_error(MPI_Comm comm, const std::string& local_error);
+// `input`: the error is the user's input (InputError, exit 2), else another failure (exit 1).
+void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input);
 
 template <class Work>
 void collectively(MPI_Comm comm, Work&& work) {
   std::string error;
+  bool input = true;
   try {
     work();
+  } catch (const InputError& e) {
+    error = e.what();
+  } catch (const std::bad_alloc&) {
+    error =
+        "out of memory while preparing the networks (lower networks.count or sizes, or use "
+        "more ranks)";
+    input = false;
   } catch (const std::exception& e) {
     error = e.what();
-    if (error.empty()) error = "unknown error";
+    input = false;
   }
-  rethrow_first_error(comm, error);
+  if (error.empty() && !input) error = "unknown error";
+  rethrow_first_error(comm, error, input);
 }
 
 }  // namespace kascade::app

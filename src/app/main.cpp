@@ -15,8 +15,25 @@
 
 namespace {
 
+// One line whatever the message quotes from the input: control characters are escaped.
+std::string one_line(const std::string& message) {
+  std::string out;
+  for (unsigned char c : message) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c < 0x20 || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 int report(int rank, int status, const std::string& message) {
-  if (rank == 0) std::fprintf(stderr, "kascade: error: %s\n", message.c_str());
+  if (rank == 0) std::fprintf(stderr, "kascade: error: %s\n", one_line(message).c_str());
   return status;
 }
 

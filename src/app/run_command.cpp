@@ -1,6 +1,7 @@
 #include "kascade/app/run_command.hpp"
 
 #include <mpi.h>
+#include <unistd.h>
 
 #include <Kokkos_Core.hpp>
 #include <chrono>
@@ -24,6 +25,35 @@ namespace {
 
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
+
+// Before anything is generated: generated networks that alone exceed the device budget, and a
+// rank's share of networks that cannot fit in host memory, are refused naming the key.
+void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
+  if (c.networks.from_file()) return;  // sizes are known once loaded (and checked then)
+  const double budget = c.simulation.memory_budget_gib * 1073741824.0;
+  const double chunk =
+      static_cast<double>(std::min(c.simulation.record_interval, c.simulation.steps));
+  const std::uint64_t sample = std::min<std::uint64_t>(c.networks.count, 4096);
+  double host = 0;
+  for (network_id_t g = 0; g < sample; ++g) {
+    const double n = c.networks.neurons(g), synapses = c.networks.expected_synapses(g);
+    const double device = 16 * synapses + n * (56.0 + 8.0 * kernel_length + 2.0 * chunk);
+    if (device > budget)
+      throw InputError(c.deck_path + ": network " + std::to_string(g) + " needs about " +
+                       std::to_string(device / 1073741824.0) +
+                       " GiB of device memory, more than simulation.memory_budget_gib = " +
+                       std::to_string(c.simulation.memory_budget_gib) +
+                       " (lower networks.neurons or raise the budget)");
+    host += 8 * synapses + 16 * n + 256;
+  }
+  host = host / static_cast<double>(sample) * static_cast<double>(c.networks.count) / ranks;
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  if (host + 8.0 * c.networks.count > 0.8 * physical)
+    throw InputError(c.deck_path + ": networks.count = " + std::to_string(c.networks.count) +
+                     " needs about " + std::to_string(host / 1073741824.0) +
+                     " GiB of host memory per rank, more than this machine has; use more ranks "
+                     "or fewer networks");
+}
 
 // Estimated cost of one network per step: synapses plus neurons times kernel length.
 std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
@@ -275,6 +305,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
           config.deck_path +
               ": model.nonlinearity = \"extension\" needs a program built with a C++ "
               "extension (docs/extending.md); the kascade command has none");
+  check_sizes(config, model.kernel_length(), ranks);
   const NetworkRange mine =
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
   LocalPlan plan;
@@ -302,6 +333,14 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                [&] { resume = find_checkpoint(options, config, ckpt_path, ranks, rank, comm); });
   SpillFile spill(config.output + ".spill." + std::to_string(rank), mine.first, mine.count,
                   with_counts, resume.has_value());
+  // A run that stops on an error before its first checkpoint leaves nothing behind; after one,
+  // the spill file is what a restart resumes from.
+  struct RemoveUnlessCheckpointed {
+    const std::string spill, checkpoint;
+    ~RemoveUnlessCheckpointed() {
+      if (!std::filesystem::exists(checkpoint)) std::remove(spill.c_str());
+    }
+  } cleanup{spill.path(), ckpt_path};
   std::vector<std::uint64_t> clipped;
   std::uint64_t first_batch = 0;
   if (resume) {

@@ -120,6 +120,7 @@ inline std::string string_attribute(hid_t object, const char* name) {
   if (H5Tis_variable_str(type) > 0) {
     H5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(type));  // HDF5 does not convert UTF-8 to ASCII
     char* value = nullptr;
     if (H5Aread(a, mem, &value) < 0 || value == nullptr) return {};
     std::string out(value);

@@ -26,7 +26,39 @@ std::string one_line(const std::string& message) {
   return first;
 }
 
+// toml11 parses nested arrays and tables recursively: refuse absurd nesting before it runs out
+// of stack. Brackets inside strings and comments do not count.
+void check_nesting(const std::string& text, const std::string& name) {
+  int depth = 0, line = 1;
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    const char c = text[k];
+    if (c == '\n') ++line, comment = false;
+    if (comment) continue;
+    if (quote) {
+      if (c == '\\' && quote == '"')
+        ++k;
+      else if (c == quote)
+        quote = 0;
+      continue;
+    }
+    if (c == '#')
+      comment = true;
+    else if (c == '"' || c == '\'')
+      quote = c;
+    else if (c == '[' || c == '{') {
+      if (++depth > 64)
+        throw InputError(name + ": syntax error: arrays or tables nested deeper than 64 (line " +
+                         std::to_string(line) + ")");
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+}
+
 toml::value parse_toml(const std::string& text, const std::string& name) {
+  check_nesting(text, name);
   std::istringstream in(text);
   try {
     return toml::parse(in, name);
@@ -108,6 +140,8 @@ void read_generator(DeckTable t, NetworkSource& s, const std::string& generator)
     read_signs(t, g, false, 0.5);
   } else if (generator == "erdos_renyi") {
     g.connection_probability = t.real("p", 0.1);
+    require(g.connection_probability >= 0 && g.connection_probability <= 1,
+            prefix + "p must be in [0, 1]");
     read_weights(t, g, prefix);
     read_signs(t, g, true, 0.8);
   } else if (generator == "fixed_indegree") {
@@ -260,7 +294,11 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
   require(!spec.name.empty() && spec.name.find('/') == std::string::npos && spec.name != "." &&
               spec.name != "..",
           file + ": key '" + prefix + "name' must be a non-empty name without '/'");
-  spec.kind = parse_stimulus_kind(t.string("kind", "regular"), prefix + "kind");
+  try {
+    spec.kind = parse_stimulus_kind(t.string("kind", "regular"), prefix + "kind");
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
   for (const auto& [key, fallback] : stimulus_parameters(spec.kind))
     spec.values[key] = t.numbers(key, fallback, networks, false);
   if (spec.kind == StimulusKind::poisson) {
@@ -345,6 +383,9 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count),
              name);
   read_simulation(top.table("simulation"), config.simulation, name);
+  // A neuron takes at least 64 bytes on the device (rings, state, the recorded chunk).
+  config.networks.max_neurons = static_cast<std::int64_t>(
+      std::min(2147483647.0, config.simulation.memory_budget_gib * 1073741824.0 / 64.0));
   const auto stimuli = top.tables("stimulus");
   for (std::size_t k = 0; k < stimuli.size(); ++k) {
     config.stimuli.emplace_back();
@@ -360,6 +401,9 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
 }
 
 RunConfig read_deck(const std::string& path, const std::vector<std::string>& overrides) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path + ": is a directory, not a deck");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open the deck");
   std::ostringstream text;

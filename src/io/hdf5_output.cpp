@@ -40,6 +40,7 @@ H5Handle dataset_1d(hid_t parent, const char* name, hid_t type, hsize_t size, bo
     const hsize_t chunk = kChunkElements;
     H5Pset_chunk(plist, 1, &chunk);
   }
+  H5Pset_fill_time(plist, H5D_FILL_TIME_NEVER);  // every element is written: no zeros first
   return H5Handle(h5_check(H5Dcreate2(parent, name, type, space, H5P_DEFAULT, plist, H5P_DEFAULT),
                            std::string("cannot create dataset ") + name),
                   H5Dclose);

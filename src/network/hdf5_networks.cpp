@@ -70,7 +70,7 @@ std::uint64_t count_hdf5_networks(const std::string& file) {
   return network_count(f, file);
 }
 
-Network load_hdf5_network(const std::string& file, std::uint64_t g) {
+Network load_hdf5_network(const std::string& file, std::uint64_t g, std::int64_t max_neurons) {
   Hdf5Quiet quiet;
   const H5Handle f = open_input(file);
   const std::uint64_t count = network_count(f, file);
@@ -101,6 +101,9 @@ Network load_hdf5_network(const std::string& file, std::uint64_t g) {
   } else {
     n = single_network_size(f, file);
   }
+  if (n > max_neurons && n <= INT_MAX)
+    input_error(file, which + " has " + std::to_string(n) +
+                          " neurons, more than simulation.memory_budget_gib allows");
   if (n < 1 || n > INT_MAX)
     input_error(file, which + " has " + std::to_string(n) + " neurons (needs 1.." +
                           std::to_string(INT_MAX) + ")");

@@ -67,7 +67,7 @@ Network NetworkSource::make(network_id_t g) const {
     case SourceKind::npy_directory:
       return load_npy(items[g]);
     case SourceKind::hdf5_file:
-      return load_hdf5_network(path, g);
+      return load_hdf5_network(path, g, max_neurons);
     case SourceKind::sonata_file:
       return load_sonata_population(path, items[g]);
     case SourceKind::mexican_hat:

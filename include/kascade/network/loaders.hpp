@@ -31,7 +31,9 @@ std::vector<Network> load_npy_directory(const std::string& dir);
 // n_neurons of /connectivity.
 std::uint64_t count_hdf5_networks(const std::string& file);
 // Reads only network g's range.
-Network load_hdf5_network(const std::string& file, std::uint64_t g);
+// `max_neurons`: a network claiming more is refused before anything is allocated for it.
+Network load_hdf5_network(const std::string& file, std::uint64_t g,
+                          std::int64_t max_neurons = 2147483647);
 // Creates (or replaces) `file` with that layout, edges in CSR order (target, then source).
 void write_hdf5_networks(const std::string& file, const std::vector<const Network*>& nets);
 

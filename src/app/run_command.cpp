@@ -176,28 +176,39 @@ std::uint64_t total_events(const SpillFile& spill, NetworkRange mine) {
 }
 
 // The spikes of every local network, network after network, in collective rounds of at most
-// about `max_events` events per rank (memory stays bounded; a rank with fewer rounds appends
-// nothing in the others).
-void copy_spikes(SpillFile& spill, Hdf5Output& output, NetworkRange mine, MPI_Comm comm,
-                 std::uint64_t max_events = 1u << 22) {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> groups;  // [first, last) local networks
-  for (std::uint64_t j = 0; j < mine.count;) {
-    std::uint64_t end = j, events = 0;
-    while (end < mine.count && (end == j || events + spill.events(mine.first + end) <= max_events))
-      events += spill.events(static_cast<network_id_t>(mine.first + end++));
-    groups.emplace_back(j, end);
-    j = end;
+// about `max_events` events per rank: memory stays bounded however long the run or large a
+// network (a round takes whole spill blocks, each one chunk of one network), and a rank with
+// fewer rounds appends nothing in the others.
+void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint64_t max_events) {
+  std::vector<SpillFile::Block> blocks = spill.blocks();
+  std::stable_sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
+    return a.network < b.network;  // recorded order within a network
+  });
+  std::vector<std::pair<std::size_t, std::size_t>> rounds_of_blocks;  // [first, last) blocks
+  for (std::size_t k = 0; k < blocks.size();) {
+    std::size_t end = k;
+    std::uint64_t events = 0;
+    while (end < blocks.size() && (end == k || events + blocks[end].count <= max_events))
+      events += blocks[end++].count;
+    rounds_of_blocks.emplace_back(k, end);
+    k = end;
   }
-  std::uint64_t rounds = groups.size();
+  std::uint64_t rounds = rounds_of_blocks.size();
   MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
   for (std::uint64_t r = 0; r < rounds; ++r) {
     std::vector<SpikeEvents> chunk;
-    if (r < groups.size())
-      for (std::uint64_t j = groups[r].first; j < groups[r].second; ++j) {
-        const auto id = static_cast<network_id_t>(mine.first + j);
-        NetworkSpikes s = spill.read(id);
-        chunk.push_back({id, std::move(s.steps), std::move(s.neurons), std::move(s.counts)});
+    if (r < rounds_of_blocks.size()) {
+      NetworkSpikes s;
+      for (std::size_t k = rounds_of_blocks[r].first; k < rounds_of_blocks[r].second; ++k) {
+        spill.append(blocks[k], s);
+        const bool last_of_network =
+            k + 1 == rounds_of_blocks[r].second || blocks[k + 1].network != blocks[k].network;
+        if (!last_of_network) continue;
+        chunk.push_back(
+            {blocks[k].network, std::move(s.steps), std::move(s.neurons), std::move(s.counts)});
+        s = NetworkSpikes{};
       }
+    }
     output.record(chunk);
   }
 }
@@ -390,7 +401,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
   Hdf5Output output(describe(config, model), comm, mine.first, mine.count);
   write_inputs(output, config, plan);
-  copy_spikes(spill, output, mine, comm);
+  copy_spikes(spill, output, comm, options.round_events);
   output.write_summary(clipped);
   output.finalize();
   std::remove(spill.path().c_str());

@@ -66,26 +66,21 @@ void SpillFile::restore(const Position& p) {
 
 std::uint64_t SpillFile::events(network_id_t network) const { return events_.at(network - first_); }
 
-NetworkSpikes SpillFile::read(network_id_t network) {
+void SpillFile::append(const Block& b, NetworkSpikes& out) {
   check_io(std::fflush(file_) == 0, path_, "flush");
-  NetworkSpikes out;
-  for (const Block& b : blocks_) {
-    if (b.network != network) continue;
-    const std::size_t at = out.steps.size();
-    out.steps.resize(at + b.count);
-    out.neurons.resize(at + b.count);
-    check_io(std::fseek(file_, static_cast<long>(b.offset), SEEK_SET) == 0, path_, "seek");
-    check_io(std::fread(out.steps.data() + at, sizeof(step_t), b.count, file_) == b.count, path_,
-             "read");
-    check_io(std::fread(out.neurons.data() + at, sizeof(std::uint32_t), b.count, file_) == b.count,
+  const std::size_t at = out.steps.size();
+  out.steps.resize(at + b.count);
+  out.neurons.resize(at + b.count);
+  check_io(std::fseek(file_, static_cast<long>(b.offset), SEEK_SET) == 0, path_, "seek");
+  check_io(std::fread(out.steps.data() + at, sizeof(step_t), b.count, file_) == b.count, path_,
+           "read");
+  check_io(std::fread(out.neurons.data() + at, sizeof(std::uint32_t), b.count, file_) == b.count,
+           path_, "read");
+  if (with_counts_) {
+    out.counts.resize(at + b.count);
+    check_io(std::fread(out.counts.data() + at, sizeof(spike_count_t), b.count, file_) == b.count,
              path_, "read");
-    if (with_counts_) {
-      out.counts.resize(at + b.count);
-      check_io(std::fread(out.counts.data() + at, sizeof(spike_count_t), b.count, file_) == b.count,
-               path_, "read");
-    }
   }
-  return out;
 }
 
 }  // namespace kascade

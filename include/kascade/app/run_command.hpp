@@ -2,6 +2,7 @@
 // `kascade run`: deck -> plan (partition, batches) -> engine steps -> recorder -> file.
 #include <mpi.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct RunOptions {
   bool fresh = false;              // ignore (and delete) checkpoints of an earlier, interrupted run
   bool dry_run = false;            // check the deck and print the plan; simulate nothing
   bool connectivity_only = false;  // `kascade generate`: write networks, no steps
+  std::uint64_t round_events = 1u << 22;  // events per rank per collective write of the spikes
   bool quiet = false;
 };
 

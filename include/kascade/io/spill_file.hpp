@@ -40,7 +40,8 @@ class SpillFile : public Recorder {
   void restore(const Position& p);  // cut back to a checkpoint's position
 
   std::uint64_t events(network_id_t network) const;  // recorded so far for a local network
-  NetworkSpikes read(network_id_t network);          // all of them, in recorded order
+  const std::vector<Block>& blocks() const { return blocks_; }  // in recorded order
+  void append(const Block& block, NetworkSpikes& out);          // reads one block's events
   const std::string& path() const { return path_; }
 
  private:

@@ -4,6 +4,7 @@
 // Only calls that exist unchanged in HDF5 1.10 to 1.14. Internal to the library.
 #include <hdf5.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -142,6 +143,18 @@ inline void write_string_attribute(hid_t object, const char* name, const std::st
              H5Aclose);
   const char* text = value.c_str();
   h5_check(H5Awrite(a, type, &text), std::string("cannot write attribute ") + name);
+}
+
+// The root attributes every SONATA file carries: magic 0x0A7A and version (0, 1).
+inline void write_sonata_root_attributes(hid_t file) {
+  const std::uint32_t magic = 0x0A7A, version[2] = {0, 1};
+  const hsize_t two = 2;
+  H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose),
+      pair(H5Screate_simple(1, &two, nullptr), H5Sclose);
+  H5Handle a(H5Acreate2(file, "magic", H5T_STD_U32LE, scalar, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  H5Awrite(a, H5T_NATIVE_UINT32, &magic);
+  H5Handle v(H5Acreate2(file, "version", H5T_STD_U32LE, pair, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  H5Awrite(v, H5T_NATIVE_UINT32, version);
 }
 
 inline H5Handle create_group(hid_t parent, const std::string& name) {

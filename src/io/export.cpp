@@ -40,16 +40,7 @@ void export_sonata(const std::string& output_file, const std::string& dir) {
   detail::Hdf5Quiet quiet;
   const std::string spikes_file = dir + "/spikes.h5";
   const H5Handle f = create_output(spikes_file);
-  {  // SONATA's root attributes: magic 0x0A7A, version (0, 1)
-    const std::uint32_t magic = 0x0A7A, version[2] = {0, 1};
-    const hsize_t two = 2;
-    H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose),
-        pair(H5Screate_simple(1, &two, nullptr), H5Sclose);
-    H5Handle a(H5Acreate2(f, "magic", H5T_STD_U32LE, scalar, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(a, H5T_NATIVE_UINT32, &magic);
-    H5Handle v(H5Acreate2(f, "version", H5T_STD_U32LE, pair, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(v, H5T_NATIVE_UINT32, version);
-  }
+  detail::write_sonata_root_attributes(f);
   // sorting: HDF5 enum none = 0, by_id = 1, by_time = 2
   H5Handle sorting(H5Tenum_create(H5T_NATIVE_UINT8), H5Tclose);
   const std::uint8_t values[3] = {0, 1, 2};

@@ -133,17 +133,7 @@ void write_sonata_edges(const std::string& file, const std::vector<std::string>&
   require(names.size() == nets.size(), file + ": one population name per network is needed");
   Hdf5Quiet quiet;
   const H5Handle f = create_output(file);
-  // The root attributes SONATA defines: magic 0x0A7A and version (0, 1).
-  {
-    const std::uint32_t magic = 0x0A7A, version[2] = {0, 1};
-    const hsize_t two = 2;
-    H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose),
-        pair(H5Screate_simple(1, &two, nullptr), H5Sclose);
-    H5Handle a(H5Acreate2(f, "magic", H5T_STD_U32LE, scalar, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(a, H5T_NATIVE_UINT32, &magic);
-    H5Handle v(H5Acreate2(f, "version", H5T_STD_U32LE, pair, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(v, H5T_NATIVE_UINT32, version);
-  }
+  write_sonata_root_attributes(f);
   const H5Handle edges = create_group(f, "edges");
   for (std::size_t p = 0; p < nets.size(); ++p) {
     const Network& net = *nets[p];

@@ -14,7 +14,8 @@ case "$flavour" in
   *) echo "build.sh: unknown flavour '$flavour' (serial or openmp)" >&2; exit 2 ;;
 esac
 if command -v ccache >/dev/null; then
-  export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
+  # Paths relative to the checkout, so a fresh clone elsewhere (as CI makes) hits the cache.
+  export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache} CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=true
   args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" "${args[@]}" "$@" >&2

@@ -64,6 +64,14 @@ void exponential_trace(CascadeModel& m, std::vector<real_t> kernel, double decay
   m.trace_window = window;
 }
 
+// lambda = lambda_0 max(g - theta, 0), Poisson counts (RectifiedLNP, RectifiedSAM).
+void rectified_poisson(CascadeModel& m, const ParameterSet& p) {
+  m.nonlinearity = Nonlinearity::rectified_linear;
+  m.emission = Emission::poisson;
+  m.gain = static_cast<real_t>(p["lambda_0"]);
+  m.theta = static_cast<real_t>(p["theta"]);
+}
+
 // PoissonGLM and RectifiedLNP share their filter: c(tau) = exp(-tau dt / tau_c) over T lags.
 void lnp_filter(CascadeModel& m, const ParameterSet& p) {
   require_positive(p, "tau");
@@ -109,10 +117,7 @@ CascadeModel build_poisson_glm(const ParameterSet& p) {
 CascadeModel build_rectified_lnp(const ParameterSet& p) {
   CascadeModel m = base("rectified_lnp", p);
   lnp_filter(m, p);
-  m.nonlinearity = Nonlinearity::rectified_linear;
-  m.emission = Emission::poisson;
-  m.gain = static_cast<real_t>(p["lambda_0"]);
-  m.theta = static_cast<real_t>(p["theta"]);
+  rectified_poisson(m, p);
   return m;
 }
 
@@ -134,10 +139,7 @@ CascadeModel build_threshold_sam(const ParameterSet& p) {
 CascadeModel build_rectified_sam(const ParameterSet& p) {
   CascadeModel m = base("rectified_sam", p);
   activation_trace(m, p);
-  m.nonlinearity = Nonlinearity::rectified_linear;
-  m.emission = Emission::poisson;
-  m.gain = static_cast<real_t>(p["lambda_0"]);
-  m.theta = static_cast<real_t>(p["theta"]);
+  rectified_poisson(m, p);
   return m;
 }
 

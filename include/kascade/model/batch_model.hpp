@@ -18,7 +18,7 @@ struct BatchModel {
   BackgroundNoise noise = BackgroundNoise::none;
   InitialState initial_state = InitialState::random_spikes;
   int kernel_length = 1;  // ring length: lags of history kept
-  int self_length = 0;    // lags with a self kernel (<= 64: walked through a spike bitmask)
+  int self_length = 0;    // lags with a nonzero self kernel (trailing zeros cut)
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> coupling_kernel;  // [network][lag]
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> self_kernel;      // [network][lag]
   // [network]

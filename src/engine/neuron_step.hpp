@@ -1,1 +1,0 @@
-#include "kascade/engine/detail/neuron_step.hpp"  // moved; kept for older includes

@@ -67,16 +67,28 @@ int main(int argc, char** argv) {
                     "check the deck and print the plan (networks per rank, batches, memory, "
                     "output size); simulate nothing");
 
-  kascade::app::RunOptions generate;
+  // Subcommands that read a deck and write networks without simulating them.
+  auto deck_command = [&cli](const char* name, const char* help,
+                             kascade::app::RunOptions& options) {
+    auto* cmd = cli.add_subcommand(name, help);
+    cmd->add_option("deck", options.deck, "TOML deck")->required();
+    cmd->add_option("--set", options.overrides, "override a deck key");
+    cmd->add_option("-o,--output", options.output, "output file (default: the deck's)");
+    cmd->add_flag("--overwrite", options.overwrite, "replace an existing output file");
+    cmd->add_flag("-q,--quiet", options.quiet, "no progress or summary on stderr");
+    return cmd;
+  };
+  kascade::app::RunOptions generate, tune;
   generate.connectivity_only = true;
-  auto* generate_cmd = cli.add_subcommand(
+  tune.tune_only = true;
+  auto* generate_cmd = deck_command(
       "generate",
-      "write the deck's networks (connectivity, parameters, stimuli) without simulating");
-  generate_cmd->add_option("deck", generate.deck, "TOML deck")->required();
-  generate_cmd->add_option("--set", generate.overrides, "override a deck key");
-  generate_cmd->add_option("-o,--output", generate.output, "output file (default: the deck's)");
-  generate_cmd->add_flag("--overwrite", generate.overwrite, "replace an existing output file");
-  generate_cmd->add_flag("-q,--quiet", generate.quiet, "no summary on stderr");
+      "write the deck's networks (connectivity, parameters, stimuli) without simulating", generate);
+  auto* tune_cmd = deck_command(
+      "tune",
+      "tune the parameters of the deck's [tune] section toward its target rates and write the "
+      "networks with the tuned values (under /tuning), without simulating",
+      tune);
 
   std::string export_file, export_format = "sonata", export_dir;
   std::int64_t max_neurons = 5000;
@@ -115,6 +127,7 @@ int main(int argc, char** argv) {
     try {
       if (*run_cmd) kascade::app::run_command(run);
       if (*generate_cmd) kascade::app::run_command(generate);
+      if (*tune_cmd) kascade::app::run_command(tune);
       if (*info_cmd && rank == 0) kascade::app::info_command(info_file);
       if (*export_cmd && rank == 0) {
         if (export_format == "sonata")

@@ -6,15 +6,18 @@
 
 namespace kascade::app {
 
-Progress::Progress(std::string what, std::uint64_t total_steps, bool enabled)
+Progress::Progress(std::string what, std::uint64_t total_steps, bool enabled, std::string unit,
+                   std::string counted)
     : what_(std::move(what)),
+      unit_(std::move(unit)),
+      counted_(std::move(counted)),
       total_(total_steps),
       enabled_(enabled),
       terminal_(isatty(STDERR_FILENO) != 0),
       start_(clock::now()),
       last_(start_) {}
 
-void Progress::update(std::uint64_t done, std::uint64_t spikes, bool force) {
+void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
   if (!enabled_) return;
   const auto now = clock::now();
   const double since_last = std::chrono::duration<double>(now - last_).count();
@@ -23,19 +26,19 @@ void Progress::update(std::uint64_t done, std::uint64_t spikes, bool force) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? done / elapsed : 0;
   const double left = rate > 0 ? (total_ - done) / rate : 0;
-  std::fprintf(
-      stderr,
-      "%s[kascade] %s%s%s %5.1f%% | %llu/%llu steps | %.0f steps/s | %llu spikes | %.0f s left%s",
-      terminal_ ? "\r" : "", what_.c_str(), stage_.empty() ? "" : " ", stage_.c_str(),
-      total_ ? 100.0 * done / total_ : 100.0, static_cast<unsigned long long>(done),
-      static_cast<unsigned long long>(total_), rate, static_cast<unsigned long long>(spikes), left,
-      terminal_ ? "   " : "\n");
+  std::fprintf(stderr,
+               "%s[kascade] %s%s%s %5.1f%% | %llu/%llu %s | %.*f %s/s | %llu %s | %.0f s left%s",
+               terminal_ ? "\r" : "", what_.c_str(), stage_.empty() ? "" : " ", stage_.c_str(),
+               total_ ? 100.0 * done / total_ : 100.0, static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total_), unit_.c_str(), rate >= 100 ? 0 : 2, rate,
+               unit_.c_str(), static_cast<unsigned long long>(count), counted_.c_str(), left,
+               terminal_ ? "   " : "\n");
   std::fflush(stderr);
 }
 
-void Progress::finish(std::uint64_t spikes) {
+void Progress::finish(std::uint64_t count) {
   if (!enabled_) return;
-  update(total_, spikes, true);
+  update(total_, count, true);
   if (terminal_) std::fputc('\n', stderr);
 }
 

@@ -9,16 +9,18 @@ namespace kascade::app {
 
 class Progress {
  public:
-  Progress(std::string what, std::uint64_t total_steps, bool enabled);
-  // `done` steps of `total_steps`, `spikes` so far; prints at most every interval.
-  void update(std::uint64_t done, std::uint64_t spikes, bool force = false);
-  void finish(std::uint64_t spikes);
+  // Counts `unit`s of work and reports a running count of `counted` things beside them.
+  Progress(std::string what, std::uint64_t total_steps, bool enabled, std::string unit = "steps",
+           std::string counted = "spikes");
+  // `done` units of `total_steps`, `count` so far; prints at most every interval.
+  void update(std::uint64_t done, std::uint64_t count, bool force = false);
+  void finish(std::uint64_t count);
   // What is being worked on, shown before the numbers (e.g. "networks 40-79 of 200").
   void set_stage(std::string stage) { stage_ = std::move(stage); }
 
  private:
   using clock = std::chrono::steady_clock;
-  std::string what_, stage_;
+  std::string what_, stage_, unit_, counted_;
   std::uint64_t total_;
   bool enabled_, terminal_;
   clock::time_point start_, last_;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "batch_engine.hpp"
 #include "checkpointer.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/engine/engine.hpp"
@@ -18,6 +19,7 @@
 #include "kascade/io/stimulus_file.hpp"
 #include "local_plan.hpp"
 #include "progress.hpp"
+#include "tune_plan.hpp"
 
 namespace kascade::app {
 
@@ -85,10 +87,14 @@ void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& 
   for (std::size_t k = 0; k < config.stimuli.size(); ++k) {
     const StimulusSpec& spec = config.stimuli[k];
     std::map<std::string, std::vector<double>> values;
+    // The strength as simulated: tuning may have changed the deck's.
+    const std::string strength = spec.kind == StimulusKind::sinusoid ? "amplitude" : "strength";
     for (const auto& [key, fallback] : stimulus_parameters(spec.kind)) {
       auto& v = values[key];
       for (std::uint64_t j = 0; j < plan.range.count; ++j)
-        v.push_back(spec.value(key, static_cast<network_id_t>(plan.range.first + j)));
+        v.push_back(key == strength
+                        ? plan.stimuli[k][j].strength
+                        : spec.value(key, static_cast<network_id_t>(plan.range.first + j)));
     }
     std::vector<const std::vector<ordinal_t>*> targets;
     std::vector<const std::vector<step_t>*> onsets;
@@ -106,56 +112,6 @@ void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& 
                           targets,
                           spec.kind == StimulusKind::poisson ? onsets : decltype(onsets){});
   }
-}
-
-ordinal_t nets_in(const LocalPlan& plan, std::size_t local) {
-  return plan.networks[local].n_neurons;
-}
-
-// One batch of the plan, built on the device.
-Engine<Exec> make_engine(const RunConfig& config, const LocalPlan& plan, NetworkRange b,
-                         const EngineSettings& settings) {
-  const std::size_t first = b.first - plan.range.first;
-  std::vector<const Network*> nets;
-  std::vector<network_id_t> ids;
-  std::vector<const CascadeModel*> models;
-  for (std::uint64_t k = 0; k < b.count; ++k) {
-    nets.push_back(&plan.networks[first + k]);
-    ids.push_back(static_cast<network_id_t>(b.first + k));
-    models.push_back(&plan.models[first + k]);
-  }
-  Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(models), settings);
-  if (!config.stimuli.empty()) {
-    std::vector<StimulusKind> kinds;
-    std::vector<std::vector<RealisedStimulus>> stimuli;
-    std::vector<LoadedValues> loaded;
-    const auto& offset = engine.batch().neuron_offset;
-    for (std::size_t k = 0; k < config.stimuli.size(); ++k) {
-      const StimulusSpec& spec = config.stimuli[k];
-      kinds.push_back(spec.kind);
-      stimuli.emplace_back(plan.stimuli[k].begin() + first,
-                           plan.stimuli[k].begin() + first + b.count);
-      if (spec.kind != StimulusKind::loaded) continue;
-      // This batch's slices of the recorded array, scaled by strength, on the targets only.
-      LoadedValues l;
-      l.start = static_cast<step_t>(stimuli.back().front().start);
-      l.steps = static_cast<step_t>(spec.array_steps);
-      const auto N = static_cast<std::size_t>(offset.back());
-      l.values.assign(static_cast<std::size_t>(l.steps) * N, real_t(0));
-      for (std::uint64_t j = 0; j < b.count; ++j) {
-        const RealisedStimulus& r = stimuli.back()[j];
-        const ordinal_t n = nets_in(plan, first + j);
-        const auto a =
-            read_stimulus_array(spec.file, spec.dataset, b.first + j, n, spec.channel_weights);
-        for (step_t t = 0; t < l.steps; ++t)
-          for (ordinal_t i : r.targets)
-            l.values[t * N + offset[j] + i] = static_cast<real_t>(r.strength) * a[t * n + i];
-      }
-      loaded.push_back(std::move(l));
-    }
-    engine.set_stimuli(make_batch_stimuli<Mem>(kinds, stimuli, offset, loaded));
-  }
-  return engine;
 }
 
 // Device memory of one network in a batch: both weight layouts (8 bytes a synapse each), the
@@ -306,7 +262,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   RunConfig config = read_deck(options.deck, options.overrides);
   if (!options.output.empty()) config.output = options.output;
-  if (options.connectivity_only) config.simulation.steps = 0;  // recorded as such in the file
+  require(!options.tune_only || config.tune.has_value(),
+          config.deck_path + ": `kascade tune` needs a [tune] section in the deck");
+  if (options.connectivity_only || options.tune_only)
+    config.simulation.steps = 0;  // recorded as such in the file
   if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
@@ -333,7 +292,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     print_plan(config, plan, batches, bytes, comm);
     return;
   }
-  if (options.connectivity_only) batches.clear();  // `kascade generate`: no steps
+  // Tuning (deterministic, so a restarted run tunes again to the same values), then the steps.
+  std::optional<TuneOutcome> tuned;
+  if (config.tune && !options.connectivity_only) {
+    collectively(
+        comm, [&] { tuned = tune_plan(config, plan, batches, comm, rank == 0 && !options.quiet); });
+  }
+  if (options.connectivity_only || options.tune_only) batches.clear();  // no steps
 
   // Steps: each rank simulates its batches on its own, spikes going to its spill file, with
   // periodic checkpoints; a restarted run continues from the last one.
@@ -395,18 +360,19 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     checkpoints.write(spill, round + 1, nullptr, clipped);  // cheap: no engine state
   }
   progress.finish(total_events(spill, mine));
-  if (options.connectivity_only) clipped.assign(mine.count, 0);
+  if (options.connectivity_only || options.tune_only) clipped.assign(mine.count, 0);
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
   Hdf5Output output(describe(config, model), comm, mine.first, mine.count);
   write_inputs(output, config, plan);
+  if (tuned) output.write_tuning(tuned->datasets, tuned->about);
   copy_spikes(spill, output, comm, options.round_events);
   output.write_summary(clipped);
   output.finalize();
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
-  if (!options.quiet && options.connectivity_only) {
+  if (!options.quiet && (options.connectivity_only || options.tune_only)) {
     if (rank == 0)
       std::fprintf(stderr, "[kascade] wrote the networks of %s to %s\n", config.deck_path.c_str(),
                    config.output.c_str());

@@ -1,6 +1,7 @@
 #include "kascade/io/deck.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -10,6 +11,7 @@
 #include "kascade/core/error.hpp"
 #include "kascade/io/deck_table.hpp"
 #include "kascade/io/stimulus_file.hpp"
+#include "kascade/tune/tuner.hpp"
 
 namespace kascade {
 
@@ -360,6 +362,69 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
   }
 }
 
+// [tune]: which parameters, toward which rates, how.
+TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig& simulation,
+                       const std::string& file) {
+  TuneSettings s;
+  s.equilibration_steps = simulation.equilibration_steps;  // as the simulation, by default
+  const std::string prefix = "tune.";
+  for (const std::string& name : t.string_list("parameters", {"theta"}))
+    s.parameters.push_back(TunedParameter{name});
+  require(!s.parameters.empty(), file + ": key 'tune.parameters' must name at least one parameter");
+  for (const std::string& name : t.string_list("shared", {})) {
+    auto it = std::find_if(s.parameters.begin(), s.parameters.end(),
+                           [&](const TunedParameter& p) { return p.name == name; });
+    require(it != s.parameters.end(),
+            file + ": key 'tune.shared' names '" + name + "', which tune.parameters does not list");
+    it->shared = true;
+  }
+  DeckTable bounds = t.table("bounds");
+  for (TunedParameter& p : s.parameters) {
+    const auto b = bounds.number_list(p.name);
+    if (b.empty()) continue;
+    require(b.size() == 2 && b[0] <= b[1],
+            file + ": key 'tune.bounds." + p.name + "' must be [min, max] with min <= max");
+    p.lower = b[0], p.upper = b[1];
+  }
+  bounds.finish();
+  if (t.nested_array("target_rate")) {
+    s.neuron_targets = t.number_lists("target_rate", networks);
+    s.target_hz.clear();
+  } else {
+    s.target_hz = t.numbers("target_rate", 10.0, networks, false);
+  }
+  auto check_rate = [&](double r) {
+    require(r > 0 && std::isfinite(r),
+            file + ": key 'tune.target_rate' must hold finite rates > 0 Hz");
+  };
+  for (double r : s.target_hz) check_rate(r);
+  for (const auto& list : s.neuron_targets)
+    for (double r : list) check_rate(r);
+  try {
+    s.method = parse_tune_method(t.string("method", to_string(s.method)), prefix + "method");
+    s.loss = parse_tune_loss(t.string("loss", to_string(s.loss)), prefix + "loss");
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
+  const std::int64_t big = std::int64_t(1) << 40;
+  s.max_epochs = static_cast<int>(positive(t, "epochs", s.max_epochs, 1, 1000000, file, prefix));
+  s.steps = positive(t, "steps", 100, 1, big, file, prefix);
+  s.equilibration_steps =
+      positive(t, "equilibration_steps", simulation.equilibration_steps, 0, big, file, prefix);
+  s.tolerance = t.real("tolerance", s.tolerance);
+  require(s.tolerance > 0 && s.tolerance < 1, file + ": key 'tune.tolerance' must be in (0, 1)");
+  s.learning_rate = t.real("learning_rate", s.learning_rate);
+  require(s.learning_rate > 0 && std::isfinite(s.learning_rate),
+          file + ": key 'tune.learning_rate' must be > 0");
+  t.finish();
+  try {
+    resolved_method(s);
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what());
+  }
+  return s;
+}
+
 }  // namespace
 
 RunConfig parse_deck(const std::string& text, const std::string& name,
@@ -396,8 +461,30 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
               name + ": stimulus[" + std::to_string(k) + "].name '" + config.stimuli[k].name +
                   "' is already used by stimulus[" + std::to_string(other) + "]");
   }
+  if (top.table_at("tune")) {
+    config.tune = read_tune(top.table("tune"), static_cast<std::size_t>(config.networks.count),
+                            config.simulation, name);
+    config.tune->seed = config.seed;
+    config.tune->cycle_steps = config.simulation.steps;
+    try {
+      validate_tuning(*config.tune, tuning_problem(config));
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
+  }
   top.finish();
   return config;
+}
+
+TuneProblem tuning_problem(const RunConfig& config) {
+  TuneProblem problem;
+  problem.preset = &find_preset(config.model.preset);
+  problem.example = config.model.parameters(0);
+  for (const StimulusSpec& spec : config.stimuli) {
+    problem.stimulus_names.push_back(spec.name);
+    problem.stimulus_tunable.push_back(spec.kind != StimulusKind::loaded);
+  }
+  return problem;
 }
 
 RunConfig read_deck(const std::string& path, const std::vector<std::string>& overrides) {

@@ -157,22 +157,24 @@ std::vector<DeckTable> DeckTable::tables(const std::string& key) {
   return out;
 }
 
-std::vector<std::vector<std::int64_t>> DeckTable::integer_lists(const std::string& key,
-                                                                std::size_t count) {
+template <class T, class Read>
+std::vector<std::vector<T>> DeckTable::lists(const std::string& key, std::size_t count,
+                                             bool nested_only, const char* expected, Read read) {
   const toml::value* v = find(key);
   if (v == nullptr) return {};
-  const char* expected = "an array of integers, or an array of one such array per network";
   if (!v->is_array()) type_error(key, expected);
   const auto& items = v->as_array();
   const bool nested = !items.empty() && items[0].is_array();
-  std::vector<std::vector<std::int64_t>> out;
+  if (nested_only && !nested) type_error(key, expected);
+  std::vector<std::vector<T>> out;
   auto read_list = [&](const toml::value& list) {
-    std::vector<std::int64_t> ints;
+    std::vector<T> values;
     for (const auto& x : list.as_array()) {
-      if (!x.is_integer()) type_error(key, expected);
-      ints.push_back(x.as_integer());
+      T value;
+      if (!read(x, value)) type_error(key, expected);
+      values.push_back(value);
     }
-    out.push_back(std::move(ints));
+    out.push_back(std::move(values));
   };
   if (!nested) {
     read_list(*v);
@@ -186,6 +188,51 @@ std::vector<std::vector<std::int64_t>> DeckTable::integer_lists(const std::strin
     throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
                      " lists but there are " + std::to_string(count) + " networks");
   return out;
+}
+
+std::vector<std::vector<std::int64_t>> DeckTable::integer_lists(const std::string& key,
+                                                                std::size_t count) {
+  return lists<std::int64_t>(key, count, false,
+                             "an array of integers, or an array of one such array per network",
+                             [](const toml::value& x, std::int64_t& out) {
+                               if (!x.is_integer()) return false;
+                               out = x.as_integer();
+                               return true;
+                             });
+}
+
+std::vector<std::vector<double>> DeckTable::number_lists(const std::string& key,
+                                                         std::size_t count) {
+  return lists<double>(key, count, true, "an array of one array of numbers per network",
+                       [](const toml::value& x, double& out) {
+                         if (!x.is_integer() && !x.is_floating()) return false;
+                         out =
+                             x.is_integer() ? static_cast<double>(x.as_integer()) : x.as_floating();
+                         return true;
+                       });
+}
+
+std::vector<std::string> DeckTable::string_list(const std::string& key,
+                                                const std::vector<std::string>& fallback) {
+  const toml::value* v = find(key);
+  if (v == nullptr) return fallback;
+  const char* expected = "a string or an array of strings";
+  if (v->is_string()) return {v->as_string()};
+  if (!v->is_array()) type_error(key, expected);
+  std::vector<std::string> out;
+  for (const auto& x : v->as_array()) {
+    if (!x.is_string()) type_error(key, expected);
+    out.push_back(x.as_string());
+  }
+  return out;
+}
+
+bool DeckTable::nested_array(const std::string& key) const {
+  if (table_ == nullptr) return false;
+  const auto& t = table_->as_table();
+  const auto it = t.find(key);
+  return it != t.end() && it->second.is_array() && !it->second.as_array().empty() &&
+         it->second.as_array()[0].is_array();
 }
 
 void DeckTable::finish() const {

@@ -220,6 +220,18 @@ void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double
   for (const auto& [name, value] : choices) string_attribute(parameters, name.c_str(), value);
 }
 
+void Hdf5Output::write_tuning(const std::map<std::string, std::vector<double>>& local,
+                              const std::map<std::string, std::string>& about) {
+  State& s = *state_;
+  H5Handle tuning = group(s.file, "tuning");
+  for (const auto& [name, values] : local) {
+    require(values.size() == s.n_local,
+            "output: one tuning value of " + name + " per owned network is needed");
+    write_distributed(tuning, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
+  }
+  for (const auto& [name, value] : about) string_attribute(tuning, name.c_str(), value);
+}
+
 void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind,
                                 const std::string& targeting,
                                 const std::map<std::string, std::string>& about,

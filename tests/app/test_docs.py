@@ -227,7 +227,7 @@ check(len(generators) >= 8, f"parsed the generator names of src/io/deck.cpp ({ge
 
 # Keys given through a variable that the checks below cover by their own means.
 covered_elsewhere = {"spec.name": "preset parameters", "choice": "custom choices",
-                     "generator": "generator names"}
+                     "generator": "generator names", "p.name": "tuned parameter names"}
 # The section of docs/input-reference.md that documents the keys each reader function reads.
 function_sections = {
     "parse_deck": "Top level",
@@ -239,6 +239,7 @@ function_sections = {
     "read_model": "`[model]`",
     "read_simulation": "`[simulation]`",
     "read_stimulus": "`[[stimulus]]`",
+    "read_tune": "`[tune]`",
 }
 
 # Keys that come from a table of the code (for (const auto& [key, fallback] : provider(...))).
@@ -257,7 +258,8 @@ deck_keys = []  # (key, function, method, default or None, line, context generat
 for fname, params, start, end in functions(deck_cpp):
     body = deck_cpp[start:end]
     calls = [(m.start(), m.group(1), m.group(2), m.group(3)) for m in re.finditer(
-        r"\.(real|integer|boolean|string|numbers|number_list|integer_lists|table|table_at|tables|has)"
+        r"\.(real|integer|boolean|string|string_list|numbers|number_list|number_lists|integer_lists|"
+        r"nested_array|table|table_at|tables|has)"
         r"\(\s*([^,()]+?)\s*([,)])",
         body)]
     calls += [(m.start(), "positive", m.group(1), ",") for m in re.finditer(

@@ -16,6 +16,7 @@ struct RunOptions {
   bool fresh = false;              // ignore (and delete) checkpoints of an earlier, interrupted run
   bool dry_run = false;            // check the deck and print the plan; simulate nothing
   bool connectivity_only = false;  // `kascade generate`: write networks, no steps
+  bool tune_only = false;          // `kascade tune`: networks and tuned values, no steps
   std::uint64_t round_events = 1u << 22;  // events per rank per collective write of the spikes
   bool quiet = false;
 };

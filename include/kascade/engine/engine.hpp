@@ -71,6 +71,20 @@ class Engine {
 
   // External input for the batch's networks (none by default).
   void set_stimuli(BatchStimuli<memory_space> stimuli) { stimuli_ = std::move(stimuli); }
+  const BatchStimuli<memory_space>& stimuli() const { return stimuli_; }
+
+  // New parameter values of the same structure and history length (tuning between epochs).
+  void set_model(BatchModel<memory_space> model);
+  // Back to step 0 with another seed and the model's random initial state; clipped counts zero.
+  void reset(std::uint64_t seed);
+  // Keeps the current state (history, trace) but continues as if it were step `to`, drawing
+  // with `seed`: tuning re-runs the same stimulus times from a warm state.
+  void rewind(step_t to, std::uint64_t seed);
+
+  // Called on the host before each recorded step with that step's kernel, whose state (history
+  // rings, trace, stimuli) is then exactly what the step reads; tuning accumulates through it.
+  using StepObserver = std::function<void(const detail::NeuronStep<memory_space, Extension>&)>;
+  void observe_recorded_steps(StepObserver observer) { observer_ = std::move(observer); }
 
   // Equilibration then recorded steps, handing each chunk to `recorder`; continues from the
   // current step (after restore()), so a run can be cut at any chunk boundary and resumed.
@@ -79,6 +93,8 @@ class Engine {
   // Records `more` steps beyond the planned end at the next run() (stepwise use in tests and
   // interactive drivers); the chunk size stays as constructed.
   void extend(step_t more) { settings_.recorded_steps += more; }
+  // The recorded steps run() stops after (the chunk size stays as constructed).
+  void set_recorded_steps(step_t total) { settings_.recorded_steps = total; }
 
   // Between chunks (e.g. from the progress callback): the state, and its exact restoration.
   EngineState snapshot() const;
@@ -115,6 +131,7 @@ class Engine {
   bool dense_ = false;  // propagate by spmv in the current chunk
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
+  StepObserver observer_;
 };
 
 // Compiled once in the library for the default execution space without extension.

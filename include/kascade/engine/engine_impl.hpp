@@ -177,7 +177,47 @@ ordinal_t Engine<ExecutionSpace, Extension>::blocks() const {
 }
 
 template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::set_model(BatchModel<memory_space> model) {
+  require(model.kernel_length == model_.kernel_length && model.coupling == model_.coupling &&
+              model.nonlinearity == model_.nonlinearity && model.emission == model_.emission &&
+              model.noise == model_.noise && model.initial_state == model_.initial_state &&
+              model.r.extent(0) == model_.r.extent(0),
+          "engine: a new model must keep the structure and history length of the batch");
+  model_ = std::move(model);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::reset(std::uint64_t seed) {
+  settings_.seed = seed;
+  step_ = 0;
+  dense_ = settings_.propagation == Propagation::dense;
+  Kokkos::deep_copy(clipped_, std::uint64_t(0));
+  initialize_random();
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::rewind(step_t to, std::uint64_t seed) {
+  settings_.seed = seed;
+  const int T = model_.kernel_length;
+  const int shift = static_cast<int>(((step_ - to) % T + T) % T);  // slots move back by this
+  step_ = to;
+  if (shift == 0) return;
+  const auto N = static_cast<ordinal_t>(batch_.n_neurons());
+  for (ring_type ring : {spikes_, drive_}) {
+    ring_type old("kascade::ring_copy", T, N);
+    Kokkos::deep_copy(exec_, old, ring);
+    Kokkos::parallel_for(
+        "kascade::rewind", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
+        KOKKOS_LAMBDA(const ordinal_t i) {
+          for (int j = 0; j < T; ++j) ring((j - shift + T) % T, i) = old(j, i);
+        });
+  }
+  exec_.fence();
+}
+
+template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
+  if (observer_ && record_row >= 0) observer_(kernel(record_row));
   Kokkos::parallel_for("kascade::neuron_step",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()), kernel(record_row));
   propagate(slot(step_));

@@ -2,6 +2,7 @@
 // The run deck (TOML): what to simulate, for how long, and where to write it. Every key is
 // checked: unknown keys, wrong types and impossible values are InputErrors naming the key.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "kascade/model/presets.hpp"
 #include "kascade/network/network_source.hpp"
 #include "kascade/stimulus/stimulus.hpp"
+#include "kascade/tune/tune_settings.hpp"
 
 namespace kascade {
 
@@ -31,7 +33,12 @@ struct RunConfig {
   ModelDefinition model;
   SimulationConfig simulation;
   std::vector<StimulusSpec> stimuli;  // [[stimulus]] tables, summed
+  std::optional<TuneSettings> tune;   // [tune]: tune, then simulate with the tuned values
 };
+
+struct TuneProblem;  // tune/tuner.hpp
+// The tuning problem of a deck without its networks: preset, stimuli, an example's parameters.
+TuneProblem tuning_problem(const RunConfig& config);
 
 // Reads and validates a deck. `overrides` are "dotted.key=value" strings (TOML values) applied
 // on top of the file, as given by `kascade run --set`.

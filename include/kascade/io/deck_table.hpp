@@ -22,6 +22,9 @@ class DeckTable {
   // A number, or an array of `count` numbers (one per network); integers only when `integer`.
   std::vector<double> numbers(const std::string& key, double fallback, std::size_t count,
                               bool integer);
+  // A string or an array of strings (absent: `fallback`).
+  std::vector<std::string> string_list(const std::string& key,
+                                       const std::vector<std::string>& fallback);
   // An array of numbers of any non-zero length (absent: empty).
   std::vector<double> number_list(const std::string& key);
   DeckTable table(const std::string& key);  // an absent table reads as empty
@@ -29,11 +32,18 @@ class DeckTable {
   std::vector<DeckTable> tables(const std::string& key);
   // A list of integers for every network, or a list of lists with one per network.
   std::vector<std::vector<std::int64_t>> integer_lists(const std::string& key, std::size_t count);
+  // One array of numbers per network (an array of `count` arrays).
+  std::vector<std::vector<double>> number_lists(const std::string& key, std::size_t count);
+  // The key holds an array whose first element is an array.
+  bool nested_array(const std::string& key) const;
   void finish() const;  // throws on keys that were never read
 
  private:
   const toml::value* find(const std::string& key);
   [[noreturn]] void type_error(const std::string& key, const char* expected) const;
+  template <class T, class Read>
+  std::vector<std::vector<T>> lists(const std::string& key, std::size_t count, bool nested_only,
+                                    const char* expected, Read read);
   std::string name(const std::string& key) const { return prefix_ + key; }
 
   const toml::value* table_;

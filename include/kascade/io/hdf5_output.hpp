@@ -53,6 +53,10 @@ class Hdf5Output : public Recorder {
                       const std::map<std::string, std::vector<double>>& parameters,
                       const std::vector<const std::vector<ordinal_t>*>& targets,
                       const std::vector<const std::vector<step_t>*>& onsets);
+  // /tuning: per local network, each tuned parameter's value and the tuning's outcome
+  // (datasets, one value per network), and the settings as string attributes.
+  void write_tuning(const std::map<std::string, std::vector<double>>& local,
+                    const std::map<std::string, std::string>& about);
   // Appends one chunk of events (this rank's part; may be empty).
   void record(const std::vector<SpikeEvents>& chunk) override;
   // Per-network clipped-probability counts of this rank's networks, in id order.

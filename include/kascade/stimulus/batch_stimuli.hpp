@@ -36,14 +36,22 @@ struct BatchStimuli {
   }
 
   KOKKOS_INLINE_FUNCTION double value(const int k, const int g, const double t) const {
-    const double t0 = parameters(k, g, start), t1 = parameters(k, g, stop);
-    if (t < t0 || t >= t1) return 0;
+    const double unit = shape(k, g, t);
     const double s = parameters(k, g, strength);
+    if (static_cast<StimulusKind>(kinds(k)) == StimulusKind::sinusoid && inside(k, g, t))
+      return s * unit + parameters(k, g, baseline);
+    return unit == 0 ? 0.0 : s * unit;
+  }
+
+  // d value / d strength: the stimulus at unit strength and no baseline (tuning, and value()).
+  KOKKOS_INLINE_FUNCTION double shape(const int k, const int g, const double t) const {
+    if (!inside(k, g, t)) return 0;
+    const double t0 = parameters(k, g, start);
     switch (static_cast<StimulusKind>(kinds(k))) {
       case StimulusKind::regular: {
         const double p = parameters(k, g, period);
         const double phase_in_period = (t - t0) - p * math::floor((t - t0) / p);
-        return phase_in_period < parameters(k, g, width) ? s : 0.0;
+        return phase_in_period < parameters(k, g, width) ? 1.0 : 0.0;
       }
       case StimulusKind::poisson: {  // the last onset at or before t, by bisection
         std::size_t lo = onset_ptr(k, g), hi = onset_ptr(k, g + 1);
@@ -55,18 +63,21 @@ struct BatchStimuli {
           else
             hi = mid;
         }
-        return t - static_cast<double>(onsets(lo)) < parameters(k, g, width) ? s : 0.0;
+        return t - static_cast<double>(onsets(lo)) < parameters(k, g, width) ? 1.0 : 0.0;
       }
       case StimulusKind::sinusoid:
-        return s * math::sin(6.283185307179586 * (t - t0) / parameters(k, g, period) +
-                             parameters(k, g, phase)) +
-               parameters(k, g, baseline);
+        return math::sin(6.283185307179586 * (t - t0) / parameters(k, g, period) +
+                         parameters(k, g, phase));
       case StimulusKind::constant:
-        return s;
+        return 1.0;
       case StimulusKind::loaded:  // through `loaded`
         return 0;
     }
     return 0;
+  }
+
+  KOKKOS_INLINE_FUNCTION bool inside(const int k, const int g, const double t) const {
+    return t >= parameters(k, g, start) && t < parameters(k, g, stop);
   }
 };
 

@@ -1,0 +1,109 @@
+// Tuning speed, issue 8's measure: 1000 BernoulliGLM networks of 20 neurons (the standard
+// parameters and weights of bench_step.cpp) tuned to 10 Hz by theta per network, with the
+// default root finder and with Adam (the predecessor's optimiser: lr 0.1, 100 epochs of 100
+// steps). After every epoch the values are verified by an independent run (another seed, 5000
+// steps, expected rate: standard error about 1 %) at epochs 1-10, 15, 20, ..., 30, 40, ... 100;
+// reported: the first of those epochs at which 95 % and
+// 99 % of the networks are within +-5 % of 10 Hz, the seconds of tuning up to then, and the
+// share within +-5 % after 100 epochs (or at convergence). One iteration: it is a measurement of
+// epochs, not of a kernel. Run: kascade_benchmarks --benchmark_filter=Tune
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+
+#include "bench_common.hpp"
+#include "kascade/network/normal_generator.hpp"
+#include "kascade/tune/memory_factory.hpp"
+
+namespace kascade::bench {
+namespace {
+
+constexpr int kNetworks = 1000;
+constexpr double kTarget = 10.0;
+
+struct TuneCase {
+  std::vector<Network> networks;
+  TuneProblem problem;
+
+  TuneCase() {
+    problem.preset = &find_preset("bernoulli_glm");
+    problem.example = preset_defaults(*problem.preset);
+    for (int g = 0; g < kNetworks; ++g) {
+      networks.push_back(
+          generate_normal(standard_weights(20, 0.5), weight_seed, static_cast<network_id_t>(g)));
+      TuneNetwork n;
+      n.id = static_cast<network_id_t>(g);
+      n.parameters = problem.example;
+      n.target_hz = {kTarget};
+      problem.networks.push_back(n);
+    }
+    problem.batches = {{0, static_cast<std::size_t>(kNetworks)}};
+  }
+};
+
+// Share of networks whose independently measured expected rate is within +-5 % of the target.
+double share_within(TuneCase& c, const std::vector<double>& theta) {
+  for (int g = 0; g < kNetworks; ++g) c.problem.networks[g].parameters.values["theta"] = theta[g];
+  TuneSettings verify;
+  verify.parameters = {TunedParameter{"theta"}};
+  verify.steps = 5000;
+  verify.equilibration_steps = 100;
+  int within = 0;
+  for (const auto& e :
+       estimate_rates(verify, c.problem, memory_engine_factory(c.networks, c.problem), 1 << 20))
+    within += std::fabs(e.rate_hz / kTarget - 1.0) <= 0.05 ? 1 : 0;
+  return static_cast<double>(within) / kNetworks;
+}
+
+void BM_TuneTo10Hz(benchmark::State& state) {
+  const bool adam = state.range(0) == 1;
+  for (auto _ : state) {
+    TuneCase c;
+    TuneSettings s;
+    s.parameters = {TunedParameter{"theta"}};
+    s.method = adam ? TuneMethod::adam : TuneMethod::newton;
+    s.max_epochs = 100;
+    s.steps = 100;
+    s.equilibration_steps = 100;
+    std::vector<std::vector<double>> history;  // theta of every network after each epoch
+    std::vector<double> seconds;
+    const auto start = std::chrono::steady_clock::now();
+    tune(s, c.problem, memory_engine_factory(c.networks, c.problem), {},
+         [&](int, int, std::size_t) {
+           seconds.push_back(
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+           history.emplace_back();
+           for (const auto& n : c.problem.networks)
+             history.back().push_back(n.parameters.values.at("theta"));
+         });
+    state.PauseTiming();
+    double reached95 = -1, reached99 = -1, seconds95 = -1, seconds99 = -1;
+    // Every epoch up to 10, then a coarser grid (each check simulates 10^8 neuron-steps).
+    for (std::size_t e = 0; e < history.size() && reached99 < 0;
+         e += e < 9 ? 1 : (e < 29 ? 5 : 10)) {
+      const double share = share_within(c, history[e]);
+      if (reached95 < 0 && share >= 0.95) reached95 = e + 1, seconds95 = seconds[e];
+      if (reached99 < 0 && share >= 0.99) reached99 = e + 1, seconds99 = seconds[e];
+    }
+    state.counters["epochs_to_95pct"] = reached95;
+    state.counters["epochs_to_99pct"] = reached99;
+    state.counters["seconds_to_95pct"] = seconds95;
+    state.counters["seconds_to_99pct"] = seconds99;
+    state.counters["epochs_run"] = static_cast<double>(history.size());
+    state.counters["share_at_end"] = share_within(c, history.back());
+    state.counters["seconds_per_epoch"] = seconds.back() / static_cast<double>(seconds.size());
+    state.ResumeTiming();
+  }
+}
+
+}  // namespace
+
+BENCHMARK(BM_TuneTo10Hz)
+    ->Arg(0)
+    ->Arg(1)
+    ->ArgName("adam")
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kSecond);
+
+}  // namespace kascade::bench

@@ -1,0 +1,136 @@
+#pragma once
+// One tuned step of every neuron, run just before the engine's own step on the same state: the
+// expected spikes e = E[x | history] and, for every tuned parameter p, de/dp one step deep (the
+// history is held fixed, the filters are differentiated): the predecessor's gradient, computed
+// in closed form instead of by automatic differentiation. Each neuron accumulates its own sums
+// over steps in step order, so the result does not depend on threads, ranks or batches.
+#include <Kokkos_Core.hpp>
+
+#include "kascade/engine/detail/neuron_step.hpp"
+#include "kascade/tune/directions.hpp"
+
+namespace kascade::detail {
+
+// phi'(x) of the built-in nonlinearities (lambda = gain phi(slope (g - theta))).
+KOKKOS_INLINE_FUNCTION double nonlinearity_slope(Nonlinearity f, double x) {
+  switch (f) {
+    case Nonlinearity::sigmoid: {
+      const double s = 1.0 / (1.0 + math::exp(-x));
+      return s * (1.0 - s);
+    }
+    case Nonlinearity::exponential:
+      return math::exp(x);
+    case Nonlinearity::rectified_linear:
+      return x > 0 ? 1.0 : 0.0;
+    case Nonlinearity::identity:
+      return 1.0;
+    case Nonlinearity::softplus:
+      return 1.0 / (1.0 + math::exp(-x));
+    case Nonlinearity::erfc:
+      return 0.3989422804014327 * math::exp(-0.5 * x * x);
+    case Nonlinearity::extension:
+      return 0;  // refused before tuning starts
+  }
+  return 0;
+}
+
+template <class MemorySpace, class Extension>
+struct SensitivityStep {
+  NeuronStep<MemorySpace, Extension> step;
+  BatchDirections<MemorySpace> directions;
+  Kokkos::View<double*, MemorySpace> expected;  // [neuron]: sum over steps of e
+  Kokkos::View<double**, Kokkos::LayoutRight, MemorySpace> gradient;  // [p][neuron]: de/dp
+  // [p][neuron]: d trace / dp for traces without a window (followed by their recursion).
+  Kokkos::View<double**, Kokkos::LayoutRight, MemorySpace> trace_sensitivity;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i) const {
+    const auto& m = step.model;
+    int g = 0;
+    real_t input = 0;
+    step.inputs(i, 1, false, &g, &input);
+    const bool windowed = m.coupling == Coupling::kernel || m.trace_window(g) > 0;
+    const int T = m.kernel_length;
+    // The parts of the input that r scales: coupled (as the step computes it) and self.
+    double coupled = 0, self = 0;
+    if (m.coupling == Coupling::kernel) {
+      for (int lag = 0; lag < T; ++lag)
+        coupled += double(m.coupling_kernel(g, lag)) * step.drive(step.past(lag), i);
+    } else {
+      coupled = step.trace(i);
+      if (step.trace_pending) {
+        coupled = m.trace_decay(g) * coupled + m.trace_gain(g) * step.drive(step.past(0), i);
+        if (m.trace_window(g) > 0)
+          coupled -= m.trace_tail(g) * step.drive(step.past(m.trace_window(g)), i);
+      }
+    }
+    for (int lag = 0; lag < m.self_length; ++lag)
+      self += double(m.self_kernel(g, lag)) * step.spikes(step.past(lag), i);
+    const double background = background_factor(i, g);
+
+    // e and de/dlambda for the emission.
+    const double dt = m.dt(g);
+    const real_t lambda = apply_nonlinearity(m.nonlinearity, input, m.theta(g), m.gain(g),
+                                             m.slope(g), step.extension);
+    const double mean = double(lambda) * dt;
+    double e = mean, de_dlambda = dt;
+    if (m.emission == Emission::bernoulli) {
+      if (!(mean >= 0 && mean <= 1)) e = mean > 1 ? 1.0 : 0.0, de_dlambda = 0;
+    } else if (m.emission == Emission::bernoulli_exp) {
+      e = mean > 0 ? 1.0 - math::exp(-mean) : 0.0;
+      de_dlambda = mean > 0 ? dt * math::exp(-mean) : 0.0;
+    } else if (!(mean >= 0)) {  // Poisson: a negative mean emits nothing
+      e = 0, de_dlambda = 0;
+    }
+    expected(i) += e;
+
+    const double x = double(m.slope(g)) * (double(input) - m.theta(g));
+    const double phi = m.gain(g) != 0 ? double(lambda) / m.gain(g) : 0.0;
+    const double dphi = nonlinearity_slope(m.nonlinearity, x);
+    for (int p = 0; p < directions.count; ++p) {
+      using S = FieldDirection;
+      auto d = [&](S::Scalar s) { return directions.scalars(p, g, s); };
+      double dcoupled = 0, dself = 0, dstimulus = 0;
+      const int uses = directions.uses[p];
+      using D = BatchDirections<MemorySpace>;
+      if (!(uses & D::coupling_taps)) {
+      } else if (windowed) {
+        for (int lag = 0; lag < T; ++lag)
+          dcoupled += directions.coupling(p, g, lag) * step.drive(step.past(lag), i);
+      } else {  // y <- decay y + gain D: dy <- decay dy + ddecay y + dgain D
+        double z = trace_sensitivity(p, i);
+        if (step.trace_pending) {
+          z = m.trace_decay(g) * z + d(S::trace_decay) * step.trace(i) +
+              d(S::trace_gain) * step.drive(step.past(0), i);
+          trace_sensitivity(p, i) = z;
+        }
+        dcoupled = z;
+      }
+      if (uses & D::self_taps)
+        for (int lag = 0; lag < T; ++lag)
+          dself += directions.self(p, g, lag) * step.spikes(step.past(lag), i);
+      if (uses & D::stimuli)
+        for (int k = 0; k < step.stimuli.count; ++k)
+          dstimulus += directions.stimulus(p, g, k) * step.stimuli.weights(k, i) *
+                       step.stimuli.shape(k, g, static_cast<double>(step.stimulus_time));
+      const double dg = d(S::r) * (coupled + self) + m.r(g) * (dcoupled + dself) +
+                        d(S::b) * background + dstimulus;
+      const double dlambda = m.gain(g) * m.slope(g) * dphi * (dg - d(S::theta)) + d(S::gain) * phi +
+                             d(S::slope) * m.gain(g) * dphi * (double(input) - m.theta(g));
+      gradient(p, i) += de_dlambda * dlambda;
+    }
+  }
+
+  // d background / d b: 1, or 1 + n m (1 + n^2 m) with the step's own noise draws.
+  KOKKOS_INLINE_FUNCTION double background_factor(const ordinal_t i, const int g) const {
+    const auto& m = step.model;
+    if (m.noise == BackgroundNoise::none) return 1.0;
+    const auto bits = random::philox_bits(step.seed, step.network_ids(g),
+                                          static_cast<std::uint32_t>(step.local_neuron(i)),
+                                          step.step, random::background);
+    const real_t n = m.noise_sigma(g) * standard_normal(bits.v[0], bits.v[1]);
+    const bool hit = random::to_unit_float(bits.v[2]) < m.noise_rho(g);
+    return background_input(m.noise, real_t(1), n, hit);
+  }
+};
+
+}  // namespace kascade::detail

@@ -1,0 +1,44 @@
+#pragma once
+// The optimisers of one scalar parameter, fed one noisy estimate per epoch.
+#include <cmath>
+
+namespace kascade {
+
+// Adam on dL/dp, with the predecessor's defaults (lr 0.1, betas 0.9 / 0.999, eps 1e-8).
+class AdamStep {
+ public:
+  AdamStep(double lr, double beta1, double beta2, double epsilon)
+      : lr_(lr), beta1_(beta1), beta2_(beta2), epsilon_(epsilon) {}
+  // The change of p for gradient `g`.
+  double step(double g);
+
+ private:
+  double lr_, beta1_, beta2_, epsilon_, m_ = 0, v_ = 0;
+  int t_ = 0;
+};
+
+// Root finder for one parameter that moves the rate monotonically, on the error
+// e = log(rate / target) with slope s = d log(rate) / dp from the analytic gradient:
+// safeguarded Newton steps (bisection once the error has changed sign and Newton leaves the
+// bracket) until the error is within the tolerance or a Newton step lands inside the bracket,
+// then Robbins-Monro averaging p <- p - e / (j s_mean), which averages out the noise of the
+// estimates: the error left after j epochs is about sigma / sqrt(j). Converged when three such
+// standard errors (sigma from the epochs' own spread) are below the tolerance.
+class NewtonRootFinder {
+ public:
+  explicit NewtonRootFinder(double tolerance) : tolerance_(tolerance) {}
+  // The next value of p given the rate estimate at p; `rate_slope` = d rate / dp.
+  double step(double p, double rate, double rate_slope, double target);
+  bool converged() const { return converged_; }
+  bool failed() const { return failed_; }  // no gradient and no rate: nothing to go by
+
+ private:
+  double tolerance_;
+  double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
+  double last_step_ = 0;
+  int averaged_ = 0;  // epochs in the averaging phase
+  double slope_sum_ = 0, error_sum_ = 0, error_sq_ = 0;
+  bool converged_ = false, failed_ = false;
+};
+
+}  // namespace kascade

@@ -1,0 +1,58 @@
+#pragma once
+// What to tune and toward what: any continuous model parameter of the preset and the strength of
+// any stimulus, each per network or shared by all networks; a target rate in Hz that is one
+// value, one per network, or one per neuron; the method and its knobs.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kascade/core/types.hpp"
+
+namespace kascade {
+
+struct TunedParameter {
+  std::string name;     // a preset parameter ("theta") or "stimulus.<name>.strength"
+  bool shared = false;  // one value for all networks instead of one per network
+  double lower = -std::numeric_limits<double>::infinity();
+  double upper = std::numeric_limits<double>::infinity();
+};
+
+enum class TuneMethod {
+  automatic,  // newton for one per-network parameter toward a network rate, else adam
+  newton,     // safeguarded Newton root finder on log rate, then stochastic averaging
+  adam,       // gradient descent with Adam on the loss (the predecessor's optimiser)
+};
+enum class TuneLoss {
+  squared,      // (rate - target)^2 in Hz^2, the predecessor's loss
+  squared_log,  // (log rate - log target)^2: every target weighs the same
+};
+
+struct TuneSettings {
+  std::vector<TunedParameter> parameters;
+  // Target rates in Hz: [0] for every network, or one per network (global id); or, when
+  // `neuron_targets` is not empty, one vector of per-neuron targets per network.
+  std::vector<double> target_hz = {10.0};
+  std::vector<std::vector<double>> neuron_targets;
+  TuneMethod method = TuneMethod::automatic;
+  TuneLoss loss = TuneLoss::squared;
+  int max_epochs = 100;
+  step_t steps = 100;               // tuned steps per epoch (stimulus time 0 .. steps - 1)
+  step_t equilibration_steps = 10;  // before them, from the random initial state
+  double tolerance = 0.05;          // newton: relative rate error reached with 3-sigma confidence
+  double learning_rate = 0.1, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // adam
+  // The simulation's recorded steps: epoch k measures recorded steps [k steps, (k + 1) steps)
+  // (cycling within them), so that over the epochs every stimulus time is sampled. 0: always
+  // the first `steps`.
+  step_t cycle_steps = 0;
+  std::uint64_t seed = 0;  // tuning draws use seeds derived from it, never the simulation's
+};
+
+const char* to_string(TuneMethod m);
+const char* to_string(TuneLoss l);
+TuneMethod parse_tune_method(const std::string& name, const std::string& key);
+TuneLoss parse_tune_loss(const std::string& name, const std::string& key);
+// The method `automatic` stands for with these settings; InputError if newton cannot apply.
+TuneMethod resolved_method(const TuneSettings& settings);
+
+}  // namespace kascade

@@ -1,0 +1,126 @@
+#include "tune_plan.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "batch_engine.hpp"
+#include "kascade/core/error.hpp"
+#include "kascade/tune/tuner.hpp"
+#include "progress.hpp"
+
+namespace kascade::app {
+
+namespace {
+
+// Sums of one value per shared parameter over every network of every rank, in network id
+// order, so the total is the same for any partition.
+std::vector<double> sum_in_id_order(const std::vector<network_id_t>& ids,
+                                    const std::vector<std::vector<double>>& values, MPI_Comm comm) {
+  const int width = values.empty() ? 0 : static_cast<int>(values.front().size());
+  int w = width;
+  MPI_Allreduce(&width, &w, 1, MPI_INT, MPI_MAX, comm);
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  const int local = static_cast<int>(ids.size());
+  std::vector<int> counts(static_cast<std::size_t>(ranks)), offsets(counts.size(), 0);
+  MPI_Allgather(&local, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  std::partial_sum(counts.begin(), counts.end() - 1, offsets.begin() + 1);
+  const int total = offsets.back() + counts.back();
+  std::vector<std::uint32_t> all_ids(static_cast<std::size_t>(total));
+  MPI_Allgatherv(ids.data(), local, MPI_UINT32_T, all_ids.data(), counts.data(), offsets.data(),
+                 MPI_UINT32_T, comm);
+  std::vector<double> flat, all(static_cast<std::size_t>(total) * w);
+  for (const auto& v : values) flat.insert(flat.end(), v.begin(), v.end());
+  for (auto& c : counts) c *= w;
+  for (auto& o : offsets) o *= w;
+  MPI_Allgatherv(flat.data(), local * w, MPI_DOUBLE, all.data(), counts.data(), offsets.data(),
+                 MPI_DOUBLE, comm);
+  std::vector<std::size_t> order(static_cast<std::size_t>(total));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return all_ids[a] < all_ids[b]; });
+  std::vector<double> sum(static_cast<std::size_t>(w), 0.0);
+  for (std::size_t k : order)
+    for (int p = 0; p < w; ++p) sum[static_cast<std::size_t>(p)] += all[k * w + p];
+  return sum;
+}
+
+std::string describe_targets(const TuneSettings& s) {
+  if (!s.neuron_targets.empty()) return "per neuron (Hz)";
+  if (s.target_hz.size() == 1) return std::to_string(s.target_hz[0]) + " Hz";
+  return "per network (Hz)";
+}
+
+}  // namespace
+
+TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
+                      const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress) {
+  const TuneSettings& settings = *config.tune;
+  TuneProblem problem = tuning_problem(config);
+  for (std::uint64_t j = 0; j < plan.range.count; ++j) {
+    const auto id = static_cast<network_id_t>(plan.range.first + j);
+    TuneNetwork n;
+    n.id = id;
+    n.parameters = config.model.parameters(id);
+    for (const auto& stimulus : plan.stimuli) n.strengths.push_back(stimulus[j].strength);
+    if (!settings.neuron_targets.empty()) {
+      n.target_hz = settings.neuron_targets.at(id);
+      require(n.target_hz.size() == static_cast<std::size_t>(plan.networks[j].n_neurons),
+              config.deck_path + ": key 'tune.target_rate' gives " +
+                  std::to_string(n.target_hz.size()) + " rates for network " + std::to_string(id) +
+                  ", which has " + std::to_string(plan.networks[j].n_neurons) + " neurons");
+    } else {
+      n.target_hz = {settings.target_hz.size() == 1 ? settings.target_hz[0]
+                                                    : settings.target_hz.at(id)};
+    }
+    problem.networks.push_back(std::move(n));
+  }
+  for (const NetworkRange& b : batches)
+    problem.batches.emplace_back(b.first - plan.range.first, b.count);
+
+  auto factory = [&](std::size_t first, std::size_t count, const EngineSettings& es) {
+    return make_engine(config, plan, NetworkRange{plan.range.first + first, count}, es);
+  };
+  auto shared = [comm](const std::vector<network_id_t>& ids,
+                       const std::vector<std::vector<double>>& values) {
+    return sum_in_id_order(ids, values, comm);
+  };
+  Progress progress("tuning", static_cast<std::uint64_t>(settings.max_epochs), show_progress,
+                    "epochs", "networks left");
+  const std::vector<TuneResult> results =
+      tune(settings, problem, factory, shared, [&](int epoch, int, std::size_t left) {
+        progress.update(static_cast<std::uint64_t>(epoch), left);
+      });
+  std::size_t left = 0;
+  for (const TuneResult& r : results) left += r.converged ? 0 : 1;
+  progress.finish(resolved_method(settings) == TuneMethod::newton ? left : 0);
+
+  // The plan now simulates the tuned values.
+  TuneOutcome out;
+  for (std::size_t j = 0; j < problem.networks.size(); ++j) {
+    const TuneNetwork& n = problem.networks[j];
+    plan.models[j] = problem.preset->build(n.parameters);
+    for (const auto& [name, value] : n.parameters.values) plan.parameters[name][j] = value;
+    for (std::size_t k = 0; k < plan.stimuli.size(); ++k)
+      plan.stimuli[k][j].strength = n.strengths[k];
+  }
+  for (std::size_t p = 0; p < settings.parameters.size(); ++p) {
+    auto& v = out.datasets[settings.parameters[p].name];
+    for (const TuneResult& r : results) v.push_back(r.values[p]);
+  }
+  for (const char* key : {"expected_rate_hz", "loss", "epochs", "converged"}) out.datasets[key];
+  for (const TuneResult& r : results) {
+    out.datasets["expected_rate_hz"].push_back(r.rate_hz);
+    out.datasets["loss"].push_back(r.loss);
+    out.datasets["epochs"].push_back(r.epochs);
+    out.datasets["converged"].push_back(r.converged ? 1 : 0);
+  }
+  out.about = {{"method", to_string(resolved_method(settings))},
+               {"loss", to_string(settings.loss)},
+               {"target_rate", describe_targets(settings)},
+               {"steps_per_epoch", std::to_string(settings.steps)},
+               {"equilibration_steps", std::to_string(settings.equilibration_steps)},
+               {"max_epochs", std::to_string(settings.max_epochs)}};
+  return out;
+}
+
+}  // namespace kascade::app

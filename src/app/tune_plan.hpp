@@ -1,0 +1,27 @@
+#pragma once
+// Tuning inside a run: the rank's networks of the plan are tuned (collectively when parameters
+// are shared), then the plan's models, parameter values and stimulus strengths are replaced by
+// the tuned ones, so the simulation that follows uses them.
+#include <mpi.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kascade/io/deck.hpp"
+#include "kascade/parallel/partition.hpp"
+#include "local_plan.hpp"
+
+namespace kascade::app {
+
+// What the output's /tuning group holds: one value per local network for each dataset, and the
+// settings as text.
+struct TuneOutcome {
+  std::map<std::string, std::vector<double>> datasets;
+  std::map<std::string, std::string> about;
+};
+
+TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
+                      const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress);
+
+}  // namespace kascade::app

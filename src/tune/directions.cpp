@@ -1,0 +1,111 @@
+#include "kascade/tune/directions.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+namespace {
+
+void require_same_structure(const CascadeModel& a, const CascadeModel& b, const std::string& name) {
+  require(a.dt == b.dt && a.trace_window == b.trace_window &&
+              a.coupling_kernel.size() == b.coupling_kernel.size() &&
+              a.self_kernel.size() == b.self_kernel.size() && a.noise_sigma == b.noise_sigma &&
+              a.noise_rho == b.noise_rho && a.coupling == b.coupling,
+          "tune: model." + name +
+              " cannot be tuned (it changes the step length, a window, a kernel's length or the "
+              "noise)");
+}
+
+}  // namespace
+
+FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
+                               const std::string& name, std::size_t n_stimuli) {
+  const auto spec = std::find_if(preset.parameters.begin(), preset.parameters.end(),
+                                 [&](const ParameterSpec& s) { return s.name == name; });
+  require(spec != preset.parameters.end(),
+          "tune: preset " + preset.name + " has no parameter '" + name + "'");
+  require(!spec->integer && name != "dt" && name != "squared_noise",
+          "tune: model." + name + " is not a continuous parameter and cannot be tuned");
+  const double v = set[name];
+  // A power of two well above float resolution at v: v +- h are exact in float, so fields that
+  // are linear in v get their derivative exactly.
+  const double h = std::ldexp(1.0, std::ilogb(std::max(std::fabs(v), 1.0 / 16)) - 10);
+  ParameterSet up = set, down = set;
+  up.values[name] = v + h;
+  down.values[name] = v - h;
+  const CascadeModel a = preset.build(up), b = preset.build(down);
+  require_same_structure(a, b, name);
+  const double scale = 1.0 / (2 * h);
+  FieldDirection d;
+  const double fa[] = {a.r, a.b, a.theta, a.gain, a.slope, a.trace_decay, a.trace_gain};
+  const double fb[] = {b.r, b.b, b.theta, b.gain, b.slope, b.trace_decay, b.trace_gain};
+  for (int k = 0; k < FieldDirection::n_scalars; ++k) d.scalar[k] = (fa[k] - fb[k]) * scale;
+  for (std::size_t t = 0; t < a.coupling_kernel.size(); ++t)
+    d.coupling.push_back((static_cast<double>(a.coupling_kernel[t]) - b.coupling_kernel[t]) *
+                         scale);
+  for (std::size_t t = 0; t < a.self_kernel.size(); ++t)
+    d.self.push_back((static_cast<double>(a.self_kernel[t]) - b.self_kernel[t]) * scale);
+  d.stimulus.assign(n_stimuli, 0.0);
+  return d;
+}
+
+FieldDirection stimulus_direction(std::size_t k, std::size_t n_stimuli) {
+  FieldDirection d;
+  d.stimulus.assign(n_stimuli, 0.0);
+  d.stimulus.at(k) = 1.0;
+  return d;
+}
+
+template <class MemorySpace>
+BatchDirections<MemorySpace> make_batch_directions(
+    const std::vector<std::vector<FieldDirection>>& directions, int kernel_length,
+    std::size_t n_stimuli) {
+  using view = Kokkos::View<double***, Kokkos::LayoutRight, MemorySpace>;
+  BatchDirections<MemorySpace> out;
+  using B = BatchDirections<MemorySpace>;
+  require(directions.size() <= static_cast<std::size_t>(B::max_count),
+          "tune: at most " + std::to_string(B::max_count) + " parameters can be tuned at once");
+  out.count = static_cast<int>(directions.size());
+  const std::size_t P = directions.size(), G = P ? directions[0].size() : 0;
+  const auto T = static_cast<std::size_t>(kernel_length);
+  out.scalars = view("kascade::tune_scalars", P, G, FieldDirection::n_scalars);
+  out.coupling = view("kascade::tune_coupling", P, G, T);
+  out.self = view("kascade::tune_self", P, G, T);
+  out.stimulus = view("kascade::tune_stimulus", P, G, std::max<std::size_t>(1, n_stimuli));
+  auto s = Kokkos::create_mirror_view(out.scalars);
+  auto c = Kokkos::create_mirror_view(out.coupling);
+  auto f = Kokkos::create_mirror_view(out.self);
+  auto e = Kokkos::create_mirror_view(out.stimulus);
+  Kokkos::deep_copy(c, 0.0);
+  Kokkos::deep_copy(f, 0.0);
+  Kokkos::deep_copy(e, 0.0);
+  for (std::size_t p = 0; p < P; ++p)
+    for (std::size_t g = 0; g < G; ++g) {
+      const FieldDirection& d = directions[p][g];
+      for (int k = 0; k < FieldDirection::n_scalars; ++k) s(p, g, k) = d.scalar[k];
+      for (std::size_t t = 0; t < std::min(T, d.coupling.size()); ++t) c(p, g, t) = d.coupling[t];
+      for (std::size_t t = 0; t < std::min(T, d.self.size()); ++t) f(p, g, t) = d.self[t];
+      for (std::size_t k = 0; k < d.stimulus.size(); ++k) e(p, g, k) = d.stimulus[k];
+      auto any = [](const std::vector<double>& v) {
+        return std::any_of(v.begin(), v.end(), [](double x) { return x != 0; });
+      };
+      out.uses[p] |= (any(d.coupling) || d.scalar[FieldDirection::trace_decay] != 0 ||
+                              d.scalar[FieldDirection::trace_gain] != 0
+                          ? B::coupling_taps
+                          : 0) |
+                     (any(d.self) ? B::self_taps : 0) | (any(d.stimulus) ? B::stimuli : 0);
+    }
+  Kokkos::deep_copy(out.scalars, s);
+  Kokkos::deep_copy(out.coupling, c);
+  Kokkos::deep_copy(out.self, f);
+  Kokkos::deep_copy(out.stimulus, e);
+  return out;
+}
+
+template BatchDirections<Kokkos::DefaultExecutionSpace::memory_space> make_batch_directions(
+    const std::vector<std::vector<FieldDirection>>&, int, std::size_t);
+
+}  // namespace kascade

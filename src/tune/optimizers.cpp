@@ -1,0 +1,71 @@
+#include "kascade/tune/optimizers.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace kascade {
+
+double AdamStep::step(double g) {
+  ++t_;
+  m_ = beta1_ * m_ + (1 - beta1_) * g;
+  v_ = beta2_ * v_ + (1 - beta2_) * g * g;
+  const double m_hat = m_ / (1 - std::pow(beta1_, t_));
+  const double v_hat = v_ / (1 - std::pow(beta2_, t_));
+  return -lr_ * m_hat / (std::sqrt(v_hat) + epsilon_);
+}
+
+double NewtonRootFinder::step(double p, double rate, double rate_slope, double target) {
+  if (converged_ || failed_) return p;
+  if (!(rate > 0) || !std::isfinite(rate)) {  // no spikes expected: move up the rate
+    if (!(rate_slope != 0) || !std::isfinite(rate_slope)) {
+      failed_ = true;
+      return p;
+    }
+    lo_ = p;
+    const double linear = (target - std::max(rate, 0.0)) / rate_slope;
+    last_step_ =
+        std::fabs(last_step_) > 0 ? std::copysign(2 * std::fabs(last_step_), linear) : linear;
+    return p + last_step_;
+  }
+  const double e = std::log(rate / target);
+  const double s = rate_slope / rate;  // d log(rate) / dp
+  (e < 0 ? lo_ : hi_) = p;
+  const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
+  if (averaged_ == 0 && std::fabs(e) > tolerance_) {  // search: safeguarded Newton
+    const double d = s != 0 && std::isfinite(s) ? -e / s : 0;
+    if (!bracketed) {
+      if (d == 0) {
+        failed_ = true;
+        return p;
+      }
+      last_step_ = d;
+      return p + d;
+    }
+    const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);
+    if (d != 0 && p + d > a && p + d < b) {
+      last_step_ = d;
+      averaged_ = 1;  // the root is bracketed: from here on the noise is what is left
+      slope_sum_ = s, error_sum_ = e, error_sq_ = e * e;
+      return p + d;
+    }
+    last_step_ = 0.5 * (a + b) - p;
+    return p + last_step_;
+  }
+  // Averaging: Robbins-Monro with gain 1 / j on the running mean slope.
+  ++averaged_;
+  if (s > 0 || s < 0) slope_sum_ += s;
+  error_sum_ += e;
+  error_sq_ += e * e;
+  const int j = averaged_;
+  const double slope = slope_sum_ != 0 ? slope_sum_ / j : s;
+  if (j >= 4) {  // the error left after averaging j estimates: sigma / sqrt(j)
+    const double mean = error_sum_ / j;
+    const double var = std::max(0.0, (error_sq_ - j * mean * mean) / (j - 1));
+    converged_ = 3 * std::sqrt(var / j) < tolerance_;
+  }
+  if (!(slope != 0) || !std::isfinite(slope)) return p;
+  last_step_ = -e / (slope * j);
+  return p + last_step_;
+}
+
+}  // namespace kascade

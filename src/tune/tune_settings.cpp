@@ -1,0 +1,45 @@
+#include "kascade/tune/tune_settings.hpp"
+
+#include "kascade/core/error.hpp"
+
+namespace kascade {
+
+const char* to_string(TuneMethod m) {
+  switch (m) {
+    case TuneMethod::automatic:
+      return "automatic";
+    case TuneMethod::newton:
+      return "newton";
+    case TuneMethod::adam:
+      return "adam";
+  }
+  return "?";
+}
+
+const char* to_string(TuneLoss l) { return l == TuneLoss::squared ? "squared" : "squared_log"; }
+
+TuneMethod parse_tune_method(const std::string& name, const std::string& key) {
+  for (TuneMethod m : {TuneMethod::automatic, TuneMethod::newton, TuneMethod::adam})
+    if (name == to_string(m)) return m;
+  throw InputError("key '" + key + "' must be one of automatic, newton, adam (got \"" + name +
+                   "\")");
+}
+
+TuneLoss parse_tune_loss(const std::string& name, const std::string& key) {
+  for (TuneLoss l : {TuneLoss::squared, TuneLoss::squared_log})
+    if (name == to_string(l)) return l;
+  throw InputError("key '" + key + "' must be one of squared, squared_log (got \"" + name + "\")");
+}
+
+TuneMethod resolved_method(const TuneSettings& s) {
+  const bool one_per_network =
+      s.parameters.size() == 1 && !s.parameters[0].shared && s.neuron_targets.empty();
+  if (s.method == TuneMethod::automatic)
+    return one_per_network ? TuneMethod::newton : TuneMethod::adam;
+  require(s.method != TuneMethod::newton || one_per_network,
+          "tune.method = \"newton\" tunes one per-network parameter toward a network rate; use "
+          "\"adam\" for several parameters, shared ones or per-neuron targets");
+  return s.method;
+}
+
+}  // namespace kascade

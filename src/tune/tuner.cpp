@@ -1,0 +1,382 @@
+#include "kascade/tune/tuner.hpp"
+
+#include <Kokkos_Core.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+
+#include "kascade/core/error.hpp"
+#include "kascade/model/batch_model.hpp"
+#include "kascade/tune/detail/sensitivity_step.hpp"
+#include "kascade/tune/directions.hpp"
+#include "kascade/tune/optimizers.hpp"
+
+namespace kascade {
+
+namespace {
+
+using Exec = Kokkos::DefaultExecutionSpace;
+using Mem = Exec::memory_space;
+
+class DiscardSpikes : public Recorder {
+ public:
+  void record(const std::vector<SpikeEvents>&) override {}
+};
+
+// A seed per epoch, far from the simulation's own (splitmix64 of seed, epoch and a tag).
+std::uint64_t epoch_seed(std::uint64_t seed, int epoch) {
+  std::uint64_t z = seed ^ 0x74756e652d6b6173ull;  // "tune-kas"
+  z += 0x9e3779b97f4a7c15ull * static_cast<std::uint64_t>(epoch + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+// Where a tuned parameter lives: a model parameter, or the strength of stimulus `stimulus`.
+struct Slot {
+  std::string name;
+  int stimulus = -1;
+  bool shared = false;
+  double lower, upper;
+};
+
+std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
+  require(!s.parameters.empty(), "tune.parameters: no parameters to tune");
+  std::vector<Slot> slots;
+  for (const TunedParameter& p : s.parameters) {
+    Slot slot{p.name, -1, p.shared, p.lower, p.upper};
+    require(!(p.lower > p.upper), "tune: bounds of '" + p.name + "' are empty (min > max)");
+    const std::string prefix = "stimulus.", suffix = ".strength";
+    if (p.name.compare(0, prefix.size(), prefix) == 0) {
+      const bool ends = p.name.size() > prefix.size() + suffix.size() &&
+                        p.name.compare(p.name.size() - suffix.size(), suffix.size(), suffix) == 0;
+      const std::string stim =
+          ends ? p.name.substr(prefix.size(), p.name.size() - prefix.size() - suffix.size()) : "";
+      const auto it = std::find(problem.stimulus_names.begin(), problem.stimulus_names.end(), stim);
+      require(ends && it != problem.stimulus_names.end(),
+              "tune.parameters: '" + p.name + "' names no stimulus (use stimulus.<name>.strength)");
+      slot.stimulus = static_cast<int>(it - problem.stimulus_names.begin());
+      require(problem.stimulus_tunable[static_cast<std::size_t>(slot.stimulus)],
+              "tune.parameters: '" + p.name +
+                  "' cannot be tuned (a loaded stimulus's strength is applied when it is read)");
+    }
+    for (const Slot& other : slots)
+      require(other.name != slot.name, "tune.parameters: '" + p.name + "' is listed twice");
+    slots.push_back(slot);
+  }
+  return slots;
+}
+
+double& value_of(TuneNetwork& n, const Slot& s) {
+  return s.stimulus >= 0 ? n.strengths.at(static_cast<std::size_t>(s.stimulus))
+                         : n.parameters.values.at(s.name);
+}
+
+// One epoch's estimates for the networks of a batch.
+struct Estimates {
+  std::vector<double> rate;                 // [network] Hz
+  std::vector<std::vector<double>> slope;   // [network][p] d rate / dp, Hz per unit
+  std::vector<std::vector<double>> neuron;  // [network][neuron] Hz (per-neuron targets)
+  std::vector<std::vector<std::vector<double>>> neuron_slope;  // [network][neuron][p]
+};
+
+class BatchTuner {
+ public:
+  BatchTuner(const TuneSettings& settings, TuneProblem& problem, const std::vector<Slot>& slots,
+             std::size_t first, std::size_t count, const TuneEngineFactory& factory)
+      : settings_(settings), problem_(problem), slots_(slots), first_(first), count_(count) {
+    EngineSettings es;
+    es.seed = settings.seed;
+    es.equilibration_steps = settings.equilibration_steps;
+    es.recorded_steps = settings.steps;
+    es.chunk_steps = settings.steps;
+    engine_ = std::make_unique<TuneEngine>(factory(first, count, es));
+  }
+
+  // One epoch: warm unless `fresh` (or the first), spikes to `recorder` when given.
+  Estimates evaluate(int epoch, Recorder* recorder = nullptr, bool fresh = false) {
+    const std::size_t P = slots_.size();
+    std::vector<CascadeModel> models;
+    std::vector<const CascadeModel*> pointers;
+    std::vector<std::vector<FieldDirection>> dirs(P);
+    const std::size_t K = problem_.stimulus_names.size();
+    for (std::size_t j = 0; j < count_; ++j) {
+      const TuneNetwork& n = problem_.networks[first_ + j];
+      models.push_back(problem_.preset->build(n.parameters));
+      for (std::size_t p = 0; p < P; ++p)
+        dirs[p].push_back(slots_[p].stimulus >= 0
+                              ? stimulus_direction(static_cast<std::size_t>(slots_[p].stimulus), K)
+                              : model_direction(*problem_.preset, n.parameters, slots_[p].name, K));
+    }
+    for (const auto& m : models) pointers.push_back(&m);
+    engine_->set_model(make_batch_model<Mem>(pointers));
+    set_strengths();
+    const int T = models.front().kernel_length();
+    const ordinal_t N = engine_->batch().n_neurons();
+    detail::SensitivityStep<Mem, NoExtension> f{
+        {},
+        make_batch_directions<Mem>(dirs, T, K),
+        Kokkos::View<double*, Mem>("kascade::expected", N),
+        Kokkos::View<double**, Kokkos::LayoutRight, Mem>("kascade::gradient", P, N),
+        Kokkos::View<double**, Kokkos::LayoutRight, Mem>("kascade::trace_sensitivity", P, N)};
+    // Epoch k measures recorded steps [offset, offset + steps) of the simulation's timeline,
+    // the windows cycling through it so that every stimulus time is sampled over the epochs.
+    const step_t S = settings_.steps, E = settings_.equilibration_steps;
+    const step_t span = std::max<step_t>(1, settings_.cycle_steps - S + 1);
+    const step_t offset = fresh ? 0 : (static_cast<step_t>(epoch) * S) % span;
+    engine_->observe_recorded_steps(
+        [&f, N, offset](const detail::NeuronStep<Mem, NoExtension>& step) {
+          if (step.stimulus_time < offset) return;  // re-warming the history
+          f.step = step;
+          Kokkos::parallel_for("kascade::tune_step", Kokkos::RangePolicy<Exec>(0, N), f);
+        });
+    // The first epoch starts from the random initial state and equilibrates; later ones go on
+    // from the last state and re-run the history's length under the new values first.
+    const std::uint64_t seed = epoch_seed(settings_.seed, epoch);
+    if (!warm_ || fresh)
+      engine_->reset(seed);
+    else
+      engine_->rewind(std::max<step_t>(0, E + offset - T), seed);
+    engine_->set_recorded_steps(offset + S);
+    warm_ = true;
+    DiscardSpikes discard;
+    engine_->run(recorder ? *recorder : discard);
+    engine_->observe_recorded_steps({});
+    return collect(f.expected, f.gradient, models);
+  }
+
+ private:
+  void set_strengths() {
+    const auto& stimuli = engine_->stimuli();
+    if (stimuli.count == 0) return;
+    auto h = Kokkos::create_mirror_view(stimuli.parameters);
+    Kokkos::deep_copy(h, stimuli.parameters);
+    for (std::size_t j = 0; j < count_; ++j)
+      for (int k = 0; k < stimuli.count; ++k)
+        if (problem_.stimulus_tunable[static_cast<std::size_t>(k)])
+          h(k, j, BatchStimuli<Mem>::strength) = problem_.networks[first_ + j].strengths[k];
+    Kokkos::deep_copy(stimuli.parameters, h);
+  }
+
+  Estimates collect(Kokkos::View<double*, Mem> expected,
+                    Kokkos::View<double**, Kokkos::LayoutRight, Mem> gradient,
+                    const std::vector<CascadeModel>& models) const {
+    auto e = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), expected);
+    auto d = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), gradient);
+    const auto& offset = engine_->batch().neuron_offset;
+    const std::size_t P = slots_.size();
+    const bool per_neuron = !settings_.neuron_targets.empty();
+    Estimates out;
+    out.rate.assign(count_, 0);
+    out.slope.assign(count_, std::vector<double>(P, 0));
+    if (per_neuron) out.neuron.resize(count_), out.neuron_slope.resize(count_);
+    for (std::size_t j = 0; j < count_; ++j) {
+      // Expected spikes per step -> Hz (dt in ms), summed over neurons in ascending order.
+      const double hz = 1000.0 / (models[j].dt * static_cast<double>(settings_.steps));
+      const ordinal_t first = offset[j], last = offset[j + 1];
+      const double n = std::max<double>(1, last - first);
+      for (ordinal_t i = first; i < last; ++i) {
+        out.rate[j] += e(i) * hz / n;
+        for (std::size_t p = 0; p < P; ++p) out.slope[j][p] += d(p, i) * hz / n;
+        if (!per_neuron) continue;
+        out.neuron[j].push_back(e(i) * hz);
+        out.neuron_slope[j].emplace_back(P);
+        for (std::size_t p = 0; p < P; ++p) out.neuron_slope[j].back()[p] = d(p, i) * hz;
+      }
+    }
+    return out;
+  }
+
+  const TuneSettings& settings_;
+  TuneProblem& problem_;
+  const std::vector<Slot>& slots_;
+  std::size_t first_, count_;
+  std::unique_ptr<TuneEngine> engine_;
+  bool warm_ = false;
+};
+
+// Loss and dL/dp of one network from its estimates.
+struct Loss {
+  double value = 0;
+  std::vector<double> gradient;
+};
+
+Loss loss_of(const TuneSettings& s, const TuneNetwork& n, const Estimates& est, std::size_t j) {
+  const std::size_t P = est.slope[j].size();
+  Loss out;
+  out.gradient.assign(P, 0);
+  auto term = [&](double rate, double target, const std::vector<double>& slope, double weight) {
+    double r = rate, dr = 1;
+    if (s.loss == TuneLoss::squared_log) {
+      const double floor = 1e-9 * target;
+      dr = rate > floor ? 1 / rate : 0;
+      r = std::log(std::max(rate, floor)), target = std::log(target);
+    }
+    out.value += weight * (r - target) * (r - target);
+    for (std::size_t p = 0; p < P; ++p)
+      out.gradient[p] += weight * 2 * (r - target) * dr * slope[p];
+  };
+  if (est.neuron.empty()) {
+    term(est.rate[j], n.target_hz.at(0), est.slope[j], 1.0);
+  } else {
+    const double w = 1.0 / static_cast<double>(est.neuron[j].size());
+    for (std::size_t i = 0; i < est.neuron[j].size(); ++i)
+      term(est.neuron[j][i], n.target_hz.at(i), est.neuron_slope[j][i], w);
+  }
+  return out;
+}
+
+// p + step, within the bounds, halved until the preset accepts the value.
+void apply(TuneNetwork& n, const Slot& slot, const TuneProblem& problem, double step) {
+  double& v = value_of(n, slot);
+  const double start = v;
+  for (int attempt = 0; attempt < 40; ++attempt, step *= 0.5) {
+    const double next = std::clamp(start + step, slot.lower, slot.upper);
+    if (!std::isfinite(next)) continue;
+    v = next;
+    if (slot.stimulus >= 0) return;
+    try {
+      problem.preset->build(n.parameters);
+      return;
+    } catch (const InputError&) {
+    }
+  }
+  v = start;
+}
+
+}  // namespace
+
+void validate_tuning(const TuneSettings& s, const TuneProblem& problem) {
+  require(problem.preset != nullptr, "tune: no model");
+  const CascadeModel m = problem.preset->build(problem.example);
+  require(m.emission != Emission::threshold,
+          "tune: a threshold emission has no rate to differentiate (model." + problem.preset->name +
+              " cannot be tuned)");
+  require(m.nonlinearity != Nonlinearity::extension,
+          "tune: an extension nonlinearity has no derivative; tune a built-in one");
+  require(s.steps >= 1 && s.max_epochs >= 1, "tune: steps and epochs must be >= 1");
+  for (const TuneNetwork& n : problem.networks)
+    for (double t : n.target_hz)
+      require(t > 0 && std::isfinite(t),
+              "tune.target_rate: every target must be a finite rate > 0 Hz");
+  for (const Slot& slot : resolve(s, problem))
+    if (slot.stimulus < 0)
+      model_direction(*problem.preset, problem.example, slot.name, problem.stimulus_names.size());
+  resolved_method(s);
+}
+
+std::vector<TuneEstimate> estimate_rates(const TuneSettings& settings, TuneProblem& problem,
+                                         const TuneEngineFactory& make_engine, int epoch,
+                                         Recorder* recorder) {
+  validate_tuning(settings, problem);
+  const std::vector<Slot> slots = resolve(settings, problem);
+  std::vector<TuneEstimate> out;
+  for (const auto& [first, count] : problem.batches) {
+    BatchTuner batch(settings, problem, slots, first, count, make_engine);
+    const Estimates est = batch.evaluate(epoch, recorder, true);
+    for (std::size_t j = 0; j < count; ++j) {
+      const Loss loss = loss_of(settings, problem.networks[first + j], est, j);
+      out.push_back(TuneEstimate{est.rate[j], est.slope[j], loss.value, loss.gradient});
+    }
+  }
+  return out;
+}
+
+std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
+                             const TuneEngineFactory& make_engine, const SharedSum& shared_sum,
+                             const TuneProgress& progress) {
+  validate_tuning(settings, problem);
+  const std::vector<Slot> slots = resolve(settings, problem);
+  const TuneMethod method = resolved_method(settings);
+  const std::size_t P = slots.size(), G = problem.networks.size();
+  std::vector<TuneResult> results(G);
+  std::vector<NewtonRootFinder> newton(G, NewtonRootFinder(settings.tolerance));
+  auto adam_for = [&] {
+    return AdamStep(settings.learning_rate, settings.beta1, settings.beta2, settings.epsilon);
+  };
+  std::vector<std::vector<AdamStep>> adam(G, std::vector<AdamStep>(P, adam_for()));
+  std::vector<AdamStep> shared_adam(P, adam_for());
+  bool any_shared = false;
+  for (const Slot& s : slots) any_shared = any_shared || s.shared;
+
+  auto done = [&](std::size_t g) {
+    return method == TuneMethod::newton && (newton[g].converged() || newton[g].failed());
+  };
+  // Per-network updates; shared gradients are returned for the caller to combine.
+  auto update = [&](std::size_t first, const Estimates& est,
+                    std::vector<std::vector<double>>& shared) {
+    for (std::size_t j = 0; j < est.rate.size(); ++j) {
+      const std::size_t g = first + j;
+      TuneNetwork& n = problem.networks[g];
+      TuneResult& r = results[g];
+      const Loss loss = loss_of(settings, n, est, j);
+      if (done(g)) continue;
+      r.rate_hz = est.rate[j], r.loss = loss.value, ++r.epochs;
+      shared.push_back(loss.gradient);
+      if (method == TuneMethod::newton) {
+        double& v = value_of(n, slots[0]);
+        const double next = newton[g].step(v, est.rate[j], est.slope[j][0], n.target_hz[0]);
+        apply(n, slots[0], problem, next - v);
+        r.converged = newton[g].converged();
+        continue;
+      }
+      for (std::size_t p = 0; p < P; ++p)
+        if (!slots[p].shared) apply(n, slots[p], problem, adam[g][p].step(loss.gradient[p]));
+    }
+  };
+  auto remaining = [&] {
+    std::size_t left = 0;
+    for (std::size_t g = 0; g < G; ++g) left += done(g) ? 0 : 1;
+    return left;
+  };
+
+  if (!any_shared) {  // each batch on its own, its engine kept over the epochs
+    int epochs_run = 0;
+    for (const auto& [first, count] : problem.batches) {
+      BatchTuner batch(settings, problem, slots, first, count, make_engine);
+      for (int epoch = 0; epoch < settings.max_epochs; ++epoch) {
+        bool all_done = true;
+        for (std::size_t j = 0; j < count; ++j) all_done = all_done && done(first + j);
+        if (all_done) break;
+        std::vector<std::vector<double>> unused;
+        update(first, batch.evaluate(epoch), unused);
+        epochs_run = std::max(epochs_run, epoch + 1);
+        if (progress) progress(epoch + 1, settings.max_epochs, remaining());
+      }
+    }
+  } else {  // every epoch over every batch, then one shared step for all
+    for (int epoch = 0; epoch < settings.max_epochs; ++epoch) {
+      std::vector<network_id_t> ids;
+      std::vector<std::vector<double>> gradients;
+      for (const auto& [first, count] : problem.batches) {
+        BatchTuner batch(settings, problem, slots, first, count, make_engine);
+        update(first, batch.evaluate(epoch), gradients);
+        for (std::size_t j = 0; j < count; ++j) ids.push_back(problem.networks[first + j].id);
+      }
+      for (auto& g : gradients) g.push_back(1.0);  // counts the networks
+      std::vector<double> total(P + 1, 0.0);
+      if (shared_sum) {
+        total = shared_sum(ids, gradients);
+      } else {
+        std::vector<std::size_t> order(ids.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](auto a, auto b) { return ids[a] < ids[b]; });
+        for (std::size_t k : order)
+          for (std::size_t p = 0; p <= P; ++p) total[p] += gradients[k][p];
+      }
+      for (std::size_t p = 0; p < P; ++p) {
+        if (!slots[p].shared) continue;
+        const double step = shared_adam[p].step(total[p] / std::max(1.0, total[P]));
+        for (TuneNetwork& n : problem.networks) apply(n, slots[p], problem, step);
+      }
+      if (progress) progress(epoch + 1, settings.max_epochs, G);
+    }
+  }
+  for (std::size_t g = 0; g < G; ++g)
+    for (const Slot& s : slots) results[g].values.push_back(value_of(problem.networks[g], s));
+  return results;
+}
+
+}  // namespace kascade

@@ -58,10 +58,13 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   error_sq_ += e * e;
   const int j = averaged_;
   const double slope = slope_sum_ != 0 ? slope_sum_ / j : s;
-  if (j >= 4) {  // the error left after averaging j estimates: sigma / sqrt(j)
+  if (j >= 6) {  // the error left after averaging j estimates: about sigma / sqrt(j)
     const double mean = error_sum_ / j;
     const double var = std::max(0.0, (error_sq_ - j * mean * mean) / (j - 1));
-    converged_ = 3 * std::sqrt(var / j) < tolerance_;
+    // Three standard errors, widened to Student's t (Cornish-Fisher) for the j - 1 degrees of
+    // freedom of sigma's estimate: a lucky small spread among few epochs does not stop early.
+    const double nu = j - 1, t = 3.0 + 7.5 / nu + 17.25 / (nu * nu);
+    converged_ = t * std::sqrt(var / j) < tolerance_;
   }
   if (!(slope != 0) || !std::isfinite(slope)) return p;
   last_step_ = -e / (slope * j);

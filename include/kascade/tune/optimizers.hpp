@@ -22,8 +22,9 @@ class AdamStep {
 // safeguarded Newton steps (bisection once the error has changed sign and Newton leaves the
 // bracket) until the error is within the tolerance or a Newton step lands inside the bracket,
 // then Robbins-Monro averaging p <- p - e / (j s_mean), which averages out the noise of the
-// estimates: the error left after j epochs is about sigma / sqrt(j). Converged when three such
-// standard errors (sigma from the epochs' own spread) are below the tolerance.
+// estimates: the error left after j epochs is about sigma / sqrt(j). Converged, after at least
+// six such epochs, when three such standard errors (sigma from the epochs' own spread, the
+// factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance.
 class NewtonRootFinder {
  public:
   explicit NewtonRootFinder(double tolerance) : tolerance_(tolerance) {}

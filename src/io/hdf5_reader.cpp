@@ -128,8 +128,9 @@ std::map<std::string, std::string> OutputReader::attributes() const {
 }
 
 std::vector<double> OutputReader::per_network(const std::string& name) const {
-  return read_range<double>(static_cast<hid_t>(file_), ("networks/" + name).c_str(),
-                            H5T_NATIVE_DOUBLE, 0, n_networks());
+  const std::string path = name.rfind('/', 0) == 0 ? name : "networks/" + name;
+  return read_range<double>(static_cast<hid_t>(file_), path.c_str(), H5T_NATIVE_DOUBLE, 0,
+                            n_networks());
 }
 
 Network OutputReader::network(network_id_t g) const {

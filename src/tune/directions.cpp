@@ -14,7 +14,7 @@ void require_same_structure(const CascadeModel& a, const CascadeModel& b, const 
               a.coupling_kernel.size() == b.coupling_kernel.size() &&
               a.self_kernel.size() == b.self_kernel.size() && a.noise_sigma == b.noise_sigma &&
               a.noise_rho == b.noise_rho && a.coupling == b.coupling,
-          "tune: model." + name +
+          "key 'tune.parameters': model." + name +
               " cannot be tuned (it changes the step length, a window, a kernel's length or the "
               "noise)");
 }
@@ -26,9 +26,10 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
   const auto spec = std::find_if(preset.parameters.begin(), preset.parameters.end(),
                                  [&](const ParameterSpec& s) { return s.name == name; });
   require(spec != preset.parameters.end(),
-          "tune: preset " + preset.name + " has no parameter '" + name + "'");
+          "key 'tune.parameters': preset " + preset.name + " has no parameter '" + name + "'");
   require(!spec->integer && name != "dt" && name != "squared_noise",
-          "tune: model." + name + " is not a continuous parameter and cannot be tuned");
+          "key 'tune.parameters': model." + name +
+              " is not a continuous parameter and cannot be tuned");
   const double v = set[name];
   // A power of two well above float resolution at v: v +- h are exact in float, so fields that
   // are linear in v get their derivative exactly.

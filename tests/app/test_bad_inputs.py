@@ -249,6 +249,23 @@ EXPECTED = {
     "sonata_huge_node_id.toml": ["sonata_huge_node_id.h5", "1099511627777"],
     "sonata_inf_weight.toml": ["sonata_inf_weight.h5", "syn_weight"],
     "sonata_truncated.toml": ["truncated.h5"],
+    # [tune]
+    "tune_unknown_parameter.toml": ["tune.parameters", "thetta"],
+    "tune_integer_parameter.toml": ["model.abs_ref_scale", "cannot be tuned"],
+    "tune_dt.toml": ["model.dt", "cannot be tuned"],
+    "tune_negative_target.toml": ["tune.target_rate"],
+    "tune_nan_target.toml": ["tune.target_rate"],
+    "tune_target_count.toml": ["tune.target_rate", "3 networks"],
+    "tune_neuron_targets_wrong_length.toml": ["tune.target_rate", "network 1"],
+    "tune_bad_method.toml": ["tune.method", "lbfgs"],
+    "tune_newton_two_parameters.toml": ["tune.method", "adam"],
+    "tune_shared_not_tuned.toml": ["tune.shared", "'r'"],
+    "tune_bounds_empty.toml": ["tune.bounds.theta"],
+    "tune_unknown_key.toml": ["tune.target_rates", "tune.target_rate"],
+    "tune_threshold_model.toml": ["threshold emission"],
+    "tune_unknown_stimulus.toml": ["stimulus.probe.strength"],
+    "tune_zero_epochs.toml": ["tune.epochs"],
+    "tune_bad_tolerance.toml": ["tune.tolerance"],
 }
 
 # One thread per run: many runs go at once, and threads would only add address space.

@@ -79,6 +79,8 @@ with tempfile.TemporaryDirectory() as tmp:
         shrink = ["--set", "simulation.steps=400"]
         if os.path.basename(d) == "scaling_study.toml":  # 128 M synapses: run a tenth of one network
             shrink += ["--set", "networks.count=1", "--set", "networks.neurons=2000"]
+        if os.path.basename(d) == "inverse_problem_dataset.toml":  # tunes 2000 networks first
+            shrink += ["--set", "networks.count=40", "--set", "tune.epochs=8"]
         r = run("run", d, *shrink, "-o", out_d, "-q")
         check(r.returncode == 0, f"{name} runs (exit {r.returncode}: {r.stderr.strip()})")
         if r.returncode != 0:
@@ -101,6 +103,28 @@ with tempfile.TemporaryDirectory() as tmp:
               "generate writes no spikes")
         check(np.array_equal(f["connectivity/weight"][:], full["connectivity/weight"][:]),
               "generate writes the run's connectivity")
+    # kascade tune: networks and tuned values, no spikes; the values are the ones a run uses.
+    tuned = os.path.join(tmp, "tuned.h5")
+    r = run("tune", deck, "--set", "tune.target_rate=15.0", "--set", "tune.epochs=6", "-o", tuned, "-q")
+    check(r.returncode == 0, f"tune exits 0 ({r.stderr.strip()})")
+    with h5py.File(tuned, "r") as f:
+        check(f.attrs["complete"] == 1 and len(f["spikes/step"]) == 0, "tune writes no spikes")
+        theta = f["tuning/theta"][:]
+        check(len(theta) == 50 and np.all(theta != 5.0), "tune writes a tuned theta per network")
+        check(np.array_equal(theta, f["networks/parameters/theta"][:]),
+              "the tuned theta is the parameter stored for the networks")
+        check(f["tuning"].attrs["method"] == b"newton" or f["tuning"].attrs["method"] == "newton",
+              "one parameter per network: the root finder")
+        rates = f["tuning/expected_rate_hz"][:]
+        check(abs(np.median(rates) / 15.0 - 1) < 0.1, f"expected rates near 15 Hz: {np.median(rates)}")
+    bare = os.path.join(tmp, "bare.toml")
+    with open(bare, "w") as fh:
+        fh.write("[networks]\ncount = 2\n")
+    r = run("tune", bare, "-o", os.path.join(tmp, "bare.h5"))
+    check(r.returncode == 2 and "[tune]" in r.stderr, f"tune without [tune] exits 2: {r.stderr!r}")
+    r = run("tune", "--help")
+    check(r.returncode == 0 and "target" in r.stdout, "tune --help describes the command")
+
     r = run("info", out)
     check(r.returncode == 0 and "complete kascade output" in r.stdout and "50 networks" in r.stdout
           and "[networks]" in r.stdout, f"info summarises the file: {r.stdout[:200]!r}")

@@ -75,5 +75,55 @@ TEST(RankInvariance, SpikesAreIdenticalForAnyRankCountAndBatchSize) {
   MPI_Barrier(MPI_COMM_WORLD);
 }
 
+// Tuning is as reproducible: theta per network by the root finder, and r shared by all networks
+// with Adam (its gradient summed over the ranks in network order), give the same values and
+// spikes for any rank count.
+TEST(RankInvariance, TunedValuesAreIdenticalForAnyRankCount) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  std::unique_ptr<test::ScratchDir> dir;
+  std::string path;
+  if (rank == 0) {
+    dir = std::make_unique<test::ScratchDir>("mpi_tune" + std::to_string(ranks));
+    path = dir->path().string();
+    test::write_text(dir->file("newton.toml"),
+                     test::small_deck(12, 20, 200, 100) +
+                         "[tune]\ntarget_rate = 12.0\nepochs = 12\nequilibration_steps = 20\n");
+    test::write_text(dir->file("shared.toml"),
+                     test::small_deck(12, 20, 200, 100) +
+                         "[tune]\nparameters = [\"theta\", \"r\"]\nshared = [\"r\"]\n"
+                         "method = \"adam\"\nepochs = 5\nequilibration_steps = 20\n");
+  }
+  int length = static_cast<int>(path.size());
+  MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  path.resize(length);
+  MPI_Bcast(path.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
+  for (const std::string deck : {"newton", "shared"}) {
+    app::RunOptions o;
+    o.deck = path + "/" + deck + ".toml";
+    o.overrides = {"simulation.batch_size=5"};
+    o.output = path + "/" + deck + ".h5";
+    o.quiet = true;
+    app::run_command(o, MPI_COMM_WORLD);
+    if (rank != 0) continue;
+    o.overrides.clear();
+    o.output = path + "/" + deck + "_reference.h5";
+    app::run_command(o, MPI_COMM_SELF);
+    OutputReader reference(o.output), run(path + "/" + deck + ".h5");
+    for (const char* name : {"/tuning/theta", "/tuning/expected_rate_hz", "/tuning/epochs"})
+      EXPECT_EQ(reference.per_network(name), run.per_network(name)) << deck << ": " << name;
+    if (deck == "shared") {
+      const auto r = run.per_network("/tuning/r");
+      EXPECT_NE(r[0], 1.0) << "r was tuned";
+      for (double v : r) EXPECT_EQ(v, r[0]) << "r is shared";
+      EXPECT_EQ(reference.per_network("/tuning/r"), r);
+    }
+    for (network_id_t g = 0; g < 12; ++g)
+      EXPECT_EQ(reference.spikes(g).steps, run.spikes(g).steps) << deck << ", network " << g;
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+
 }  // namespace
 }  // namespace kascade

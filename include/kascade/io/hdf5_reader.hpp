@@ -30,7 +30,8 @@ class OutputReader {
   NetworkSpikes spikes(network_id_t network) const;
   // Root attributes as text (provenance: version, revision, backend, seed, steps, dt, ...).
   std::map<std::string, std::string> attributes() const;
-  // A per-network dataset of /networks (e.g. "spike_count", "rate_hz") as doubles.
+  // A per-network dataset of /networks (e.g. "spike_count", "rate_hz"), or any other given by
+  // its absolute path (e.g. "/tuning/theta"), as doubles.
   std::vector<double> per_network(const std::string& name) const;
   Network network(network_id_t network) const;
 

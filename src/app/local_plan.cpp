@@ -6,14 +6,18 @@
 
 namespace kascade::app {
 
-LocalPlan make_local_plan(const RunConfig& config, NetworkRange range) {
+LocalPlan make_local_plan(const RunConfig& config, NetworkRange range,
+                          const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   LocalPlan plan;
   plan.range = range;
   plan.networks.reserve(range.count);
+  std::uint64_t synapses = 0;
   for (std::uint64_t j = 0; j < range.count; ++j) {
     const auto id = static_cast<network_id_t>(range.first + j);
     plan.networks.push_back(config.networks.make(id));
     plan.models.push_back(config.model.build(id));
+    synapses += plan.networks.back().n_synapses();
+    if (progress) progress(j + 1, synapses);
   }
   // Every rank lists every parameter name, also when it owns no network (collective writes).
   for (const auto& [name, value] : config.model.parameters(0).values) plan.parameters[name];

@@ -2,6 +2,7 @@
 // What one rank builds before simulating: its networks, their models and parameters as used,
 // and every stimulus made concrete for each of its networks. Pure functions of the deck and the
 // network ids, so any rank builds the same network the same way.
+#include <functional>
 #include <map>
 #include <mpi.h>
 #include <new>
@@ -26,7 +27,9 @@ struct LocalPlan {
   std::vector<std::vector<RealisedStimulus>> stimuli;     // [stimulus][local network]
 };
 
-LocalPlan make_local_plan(const RunConfig& config, NetworkRange range);
+// `progress`, if given, is called after each network with (networks done, synapses so far).
+LocalPlan make_local_plan(const RunConfig& config, NetworkRange range,
+                          const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 // Runs `work` on every rank; if it throws InputError on any rank, every rank throws the error
 // of the lowest such rank, so that no rank is left waiting in a collective call.

@@ -6,12 +6,14 @@
 #include <Kokkos_Core.hpp>
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <memory>
 
 #include "kascade/app/info_command.hpp"
 #include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/version.hpp"
 #include "kascade/io/export.hpp"
+#include "progress.hpp"
 
 namespace {
 
@@ -100,6 +102,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"sonata", "npy"}));
   export_cmd->add_option("-o,--output", export_dir, "directory to write into")->required();
   export_cmd->add_option("--max-neurons", max_neurons, "npy: largest network to write densely");
+  bool export_quiet = false;
+  export_cmd->add_flag("-q,--quiet", export_quiet, "no progress on stderr");
 
   std::string info_file;
   auto* info_cmd = cli.add_subcommand("info", "summarise an output file");
@@ -130,10 +134,18 @@ int main(int argc, char** argv) {
       if (*tune_cmd) kascade::app::run_command(tune);
       if (*info_cmd && rank == 0) kascade::app::info_command(info_file);
       if (*export_cmd && rank == 0) {
+        std::unique_ptr<kascade::app::Progress> bar;  // sized once the file is open
+        auto progress = [&](std::uint64_t done, std::uint64_t total) {
+          if (!bar)
+            bar = std::make_unique<kascade::app::Progress>("exporting", total, !export_quiet,
+                                                           "networks", "");
+          bar->update(done, 0);
+        };
         if (export_format == "sonata")
-          kascade::export_sonata(export_file, export_dir);
+          kascade::export_sonata(export_file, export_dir, progress);
         else
-          kascade::export_npy(export_file, export_dir, max_neurons);
+          kascade::export_npy(export_file, export_dir, max_neurons, progress);
+        if (bar) bar->finish(0);
       }
     } catch (const kascade::InputError& e) {
       status = report(rank, 2, e.what());

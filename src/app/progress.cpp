@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
 namespace kascade::app {
 
@@ -23,16 +24,17 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
   const double since_last = std::chrono::duration<double>(now - last_).count();
   if (!force && since_last < (terminal_ ? 0.5 : 10.0)) return;
   last_ = now;
+  shown_ = true;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? done / elapsed : 0;
   const double left = rate > 0 ? (total_ - done) / rate : 0;
-  std::fprintf(stderr,
-               "%s[kascade] %s%s%s %5.1f%% | %llu/%llu %s | %.*f %s/s | %llu %s | %.0f s left%s",
+  const std::string counted =
+      counted_.empty() ? "" : " | " + std::to_string(count) + " " + counted_;
+  std::fprintf(stderr, "%s[kascade] %s%s%s %5.1f%% | %llu/%llu %s | %.*f %s/s%s | %.0f s left%s",
                terminal_ ? "\r" : "", what_.c_str(), stage_.empty() ? "" : " ", stage_.c_str(),
                total_ ? 100.0 * done / total_ : 100.0, static_cast<unsigned long long>(done),
                static_cast<unsigned long long>(total_), unit_.c_str(), rate >= 100 ? 0 : 2, rate,
-               unit_.c_str(), static_cast<unsigned long long>(count), counted_.c_str(), left,
-               terminal_ ? "   " : "\n");
+               unit_.c_str(), counted.c_str(), left, terminal_ ? "   " : "\n");
   std::fflush(stderr);
 }
 

@@ -9,12 +9,17 @@ namespace kascade::app {
 
 class Progress {
  public:
-  // Counts `unit`s of work and reports a running count of `counted` things beside them.
+  // Counts `unit`s of work and reports a running count of `counted` things beside them (none
+  // when `counted` is empty).
   Progress(std::string what, std::uint64_t total_steps, bool enabled, std::string unit = "steps",
            std::string counted = "spikes");
   // `done` units of `total_steps`, `count` so far; prints at most every interval.
   void update(std::uint64_t done, std::uint64_t count, bool force = false);
   void finish(std::uint64_t count);
+  // finish(), but only when a line was printed before (short work stays silent).
+  void finish_if_shown(std::uint64_t count) {
+    if (shown_) finish(count);
+  }
   // What is being worked on, shown before the numbers (e.g. "networks 40-79 of 200").
   void set_stage(std::string stage) { stage_ = std::move(stage); }
 
@@ -22,7 +27,7 @@ class Progress {
   using clock = std::chrono::steady_clock;
   std::string what_, stage_, unit_, counted_;
   std::uint64_t total_;
-  bool enabled_, terminal_;
+  bool enabled_, terminal_, shown_ = false;
   clock::time_point start_, last_;
 };
 

@@ -279,7 +279,14 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   const NetworkRange mine =
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
   LocalPlan plan;
-  collectively(comm, [&] { plan = make_local_plan(config, mine); });
+  Progress generating("building networks", mine.count,
+                      rank == 0 && !options.quiet && !options.dry_run, "networks", "synapses");
+  collectively(comm, [&] {
+    plan = make_local_plan(config, mine, [&](std::uint64_t done, std::uint64_t synapses) {
+      generating.update(done, synapses);
+      if (done == mine.count) generating.finish_if_shown(synapses);
+    });
+  });
   std::vector<double> bytes;
   for (const Network& net : plan.networks)
     bytes.push_back(batch_bytes(net, model.kernel_length(), config));

@@ -30,7 +30,8 @@ void make_dir(const std::string& dir) {
 
 }  // namespace
 
-void export_sonata(const std::string& output_file, const std::string& dir) {
+void export_sonata(const std::string& output_file, const std::string& dir,
+                   const ExportProgress& progress) {
   const OutputReader reader(output_file);
   require_complete(reader, output_file);
   make_dir(dir);
@@ -73,13 +74,15 @@ void export_sonata(const std::string& output_file, const std::string& dir) {
     const H5Handle d(H5Dopen2(pop, "timestamps", H5P_DEFAULT), H5Dclose);
     detail::write_string_attribute(d, "units", "ms");
     nets.push_back(reader.network(id));
+    if (progress) progress(g + 1, G);
   }
   std::vector<const Network*> ptrs;
   for (const auto& n : nets) ptrs.push_back(&n);
   write_sonata_edges(dir + "/edges.h5", names, ptrs);
 }
 
-void export_npy(const std::string& output_file, const std::string& dir, std::int64_t max_neurons) {
+void export_npy(const std::string& output_file, const std::string& dir, std::int64_t max_neurons,
+                const ExportProgress& progress) {
   const OutputReader reader(output_file);
   require_complete(reader, output_file);
   make_dir(dir);
@@ -109,6 +112,7 @@ void export_npy(const std::string& output_file, const std::string& dir, std::int
     out.write(reinterpret_cast<const char*>(dense.data()),
               static_cast<std::streamsize>(dense.size() * 4));
     require(static_cast<bool>(out), path + ": cannot write");
+    if (progress) progress(g + 1, reader.n_networks());
   }
 }
 

@@ -40,6 +40,16 @@ void info_command(const std::string& file) {
   std::printf("\n");
   const double clips = std::accumulate(clipped.begin(), clipped.end(), 0.0);
   if (clips > 0) std::printf("  %.0f probabilities were clipped to [0, 1]\n", clips);
+  if (reader.has("/networks/runaway_step")) {  // files of kascade 0.1 before the guard lack it
+    const auto runaway = reader.per_network("runaway_step");
+    const auto first =
+        std::find_if(runaway.begin(), runaway.end(), [](double s) { return s >= 0; });
+    if (first != runaway.end())
+      std::printf("  %lld network(s) ran away (first: network %lld from step %.0f)\n",
+                  static_cast<long long>(std::count_if(runaway.begin(), runaway.end(),
+                                                       [](double s) { return s >= 0; })),
+                  static_cast<long long>(first - runaway.begin()), *first);
+  }
   std::printf("  network  neurons   spikes    rate (Hz)\n");
   for (std::uint64_t g = 0; g < G && g < 10; ++g)
     std::printf("  %7llu  %7.0f  %7.0f  %11.3f\n", static_cast<unsigned long long>(g), neurons[g],

@@ -229,13 +229,15 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
 }
 
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
-            const std::vector<std::uint64_t>& clipped, double seconds, MPI_Comm comm) {
-  double neurons = 0, totals[2] = {0, 0};
+            const std::vector<std::uint64_t>& clipped, const std::vector<step_t>& runaway,
+            double seconds, MPI_Comm comm) {
+  double neurons = 0, totals[3] = {0, 0, 0};
   for (const auto& n : plan.networks) neurons += n.n_neurons;
   totals[0] = static_cast<double>(output.local_spikes());
   for (auto c : clipped) totals[1] += static_cast<double>(c);
+  for (auto r : runaway) totals[2] += r >= 0 ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
-  MPI_Allreduce(MPI_IN_PLACE, totals, 2, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, totals, 3, MPI_DOUBLE, MPI_SUM, comm);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
@@ -250,6 +252,14 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   if (totals[1] > 0)
     std::fprintf(stderr, "[kascade] warning: %.0f probabilities outside [0, 1] were clipped\n",
                  totals[1]);
+  if (totals[2] > 0)
+    std::fprintf(
+        stderr,
+        "[kascade] warning: %.0f network(s) fired above simulation.runaway_rate_hz = %g Hz "
+        "over a record_interval (%s); see /networks/runaway_step\n",
+        totals[2], config.simulation.runaway_rate_hz,
+        config.simulation.runaway_stop ? "their later spikes were not kept"
+                                       : "their spikes were all kept");
 }
 
 }  // namespace
@@ -325,10 +335,12 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     }
   } cleanup{spill.path(), ckpt_path};
   std::vector<std::uint64_t> clipped;
+  std::vector<step_t> runaway;
   std::uint64_t first_batch = 0;
   if (resume) {
     spill.restore(resume->spill);
     clipped = resume->clipped;
+    runaway = resume->runaway;
     first_batch = resume->next_batch;
   }
   const std::uint64_t local_spikes_at_start = total_events(spill, mine);
@@ -338,6 +350,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   settings.equilibration_steps = config.simulation.equilibration_steps;
   settings.recorded_steps = config.simulation.steps;
   settings.chunk_steps = std::min(config.simulation.record_interval, config.simulation.steps);
+  settings.runaway_spikes_per_step =
+      config.simulation.runaway_rate_hz * config.model.parameters(0)["dt"] / 1000.0;
+  settings.runaway_stop = config.simulation.runaway_stop;
 
   Checkpointer checkpoints(ckpt_path, deck_hash(config.deck_text), ranks, rank,
                            config.simulation.checkpoint_every);
@@ -360,14 +375,16 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       progress.update(before + done, total_events(spill, mine) - local_spikes_at_start);
       if (!checkpoints.due()) return;
       const EngineState state = engine.snapshot();
-      checkpoints.write(spill, round, &state, clipped);
+      checkpoints.write(spill, round, &state, clipped, runaway);
     });
     const auto c = engine.clipped_counts();
     clipped.insert(clipped.end(), c.begin(), c.end());
-    checkpoints.write(spill, round + 1, nullptr, clipped);  // cheap: no engine state
+    runaway.insert(runaway.end(), engine.runaway_steps().begin(), engine.runaway_steps().end());
+    checkpoints.write(spill, round + 1, nullptr, clipped, runaway);  // cheap: no engine state
   }
   progress.finish(total_events(spill, mine));
-  if (options.connectivity_only || options.tune_only) clipped.assign(mine.count, 0);
+  if (options.connectivity_only || options.tune_only)
+    clipped.assign(mine.count, 0), runaway.assign(mine.count, -1);
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
@@ -375,7 +392,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   write_inputs(output, config, plan);
   if (tuned) output.write_tuning(tuned->datasets, tuned->about);
   copy_spikes(spill, output, comm, options.round_events);
-  output.write_summary(clipped);
+  output.write_summary(clipped, runaway);
   output.finalize();
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
@@ -386,7 +403,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   } else if (!options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report(config, plan, output, clipped, seconds, comm);
+    report(config, plan, output, clipped, runaway, seconds, comm);
   }
 }
 

@@ -286,6 +286,14 @@ void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) 
   c.checkpoint_every = t.real("checkpoint_every", c.checkpoint_every);
   c.memory_budget_gib = t.real("memory_budget_gib", c.memory_budget_gib);
   require(c.memory_budget_gib > 0, file + ": key 'simulation.memory_budget_gib' must be > 0");
+  c.runaway_rate_hz = t.real("runaway_rate_hz", 500.0);
+  require(c.runaway_rate_hz >= 0 && std::isfinite(c.runaway_rate_hz),
+          file + ": key 'simulation.runaway_rate_hz' must be a finite rate >= 0 (0: no check)");
+  const std::string action = t.string("runaway_action", "report");
+  require(
+      action == "report" || action == "stop",
+      file + ": key 'simulation.runaway_action' must be report or stop (got \"" + action + "\")");
+  c.runaway_stop = action == "stop";
   t.finish();
 }
 

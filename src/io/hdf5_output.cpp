@@ -296,9 +296,11 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   s.events_in_file = new_size;
 }
 
-void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped) {
+void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped,
+                               const std::vector<step_t>& runaway) {
   State& s = *state_;
-  require(clipped.size() == s.n_local, "output: one clipped count per owned network is needed");
+  require(clipped.size() == s.n_local && runaway.size() == s.n_local,
+          "output: one clipped count and runaway step per owned network are needed");
   H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
   write_distributed(networks, "spike_count", H5T_STD_U64LE, s.spikes_per_network, s.comm);
   std::vector<double> rate_hz;  // spikes per neuron per recorded second
@@ -309,6 +311,7 @@ void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped) {
   }
   write_distributed(networks, "rate_hz", H5T_IEEE_F64LE, rate_hz, s.comm);
   write_distributed(networks, "clipped_probabilities", H5T_STD_U64LE, clipped, s.comm);
+  write_distributed(networks, "runaway_step", H5T_STD_I64LE, runaway, s.comm);
 }
 
 void Hdf5Output::finalize() {

@@ -1,5 +1,6 @@
 #include "kascade/io/hdf5_reader.hpp"
 
+#include "common/hdf5_access.hpp"
 #include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
 
@@ -131,6 +132,10 @@ std::vector<double> OutputReader::per_network(const std::string& name) const {
   const std::string path = name.rfind('/', 0) == 0 ? name : "networks/" + name;
   return read_range<double>(static_cast<hid_t>(file_), path.c_str(), H5T_NATIVE_DOUBLE, 0,
                             n_networks());
+}
+
+bool OutputReader::has(const std::string& path) const {
+  return detail::exists(static_cast<hid_t>(file_), path);
 }
 
 Network OutputReader::network(network_id_t g) const {

@@ -93,6 +93,8 @@ class BatchTuner {
     es.recorded_steps = settings.steps;
     es.chunk_steps = settings.steps;
     engine_ = std::make_unique<TuneEngine>(factory(first, count, es));
+    trace_sensitivity_ = decltype(trace_sensitivity_)("kascade::trace_sensitivity", slots.size(),
+                                                      engine_->batch().n_neurons());
   }
 
   // One epoch: warm unless `fresh` (or the first), spikes to `recorder` when given.
@@ -120,21 +122,27 @@ class BatchTuner {
         make_batch_directions<Mem>(dirs, T, K),
         Kokkos::View<double*, Mem>("kascade::expected", N),
         Kokkos::View<double**, Kokkos::LayoutRight, Mem>("kascade::gradient", P, N),
-        Kokkos::View<double**, Kokkos::LayoutRight, Mem>("kascade::trace_sensitivity", P, N)};
+        trace_sensitivity_};
     // Epoch k measures recorded steps [offset, offset + steps) of the simulation's timeline,
     // the windows cycling through it so that every stimulus time is sampled over the epochs.
     const step_t S = settings_.steps, E = settings_.equilibration_steps;
     const step_t span = std::max<step_t>(1, settings_.cycle_steps - S + 1);
     const step_t offset = fresh ? 0 : (static_cast<step_t>(epoch) * S) % span;
-    engine_->observe_recorded_steps(
-        [&f, N, offset](const detail::NeuronStep<Mem, NoExtension>& step) {
-          if (step.stimulus_time < offset) return;  // re-warming the history
+    // Traces without a window carry their sensitivity through every step, measured or not.
+    bool recursive = false;
+    for (const auto& m : models)
+      recursive = recursive || (m.coupling == Coupling::trace && m.trace_window == 0);
+    engine_->observe_steps(
+        [&f, N, offset, recursive](const detail::NeuronStep<Mem, NoExtension>& step) {
+          f.accumulate = step.record_row >= 0 && step.stimulus_time >= offset;
+          if (!f.accumulate && !recursive) return;  // equilibrating or re-warming the history
           f.step = step;
           Kokkos::parallel_for("kascade::tune_step", Kokkos::RangePolicy<Exec>(0, N), f);
         });
     // The first epoch starts from the random initial state and equilibrates; later ones go on
     // from the last state and re-run the history's length under the new values first.
     const std::uint64_t seed = epoch_seed(settings_.seed, epoch);
+    if (!warm_ || fresh) Kokkos::deep_copy(trace_sensitivity_, 0.0);  // kept while warm
     if (!warm_ || fresh)
       engine_->reset(seed);
     else
@@ -143,7 +151,7 @@ class BatchTuner {
     warm_ = true;
     DiscardSpikes discard;
     engine_->run(recorder ? *recorder : discard);
-    engine_->observe_recorded_steps({});
+    engine_->observe_steps({});
     return collect(f.expected, f.gradient, models);
   }
 
@@ -194,6 +202,7 @@ class BatchTuner {
   const std::vector<Slot>& slots_;
   std::size_t first_, count_;
   std::unique_ptr<TuneEngine> engine_;
+  Kokkos::View<double**, Kokkos::LayoutRight, Mem> trace_sensitivity_;  // carried while warm
   bool warm_ = false;
 };
 

@@ -249,6 +249,8 @@ EXPECTED = {
     "sonata_huge_node_id.toml": ["sonata_huge_node_id.h5", "1099511627777"],
     "sonata_inf_weight.toml": ["sonata_inf_weight.h5", "syn_weight"],
     "sonata_truncated.toml": ["truncated.h5"],
+    "runaway_bad_action.toml": ["simulation.runaway_action", "abort"],
+    "runaway_negative_rate.toml": ["simulation.runaway_rate_hz"],
     # [tune]
     "tune_unknown_parameter.toml": ["tune.parameters", "thetta"],
     "tune_integer_parameter.toml": ["model.abs_ref_scale", "cannot be tuned"],

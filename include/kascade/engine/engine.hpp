@@ -35,6 +35,11 @@ struct EngineSettings {
   step_t chunk_steps = 1000;  // recorded steps held on the device between hand-overs
   Propagation propagation = Propagation::automatic;
   double dense_above = 0.3;  // automatic: fraction of neurons firing per step above which dense
+  // Runaway activity: a network firing more than this many spikes per neuron per step over a
+  // recorded chunk is marked (runaway_steps()); with `runaway_stop` its later chunks are not
+  // handed over. 0: no check.
+  double runaway_spikes_per_step = 0;
+  bool runaway_stop = false;
 };
 
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
@@ -46,6 +51,7 @@ struct EngineState {
   bool trace_pending = false, dense = false;
   std::vector<real_t> spikes, drive, trace;
   std::vector<std::uint64_t> clipped;
+  std::vector<step_t> runaway;
 };
 
 // `Extension` supplies phi for Nonlinearity::extension (docs/extending.md); the default has none.
@@ -81,10 +87,11 @@ class Engine {
   // with `seed`: tuning re-runs the same stimulus times from a warm state.
   void rewind(step_t to, std::uint64_t seed);
 
-  // Called on the host before each recorded step with that step's kernel, whose state (history
-  // rings, trace, stimuli) is then exactly what the step reads; tuning accumulates through it.
+  // Called on the host before each step (equilibration included: `record_row` < 0) with that
+  // step's kernel, whose state (history rings, trace, stimuli) is then exactly what the step
+  // reads; tuning accumulates through it.
   using StepObserver = std::function<void(const detail::NeuronStep<memory_space, Extension>&)>;
-  void observe_recorded_steps(StepObserver observer) { observer_ = std::move(observer); }
+  void observe_steps(StepObserver observer) { observer_ = std::move(observer); }
 
   // Equilibration then recorded steps, handing each chunk to `recorder`; continues from the
   // current step (after restore()), so a run can be cut at any chunk boundary and resumed.
@@ -103,6 +110,9 @@ class Engine {
   step_t current_step() const { return step_; }
   // Probabilities above 1 that were clipped, per network of the batch.
   std::vector<std::uint64_t> clipped_counts() const;
+  // Per network of the batch: the first recorded step of the chunk in which its activity ran
+  // away (EngineSettings::runaway_spikes_per_step), or -1.
+  const std::vector<step_t>& runaway_steps() const { return runaway_; }
   const Batch<memory_space>& batch() const { return batch_; }
 
  private:
@@ -112,6 +122,7 @@ class Engine {
   detail::NeuronStep<memory_space, Extension> kernel(
       step_t record_row) const;  // the step's functor
   std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
+  void check_runaway(step_t first_recorded, step_t rows, std::vector<SpikeEvents>& chunk);
   int slot(step_t s) const;
   ordinal_t blocks() const;  // work items of the neuron kernel
 
@@ -132,6 +143,7 @@ class Engine {
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;
+  std::vector<step_t> runaway_;  // per network, -1: none
 };
 
 // Compiled once in the library for the default execution space without extension.

@@ -42,6 +42,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   spike_list_ = decltype(spike_list_)("kascade::spike_list", N);
   spike_count_ = decltype(spike_count_)("kascade::spike_count");
   dense_ = settings_.propagation == Propagation::dense;
+  runaway_.assign(static_cast<std::size_t>(batch_.n_networks()), -1);
 }
 
 template <class ExecutionSpace, class Extension>
@@ -192,6 +193,7 @@ void Engine<ExecutionSpace, Extension>::reset(std::uint64_t seed) {
   step_ = 0;
   dense_ = settings_.propagation == Propagation::dense;
   Kokkos::deep_copy(clipped_, std::uint64_t(0));
+  runaway_.assign(runaway_.size(), -1);
   initialize_random();
 }
 
@@ -217,7 +219,7 @@ void Engine<ExecutionSpace, Extension>::rewind(step_t to, std::uint64_t seed) {
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
-  if (observer_ && record_row >= 0) observer_(kernel(record_row));
+  if (observer_) observer_(kernel(record_row));
   Kokkos::parallel_for("kascade::neuron_step",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()), kernel(record_row));
   propagate(slot(step_));
@@ -246,10 +248,30 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
       }
     }
   }
-  recorder.record(chunk);
   std::size_t events = 0;
   for (const auto& ev : chunk) events += ev.steps.size();
+  check_runaway(first_recorded, rows, chunk);
+  recorder.record(chunk);
   return events;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::check_runaway(step_t first_recorded, step_t rows,
+                                                      std::vector<SpikeEvents>& chunk) {
+  if (!(settings_.runaway_spikes_per_step > 0)) return;
+  for (int g = 0; g < batch_.n_networks(); ++g) {
+    SpikeEvents& ev = chunk[g];
+    if (runaway_[g] >= 0) {  // found in an earlier chunk: dropped from here on when stopping
+      if (settings_.runaway_stop) ev.steps.clear(), ev.neurons.clear(), ev.counts.clear();
+      continue;
+    }
+    double spikes = static_cast<double>(ev.steps.size());
+    if (!ev.counts.empty()) spikes = 0;
+    for (const spike_count_t c : ev.counts) spikes += c;
+    const double neurons = batch_.neuron_offset[g + 1] - batch_.neuron_offset[g];
+    if (spikes > settings_.runaway_spikes_per_step * neurons * static_cast<double>(rows))
+      runaway_[g] = first_recorded;
+  }
 }
 
 template <class ExecutionSpace, class Extension>
@@ -305,6 +327,7 @@ EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
   s.drive = detail::to_host(drive_);
   s.trace = detail::to_host(trace_);
   s.clipped = detail::to_host(clipped_);
+  s.runaway = runaway_;
   return s;
 }
 
@@ -314,6 +337,8 @@ void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
   detail::from_host(drive_, s.drive, "drive ring");
   detail::from_host(trace_, s.trace, "trace");
   detail::from_host(clipped_, s.clipped, "clipped counts");
+  require(s.runaway.size() == runaway_.size(), "engine: the saved state does not fit (runaway)");
+  runaway_ = s.runaway;
   step_ = s.step;
   trace_pending_ = s.trace_pending;
   dense_ = s.dense;

@@ -21,6 +21,7 @@ struct Checkpoint {
   EngineState state;
   SpillFile::Position spill;
   std::vector<std::uint64_t> clipped;  // of the completed batches' networks, in order
+  std::vector<step_t> runaway;         // likewise: Engine::runaway_steps()
 };
 
 std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit

@@ -22,6 +22,8 @@ struct SimulationConfig {
   step_t record_interval = 1000;     // steps between hand-overs of spikes to the file
   double checkpoint_every = 600;     // seconds between checkpoints; 0: every record_interval;
                                      // negative: only between batches
+  double runaway_rate_hz = 500;      // a network above it over a record_interval ran away; 0: off
+  bool runaway_stop = false;         // runaway_action = "stop": its later spikes are not kept
 };
 
 struct RunConfig {

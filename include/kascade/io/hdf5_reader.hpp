@@ -34,6 +34,7 @@ class OutputReader {
   // its absolute path (e.g. "/tuning/theta"), as doubles.
   std::vector<double> per_network(const std::string& name) const;
   Network network(network_id_t network) const;
+  bool has(const std::string& path) const;  // an object exists at this absolute path
 
  private:
   std::string path_;

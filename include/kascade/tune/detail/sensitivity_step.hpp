@@ -42,13 +42,33 @@ struct SensitivityStep {
   Kokkos::View<double**, Kokkos::LayoutRight, MemorySpace> gradient;  // [p][neuron]: de/dp
   // [p][neuron]: d trace / dp for traces without a window (followed by their recursion).
   Kokkos::View<double**, Kokkos::LayoutRight, MemorySpace> trace_sensitivity;
+  bool accumulate = true;  // false: a step before the measured ones, only the recursion runs
+
+  // y <- decay y + gain D: dy <- decay dy + ddecay y + dgain D, on every step of the epoch.
+  KOKKOS_INLINE_FUNCTION double follow_trace(const int p, const ordinal_t i, const int g) const {
+    double z = trace_sensitivity(p, i);
+    if (step.trace_pending) {
+      const auto& m = step.model;
+      z = m.trace_decay(g) * z +
+          directions.scalars(p, g, FieldDirection::trace_decay) * step.trace(i) +
+          directions.scalars(p, g, FieldDirection::trace_gain) * step.drive(step.past(0), i);
+      trace_sensitivity(p, i) = z;
+    }
+    return z;
+  }
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i) const {
     const auto& m = step.model;
-    int g = 0;
-    real_t input = 0;
-    step.inputs(i, 1, false, &g, &input);
+    const int g = step.network_of(i);
     const bool windowed = m.coupling == Coupling::kernel || m.trace_window(g) > 0;
+    if (!accumulate) {
+      if (!windowed)
+        for (int p = 0; p < directions.count; ++p) follow_trace(p, i, g);
+      return;
+    }
+    int g_of_input = 0;
+    real_t input = 0;
+    step.inputs(i, 1, false, &g_of_input, &input);
     const int T = m.kernel_length;
     // The parts of the input that r scales: coupled (as the step computes it) and self.
     double coupled = 0, self = 0;
@@ -96,14 +116,8 @@ struct SensitivityStep {
       } else if (windowed) {
         for (int lag = 0; lag < T; ++lag)
           dcoupled += directions.coupling(p, g, lag) * step.drive(step.past(lag), i);
-      } else {  // y <- decay y + gain D: dy <- decay dy + ddecay y + dgain D
-        double z = trace_sensitivity(p, i);
-        if (step.trace_pending) {
-          z = m.trace_decay(g) * z + d(S::trace_decay) * step.trace(i) +
-              d(S::trace_gain) * step.drive(step.past(0), i);
-          trace_sensitivity(p, i) = z;
-        }
-        dcoupled = z;
+      } else {
+        dcoupled = follow_trace(p, i, g);
       }
       if (uses & D::self_taps)
         for (int lag = 0; lag < T; ++lag)

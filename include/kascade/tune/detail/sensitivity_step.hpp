@@ -11,27 +11,34 @@
 
 namespace kascade::detail {
 
-// phi'(x) of the built-in nonlinearities (lambda = gain phi(slope (g - theta))).
-KOKKOS_INLINE_FUNCTION double nonlinearity_slope(Nonlinearity f, double x) {
+// phi(x) and phi'(x) of the built-in nonlinearities (lambda = gain phi(slope (g - theta))), in
+// double: the objective and its gradient come from the same values.
+struct PhiAndSlope {
+  double phi, slope;
+};
+KOKKOS_INLINE_FUNCTION PhiAndSlope phi_and_slope(Nonlinearity f, double x) {
   switch (f) {
     case Nonlinearity::sigmoid: {
       const double s = 1.0 / (1.0 + math::exp(-x));
-      return s * (1.0 - s);
+      return {s, s * (1.0 - s)};
     }
-    case Nonlinearity::exponential:
-      return math::exp(x);
+    case Nonlinearity::exponential: {
+      const double e = math::exp(x);
+      return {e, e};
+    }
     case Nonlinearity::rectified_linear:
-      return x > 0 ? 1.0 : 0.0;
+      return {x > 0 ? x : 0.0, x > 0 ? 1.0 : 0.0};
     case Nonlinearity::identity:
-      return 1.0;
+      return {x, 1.0};
     case Nonlinearity::softplus:
-      return 1.0 / (1.0 + math::exp(-x));
+      return {x > 20 ? x : math::log1p(math::exp(x)), 1.0 / (1.0 + math::exp(-x))};
     case Nonlinearity::erfc:
-      return 0.3989422804014327 * math::exp(-0.5 * x * x);
+      return {0.5 * math::erfc(-x * 0.70710678118654752),
+              0.3989422804014327 * math::exp(-0.5 * x * x)};
     case Nonlinearity::extension:
-      return 0;  // refused before tuning starts
+      return {0, 0};  // refused before tuning starts
   }
-  return 0;
+  return {0, 0};
 }
 
 template <class MemorySpace, class Extension>
@@ -66,11 +73,8 @@ struct SensitivityStep {
         for (int p = 0; p < directions.count; ++p) follow_trace(p, i, g);
       return;
     }
-    int g_of_input = 0;
-    real_t input = 0;
-    step.inputs(i, 1, false, &g_of_input, &input);
     const int T = m.kernel_length;
-    // The parts of the input that r scales: coupled (as the step computes it) and self.
+    // The input as the step computes it, by parts: r (coupled + self) + background + stimulus.
     double coupled = 0, self = 0;
     if (m.coupling == Coupling::kernel) {
       for (int lag = 0; lag < T; ++lag)
@@ -86,12 +90,14 @@ struct SensitivityStep {
     for (int lag = 0; lag < m.self_length; ++lag)
       self += double(m.self_kernel(g, lag)) * step.spikes(step.past(lag), i);
     const double background = background_factor(i, g);
+    double input = m.r(g) * (coupled + self) + m.b(g) * background;
+    if (step.stimuli.count > 0 || step.stimuli.loaded.extent(0) > 0)
+      input += step.stimuli.input(g, i, step.stimulus_time);
 
-    // e and de/dlambda for the emission.
-    const double dt = m.dt(g);
-    const real_t lambda = apply_nonlinearity(m.nonlinearity, input, m.theta(g), m.gain(g),
-                                             m.slope(g), step.extension);
-    const double mean = double(lambda) * dt;
+    // lambda, e and de/dlambda for the emission.
+    const double x = double(m.slope(g)) * (input - m.theta(g));
+    const PhiAndSlope phi = phi_and_slope(m.nonlinearity, x);
+    const double dt = m.dt(g), mean = m.gain(g) * phi.phi * dt;
     double e = mean, de_dlambda = dt;
     if (m.emission == Emission::bernoulli) {
       if (!(mean >= 0 && mean <= 1)) e = mean > 1 ? 1.0 : 0.0, de_dlambda = 0;
@@ -103,9 +109,7 @@ struct SensitivityStep {
     }
     expected(i) += e;
 
-    const double x = double(m.slope(g)) * (double(input) - m.theta(g));
-    const double phi = m.gain(g) != 0 ? double(lambda) / m.gain(g) : 0.0;
-    const double dphi = nonlinearity_slope(m.nonlinearity, x);
+    const double dphi = phi.slope;
     for (int p = 0; p < directions.count; ++p) {
       using S = FieldDirection;
       auto d = [&](S::Scalar s) { return directions.scalars(p, g, s); };
@@ -128,8 +132,9 @@ struct SensitivityStep {
                        step.stimuli.shape(k, g, static_cast<double>(step.stimulus_time));
       const double dg = d(S::r) * (coupled + self) + m.r(g) * (dcoupled + dself) +
                         d(S::b) * background + dstimulus;
-      const double dlambda = m.gain(g) * m.slope(g) * dphi * (dg - d(S::theta)) + d(S::gain) * phi +
-                             d(S::slope) * m.gain(g) * dphi * (double(input) - m.theta(g));
+      const double dlambda = m.gain(g) * m.slope(g) * dphi * (dg - d(S::theta)) +
+                             d(S::gain) * phi.phi +
+                             d(S::slope) * m.gain(g) * dphi * (input - m.theta(g));
       gradient(p, i) += de_dlambda * dlambda;
     }
   }

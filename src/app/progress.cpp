@@ -24,7 +24,7 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
   const double since_last = std::chrono::duration<double>(now - last_).count();
   if (!force && since_last < (terminal_ ? 0.5 : 10.0)) return;
   last_ = now;
-  shown_ = true;
+  shown_ = true, shown_done_ = done, shown_count_ = count;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? done / elapsed : 0;
   const double left = rate > 0 ? (total_ - done) / rate : 0;
@@ -40,7 +40,7 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
 
 void Progress::finish(std::uint64_t count) {
   if (!enabled_) return;
-  update(total_, count, true);
+  if (!(shown_done_ == total_ && shown_count_ == count)) update(total_, count, true);
   if (terminal_) std::fputc('\n', stderr);
 }
 

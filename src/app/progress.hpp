@@ -28,6 +28,7 @@ class Progress {
   std::string what_, stage_, unit_, counted_;
   std::uint64_t total_;
   bool enabled_, terminal_, shown_ = false;
+  std::uint64_t shown_done_ = 0, shown_count_ = 0;  // what the last line said
   clock::time_point start_, last_;
 };
 

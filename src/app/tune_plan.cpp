@@ -1,6 +1,7 @@
 #include "tune_plan.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
 
 #include "batch_engine.hpp"
@@ -78,21 +79,24 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     problem.batches.emplace_back(b.first - plan.range.first, b.count);
 
   auto factory = [&](std::size_t first, std::size_t count, const EngineSettings& es) {
-    return make_engine(config, plan, NetworkRange{plan.range.first + first, count}, es);
+    return make_engine(
+        config, plan, NetworkRange{static_cast<network_id_t>(plan.range.first + first), count}, es);
   };
   auto shared = [comm](const std::vector<network_id_t>& ids,
                        const std::vector<std::vector<double>>& values) {
     return sum_in_id_order(ids, values, comm);
   };
-  Progress progress("tuning", static_cast<std::uint64_t>(settings.max_epochs), show_progress,
-                    "epochs", "networks left");
+  std::unique_ptr<Progress> progress;  // sized by the first report
   const std::vector<TuneResult> results =
-      tune(settings, problem, factory, shared, [&](int epoch, int, std::size_t left) {
-        progress.update(static_cast<std::uint64_t>(epoch), left);
+      tune(settings, problem, factory, shared, [&](int done, int total, std::size_t left) {
+        if (!progress)
+          progress = std::make_unique<Progress>("tuning", static_cast<std::uint64_t>(total),
+                                                show_progress, "epochs", "networks left");
+        progress->update(static_cast<std::uint64_t>(done), left);
       });
   std::size_t left = 0;
   for (const TuneResult& r : results) left += r.converged ? 0 : 1;
-  progress.finish(resolved_method(settings) == TuneMethod::newton ? left : 0);
+  if (progress) progress->finish(resolved_method(settings) == TuneMethod::newton ? left : 0);
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

@@ -341,8 +341,11 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
     return left;
   };
 
+  // Progress in batch-epochs: a batch that converges early skips the rest of its share.
+  const int units =
+      settings.max_epochs * (any_shared ? 1 : static_cast<int>(problem.batches.size()));
   if (!any_shared) {  // each batch on its own, its engine kept over the epochs
-    int epochs_run = 0;
+    int batches_done = 0;
     for (const auto& [first, count] : problem.batches) {
       BatchTuner batch(settings, problem, slots, first, count, make_engine);
       for (int epoch = 0; epoch < settings.max_epochs; ++epoch) {
@@ -351,9 +354,9 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
         if (all_done) break;
         std::vector<std::vector<double>> unused;
         update(first, batch.evaluate(epoch), unused);
-        epochs_run = std::max(epochs_run, epoch + 1);
-        if (progress) progress(epoch + 1, settings.max_epochs, remaining());
+        if (progress) progress(batches_done * settings.max_epochs + epoch + 1, units, remaining());
       }
+      ++batches_done;
     }
   } else {  // every epoch over every batch, then one shared step for all
     for (int epoch = 0; epoch < settings.max_epochs; ++epoch) {
@@ -380,7 +383,7 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
         const double step = shared_adam[p].step(total[p] / std::max(1.0, total[P]));
         for (TuneNetwork& n : problem.networks) apply(n, slots[p], problem, step);
       }
-      if (progress) progress(epoch + 1, settings.max_epochs, G);
+      if (progress) progress(epoch + 1, units, G);
     }
   }
   for (std::size_t g = 0; g < G; ++g)

@@ -49,7 +49,8 @@ using TuneEngineFactory =
 // id order (the app gathers over MPI; alone, the local sum in id order).
 using SharedSum = std::function<std::vector<double>(
     const std::vector<network_id_t>& ids, const std::vector<std::vector<double>>& values)>;
-// (epochs done, epochs at most, networks not yet converged locally).
+// (batch-epochs done, batch-epochs at most, networks not yet converged locally): one unit is an
+// epoch of one batch (of every batch when parameters are shared).
 using TuneProgress = std::function<void(int, int, std::size_t)>;
 
 // Checks what `tune` would refuse, from `problem`'s preset, stimuli and example alone (its

@@ -226,6 +226,14 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   const double spikes_at_10hz = neurons * config.simulation.steps * dt / 100.0;
   std::printf("  output: connectivity %.1f MiB; spikes 12 bytes each, %.1f MiB at 10 Hz\n",
               connectivity / mib, 12.0 * spikes_at_10hz / mib);
+  if (config.tune) {
+    const TuneSettings& t = *config.tune;
+    std::string names;
+    for (const auto& p : t.parameters)
+      names += (names.empty() ? "" : ", ") + p.name + (p.shared ? " (shared)" : "");
+    std::printf("  tuning first: %s by %s, at most %d epochs of %lld steps\n", names.c_str(),
+                to_string(resolved_method(t)), t.max_epochs, static_cast<long long>(t.steps));
+  }
 }
 
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,

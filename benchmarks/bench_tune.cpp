@@ -84,7 +84,8 @@ void BM_TuneToTargets(benchmark::State& state) {
     state.PauseTiming();
     double reached95 = -1, reached99 = -1, seconds95 = -1, seconds99 = -1;
     // A grid of epochs: each check simulates 2 10^8 neuron-steps.
-    for (std::size_t epoch : {2, 4, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100}) {
+    for (std::size_t epoch : {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,
+                              15, 16, 18, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100}) {
       if (reached99 >= 0) break;
       const std::size_t e = std::min(epoch, history.size()) - 1;
       const double share = share_within(c, history[e]);

@@ -11,6 +11,7 @@
 
 #include "checkpointer.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/core/fault.hpp"
 #include "kascade/engine/engine.hpp"
 #include "kascade/io/checkpoint.hpp"
 #include "kascade/io/hdf5_output.hpp"
@@ -210,6 +211,7 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
       }
     }
     output.record(chunk);
+    fault_point("assembly");  // testing hook: a kill mid-assembly
   }
 }
 
@@ -406,6 +408,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   output.finalize();
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
+  std::remove((ckpt_path + ".tmp").c_str());  // left by a kill during a checkpoint write
   if (!options.quiet && options.connectivity_only) {
     if (rank == 0)
       std::fprintf(stderr, "[kascade] wrote the networks of %s to %s\n", config.deck_path.c_str(),

@@ -37,6 +37,7 @@ EXPECTED = {
     "syntax_bare_word_value.toml": ["syntax error", "line 3"],
     "syntax_deep_nesting.toml": ["syntax_deep_nesting.toml"],
     "syntax_invalid_utf8.toml": ["syntax error", "line 2"],
+    "syntax_invalid_utf8_literal_key.toml": ["syntax error", "UTF-8", "line 2"],
     "syntax_nul_byte.toml": ["syntax error", "line 2"],
     "binary_garbage.toml": ["binary_garbage.toml", "syntax error"],
     # unknown keys, at every level
@@ -207,6 +208,7 @@ EXPECTED = {
     "npy_not_npy.toml": ["npy/not_npy/0.npy", "not a .npy file"],
     "npy_huge_shape.toml": ["npy/huge_shape/0.npy", "truncated"],
     "npy_extra_bytes.toml": ["npy/extra_bytes/0.npy", "bytes follow"],
+    "npy_dtype_size_overflow.toml": ["npy_dtype_size_overflow/0.npy", "dtype"],
     "npy_header_newline.toml": ["npy/header_newline/0.npy", "malformed"],
     "npy_missing_directory_key.toml": ["networks.npy.directory", "required"],
     "npy_directory_not_found.toml": ["no_such_directory"],
@@ -250,6 +252,7 @@ EXPECTED = {
     "sonata_two_node_populations.toml": ["sonata_two_node_populations.h5", "node population"],
     "sonata_huge_node_id.toml": ["sonata_huge_node_id.h5", "1099511627777"],
     "sonata_inf_weight.toml": ["sonata_inf_weight.h5", "syn_weight"],
+    "sonata_max_node_id.toml": ["sonata_max_node_id.h5", "neurons"],
     "sonata_truncated.toml": ["truncated.h5"],
 }
 

@@ -4,6 +4,7 @@ not kept in git: tests/app/test_bad_inputs.py runs this script at test time into
 tests/bad_inputs/ in its temporary directory.
 
   decks/data/*.h5       kascade-layout and SONATA connectivity files, each broken in one way
+  decks/data/<case>/    one-file .npy directories found by fuzzing (scripts/fuzz.sh)
   connectivity/*.h5     out_of_range.h5 (a target outside its network), missing_syn_weight.h5
                         (a SONATA edge group without syn_weight)
   stimuli/*.h5          loaded-stimulus files, each broken in one way
@@ -197,6 +198,8 @@ def write_sonata_files():
                 {"net": edges([0, 2 ** 40], [1, 0], [1.0, 2.0])})
     # An infinite weight.
     sonata_file("sonata_inf_weight.h5", {"net": edges([0, 1], [1, 0], [1.0, np.inf])})
+    # A node id of 2^64 - 1 (its network size overflowed a signed sum; found by fuzzing).
+    sonata_file("sonata_max_node_id.h5", {"net": edges([0, 2 ** 64 - 1], [1, 0], [1.0, 2.0])})
 
 
 def npy_case(case, array=None, raw=None):
@@ -248,6 +251,16 @@ def write_npy_cases():
         "{'descr': '<f4',\n 'fortran_order': False,\n 'shape': (2, 2), 'x': oops}", bytes(16)))
 
 
+def write_generated_npy_cases():
+    """.npy cases written at test time, like the HDF5 files, into decks/data/<case>/0.npy."""
+    # A dtype whose size has 40 digits (std::stoi threw out_of_range; found by fuzzing).
+    d = os.path.join(DATA, "npy_dtype_size_overflow")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "0.npy"), "wb") as f:
+        f.write(raw_npy("{'descr': '<f" + "8" * 40 + "', 'fortran_order': False, "
+                        "'shape': (2, 2), }", bytes(32)))
+
+
 def stimulus(name, data, dataset_name="stimulus"):
     with open_new(os.path.join(STIMULI, name)) as f:
         dataset(f, dataset_name, data)
@@ -279,6 +292,7 @@ def main():
     write_kascade_files()
     write_sonata_files()
     write_connectivity_files()
+    write_generated_npy_cases()
     write_stimuli()
 
 

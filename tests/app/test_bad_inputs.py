@@ -253,6 +253,8 @@ EXPECTED = {
     "sonata_huge_node_id.toml": ["sonata_huge_node_id.h5", "1099511627777"],
     "sonata_inf_weight.toml": ["sonata_inf_weight.h5", "syn_weight"],
     "sonata_max_node_id.toml": ["sonata_max_node_id.h5", "neurons"],
+    "sonata_two_billion_node_id.toml": ["sonata_two_billion_node_id.h5",
+                                        "simulation.memory_budget_gib"],
     "sonata_truncated.toml": ["truncated.h5"],
 }
 

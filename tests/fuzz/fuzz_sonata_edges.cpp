@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   kascade::fuzz::write_recipe(path, data, size, datasets, attributes);
   try {
     for (const std::string& population : kascade::sonata_populations(path)) {
-      (void)kascade::load_sonata_population(path, population, 0);
-      (void)kascade::load_sonata_population(path, population, 300);
+      (void)kascade::load_sonata_population(path, population, 0, 1 << 20);
+      (void)kascade::load_sonata_population(path, population, 300, 1 << 20);
     }
   } catch (const kascade::InputError&) {
   }

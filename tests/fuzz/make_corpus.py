@@ -6,6 +6,7 @@ decks of inputs/ and the example data files as further seeds. Deterministic.
     /usr/bin/python3 tests/fuzz/make_corpus.py
 """
 import os
+import struct
 
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 U8, I32, U32, I64, U64, F32, F64, I16BE, STR = range(9)
@@ -15,6 +16,12 @@ def step(op, code, values):
     """One recipe step: dataset or attribute `op`, stored type `code`, small values."""
     assert len(values) < 16
     return bytes([op, code, len(values)] + [v + 8 for v in values])
+
+
+def step_exact(op, code, values):
+    """A step whose values are any doubles (each written as 0xf8 and its 8 bytes)."""
+    return bytes([op, code, len(values)]) + b"".join(
+        b"\xf8" + struct.pack("<d", v) for v in values)
 
 
 def write(target, name, data):
@@ -43,6 +50,9 @@ def sonata_edges():
     b = [step(6, I64, [0, 3]), step(7, I64, [3, 0]), step(8, U8, [0, 0]),
          step(9, U32, [1, 0]), step(10, F64, [5, 6])]
     write("sonata_edges", "two_populations", b"".join(a + b))
+    # Regression (a size beyond the budget was allocated before the check): node id 10^9.
+    write("sonata_edges", "regression_billion_node_id",
+          step_exact(src, U64, [0, 1e9]) + b"".join(a[1:]))
     write("sonata_edges", "node_populations",
           b"".join(a) + step(0xe0, STR, [1]) + step(0xe1, STR, [1]))
 

@@ -198,6 +198,10 @@ def write_sonata_files():
                 {"net": edges([0, 2 ** 40], [1, 0], [1.0, 2.0])})
     # An infinite weight.
     sonata_file("sonata_inf_weight.h5", {"net": edges([0, 1], [1, 0], [1.0, np.inf])})
+    # A node id of 2 x 10^9: a network of 2 x 10^9 + 1 neurons, beyond the memory budget (it was
+    # allocated before the check; found by fuzzing).
+    sonata_file("sonata_two_billion_node_id.h5",
+                {"net": edges([0, 2 * 10 ** 9], [1, 0], [1.0, 2.0])})
     # A node id of 2^64 - 1 (its network size overflowed a signed sum; found by fuzzing).
     sonata_file("sonata_max_node_id.h5", {"net": edges([0, 2 ** 64 - 1], [1, 0], [1.0, 2.0])})
 

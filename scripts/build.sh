@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Configures and builds kascade against one Kokkos: `serial` (Debian's Kokkos 3.4.1) or
-# `openmp` (Kokkos 3.4.1 with OpenMP built by scripts/setup.sh). Prints the build directory.
-#   scripts/build.sh [serial|openmp] [extra cmake args...]
+# Configures and builds kascade against one Kokkos: `serial` (Debian's Kokkos 3.4.1), `openmp`
+# (Kokkos 3.4.1 with OpenMP built by scripts/setup.sh) or `sanitize` (Debian's Serial Kokkos,
+# AddressSanitizer + UndefinedBehaviorSanitizer, -O1, no benchmarks). Prints the build directory.
+#   scripts/build.sh [serial|openmp|sanitize] [extra cmake args...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-openmp}; shift || true
@@ -11,7 +12,18 @@ args=(-DCMAKE_BUILD_TYPE=Release)
 case "$flavour" in
   serial) ;;
   openmp) args+=(-DKokkos_ROOT="$cache/kokkos-openmp" -DKokkosKernels_ROOT="$cache/kokkos-openmp") ;;
-  *) echo "build.sh: unknown flavour '$flavour' (serial or openmp)" >&2; exit 2 ;;
+  sanitize)
+    # Any UB aborts the test that hit it; -O1 keeps the suite fast enough for CI.
+    san="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    # (-Wno-maybe-uninitialized: GCC 12 gives false positives in <regex> under the sanitizers)
+    args=(-DCMAKE_BUILD_TYPE=Sanitize "-DCMAKE_CXX_FLAGS_SANITIZE=-O1 -g1 $san -Wno-maybe-uninitialized"
+      "-DCMAKE_C_FLAGS_SANITIZE=-O1 -g1 $san" "-DCMAKE_EXE_LINKER_FLAGS_SANITIZE=$san"
+      "-DCMAKE_SHARED_LINKER_FLAGS_SANITIZE=$san" -DKASCADE_BUILD_BENCHMARKS=OFF)
+    # The build runs the test programs (GoogleTest lists their tests): the run-time options of
+    # tests/sanitizers/, as tests/CMakeLists.txt gives every test.
+    export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ;;
+  *) echo "build.sh: unknown flavour '$flavour' (serial, openmp or sanitize)" >&2; exit 2 ;;
 esac
 if command -v ccache >/dev/null; then
   # Paths relative to the checkout, so a fresh clone elsewhere (as CI makes) hits the cache.

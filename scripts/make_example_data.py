@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Writes the example connectivity files under inputs/data/ and the malformed samples under
-tests/bad_inputs/connectivity/. Deterministic: rerunning it rewrites identical data.
+"""Writes the example connectivity files under inputs/data/ and the malformed .npy samples under
+tests/bad_inputs/connectivity/ (its malformed HDF5 files are written at test time by
+tests/bad_inputs/decks/make_data.py). Deterministic: rerunning it rewrites identical data.
 
 The same three networks (8, 10 and 12 neurons) are stored in every format, so the tests can check
 that the .npy, kascade-HDF5 and SONATA readers agree on files written by another program:
@@ -126,25 +127,6 @@ def write_bad():
     np.save(os.path.join(BAD, "strings.npy"), np.array([["a", "b"], ["c", "d"]]))
     raw_npy(os.path.join(BAD, "truncated.npy"),
             {"descr": "<f4", "fortran_order": False, "shape": (4, 4)}, bytes(20))
-
-    # kascade layout: network 1 (5 neurons) has a target 7.
-    with open_new(os.path.join(BAD, "out_of_range.h5")) as f:
-        group(f, "networks"), group(f, "connectivity")
-        f["networks/n_neurons"] = np.array([3, 5], dtype=np.uint32)
-        f["networks/synapse_offset"] = np.array([0, 1, 3], dtype=np.uint64)
-        f["connectivity/source"] = np.array([0, 1, 2], dtype=np.uint32)
-        f["connectivity/target"] = np.array([1, 0, 7], dtype=np.uint32)
-        f["connectivity/weight"] = np.array([0.5, -0.5, 1.0], dtype=np.float32)
-
-    # SONATA population whose edge group has no syn_weight.
-    with open_new(os.path.join(BAD, "missing_syn_weight.h5")) as f:
-        pop = group(f, "edges/cortex/0")
-        pop = f["edges/cortex"]
-        pop["source_node_id"] = np.array([0, 1], dtype=np.uint64)
-        pop["target_node_id"] = np.array([1, 0], dtype=np.uint64)
-        pop["edge_group_id"] = np.array([0, 0], dtype=np.uint32)
-        pop["edge_group_index"] = np.array([0, 1], dtype=np.uint64)
-        pop["0/delay"] = np.array([1.0, 1.0], dtype=np.float32)
 
 
 def write_stimulus():

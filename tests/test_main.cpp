@@ -4,8 +4,10 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "kascade/core/leak_check.hpp"
+
 int main(int argc, char** argv) {
-  MPI_Init(&argc, &argv);
+  kascade::init_mpi(&argc, &argv);
   int result = 0;
   {
     Kokkos::ScopeGuard kokkos(argc, argv);
@@ -18,6 +20,7 @@ int main(int argc, char** argv) {
     }
     result = RUN_ALL_TESTS();
   }
+  kascade::check_leaks_now();  // sanitizer builds: before Open MPI unloads its components
   MPI_Finalize();
   return result;
 }

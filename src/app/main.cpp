@@ -11,6 +11,7 @@
 #include "kascade/app/info_command.hpp"
 #include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/core/leak_check.hpp"
 #include "kascade/core/version.hpp"
 #include "kascade/io/export.hpp"
 #include "progress.hpp"
@@ -42,7 +43,7 @@ int report(int rank, int status, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  MPI_Init(&argc, &argv);
+  kascade::init_mpi(&argc, &argv);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // kascade reports HDF5 failures itself
@@ -110,6 +111,7 @@ int main(int argc, char** argv) {
   info_cmd->add_option("file", info_file, "kascade output file")->required();
 
   int status = 0;
+  bool parsed = false;
   try {
     cli.parse(argc, argv);
     for (const CLI::App* app :
@@ -117,16 +119,13 @@ int main(int argc, char** argv) {
       for (const auto& extra : app->remaining())
         if (extra.rfind("--kokkos", 0) != 0)
           throw kascade::InputError("unknown option '" + extra + "' (see kascade --help)");
+    parsed = true;
   } catch (const CLI::ParseError& e) {
-    status = rank == 0 ? cli.exit(e) : e.get_exit_code();
-    MPI_Finalize();
-    return status == 0 ? 0 : 2;
+    status = (rank == 0 ? cli.exit(e) : e.get_exit_code()) == 0 ? 0 : 2;
   } catch (const kascade::InputError& e) {
     status = report(rank, 2, e.what());
-    MPI_Finalize();
-    return status;
   }
-  {
+  if (parsed) {
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
       if (*run_cmd) kascade::app::run_command(run);
@@ -153,6 +152,7 @@ int main(int argc, char** argv) {
       status = report(rank, 1, e.what());
     }
   }
+  kascade::check_leaks_now();  // sanitizer builds: before Open MPI unloads its components
   MPI_Finalize();
   return status;
 }

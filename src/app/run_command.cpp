@@ -12,6 +12,7 @@
 #include "batch_engine.hpp"
 #include "checkpointer.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/core/fault.hpp"
 #include "kascade/engine/engine.hpp"
 #include "kascade/io/checkpoint.hpp"
 #include "kascade/io/hdf5_output.hpp"
@@ -166,6 +167,7 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
       }
     }
     output.record(chunk);
+    fault_point("assembly");  // testing hook: a kill mid-assembly
   }
 }
 
@@ -404,6 +406,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   output.finalize();
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
+  std::remove((ckpt_path + ".tmp").c_str());  // left by a kill during a checkpoint write
   if (!options.quiet && (options.connectivity_only || options.tune_only)) {
     if (rank == 0)
       std::fprintf(stderr, "[kascade] wrote the networks of %s to %s\n", config.deck_path.c_str(),

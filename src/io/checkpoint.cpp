@@ -7,12 +7,14 @@
 #include <fstream>
 
 #include "kascade/core/error.hpp"
+#include "kascade/core/fault.hpp"
 
 namespace kascade {
 
 namespace {
 
 constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '2'};  // 2: runaway steps
+constexpr const char* kStartOver = "; remove it, or pass --fresh to start over";
 
 class Writer {
  public:
@@ -43,16 +45,19 @@ class Reader {
   void get(std::vector<T>& v) {
     std::uint64_t n = 0;
     get(n);
-    need(n * sizeof(T));
+    if (n > (bytes_.size() - at_) / sizeof(T)) truncated();  // n * sizeof(T) may overflow
     v.resize(n);
-    std::memcpy(v.data(), bytes_.data() + at_, n * sizeof(T));
+    if (n > 0) std::memcpy(v.data(), bytes_.data() + at_, n * sizeof(T));  // data() may be null
     at_ += n * sizeof(T);
   }
   bool at_end() const { return at_ == bytes_.size(); }
 
  private:
   void need(std::uint64_t n) {
-    if (n > bytes_.size() - at_) throw InputError(path_ + ": checkpoint is truncated or corrupt");
+    if (n > bytes_.size() - at_) truncated();
+  }
+  [[noreturn]] void truncated() const {
+    throw InputError(path_ + ": checkpoint is truncated or corrupt" + kStartOver);
   }
   std::vector<char> bytes_;
   std::string path_;
@@ -82,8 +87,11 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) throw InputError(tmp + ": cannot write the checkpoint");
-  const bool ok = std::fwrite(w.bytes.data(), 1, w.bytes.size(), f) == w.bytes.size() &&
-                  std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  const std::size_t half = w.bytes.size() / 2, rest = w.bytes.size() - half;
+  bool ok = std::fwrite(w.bytes.data(), 1, half, f) == half && std::fflush(f) == 0;
+  fault_point("checkpoint");  // testing hook: a kill half-way through the write
+  ok = ok && std::fwrite(w.bytes.data() + half, 1, rest, f) == rest && std::fflush(f) == 0 &&
+       fsync(fileno(f)) == 0;
   std::fclose(f);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
     throw InputError(path + ": cannot write the checkpoint");
@@ -95,11 +103,11 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   if (!in) throw InputError(path + ": cannot read the checkpoint");
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (bytes.size() < sizeof(kMagic) + 8 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-    throw InputError(path + ": not a kascade checkpoint");
+    throw InputError(path + ": not a kascade checkpoint (truncated or corrupt)" + kStartOver);
   std::uint64_t stored = 0;
   std::memcpy(&stored, bytes.data() + bytes.size() - 8, 8);
   if (stored != deck_hash(std::string(bytes.begin(), bytes.end() - 8)))
-    throw InputError(path + ": checkpoint is corrupt (checksum mismatch)");
+    throw InputError(path + ": checkpoint is corrupt (checksum mismatch)" + kStartOver);
   bytes.resize(bytes.size() - 8);
   Reader r(std::move(bytes), path);
   Checkpoint c;
@@ -113,7 +121,7 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   r.get(c.state.spikes), r.get(c.state.drive), r.get(c.state.trace);
   r.get(c.state.clipped), r.get(c.state.runaway);
   r.get(c.spill.bytes), r.get(c.spill.blocks), r.get(c.clipped), r.get(c.runaway);
-  if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)");
+  if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)" + kStartOver);
   if (c.deck_hash != expected_hash)
     throw InputError(path +
                      ": checkpoint was written for another deck; remove it, or pass --fresh "

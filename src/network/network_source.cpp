@@ -69,7 +69,7 @@ Network NetworkSource::make(network_id_t g) const {
     case SourceKind::hdf5_file:
       return load_hdf5_network(path, g, max_neurons);
     case SourceKind::sonata_file:
-      return load_sonata_population(path, items[g]);
+      return load_sonata_population(path, items[g], 0, max_neurons);
     case SourceKind::mexican_hat:
       return generate_mexican_hat(mexican_hat, neurons(g));
     case SourceKind::random_graph:

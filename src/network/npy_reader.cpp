@@ -143,7 +143,8 @@ Dtype parse_dtype(const std::string& file, const std::string& d) {
   const char order = d.empty() ? '?' : d[0];
   const char kind = d.size() > 1 ? d[1] : '?';
   int size = 0;
-  if (d.size() > 2 && std::all_of(d.begin() + 2, d.end(), is_digit)) size = std::stoi(d.substr(2));
+  if (d.size() > 2 && d.size() <= 5 && std::all_of(d.begin() + 2, d.end(), is_digit))
+    size = std::stoi(d.substr(2));  // at most 3 digits: std::stoi would throw out_of_range
   const std::string quoted = "'" + d + "'";
   if (kind == 'c') fail(file, "complex dtype " + quoted + " is not supported; weights are real");
   if (kind == 'O') fail(file, "object arrays are not supported; save a numeric array");

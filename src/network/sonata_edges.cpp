@@ -50,7 +50,7 @@ std::vector<std::string> sonata_populations(const std::string& file) {
 }
 
 Network load_sonata_population(const std::string& file, const std::string& population,
-                               std::uint64_t n_neurons) {
+                               std::uint64_t n_neurons, std::int64_t max_neurons) {
   Hdf5Quiet quiet;
   const H5Handle f = open_input(file);
   const std::string pop = "/edges/" + population;
@@ -97,11 +97,15 @@ Network load_sonata_population(const std::string& file, const std::string& popul
 
   std::int64_t n = static_cast<std::int64_t>(std::min<std::uint64_t>(n_neurons, INT64_MAX));
   if (n_neurons == 0) {
-    for (std::size_t e = 0; e < src.size(); ++e) n = std::max({n, src[e] + 1, dst[e] + 1});
+    for (std::size_t e = 0; e < src.size(); ++e)  // (an id of INT64_MAX must not overflow)
+      n = std::max({n, std::min(src[e], INT64_MAX - 1) + 1, std::min(dst[e], INT64_MAX - 1) + 1});
     if (n == 0)
       input_error(file,
                   pop + " has no edges, so its number of neurons cannot be inferred; give it");
   }
+  if (n > max_neurons && n <= INT_MAX)  // before from_edges allocates for n neurons
+    input_error(file, pop + " has " + std::to_string(n) +
+                          " neurons, more than simulation.memory_budget_gib allows");
   if (n > INT_MAX)
     input_error(file, pop + " needs " + std::to_string(n) + " neurons, more than the supported " +
                           std::to_string(INT_MAX));

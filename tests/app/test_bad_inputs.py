@@ -9,6 +9,7 @@ usage: test_bad_inputs.py KASCADE_BINARY SOURCE_DIR
 import concurrent.futures
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, failures, finish  # noqa: E402
 
 binary, source = sys.argv[1], sys.argv[2]
-DECKS = os.path.join(source, "tests", "bad_inputs", "decks")
+SOURCE_BAD = os.path.join(source, "tests", "bad_inputs")
+DECKS = None  # the decks' copy in the temporary directory, next to the generated data (main)
 
 # What the one line must contain, per deck: every string of the list; a tuple is a choice of
 # strings, any of which will do. Keys are named with their dotted path, files with their name
@@ -35,6 +37,7 @@ EXPECTED = {
     "syntax_bare_word_value.toml": ["syntax error", "line 3"],
     "syntax_deep_nesting.toml": ["syntax_deep_nesting.toml"],
     "syntax_invalid_utf8.toml": ["syntax error", "line 2"],
+    "syntax_invalid_utf8_literal_key.toml": ["syntax error", "UTF-8", "line 2"],
     "syntax_nul_byte.toml": ["syntax error", "line 2"],
     "binary_garbage.toml": ["binary_garbage.toml", "syntax error"],
     # unknown keys, at every level
@@ -205,6 +208,7 @@ EXPECTED = {
     "npy_not_npy.toml": ["npy/not_npy/0.npy", "not a .npy file"],
     "npy_huge_shape.toml": ["npy/huge_shape/0.npy", "truncated"],
     "npy_extra_bytes.toml": ["npy/extra_bytes/0.npy", "bytes follow"],
+    "npy_dtype_size_overflow.toml": ["npy_dtype_size_overflow/0.npy", "dtype"],
     "npy_header_newline.toml": ["npy/header_newline/0.npy", "malformed"],
     "npy_missing_directory_key.toml": ["networks.npy.directory", "required"],
     "npy_directory_not_found.toml": ["no_such_directory"],
@@ -248,6 +252,9 @@ EXPECTED = {
     "sonata_two_node_populations.toml": ["sonata_two_node_populations.h5", "node population"],
     "sonata_huge_node_id.toml": ["sonata_huge_node_id.h5", "1099511627777"],
     "sonata_inf_weight.toml": ["sonata_inf_weight.h5", "syn_weight"],
+    "sonata_max_node_id.toml": ["sonata_max_node_id.h5", "neurons"],
+    "sonata_two_billion_node_id.toml": ["sonata_two_billion_node_id.h5",
+                                        "simulation.memory_budget_gib"],
     "sonata_truncated.toml": ["truncated.h5"],
     "runaway_bad_action.toml": ["simulation.runaway_action", "abort"],
     "runaway_negative_rate.toml": ["simulation.runaway_rate_hz"],
@@ -281,9 +288,35 @@ CRASH = ("terminate called", "Segmentation fault", "core dumped", "HDF5-DIAG", "
 def limit_resources():
     """A hostile deck must fail before it allocates: cap the address space at 8 GiB (an absurd
     allocation fails at once instead of swapping the test machine) and write no core file.
-    Set on this process before any thread starts, so that every kascade run inherits it."""
-    resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
+    Set on this process before any thread starts, so that every kascade run inherits it.
+    AddressSanitizer builds (KASCADE_SANITIZED) reserve terabytes of address space for their
+    shadow memory: there the sanitizer's allocator refuses allocations above 8 GiB instead."""
+    if os.environ.get("KASCADE_SANITIZED"):
+        options = os.environ.get("ASAN_OPTIONS", "")
+        ENV["ASAN_OPTIONS"] = (options + ":" if options else "") + \
+            "max_allocation_size_mb=8192:allocator_may_return_null=1"
+    else:
+        resource.setrlimit(resource.RLIMIT_AS, (8 << 30, 8 << 30))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def make_inputs(root):
+    """ROOT/tests/bad_inputs as the decks see it: the decks copied, the tracked .npy samples
+    linked, the HDF5 files written by decks/make_data.py (they are not kept in git), and
+    ROOT/inputs linked to the source's inputs/ (decks reach ../../../inputs/data)."""
+    bad = os.path.join(root, "tests", "bad_inputs")
+    for sub in ("decks", "connectivity", "stimuli"):
+        os.makedirs(os.path.join(bad, sub))
+        here = os.path.join(SOURCE_BAD, sub)
+        for name in sorted(os.listdir(here)) if os.path.isdir(here) else []:
+            if name.endswith(".toml"):
+                shutil.copy(os.path.join(here, name), os.path.join(bad, sub, name))
+            elif name.endswith(".npy") or name == "npy":
+                os.symlink(os.path.join(here, name), os.path.join(bad, sub, name))
+    os.symlink(os.path.join(source, "inputs"), os.path.join(root, "inputs"))
+    subprocess.run([sys.executable, os.path.join(SOURCE_BAD, "decks", "make_data.py"), bad],
+                   check=True)
+    return os.path.join(bad, "decks")
 
 
 def run(deck, tmp):
@@ -321,8 +354,9 @@ def judge(label, expected, result, tmp):
 
 
 def main():
+    global DECKS
     limit_resources()
-    decks = sorted(f for f in os.listdir(DECKS) if f.endswith(".toml"))
+    decks = sorted(f for f in os.listdir(os.path.join(SOURCE_BAD, "decks")) if f.endswith(".toml"))
     check(len(decks) >= 40, f"at least 40 bad decks ({len(decks)})")
     check(set(decks) == set(EXPECTED),
           f"every deck has an expected message and every expectation a deck "
@@ -330,6 +364,7 @@ def main():
           f"no deck: {sorted(set(EXPECTED) - set(decks))})")
 
     with tempfile.TemporaryDirectory() as root:
+        DECKS = make_inputs(os.path.join(root, "source"))
         # Inputs that are not deck files: a directory (named like a deck), a missing file.
         special = {}
         directory = os.path.join(root, "deck_is_a_directory.toml")

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """kill -9 at random moments, restart with the same command: the final file's spikes,
-connectivity and summaries are bitwise those of an uninterrupted run. A checkpoint of another
-deck is refused; --fresh starts over.
+connectivity and summaries are bitwise those of an uninterrupted run. Then deterministic kills
+through the testing hook KASCADE_FAULT (include/kascade/core/fault.hpp): half-way through a
+checkpoint write, and in the middle of the final assembly of the file; after each, no file
+looks complete, and a restart ends with the same file. A truncated or garbled checkpoint, and a
+checkpoint of another deck, are refused with one line naming the file (exit status 2); --fresh
+starts over.
 
 usage: test_restart.py KASCADE_BINARY SOURCE_DIR
 """
@@ -26,6 +30,21 @@ common = ["--set", "networks.count=200", "--set", "simulation.steps=12000",
           "--set", "simulation.checkpoint_every=0", "-q"]
 rng = random.Random(20251125)
 
+
+
+def nothing_complete(out):
+    """No file under the final name, and a .partial (if any) not marked complete."""
+    if os.path.exists(out):
+        return False
+    try:
+        with h5py.File(out + ".partial", "r") as f:
+            return f.attrs.get("complete", 0) != 1
+    except (OSError, KeyError):
+        return True  # absent or unreadable: not complete either
+
+
+def leftovers(tmp):
+    return [f for f in os.listdir(tmp) if ".spill." in f or ".ckpt." in f or f.endswith(".partial")]
 
 
 def compare(a, b):
@@ -59,12 +78,80 @@ with tempfile.TemporaryDirectory() as tmp:
             os.kill(p.pid, signal.SIGKILL)
             p.wait()
             kills += 1
-            check(not os.path.exists(out), "no file under the final name after a kill")
+            check(nothing_complete(out), "no file under the final name after a kill")
     print(f"killed {kills} times")
     check(kills == 4, f"the run was killed mid-way 4 times ({kills})")
     check(os.path.exists(out) and compare(ref, out), "restarted file equals the uninterrupted one")
-    leftovers = [f for f in os.listdir(tmp) if ".spill." in f or ".ckpt." in f]
-    check(not leftovers, f"spill and checkpoint files removed ({leftovers})")
+    check(not leftovers(tmp), f"spill and checkpoint files removed ({leftovers(tmp)})")
+
+    # Deterministic kills (KASCADE_FAULT=<point>:<k>: SIGKILL the k-th time <point> is reached),
+    # each followed by a plain restart, on a smaller run: 40 networks in 4 batches of 10, 3000
+    # steps in chunks of 300. With checkpoint_every = 0 a rank checkpoints at every chunk (10 per
+    # batch) and after every batch: 44 checkpoints in all.
+    small = ["--set", "networks.count=40", "--set", "simulation.steps=3000",
+             "--set", "simulation.batch_size=10", "--set", "simulation.record_interval=300",
+             "--set", "simulation.checkpoint_every=0", "-q"]
+
+    def run(out, fault=None, *extra):
+        env = dict(os.environ, KASCADE_FAULT=fault) if fault else None
+        return subprocess.run([binary, "run", deck, "-o", out, *small, *extra],
+                              capture_output=True, text=True, env=env)
+
+    ref = os.path.join(tmp, "reference_small.h5")
+    check(run(ref).returncode == 0, "reference run of the fault-injection tests")
+    faults = {"checkpoint:1": ["checkpoint:1"],  # the first checkpoint, none on disk yet
+              "checkpoint:2": ["checkpoint:2"],  # replacing a whole one
+              "checkpoint:25": ["checkpoint:25"],  # mid-batch, third batch
+              "checkpoint:44": ["checkpoint:44"],  # the last one, after the last batch
+              "assembly:1": ["assembly:1"],  # spikes half in the .partial file
+              "chain": ["checkpoint:30", "checkpoint:5", "assembly:1"]}  # kills on restarts
+    for k, (label, sequence) in enumerate(faults.items()):
+        out = os.path.join(tmp, f"fault_{k}.h5")
+        for fault in sequence:
+            r = run(out, fault)
+            check(r.returncode == -signal.SIGKILL,
+                  f"{label}: {fault} kills the run ({r.returncode} {r.stderr.strip()[-300:]})")
+            check(nothing_complete(out), f"{label}: nothing looks complete after {fault}")
+            if fault.startswith("checkpoint"):
+                check(os.path.exists(out + ".ckpt.0.tmp"),
+                      f"{label}: a half-written checkpoint is left by {fault}")
+        r = run(out)
+        check(r.returncode == 0, f"{label}: the restart completes ({r.stderr.strip()})")
+        check(os.path.exists(out) and compare(ref, out),
+              f"{label}: restarted file equals the uninterrupted one")
+        if os.path.exists(out):
+            with h5py.File(out, "r") as f:
+                check(f.attrs["complete"] == 1, f"{label}: the restarted file is marked complete")
+            os.remove(out)
+        check(not leftovers(tmp), f"{label}: nothing left behind ({leftovers(tmp)})")
+    r = run(os.path.join(tmp, "never.h5"), "checkpoint:45")
+    check(r.returncode == 0, f"a fault point never reached changes nothing ({r.stderr.strip()})")
+    if os.path.exists(os.path.join(tmp, "never.h5")):
+        os.remove(os.path.join(tmp, "never.h5"))
+
+    # A damaged checkpoint is refused, naming the file, and nothing is written; --fresh starts
+    # over and ends with the uninterrupted run's file.
+    out = os.path.join(tmp, "damaged.h5")
+    ckpt = out + ".ckpt.0"
+    check(run(out, "checkpoint:15").returncode == -signal.SIGKILL, "damaged: killed")
+    with open(ckpt, "rb") as f:
+        whole = f.read()
+    garbage = bytes(random.Random(7).randrange(256) for _ in range(len(whole)))
+    damages = {"truncated": whole[:len(whole) // 2], "empty": b"",
+               "garbage": garbage, "trailing bytes": whole + b"x",
+               "flipped byte": whole[:100] + bytes([whole[100] ^ 1]) + whole[101:]}
+    for what, data in damages.items():
+        with open(ckpt, "wb") as f:
+            f.write(data)
+        r = run(out)
+        lines = r.stderr.splitlines()
+        check(r.returncode == 2 and len(lines) == 1 and lines[0].startswith("kascade: error: ")
+              and ckpt + ":" in lines[0] and "--fresh" in lines[0],
+              f"{what} checkpoint refused with one line naming it: {r.returncode} {r.stderr!r}")
+        check(nothing_complete(out), f"{what} checkpoint: no output")
+    r = run(out, None, "--fresh")
+    check(r.returncode == 0 and compare(ref, out), f"--fresh after a damaged checkpoint ({r.stderr})")
+    check(not leftovers(tmp), f"damaged: nothing left behind ({leftovers(tmp)})")
 
     # A checkpoint of another deck is refused, naming the file; --fresh starts over.
     other = os.path.join(tmp, "other.h5")

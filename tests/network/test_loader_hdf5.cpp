@@ -127,7 +127,16 @@ TEST(Hdf5Loader, KascadeOutputFileIsAValidInput) {
 
 TEST(Hdf5Loader, ReadsOnlyTheRequestedNetworkAndNamesTheBadOne) {
   // Network 1 (5 neurons) has a target 7; network 0 is fine and loads.
-  const std::string file = kSource + "/tests/bad_inputs/connectivity/out_of_range.h5";
+  test::ScratchDir dir("h5_out_of_range");
+  const std::string file = dir.file("out_of_range.h5");
+  {
+    test::H5Writer w(file);
+    w.dataset("/networks/n_neurons", H5T_STD_U32LE, std::vector<std::uint32_t>{3, 5});
+    w.dataset("/networks/synapse_offset", H5T_STD_U64LE, std::vector<std::uint64_t>{0, 1, 3});
+    w.dataset("/connectivity/source", H5T_STD_U32LE, std::vector<std::uint32_t>{0, 1, 2});
+    w.dataset("/connectivity/target", H5T_STD_U32LE, std::vector<std::uint32_t>{1, 0, 7});
+    w.dataset("/connectivity/weight", H5T_IEEE_F32LE, std::vector<float>{0.5f, -0.5f, 1.0f});
+  }
   EXPECT_EQ(load_hdf5_network(file, 0).n_synapses(), 1u);
   EXPECT_EQ(error_of([&] { load_hdf5_network(file, 1); }),
             file + ": /connectivity/target of network 1 names neuron 7, outside 0..4");

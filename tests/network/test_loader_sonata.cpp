@@ -77,7 +77,16 @@ TEST(SonataLoader, TakesEachEdgesWeightFromItsGroupAndKeepsZeros) {
 }
 
 TEST(SonataLoader, MissingSynWeightIsNamed) {
-  const std::string file = kSource + "/tests/bad_inputs/connectivity/missing_syn_weight.h5";
+  test::ScratchDir dir("sonata_missing_weight");
+  const std::string file = dir.file("missing_syn_weight.h5");
+  {
+    test::H5Writer w(file);
+    w.dataset("/edges/cortex/source_node_id", H5T_STD_U64LE, std::vector<std::uint64_t>{0, 1});
+    w.dataset("/edges/cortex/target_node_id", H5T_STD_U64LE, std::vector<std::uint64_t>{1, 0});
+    w.dataset("/edges/cortex/edge_group_id", H5T_STD_U32LE, std::vector<std::uint32_t>{0, 0});
+    w.dataset("/edges/cortex/edge_group_index", H5T_STD_U64LE, std::vector<std::uint64_t>{0, 1});
+    w.dataset("/edges/cortex/0/delay", H5T_IEEE_F32LE, std::vector<float>{1.0f, 1.0f});
+  }
   EXPECT_EQ(error_of([&] { load_sonata_population(file, "cortex"); }),
             file +
                 ": missing dataset /edges/cortex/0/syn_weight (kascade takes each edge's "

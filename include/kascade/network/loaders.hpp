@@ -40,9 +40,10 @@ void write_hdf5_networks(const std::string& file, const std::vector<const Networ
 // --- SONATA edge files: one edge population is one network. Weights come from
 // /edges/<pop>/<edge_group_id>/syn_weight[edge_group_index].
 std::vector<std::string> sonata_populations(const std::string& file);  // sorted by name
-// n_neurons = 0: one more than the largest node id.
+// n_neurons = 0: one more than the largest node id. `max_neurons`: a population of more neurons
+// is refused before anything is allocated for it.
 Network load_sonata_population(const std::string& file, const std::string& population,
-                               std::uint64_t n_neurons = 0);
+                               std::uint64_t n_neurons = 0, std::int64_t max_neurons = 2147483647);
 // Creates (or replaces) `file` with population populations[k] holding nets[k], all edges in
 // group "0", node_population = the population's name for sources and targets.
 void write_sonata_edges(const std::string& file, const std::vector<std::string>& populations,

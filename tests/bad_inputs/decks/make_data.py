@@ -1,27 +1,37 @@
 #!/usr/bin/python3
-"""Writes the malformed data files that the decks of tests/bad_inputs/decks/ point at:
+"""Writes the malformed data files that the decks of tests/bad_inputs/decks/ point at. They are
+not kept in git: tests/app/test_bad_inputs.py runs this script at test time into a copy of
+tests/bad_inputs/ in its temporary directory.
 
   decks/data/*.h5       kascade-layout and SONATA connectivity files, each broken in one way
-  decks/npy/<case>/     one-file .npy directories (networks.generator = "npy" reads a directory);
-                        the cases made by scripts/make_example_data.py are relative symbolic links
-                        to tests/bad_inputs/connectivity/<case>.npy, the others are written here
+  decks/data/<case>/    one-file .npy directories found by fuzzing (scripts/fuzz.sh)
+  connectivity/*.h5     out_of_range.h5 (a target outside its network), missing_syn_weight.h5
+                        (a SONATA edge group without syn_weight)
   stimuli/*.h5          loaded-stimulus files, each broken in one way
+  decks/npy/<case>/     one-file .npy directories (networks.generator = "npy" reads a directory),
+                        kept in git; the cases made by scripts/make_example_data.py are relative
+                        symbolic links to tests/bad_inputs/connectivity/<case>.npy. Written only
+                        with --npy (into the source tree).
 
 tests/bad_inputs/README.md says what each file is. Deterministic: rerunning it rewrites identical
 files. Run with Debian's interpreter (numpy, h5py):
-    /usr/bin/python3 tests/bad_inputs/decks/make_data.py
+    /usr/bin/python3 tests/bad_inputs/decks/make_data.py [DEST]   # DEST: a tests/bad_inputs
+                                                                  # copy (default: the source)
+    /usr/bin/python3 tests/bad_inputs/decks/make_data.py --npy    # rewrites decks/npy/
 """
 import os
+import sys
 
 import h5py
 import numpy as np
 
-DECKS = os.path.dirname(os.path.abspath(__file__))
-BAD = os.path.dirname(DECKS)
-ROOT = os.path.dirname(os.path.dirname(BAD))
-DATA = os.path.join(DECKS, "data")
-NPY = os.path.join(DECKS, "npy")
-STIMULI = os.path.join(BAD, "stimuli")
+SOURCE_BAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(SOURCE_BAD))
+NPY = os.path.join(SOURCE_BAD, "decks", "npy")
+# Where the HDF5 files go (set by main from the command line).
+DATA = os.path.join(SOURCE_BAD, "decks", "data")
+STIMULI = os.path.join(SOURCE_BAD, "stimuli")
+CONNECTIVITY = os.path.join(SOURCE_BAD, "connectivity")
 
 
 def open_new(path):
@@ -144,6 +154,24 @@ def edges(source, target, weights, **replace):
     return fields
 
 
+def write_connectivity_files():
+    os.makedirs(CONNECTIVITY, exist_ok=True)
+    # kascade layout: network 1 (5 neurons) has a target 7.
+    with open_new(os.path.join(CONNECTIVITY, "out_of_range.h5")) as f:
+        dataset(f, "networks/n_neurons", np.array([3, 5], dtype=np.uint32))
+        dataset(f, "networks/synapse_offset", np.array([0, 1, 3], dtype=np.uint64))
+        dataset(f, "connectivity/source", np.array([0, 1, 2], dtype=np.uint32))
+        dataset(f, "connectivity/target", np.array([1, 0, 7], dtype=np.uint32))
+        dataset(f, "connectivity/weight", np.array([0.5, -0.5, 1.0], dtype=np.float32))
+    # SONATA population whose edge group has no syn_weight.
+    with open_new(os.path.join(CONNECTIVITY, "missing_syn_weight.h5")) as f:
+        dataset(f, "edges/cortex/source_node_id", np.array([0, 1], dtype=np.uint64))
+        dataset(f, "edges/cortex/target_node_id", np.array([1, 0], dtype=np.uint64))
+        dataset(f, "edges/cortex/edge_group_id", np.array([0, 0], dtype=np.uint32))
+        dataset(f, "edges/cortex/edge_group_index", np.array([0, 1], dtype=np.uint64))
+        dataset(f, "edges/cortex/0/delay", np.array([1.0, 1.0], dtype=np.float32))
+
+
 def write_sonata_files():
     # No /edges group (a node file).
     sonata_file("sonata_no_edges.h5", {})
@@ -170,6 +198,12 @@ def write_sonata_files():
                 {"net": edges([0, 2 ** 40], [1, 0], [1.0, 2.0])})
     # An infinite weight.
     sonata_file("sonata_inf_weight.h5", {"net": edges([0, 1], [1, 0], [1.0, np.inf])})
+    # A node id of 2 x 10^9: a network of 2 x 10^9 + 1 neurons, beyond the memory budget (it was
+    # allocated before the check; found by fuzzing).
+    sonata_file("sonata_two_billion_node_id.h5",
+                {"net": edges([0, 2 * 10 ** 9], [1, 0], [1.0, 2.0])})
+    # A node id of 2^64 - 1 (its network size overflowed a signed sum; found by fuzzing).
+    sonata_file("sonata_max_node_id.h5", {"net": edges([0, 2 ** 64 - 1], [1, 0], [1.0, 2.0])})
 
 
 def npy_case(case, array=None, raw=None):
@@ -221,6 +255,16 @@ def write_npy_cases():
         "{'descr': '<f4',\n 'fortran_order': False,\n 'shape': (2, 2), 'x': oops}", bytes(16)))
 
 
+def write_generated_npy_cases():
+    """.npy cases written at test time, like the HDF5 files, into decks/data/<case>/0.npy."""
+    # A dtype whose size has 40 digits (std::stoi threw out_of_range; found by fuzzing).
+    d = os.path.join(DATA, "npy_dtype_size_overflow")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "0.npy"), "wb") as f:
+        f.write(raw_npy("{'descr': '<f" + "8" * 40 + "', 'fortran_order': False, "
+                        "'shape': (2, 2), }", bytes(32)))
+
+
 def stimulus(name, data, dataset_name="stimulus"):
     with open_new(os.path.join(STIMULI, name)) as f:
         dataset(f, dataset_name, data)
@@ -239,11 +283,20 @@ def write_stimuli():
 
 
 def main():
+    global DATA, STIMULI, CONNECTIVITY
+    if sys.argv[1:] == ["--npy"]:
+        os.makedirs(NPY, exist_ok=True)
+        write_npy_cases()
+        return
+    dest = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else SOURCE_BAD
+    DATA = os.path.join(dest, "decks", "data")
+    STIMULI = os.path.join(dest, "stimuli")
+    CONNECTIVITY = os.path.join(dest, "connectivity")
     os.makedirs(DATA, exist_ok=True)
-    os.makedirs(NPY, exist_ok=True)
     write_kascade_files()
     write_sonata_files()
-    write_npy_cases()
+    write_connectivity_files()
+    write_generated_npy_cases()
     write_stimuli()
 
 

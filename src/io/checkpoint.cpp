@@ -75,7 +75,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(c.state.step), w.put(static_cast<std::uint8_t>(c.state.trace_pending));
   w.put(static_cast<std::uint8_t>(c.state.dense));
   w.put(c.state.spikes), w.put(c.state.drive), w.put(c.state.trace);
-  w.put(c.state.clipped);
+  w.put(c.state.clipped), w.put(c.state.non_finite);
   w.put(c.spill.bytes), w.put(c.spill.blocks), w.put(c.clipped);
   w.put(deck_hash(std::string(w.bytes.begin(), w.bytes.end())));  // detects corruption
 
@@ -111,7 +111,7 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   r.get(c.state.step), r.get(flag), c.state.trace_pending = flag != 0;
   r.get(flag), c.state.dense = flag != 0;
   r.get(c.state.spikes), r.get(c.state.drive), r.get(c.state.trace);
-  r.get(c.state.clipped);
+  r.get(c.state.clipped), r.get(c.state.non_finite);
   r.get(c.spill.bytes), r.get(c.spill.blocks), r.get(c.clipped);
   if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)");
   if (c.deck_hash != expected_hash)

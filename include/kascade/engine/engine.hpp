@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "kascade/engine/detail/neuron_blocks.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/extension.hpp"
@@ -46,6 +47,7 @@ struct EngineState {
   bool trace_pending = false, dense = false;
   std::vector<real_t> spikes, drive, trace;
   std::vector<std::uint64_t> clipped;
+  std::vector<std::uint64_t> non_finite;
 };
 
 // `Extension` supplies phi for Nonlinearity::extension (docs/extending.md); the default has none.
@@ -87,17 +89,20 @@ class Engine {
   step_t current_step() const { return step_; }
   // Probabilities above 1 that were clipped, per network of the batch.
   std::vector<std::uint64_t> clipped_counts() const;
+  // Non-finite rates per network (NaN or infinite input, rate or probability; also clipped).
+  std::vector<std::uint64_t> non_finite_counts() const;
   const Batch<memory_space>& batch() const { return batch_; }
 
  private:
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
   void propagate(int slot);         // drive(slot) = W * spikes(slot)
   void clear_history();
+  void history_from_ring();  // the self kernel's spike bits from the spike ring
   detail::NeuronStep<memory_space, Extension> kernel(
       step_t record_row) const;  // the step's functor
   std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
   int slot(step_t s) const;
-  ordinal_t blocks() const;  // work items of the neuron kernel
+  ordinal_t blocks() const;  // work items of the neuron kernel (detail/neuron_blocks.hpp)
 
   Batch<memory_space> batch_;
   BatchModel<memory_space> model_;
@@ -109,10 +114,13 @@ class Engine {
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
-  Kokkos::View<std::uint64_t*, memory_space> clipped_;
-  Kokkos::View<ordinal_t*, memory_space> spike_list_;  // event path: neurons that spiked
-  Kokkos::View<ordinal_t, memory_space> spike_count_;
-  bool dense_ = false;  // propagate by spmv in the current chunk
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][N]
+  Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;
+  Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
+  detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)
+  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N]
+  step_t quad_cached_ = -1;  // step / 4 whose Bernoulli draws quad_bits_ holds (-1: none)
+  bool dense_ = false;       // propagate by spmv in the current chunk
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
 };

@@ -37,10 +37,24 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   const auto rows = static_cast<std::size_t>(
       std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
   raster_ = decltype(raster_)("kascade::raster", rows, N);
-  clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
+  const auto networks = static_cast<std::size_t>(batch_.n_networks());
+  clipped_ = decltype(clipped_)("kascade::clipped", networks);
+  non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
   if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
-  spike_list_ = decltype(spike_list_)("kascade::spike_list", N);
-  spike_count_ = decltype(spike_count_)("kascade::spike_count");
+  self_history_ = decltype(self_history_)(
+      "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
+      N);
+  constexpr int lanes = detail::NeuronStep<memory_space, Extension>::lanes;
+  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, lanes);
+  block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
+  Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
+                                                                                    starts.size()));
+  if (model_.emission == Emission::bernoulli)
+    quad_bits_ = decltype(quad_bits_)(
+        Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, N);
+  const auto n_blocks = starts.size() - 1;
+  spiked_.list = decltype(spiked_.list)("kascade::spike_list", n_blocks * lanes);
+  spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
   dense_ = settings_.propagation == Propagation::dense;
 }
 
@@ -63,10 +77,8 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
     return;
   }
-  Kokkos::parallel_scan("kascade::compact_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
-                        detail::CompactSpikes<memory_space>{x, spike_list_, spike_count_});
-  // Blocks small enough to share out among threads, large enough to amortise the search.
-  const ordinal_t blocks_wanted = 8 * static_cast<ordinal_t>(ExecutionSpace().concurrency());
+  // One block of rows per thread: the push walks the spike lists once per block.
+  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
   const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
   const ordinal_t blocks = (N + rows_per_block - 1) / rows_per_block;
   detail::PushSpikes<memory_space> push{batch_.column_ptr,
@@ -76,10 +88,11 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
                                         batch_.neuron_offset_device,
                                         x,
                                         y,
-                                        spike_list_,
-                                        spike_count_,
+                                        block_start_,
+                                        spiked_,
                                         N,
-                                        rows_per_block};
+                                        rows_per_block,
+                                        detail::NeuronStep<memory_space, Extension>::lanes};
   Kokkos::parallel_for("kascade::push_spikes",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
 }
@@ -89,7 +102,17 @@ void Engine<ExecutionSpace, Extension>::clear_history() {
   Kokkos::deep_copy(spikes_, real_t(0));
   Kokkos::deep_copy(drive_, real_t(0));
   if (trace_.extent(0) > 0) Kokkos::deep_copy(trace_, real_t(0));
+  if (self_history_.size() > 0) Kokkos::deep_copy(self_history_, std::uint64_t(0));
   trace_pending_ = false;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::history_from_ring() {
+  if (self_history_.size() == 0) return;
+  Kokkos::parallel_for("kascade::self_history",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
+                       detail::BuildSelfHistory<memory_space>{spikes_, self_history_, slot(step_),
+                                                              model_.self_length});
 }
 
 template <class ExecutionSpace, class Extension>
@@ -113,7 +136,13 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(
   require(x.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one previous spike value per neuron is needed");
   clear_history();
-  Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
+  auto previous = Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL());
+  Kokkos::deep_copy(previous, x);
+  history_from_ring();
+  Kokkos::parallel_for(
+      "kascade::list_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+      detail::ListSpikes<memory_space>{block_start_, previous, spiked_,
+                                       detail::NeuronStep<memory_space, Extension>::lanes});
   propagate(slot(step_ - 1));
   trace_pending_ = model_.coupling == Coupling::trace;
 }
@@ -132,23 +161,31 @@ void Engine<ExecutionSpace, Extension>::set_activation(
 template <class ExecutionSpace, class Extension>
 detail::NeuronStep<typename Engine<ExecutionSpace, Extension>::memory_space, Extension>
 Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
-  return detail::NeuronStep<memory_space, Extension>{model_,
-                                                     batch_.network_of,
-                                                     batch_.local_neuron,
-                                                     batch_.network_ids,
-                                                     spikes_,
-                                                     drive_,
-                                                     trace_,
-                                                     raster_,
-                                                     clipped_,
-                                                     settings_.seed,
-                                                     step_,
-                                                     slot(step_),
-                                                     record_row,
-                                                     trace_pending_,
-                                                     extension_,
-                                                     stimuli_,
-                                                     step_ - settings_.equilibration_steps};
+  detail::NeuronStep<memory_space, Extension> f;
+  f.model = model_;
+  f.network_of = batch_.network_of;
+  f.local_neuron = batch_.local_neuron;
+  f.network_ids = batch_.network_ids;
+  f.block_start = block_start_;
+  f.spikes = spikes_;
+  f.drive = drive_;
+  f.trace = trace_;
+  f.history = self_history_;
+  f.raster = raster_;
+  f.clipped = clipped_;
+  f.non_finite = non_finite_;
+  f.spiked = spiked_;
+  f.quad_bits = quad_bits_;
+  f.refresh = (step_ >> 2) != quad_cached_;
+  f.seed = settings_.seed;
+  f.step = step_;
+  f.slot = slot(step_);
+  f.record_row = record_row;
+  f.trace_pending = trace_pending_;
+  f.extension = extension_;
+  f.stimuli = stimuli_;
+  f.stimulus_time = step_ - settings_.equilibration_steps;
+  return f;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -158,7 +195,8 @@ void Engine<ExecutionSpace, Extension>::compute_input(
   const Step f = kernel(-1);
   const ordinal_t N = batch_.n_neurons();
   Kokkos::parallel_for(
-      "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+      "kascade::input",
+      Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, (N + Step::lanes - 1) / Step::lanes),
       KOKKOS_LAMBDA(const ordinal_t block) {
         const ordinal_t i0 = block * Step::lanes;
         const int n = N - i0 < Step::lanes ? static_cast<int>(N - i0) : Step::lanes;
@@ -172,14 +210,14 @@ void Engine<ExecutionSpace, Extension>::compute_input(
 
 template <class ExecutionSpace, class Extension>
 ordinal_t Engine<ExecutionSpace, Extension>::blocks() const {
-  constexpr ordinal_t lanes = detail::NeuronStep<memory_space, Extension>::lanes;
-  return (batch_.n_neurons() + lanes - 1) / lanes;
+  return static_cast<ordinal_t>(block_start_.extent(0)) - 1;
 }
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   Kokkos::parallel_for("kascade::neuron_step",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()), kernel(record_row));
+  quad_cached_ = step_ >> 2;
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;
   ++step_;
@@ -265,6 +303,7 @@ EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
   s.drive = detail::to_host(drive_);
   s.trace = detail::to_host(trace_);
   s.clipped = detail::to_host(clipped_);
+  s.non_finite = detail::to_host(non_finite_);
   return s;
 }
 
@@ -274,16 +313,22 @@ void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
   detail::from_host(drive_, s.drive, "drive ring");
   detail::from_host(trace_, s.trace, "trace");
   detail::from_host(clipped_, s.clipped, "clipped counts");
+  detail::from_host(non_finite_, s.non_finite, "non-finite counts");
   step_ = s.step;
   trace_pending_ = s.trace_pending;
   dense_ = s.dense;
+  quad_cached_ = -1;
+  history_from_ring();
 }
 
 template <class ExecutionSpace, class Extension>
 std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::clipped_counts() const {
-  auto host = Kokkos::create_mirror_view(clipped_);
-  Kokkos::deep_copy(host, clipped_);
-  return std::vector<std::uint64_t>(host.data(), host.data() + host.extent(0));
+  return detail::to_host(clipped_);
+}
+
+template <class ExecutionSpace, class Extension>
+std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::non_finite_counts() const {
+  return detail::to_host(non_finite_);
 }
 
 }  // namespace kascade

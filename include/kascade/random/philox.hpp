@@ -19,7 +19,8 @@ enum Stream : std::uint32_t {
   connectivity = 2,       // network generators
   stimulus = 3,           // stimulus plans
   background = 4,         // background noise, one counter per (neuron, step)
-  poisson_attempts = 16,            // 17..127: further rejection attempts of a Poisson emission
+  bernoulli_quad = 5,     // Bernoulli emission: one counter per (neuron, step / 4), word step % 4
+  poisson_attempts = 16,  // 17..127: further rejection attempts of a Poisson emission
   stimulus_poisson_attempts = 128,  // 129..255: the same for the intervals of stimulus plans
 };
 

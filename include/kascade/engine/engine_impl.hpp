@@ -32,28 +32,29 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   require(settings_.chunk_steps >= 1, "simulation: the recorded chunk must hold at least one step");
   const auto N = static_cast<std::size_t>(batch_.n_neurons());
   const auto T = static_cast<std::size_t>(model_.kernel_length);
-  spikes_ = ring_type("kascade::spike_ring", T, N);
-  drive_ = ring_type("kascade::drive_ring", T, N);
+  using Step = detail::NeuronStep<memory_space, Extension>;
+  const std::size_t padded = N + Step::lanes;  // whole vectors past the last neuron (Step)
+  spikes_ = ring_type("kascade::spike_ring", T, padded);
+  drive_ = ring_type("kascade::drive_ring", T, padded);
   const auto rows = static_cast<std::size_t>(
       std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
   raster_ = decltype(raster_)("kascade::raster", rows, N);
   const auto networks = static_cast<std::size_t>(batch_.n_networks());
   clipped_ = decltype(clipped_)("kascade::clipped", networks);
   non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
-  if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
+  if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", padded);
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
-      N);
-  constexpr int lanes = detail::NeuronStep<memory_space, Extension>::lanes;
-  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, lanes);
+      padded);
+  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, Step::segment);
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
   if (model_.emission == Emission::bernoulli)
     quad_bits_ = decltype(quad_bits_)(
-        Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, N);
+        Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, padded);
   const auto n_blocks = starts.size() - 1;
-  spiked_.list = decltype(spiked_.list)("kascade::spike_list", n_blocks * lanes);
+  spiked_.list = decltype(spiked_.list)("kascade::spike_list", n_blocks * Step::segment);
   spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
   dense_ = settings_.propagation == Propagation::dense;
 }
@@ -92,7 +93,7 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
                                         spiked_,
                                         N,
                                         rows_per_block,
-                                        detail::NeuronStep<memory_space, Extension>::lanes};
+                                        detail::NeuronStep<memory_space, Extension>::segment};
   Kokkos::parallel_for("kascade::push_spikes",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
 }
@@ -137,12 +138,12 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(
           "engine: one previous spike value per neuron is needed");
   clear_history();
   auto previous = Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL());
-  Kokkos::deep_copy(previous, x);
+  Kokkos::deep_copy(Kokkos::subview(previous, std::make_pair(ordinal_t(0), batch_.n_neurons())), x);
   history_from_ring();
   Kokkos::parallel_for(
       "kascade::list_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
       detail::ListSpikes<memory_space>{block_start_, previous, spiked_,
-                                       detail::NeuronStep<memory_space, Extension>::lanes});
+                                       detail::NeuronStep<memory_space, Extension>::segment});
   propagate(slot(step_ - 1));
   trace_pending_ = model_.coupling == Coupling::trace;
 }
@@ -155,7 +156,8 @@ void Engine<ExecutionSpace, Extension>::set_activation(
   require(s.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one activation per neuron is needed");
   clear_history();
-  KokkosSparse::spmv("N", real_t(1), batch_.weights, s, real_t(0), trace_);
+  KokkosSparse::spmv("N", real_t(1), batch_.weights, s, real_t(0),
+                     Kokkos::subview(trace_, std::make_pair(0, batch_.n_neurons())));
 }
 
 template <class ExecutionSpace, class Extension>
@@ -291,6 +293,31 @@ void from_host(const View& v, const std::vector<typename View::non_const_value_t
                         values.data(), values.size()));
 }
 
+// The first n columns of a padded per-neuron view (rows x (n + padding)), contiguous: the saved
+// state does not depend on the neuron kernel's padding.
+template <class T, class Mem>
+Kokkos::View<T**, Kokkos::LayoutRight, Mem> first_columns(
+    const Kokkos::View<T**, Kokkos::LayoutRight, Mem>& v, ordinal_t n) {
+  Kokkos::View<T**, Kokkos::LayoutRight, Mem> out("kascade::state", v.extent(0), n);
+  Kokkos::deep_copy(out, Kokkos::subview(v, Kokkos::ALL(), std::make_pair(ordinal_t(0), n)));
+  return out;
+}
+template <class T, class Mem>
+Kokkos::View<T*, Mem> first_columns(const Kokkos::View<T*, Mem>& v, ordinal_t n) {
+  if (v.extent(0) == 0) return v;
+  return Kokkos::subview(v, std::make_pair(ordinal_t(0), n));
+}
+
+template <class View>
+void columns_from_host(const View& v, ordinal_t n,
+                       const std::vector<typename View::non_const_value_type>& values,
+                       const char* what) {
+  const auto packed = first_columns(v, n);
+  from_host(packed, values, what);
+  if constexpr (View::rank == 2)
+    Kokkos::deep_copy(Kokkos::subview(v, Kokkos::ALL(), std::make_pair(ordinal_t(0), n)), packed);
+}
+
 }  // namespace detail
 
 template <class ExecutionSpace, class Extension>
@@ -299,9 +326,10 @@ EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
   s.step = step_;
   s.trace_pending = trace_pending_;
   s.dense = dense_;
-  s.spikes = detail::to_host(spikes_);
-  s.drive = detail::to_host(drive_);
-  s.trace = detail::to_host(trace_);
+  const ordinal_t N = batch_.n_neurons();
+  s.spikes = detail::to_host(detail::first_columns(spikes_, N));
+  s.drive = detail::to_host(detail::first_columns(drive_, N));
+  s.trace = detail::to_host(detail::first_columns(trace_, N));
   s.clipped = detail::to_host(clipped_);
   s.non_finite = detail::to_host(non_finite_);
   return s;
@@ -309,9 +337,10 @@ EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
-  detail::from_host(spikes_, s.spikes, "spike ring");
-  detail::from_host(drive_, s.drive, "drive ring");
-  detail::from_host(trace_, s.trace, "trace");
+  const ordinal_t N = batch_.n_neurons();
+  detail::columns_from_host(spikes_, N, s.spikes, "spike ring");
+  detail::columns_from_host(drive_, N, s.drive, "drive ring");
+  detail::columns_from_host(trace_, N, s.trace, "trace");
   detail::from_host(clipped_, s.clipped, "clipped counts");
   detail::from_host(non_finite_, s.non_finite, "non-finite counts");
   step_ = s.step;

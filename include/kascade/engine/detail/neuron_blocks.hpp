@@ -1,5 +1,5 @@
 #pragma once
-// The neuron kernel's work items: blocks of up to `lanes` neighbouring neurons of ONE network, so
+// The neuron kernel's work items: blocks of up to `size` neighbouring neurons of ONE network, so
 // that a block's parameters are scalars and its stages are loops over lanes that vectorise. Each
 // block also lists its neurons that spiked (ascending), which is all the event-driven push needs:
 // it reads a count per block instead of scanning every neuron. Internal.
@@ -11,16 +11,16 @@
 namespace kascade::detail {
 
 // First neuron of every block, then the number of neurons (blocks + 1 entries): each network
-// [offset[g], offset[g + 1]) is cut into blocks of `lanes` from its first neuron.
-inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_offset, int lanes) {
+// [offset[g], offset[g + 1]) is cut into blocks of `size` from its first neuron.
+inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_offset, int size) {
   std::vector<ordinal_t> starts;
   for (std::size_t g = 0; g + 1 < neuron_offset.size(); ++g)
-    for (ordinal_t i = neuron_offset[g]; i < neuron_offset[g + 1]; i += lanes) starts.push_back(i);
+    for (ordinal_t i = neuron_offset[g]; i < neuron_offset[g + 1]; i += size) starts.push_back(i);
   starts.push_back(neuron_offset.empty() ? 0 : neuron_offset.back());
   return starts;
 }
 
-// Spikes per block: list(b * lanes + k), k < count(b), the neurons of block b with x > 0.
+// Spikes per block: list(b * stride + k), k < count(b), the neurons of block b with x > 0.
 template <class MemorySpace>
 struct BlockSpikes {
   Kokkos::View<ordinal_t*, MemorySpace> list;
@@ -34,12 +34,12 @@ struct ListSpikes {
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;
   Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;
   BlockSpikes<MemorySpace> out;
-  int lanes = 1;
+  int stride = 1;  // list entries per block
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {
     int k = 0;
     for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
-      if (x(i) > real_t(0)) out.list(b * lanes + k++) = i;
+      if (x(i) > real_t(0)) out.list(b * stride + k++) = i;
     out.count(b) = k;
   }
 };

@@ -8,6 +8,7 @@
 
 #include <KokkosSparse_spmv.hpp>
 #include <algorithm>
+#include <cstring>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
@@ -225,6 +226,16 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   ++step_;
 }
 
+namespace detail {
+// True if the four counts from p on are all zero (one 64-bit load).
+inline bool zero4(const spike_count_t* p) {
+  static_assert(sizeof(spike_count_t) == 2, "four counts per 64-bit word");
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w == 0;
+}
+}  // namespace detail
+
 template <class ExecutionSpace, class Extension>
 std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
                                                          Recorder& recorder) {
@@ -238,6 +249,10 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
     const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
     for (step_t k = 0; k < rows; ++k) {
       for (ordinal_t i = first; i < last; ++i) {
+        if (i + 4 <= last && detail::zero4(&host(k, i))) {  // silent neurons, four at a time
+          i += 3;
+          continue;
+        }
         const spike_count_t c = host(k, i);
         if (c == 0) continue;
         ev.steps.push_back(first_recorded + k);

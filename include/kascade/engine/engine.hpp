@@ -114,7 +114,7 @@ class Engine {
   ring_type drive_;   // [T][N] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
-  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][N]
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
   Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;
   Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
   detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)

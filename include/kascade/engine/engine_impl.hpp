@@ -44,10 +44,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   clipped_ = decltype(clipped_)("kascade::clipped", networks);
   non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
   if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", padded);
+  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, Step::segment);
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
-      padded);
-  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, Step::segment);
+      starts.size() - 1);
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
@@ -112,9 +112,9 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::history_from_ring() {
   if (self_history_.size() == 0) return;
   Kokkos::parallel_for("kascade::self_history",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, batch_.n_neurons()),
-                       detail::BuildSelfHistory<memory_space>{spikes_, self_history_, slot(step_),
-                                                              model_.self_length});
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+                       detail::BuildSelfHistory<memory_space>{spikes_, block_start_, self_history_,
+                                                              slot(step_), model_.self_length});
 }
 
 template <class ExecutionSpace, class Extension>

@@ -55,7 +55,7 @@ struct NeuronStep {
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;  // segments (neuron_blocks.hpp)
   ring_type spikes, drive;                                  // [T][N + lanes]
   Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
-  history_type history;                                     // self_history.hpp; [word][N + lanes]
+  history_type history;                                     // self_history.hpp; [word][segment]
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;
   count_view clipped, non_finite;   // per network
   BlockSpikes<MemorySpace> spiked;  // out: the spikes of every segment, for the push
@@ -89,7 +89,7 @@ struct NeuronStep {
     for (int a = 0, e = 0; a < n; a = e) {  // runs of one network
       for (e = a + 1; e < n && g[e] == g[a];) ++e;
       real_t run[segment];
-      segment_inputs(i0 + a, e - a, g[a], update, run);
+      segment_inputs(-1, i0 + a, e - a, g[a], update, run);
       for (int l = a; l < e; ++l) out[l] = run[l - a];
     }
   }
@@ -101,7 +101,7 @@ struct NeuronStep {
     const int g = network_of(i0);
     const int m = whole(n);
     real_t in[segment], lambda[segment];
-    segment_inputs(i0, n, g, true, in);
+    segment_inputs(b, i0, n, g, true, in);
     nonlinearity(g, m, in, lambda);
     spike_count_t x[segment];
     std::uint32_t clip[segment];
@@ -130,33 +130,36 @@ struct NeuronStep {
  private:
   // Input of the neurons i0 .. i0 + n - 1 of network g, in whole vectors (the lanes past n are
   // computed from whatever follows, and neither stored nor used).
-  KOKKOS_INLINE_FUNCTION void segment_inputs(const ordinal_t i0, const int n, const int g,
-                                             const bool update, real_t* out) const {
+  // b: the segment, for its spike history; -1: not a segment (every lag of the self kernel).
+  KOKKOS_INLINE_FUNCTION void segment_inputs(const ordinal_t seg, const ordinal_t i0, const int n,
+                                             const int g, const bool update, real_t* out) const {
     const int m = whole(n);
     real_t coupled[segment], self[segment];
     for (int l = 0; l < m; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
     if (model.coupling == Coupling::kernel) {
       for (int lag = 0; lag < model.kernel_length; ++lag) {
-        const int s = past(lag);
         const real_t c = model.coupling_kernel(g, lag);
-        for (int l = 0; l < m; ++l) coupled[l] += c * drive(s, i0 + l);
+        const real_t* KOKKOS_RESTRICT d = &drive(past(lag), i0);
+        for (int l = 0; l < m; ++l) coupled[l] += c * d[l];
       }
     } else {  // y <- decay y + gain D(t-1) - tail D(t-1-window)
-      for (int l = 0; l < m; ++l) coupled[l] = trace(i0 + l);
+      real_t* KOKKOS_RESTRICT y = &trace(i0);
+      for (int l = 0; l < m; ++l) coupled[l] = y[l];
       if (trace_pending) {
-        const int s0 = past(0), window = model.trace_window(g);
+        const int window = model.trace_window(g);
         const real_t decay = model.trace_decay(g), gain = model.trace_gain(g);
-        for (int l = 0; l < m; ++l) coupled[l] = decay * coupled[l] + gain * drive(s0, i0 + l);
+        const real_t* KOKKOS_RESTRICT d0 = &drive(past(0), i0);
+        for (int l = 0; l < m; ++l) coupled[l] = decay * coupled[l] + gain * d0[l];
         if (window > 0) {
-          const int sw = past(window);
           const real_t tail = model.trace_tail(g);
-          for (int l = 0; l < m; ++l) coupled[l] = coupled[l] - tail * drive(sw, i0 + l);
+          const real_t* KOKKOS_RESTRICT dw = &drive(past(window), i0);
+          for (int l = 0; l < m; ++l) coupled[l] = coupled[l] - tail * dw[l];
         }
         if (update)
-          for (int l = 0; l < n; ++l) trace(i0 + l) = coupled[l];
+          for (int l = 0; l < n; ++l) y[l] = coupled[l];
       }
     }
-    if (model.self_length > 0) self_term(i0, n, g, self);
+    if (model.self_length > 0) self_term(seg, i0, m, g, self);
     const real_t r = model.r(g), b = model.b(g);
     for (int l = 0; l < m; ++l) out[l] = r * (coupled[l] + self[l]) + b;
     if (model.noise != BackgroundNoise::none) {
@@ -175,17 +178,21 @@ struct NeuronStep {
         out[l] += static_cast<real_t>(stimuli.input(g, i0 + l, stimulus_time));
   }
 
-  // Adds sum over the lags where the neuron spiked of self(lag) x(t-1-lag), ascending; nothing
-  // at all for neurons that were silent for self_length steps (the common case).
-  KOKKOS_INLINE_FUNCTION void self_term(const ordinal_t i0, const int n, const int g,
-                                        real_t* self) const {
+  // Adds sum over lags of self(lag) x(t-1-lag), ascending, over m lanes: only the lags where a
+  // neuron of segment b spiked (b < 0: all), which gives the same bits (self_history.hpp).
+  KOKKOS_INLINE_FUNCTION void self_term(const ordinal_t b, const ordinal_t i0, const int m,
+                                        const int g, real_t* KOKKOS_RESTRICT self) const {
     const int words = history_words(model.self_length);
-    for (int l = 0; l < n; ++l)
-      for (int w = 0; w < words; ++w)
-        for (history_word bits = history(w, i0 + l); bits != 0; bits &= bits - 1) {
-          const int lag = w * history_bits + lowest_bit(bits);
-          self[l] += model.self_kernel(g, lag) * spikes(past(lag), i0 + l);
-        }
+    const history_word top = top_word_mask(model.self_length);
+    for (int w = 0; w < words; ++w) {
+      history_word bits = b >= 0 ? history(w, b) : (w == words - 1 ? top : ~history_word(0));
+      for (; bits != 0; bits &= bits - 1) {
+        const int lag = w * history_bits + lowest_bit(bits);
+        const real_t c = model.self_kernel(g, lag);
+        const real_t* KOKKOS_RESTRICT x = &spikes(past(lag), i0);
+        for (int l = 0; l < m; ++l) self[l] += c * x[l];
+      }
+    }
   }
 
   // lambda = gain phi(slope (g - theta)) with network g's parameters, for m (whole vectors)
@@ -232,43 +239,55 @@ struct NeuronStep {
     if (refresh) {
       const network_id_t id = network_ids(g);
       const auto first = static_cast<std::uint32_t>(local_neuron(i0));
+      std::uint32_t* KOKKOS_RESTRICT q0 = &quad_bits(0, i0);
+      std::uint32_t* KOKKOS_RESTRICT q1 = &quad_bits(1, i0);
+      std::uint32_t* KOKKOS_RESTRICT q2 = &quad_bits(2, i0);
+      std::uint32_t* KOKKOS_RESTRICT q3 = &quad_bits(3, i0);
       for (int l = 0; l < n; ++l) {
         const auto bits = random::philox_bits(seed, id, first + static_cast<std::uint32_t>(l),
                                               step >> 2, random::bernoulli_quad);
-        for (int w = 0; w < 4; ++w) quad_bits(w, i0 + l) = bits.v[w];
+        q0[l] = bits.v[0], q1[l] = bits.v[1], q2[l] = bits.v[2], q3[l] = bits.v[3];
       }
     }
     const real_t dt = model.dt(g);
+    const std::uint32_t* KOKKOS_RESTRICT u = &quad_bits(word, i0);
     for (int l = 0; l < m; ++l) {
       real_t p = lambda[l] * dt;
       clip[l] = (p >= real_t(0) && p <= real_t(1)) ? 0u : 1u;
       p = clip[l] ? (p > real_t(1) ? real_t(1) : real_t(0)) : p;
-      x[l] = draw_bernoulli24(p, quad_bits(word, i0 + l)) ? 1 : 0;
+      x[l] = draw_bernoulli24(p, u[l]) ? 1 : 0;
     }
   }
 
-  // Writes the segment's spikes: ring, raster, the segment's spike list, the self history.
+  // Writes the segment's spikes: ring, raster, the segment's spike list, the self history. (Raw
+  // pointers: a store through a View could alias the functor's own members for the compiler,
+  // which then reloads them every iteration and does not vectorise.)
   KOKKOS_INLINE_FUNCTION void store(const ordinal_t b, const ordinal_t i0, const int n,
-                                    const spike_count_t* x) const {
+                                    const spike_count_t* KOKKOS_RESTRICT x) const {
+    real_t* KOKKOS_RESTRICT ring = &spikes(slot, i0);
+    spike_count_t any = 0;
+    for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), any |= x[l];
+    if (record_row >= 0) {
+      spike_count_t* KOKKOS_RESTRICT row = &raster(record_row, i0);
+      for (int l = 0; l < n; ++l) row[l] = x[l];
+    }
     int k = 0;
-    for (int l = 0; l < n; ++l) spikes(slot, i0 + l) = static_cast<real_t>(x[l]);
-    if (record_row >= 0)
-      for (int l = 0; l < n; ++l) raster(record_row, i0 + l) = x[l];
-    for (int l = 0; l < n; ++l) {
-      spiked.list(b * segment + k) = i0 + l;  // overwritten unless it spiked
-      k += x[l] != 0 ? 1 : 0;
+    if (any) {
+      ordinal_t* KOKKOS_RESTRICT list = &spiked.list(b * segment);
+      for (int l = 0; l < n; ++l) {
+        list[k] = i0 + l;  // overwritten unless it spiked
+        k += x[l] != 0 ? 1 : 0;
+      }
     }
     spiked.count(b) = k;
     if (model.self_length == 0) return;
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);
-    for (int w = words - 1; w >= 0; --w)  // shift in lag 0, from the top word down
-      for (int l = 0; l < n; ++l) {
-        const history_word below =
-            w > 0 ? history(w - 1, i0 + l) >> (history_bits - 1) : history_word(x[l] != 0 ? 1 : 0);
-        const history_word bits = (history(w, i0 + l) << 1) | below;
-        history(w, i0 + l) = w == words - 1 ? bits & top : bits;
-      }
+    for (int w = words - 1; w >= 0; --w) {  // shift in lag 0, from the top word down
+      const history_word below = w > 0 ? history(w - 1, b) >> (history_bits - 1) : (k > 0 ? 1 : 0);
+      const history_word bits = (history(w, b) << 1) | below;
+      history(w, b) = w == words - 1 ? bits & top : bits;
+    }
   }
 
  public:

@@ -116,6 +116,7 @@ class Engine {
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
   Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
   Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;
+  Kokkos::View<ordinal_t*, memory_space> group_start_;  // work items: runs of blocks
   Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
   detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)
   Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N]

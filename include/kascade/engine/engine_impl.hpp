@@ -48,6 +48,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       starts.size() - 1);
+  const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::lanes, Step::segment);
+  group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
+  Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
+                                                                                    groups.size()));
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
@@ -170,6 +174,7 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.local_neuron = batch_.local_neuron;
   f.network_ids = batch_.network_ids;
   f.block_start = block_start_;
+  f.group_start = group_start_;
   f.spikes = spikes_;
   f.drive = drive_;
   f.trace = trace_;
@@ -218,8 +223,9 @@ ordinal_t Engine<ExecutionSpace, Extension>::blocks() const {
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
+  const auto groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
   Kokkos::parallel_for("kascade::neuron_step",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()), kernel(record_row));
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, groups), kernel(record_row));
   quad_cached_ = step_ >> 2;
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;

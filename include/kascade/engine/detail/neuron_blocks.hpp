@@ -20,6 +20,21 @@ inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_
   return starts;
 }
 
+// Groups of consecutive blocks whose whole vectors (sizes rounded up to `lanes`) fit `capacity`
+// lanes: the first block of every group, then the number of blocks.
+inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_start, int lanes,
+                                           int capacity) {
+  std::vector<ordinal_t> groups;
+  int used = capacity;
+  for (std::size_t b = 0; b + 1 < block_start.size(); ++b) {
+    const int whole = (block_start[b + 1] - block_start[b] + lanes - 1) / lanes * lanes;
+    if (used + whole > capacity) groups.push_back(static_cast<ordinal_t>(b)), used = 0;
+    used += whole;
+  }
+  groups.push_back(static_cast<ordinal_t>(block_start.empty() ? 0 : block_start.size() - 1));
+  return groups;
+}
+
 // Spikes per block: list(b * stride + k), k < count(b), the neurons of block b with x > 0.
 template <class MemorySpace>
 struct BlockSpikes {

@@ -46,13 +46,14 @@ struct NeuronStep {
 #if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
   static constexpr int lanes = 1, segment = 1;
 #else
-  static constexpr int lanes = 8, segment = 64;
+  static constexpr int lanes = 8, segment = 128;
 #endif
 
   BatchModel<MemorySpace> model;
   Kokkos::View<const ordinal_t*, MemorySpace> network_of, local_neuron;
   Kokkos::View<const network_id_t*, MemorySpace> network_ids;
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;  // segments (neuron_blocks.hpp)
+  Kokkos::View<const ordinal_t*, MemorySpace> group_start;  // work items: runs of segments
   ring_type spikes, drive;                                  // [T][N + lanes]
   Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
   history_type history;                                     // self_history.hpp; [word][segment]
@@ -94,29 +95,50 @@ struct NeuronStep {
     }
   }
 
-  // The step of segment b: neurons block_start(b) .. block_start(b + 1) - 1 of one network.
-  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {
-    const ordinal_t i0 = block_start(b);
-    const int n = static_cast<int>(block_start(b + 1) - i0);
-    const int g = network_of(i0);
-    const int m = whole(n);
+  // The step of group q: segments group_start(q) .. group_start(q + 1) - 1 (several small
+  // networks, or one segment of a large one), stage by stage over all of them, so that the
+  // segments' vectors are independent work in flight (a 20-neuron network alone is 3 vectors: too
+  // few to hide the latency of the nonlinearity).
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t q) const {
+    const ordinal_t b0 = group_start(q), b1 = group_start(q + 1);
     real_t in[segment], lambda[segment];
-    segment_inputs(b, i0, n, g, true, in);
-    nonlinearity(g, m, in, lambda);
     spike_count_t x[segment];
     std::uint32_t clip[segment];
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+      segment_inputs(b, block_start(b), size(b), network(b), true, in + o);
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+      nonlinearity(network(b), whole(size(b)), in + o, lambda + o);
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+      emission(block_start(b), size(b), network(b), lambda + o, x + o, clip + o);
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b) {
+      store(b, block_start(b), size(b), x + o);
+      count(size(b), network(b), in + o, lambda + o, clip + o);
+    }
+  }
+
+ private:
+  KOKKOS_INLINE_FUNCTION int size(ordinal_t b) const {
+    return static_cast<int>(block_start(b + 1) - block_start(b));
+  }
+  KOKKOS_INLINE_FUNCTION int network(ordinal_t b) const { return network_of(block_start(b)); }
+
+  KOKKOS_INLINE_FUNCTION void emission(const ordinal_t i0, const int n, const int g,
+                                       const real_t* lambda, spike_count_t* x,
+                                       std::uint32_t* clip) const {
     switch (model.emission) {
       case Emission::bernoulli:
-        bernoulli(i0, n, g, lambda, x, clip);
-        break;
+        return bernoulli(i0, n, g, lambda, x, clip);
       case Emission::threshold:
-        for (int l = 0; l < m; ++l) x[l] = lambda[l] > real_t(0) ? 1 : 0, clip[l] = 0;
-        break;
+        for (int l = 0; l < whole(n); ++l) x[l] = lambda[l] > real_t(0) ? 1 : 0, clip[l] = 0;
+        return;
       default:
         for (int l = 0; l < n; ++l) x[l] = emit_other(i0 + l, g, lambda[l], clip[l]);
     }
-    store(b, i0, n, x);
-    // Counted per network: the clipped probabilities or means, and the non-finite ones.
+  }
+
+  // Counted per network: the clipped probabilities or means, and the non-finite ones.
+  KOKKOS_INLINE_FUNCTION void count(const int n, const int g, const real_t* in,
+                                    const real_t* lambda, const std::uint32_t* clip) const {
     const real_t dt = model.dt(g);
     std::uint32_t n_clip = 0, n_nan = 0;
     for (int l = 0; l < n; ++l) {
@@ -127,7 +149,6 @@ struct NeuronStep {
     if (n_nan) Kokkos::atomic_add(&non_finite(g), std::uint64_t(n_nan));
   }
 
- private:
   // Input of the neurons i0 .. i0 + n - 1 of network g, in whole vectors (the lanes past n are
   // computed from whatever follows, and neither stored nor used).
   // b: the segment, for its spike history; -1: not a segment (every lag of the self kernel).

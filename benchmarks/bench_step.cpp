@@ -209,11 +209,13 @@ void BM_StepSynapses(benchmark::State& state) {
   run_steps(state, c);
 }
 
-// Firing rate on case C (theta = range(0) / 10 moves it from ~0.1 % to ~20 %), with the
-// propagation forced: 0 event, 1 dense, 2 automatic.
+// Firing rate on case C (theta = range(0) / 10 moves it from ~0.03 % to ~15 %; without
+// refractoriness, range(2) = 0, up to ~60 %), with the propagation forced: 0 event, 1 dense,
+// 2 automatic.
 void BM_StepFiring(benchmark::State& state) {
   StepCase c = case_C;
   c.model.theta = double(state.range(0)) / 10;
+  if (state.range(2) == 0) c.model.abs_ref_scale = c.model.rel_ref_scale = 0;
   const Propagation modes[] = {Propagation::event, Propagation::dense, Propagation::automatic};
   c.propagation = modes[state.range(1)];
   run_steps(state, c);
@@ -260,8 +262,9 @@ BENCHMARK(BM_StepSynapses)
     ->Unit(benchmark::kMicrosecond);
 
 BENCHMARK(BM_StepFiring)
-    ->ArgsProduct({{80, 60, 50, 40, 30, 20, 0, -30, -100}, {0, 1, 2}})
-    ->ArgNames({"theta10", "mode"})
+    ->ArgsProduct({{80, 60, 50, 40, 30, 20, 0, -30, -100}, {0, 1, 2}, {1}})
+    ->ArgsProduct({{20, 0, -20, -50, -100}, {0, 1, 2}, {0}})
+    ->ArgNames({"theta10", "mode", "ref"})
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 

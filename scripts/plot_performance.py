@@ -61,8 +61,12 @@ def main():
 
     step = [n for n in runs if n.startswith("BM_Step/")]
     if step:
-        table(["case", "µs/step", "ns/neuron-step", "step/spmv", "step/triad", "firing"],
-              [[n.split("/")[1], spread(runs[n], "us_per_step"),
+        for rows in runs.values():  # CPU time of the timing thread, per step (100 per iteration)
+            for r in rows:
+                r["cpu_us_per_step"] = r["cpu_time"] / 100 if r.get("time_unit") == "us" else 0
+        table(["case", "µs/step", "CPU µs/step", "ns/neuron-step", "step/spmv", "step/triad",
+               "firing"],
+              [[n.split("/")[1], spread(runs[n], "us_per_step"), spread(runs[n], "cpu_us_per_step"),
                 spread(runs[n], "ns_per_neuron_step"), spread(runs[n], "step_per_spmv"),
                 spread(runs[n], "step_per_triad"), f"{median(runs[n], 'firing_rate'):.4f}"]
                for n in step])
@@ -95,20 +99,21 @@ def main():
                 f"{median(runs[n], 'step_per_triad'):.3g}",
                 f"{median(runs[n], 'firing_rate'):.4f}"] for k, n in syn])
 
-    firing = defaultdict(dict)  # theta10 -> mode -> (rate, us)
+    firing = defaultdict(dict)  # (ref, theta10) -> mode -> (rate, us)
     for n in runs:
         if n.startswith("BM_StepFiring/"):
-            firing[arg(n, "theta10")][arg(n, "mode")] = (median(runs[n], "firing_rate"),
-                                                         median(runs[n], "us_per_step"))
+            key = (1 if arg(n, "ref") is None else arg(n, "ref"), arg(n, "theta10"))
+            firing[key][arg(n, "mode")] = (median(runs[n], "firing_rate"),
+                                           median(runs[n], "us_per_step"))
     if firing:
         rows = []
-        for t in sorted(firing, reverse=True):
-            m = firing[t]
+        for key in sorted(firing, key=lambda k: (-k[0], -k[1])):
+            m = firing[key]
             event, dense, auto = (m.get(k, (float("nan"),) * 2)[1] for k in (0, 1, 2))
             rate = m.get(0, m.get(2, (float("nan"), 0)))[0]
-            rows.append([t / 10, f"{rate:.4f}", f"{event:.4g}", f"{dense:.4g}", f"{auto:.4g}",
+            rows.append([key[1] / 10, "yes" if key[0] else "no", f"{rate:.4f}", f"{event:.4g}", f"{dense:.4g}", f"{auto:.4g}",
                          f"{auto / min(event, dense):.2f}", f"{dense / event:.2f}"])
-        table(["theta", "firing", "event µs", "dense µs", "automatic µs", "auto / best",
+        table(["theta", "refractory", "firing", "event µs", "dense µs", "automatic µs", "auto / best",
                "dense / event"], rows)
 
     import matplotlib
@@ -130,7 +135,7 @@ def main():
         axes[1].set_ylabel("synaptic events per second")
     if firing:
         for mode, label in ((0, "event"), (1, "dense"), (2, "automatic")):
-            pts = sorted(firing[t][mode] for t in firing if mode in firing[t])
+            pts = sorted(firing[k][mode] for k in firing if mode in firing[k])
             axes[2].loglog([p[0] for p in pts], [p[1] / 1e3 for p in pts], "o-", label=label)
         axes[2].set_xlabel("spikes per neuron-step (case C, theta swept)")
         axes[2].set_ylabel("ms per step")

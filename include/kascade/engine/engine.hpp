@@ -35,7 +35,9 @@ struct EngineSettings {
   step_t recorded_steps = 0;
   step_t chunk_steps = 1000;  // recorded steps held on the device between hand-overs
   Propagation propagation = Propagation::automatic;
-  double dense_above = 0.3;  // automatic: fraction of neurons firing per step above which dense
+  // automatic: fraction of neurons firing per step above which dense. The measured crossover
+  // (docs/performance.md): a pushed synaptic event costs ~1.1 times a pulled synapse.
+  double dense_above = 0.9;
 };
 
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).

@@ -59,7 +59,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
     quad_bits_ = decltype(quad_bits_)(
         Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, padded);
   const auto n_blocks = starts.size() - 1;
-  spiked_.list = decltype(spiked_.list)("kascade::spike_list", n_blocks * Step::segment);
+  spiked_.list = decltype(spiked_.list)("kascade::spike_list", N);
   spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
   dense_ = settings_.propagation == Propagation::dense;
 }
@@ -97,8 +97,7 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
                                         block_start_,
                                         spiked_,
                                         N,
-                                        rows_per_block,
-                                        detail::NeuronStep<memory_space, Extension>::segment};
+                                        rows_per_block};
   Kokkos::parallel_for("kascade::push_spikes",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
 }
@@ -145,10 +144,9 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(
   auto previous = Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL());
   Kokkos::deep_copy(Kokkos::subview(previous, std::make_pair(ordinal_t(0), batch_.n_neurons())), x);
   history_from_ring();
-  Kokkos::parallel_for(
-      "kascade::list_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
-      detail::ListSpikes<memory_space>{block_start_, previous, spiked_,
-                                       detail::NeuronStep<memory_space, Extension>::segment});
+  Kokkos::parallel_for("kascade::list_spikes",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+                       detail::ListSpikes<memory_space>{block_start_, previous, spiked_});
   propagate(slot(step_ - 1));
   trace_pending_ = model_.coupling == Coupling::trace;
 }

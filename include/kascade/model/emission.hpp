@@ -14,7 +14,8 @@ struct DrawKey {
   step_t step;
 };
 
-// Bernoulli(p) for p in [0, 1]: spike iff 32 random bits < p 2^32, so P = ceil(p 2^32) / 2^32.
+// Bernoulli(p) for p in [0, 1] in double (bernoulli_exp): spike iff 32 random bits < p 2^32, so
+// P = ceil(p 2^32) / 2^32.
 KOKKOS_INLINE_FUNCTION bool draw_bernoulli(double p, std::uint32_t bits) {
   return static_cast<double>(bits) < p * 4294967296.0;
 }

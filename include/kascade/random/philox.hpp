@@ -14,7 +14,7 @@ namespace kascade::random {
 
 // Independent uses of the generator. Never reuse a value for a different purpose.
 enum Stream : std::uint32_t {
-  emission = 0,           // spike emission draws, one counter per (neuron, step)
+  emission = 0,           // Poisson and bernoulli_exp emission, one counter per (neuron, step)
   initial_state = 1,      // initial spikes before equilibration
   connectivity = 2,       // network generators
   stimulus = 3,           // stimulus plans

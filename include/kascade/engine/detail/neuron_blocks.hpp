@@ -35,7 +35,8 @@ inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_s
   return groups;
 }
 
-// Spikes per block: list(b * stride + k), k < count(b), the neurons of block b with x > 0.
+// Spikes per block: list(block_start(b) + k), k < count(b), the neurons of block b with x > 0
+// (each block lists within its own neurons' range: one entry per neuron in all).
 template <class MemorySpace>
 struct BlockSpikes {
   Kokkos::View<ordinal_t*, MemorySpace> list;
@@ -49,12 +50,11 @@ struct ListSpikes {
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;
   Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;
   BlockSpikes<MemorySpace> out;
-  int stride = 1;  // list entries per block
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {
     int k = 0;
     for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
-      if (x(i) > real_t(0)) out.list(b * stride + k++) = i;
+      if (x(i) > real_t(0)) out.list(block_start(b) + k++) = i;
     out.count(b) = k;
   }
 };

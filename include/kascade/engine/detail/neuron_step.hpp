@@ -37,12 +37,14 @@ struct NeuronStep {
   using count_view = Kokkos::View<std::uint64_t*, MemorySpace>;
   static constexpr spike_count_t max_count = 65535;
 
-  // A work item is a segment of up to `segment` neighbouring neurons of ONE network, computed
-  // stage by stage (input, nonlinearity, emission, store) in loops over whole vectors of `lanes`:
-  // host compilers vectorise every stage, the parameters are scalars, and the segment's vectors
-  // are independent, so their latencies overlap. On GPUs a thread per neuron. The per-neuron
-  // arrays carry `lanes` columns of padding past the last neuron, so that a segment may read
-  // whole vectors (the extra lanes are computed and dropped).
+  // Neurons are cut into segments of up to `segment` neighbours of ONE network (neuron_blocks.hpp),
+  // and a work item is a group of consecutive segments. Each stage (input, nonlinearity, emission,
+  // store) is a loop over whole vectors of `lanes`: host compilers vectorise every stage, a
+  // segment's parameters are scalars, and the vectors of a group are independent, so their
+  // latencies overlap. On GPUs a thread per neuron. The per-neuron arrays carry `lanes` columns of
+  // padding past the last neuron, so that a segment may read whole vectors: the lanes past its
+  // end are computed from whatever is there (the next segment's neurons, possibly being updated
+  // by another thread) and are never stored or used.
 #if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
   static constexpr int lanes = 1, segment = 1;
 #else
@@ -294,7 +296,7 @@ struct NeuronStep {
     }
     int k = 0;
     if (any) {
-      ordinal_t* KOKKOS_RESTRICT list = &spiked.list(b * segment);
+      ordinal_t* KOKKOS_RESTRICT list = &spiked.list(i0);
       for (int l = 0; l < n; ++l) {
         list[k] = i0 + l;  // overwritten unless it spiked
         k += x[l] != 0 ? 1 : 0;

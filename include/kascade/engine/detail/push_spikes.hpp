@@ -40,7 +40,6 @@ struct PushSpikes {
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;          // the neuron kernel's blocks
   BlockSpikes<MemorySpace> spiked;                                  // their spikes, ascending
   ordinal_t n_rows = 0, rows_per_block = 1;
-  int stride = 1;  // list entries per neuron block
 
   // First position in [lo, hi) of `a` whose value is >= v (a ascending).
   template <class View, class Index, class Value>
@@ -65,7 +64,7 @@ struct PushSpikes {
     const ordinal_t b0 = lower_bound(block_start, ordinal_t(0), n_blocks, s0);
     const ordinal_t b1 = lower_bound(block_start, b0, n_blocks, s1);
     for (ordinal_t b = b0; b < b1; ++b)
-      for (int k = 0; k < spiked.count(b); ++k) push(spiked.list(b * stride + k), r0, r1);
+      for (int k = 0; k < spiked.count(b); ++k) push(spiked.list(block_start(b) + k), r0, r1);
   }
 
   // Adds column j times x(j) into the rows [r0, r1) it reaches.

@@ -158,7 +158,10 @@ struct NeuronStep {
                                              const int g, const bool update, real_t* out) const {
     const int m = whole(n);
     real_t coupled[segment], self[segment];
-    for (int l = 0; l < m; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
+    // Written vector by vector: a plain loop would become two memset calls (a call per segment
+    // costs more than the stores).
+    for (int v = 0; v < m; v += lanes)
+      for (int l = v; l < v + lanes; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
     if (model.coupling == Coupling::kernel) {
       for (int lag = 0; lag < model.kernel_length; ++lag) {
         const real_t c = model.coupling_kernel(g, lag);
@@ -167,12 +170,14 @@ struct NeuronStep {
       }
     } else {  // y <- decay y + gain D(t-1) - tail D(t-1-window)
       real_t* KOKKOS_RESTRICT y = &trace(i0);
-      for (int l = 0; l < m; ++l) coupled[l] = y[l];
-      if (trace_pending) {
+      if (!trace_pending) {
+        for (int v = 0; v < m; v += lanes)  // not a memcpy call (above)
+          for (int l = v; l < v + lanes; ++l) coupled[l] = y[l];
+      } else {
         const int window = model.trace_window(g);
         const real_t decay = model.trace_decay(g), gain = model.trace_gain(g);
         const real_t* KOKKOS_RESTRICT d0 = &drive(past(0), i0);
-        for (int l = 0; l < m; ++l) coupled[l] = decay * coupled[l] + gain * d0[l];
+        for (int l = 0; l < m; ++l) coupled[l] = decay * y[l] + gain * d0[l];
         if (window > 0) {
           const real_t tail = model.trace_tail(g);
           const real_t* KOKKOS_RESTRICT dw = &drive(past(window), i0);
@@ -301,10 +306,11 @@ struct NeuronStep {
                                     const spike_count_t* KOKKOS_RESTRICT x) const {
     real_t* KOKKOS_RESTRICT ring = &spikes(slot, i0);
     spike_count_t any = 0;
-    for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), any |= x[l];
-    if (record_row >= 0) {
+    if (record_row >= 0) {  // one loop with both stores (a copy loop alone becomes a memcpy call)
       spike_count_t* KOKKOS_RESTRICT row = &raster(record_row, i0);
-      for (int l = 0; l < n; ++l) row[l] = x[l];
+      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), row[l] = x[l], any |= x[l];
+    } else {
+      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), any |= x[l];
     }
     int k = 0;
     if (any) {

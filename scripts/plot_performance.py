@@ -22,6 +22,9 @@ def load(path):
         for b in json.load(f)["benchmarks"]:
             if b.get("run_type") == "aggregate" or "error_occurred" in b:
                 continue
+            # CPU time of the timing thread per step (an iteration is 100 steps; time unit µs)
+            if b.get("time_unit") == "us":
+                b["cpu_us_per_step"] = b["cpu_time"] / 100
             runs[b["run_name"] if "run_name" in b else b["name"]].append(b)
     return runs
 
@@ -61,9 +64,6 @@ def main():
 
     step = [n for n in runs if n.startswith("BM_Step/")]
     if step:
-        for rows in runs.values():  # CPU time of the timing thread, per step (100 per iteration)
-            for r in rows:
-                r["cpu_us_per_step"] = r["cpu_time"] / 100 if r.get("time_unit") == "us" else 0
         table(["case", "µs/step", "CPU µs/step", "ns/neuron-step", "step/spmv", "step/triad",
                "firing"],
               [[n.split("/")[1], spread(runs[n], "us_per_step"), spread(runs[n], "cpu_us_per_step"),
@@ -104,17 +104,23 @@ def main():
         if n.startswith("BM_StepFiring/"):
             key = (1 if arg(n, "ref") is None else arg(n, "ref"), arg(n, "theta10"))
             firing[key][arg(n, "mode")] = (median(runs[n], "firing_rate"),
-                                           median(runs[n], "us_per_step"))
+                                           median(runs[n], "us_per_step"),
+                                           median(runs[n], "cpu_us_per_step"))
     if firing:
         rows = []
         for key in sorted(firing, key=lambda k: (-k[0], -k[1])):
             m = firing[key]
-            event, dense, auto = (m.get(k, (float("nan"),) * 2)[1] for k in (0, 1, 2))
-            rate = m.get(0, m.get(2, (float("nan"), 0)))[0]
-            rows.append([key[1] / 10, "yes" if key[0] else "no", f"{rate:.4f}", f"{event:.4g}", f"{dense:.4g}", f"{auto:.4g}",
-                         f"{auto / min(event, dense):.2f}", f"{dense / event:.2f}"])
-        table(["theta", "refractory", "firing", "event µs", "dense µs", "automatic µs", "auto / best",
-               "dense / event"], rows)
+            nan3 = (float("nan"),) * 3
+            event, dense, auto = (m.get(k, nan3)[1] for k in (0, 1, 2))
+            cpu = [m.get(k, nan3)[2] for k in (0, 1, 2)]
+            rate = m.get(0, m.get(2, nan3))[0]
+            rows.append([key[1] / 10, "yes" if key[0] else "no", f"{rate:.4f}", f"{event:.4g}",
+                         f"{dense:.4g}", f"{auto:.4g}", f"{cpu[0]:.4g}", f"{cpu[1]:.4g}",
+                         f"{cpu[2]:.4g}", f"{cpu[2] / min(cpu[0], cpu[1]):.2f}",
+                         f"{cpu[1] / cpu[0]:.2f}"])
+        table(["theta", "refractory", "firing", "event µs", "dense µs", "automatic µs",
+               "event CPU µs", "dense CPU µs", "automatic CPU µs", "auto / best (CPU)",
+               "dense / event (CPU)"], rows)
 
     import matplotlib
     matplotlib.use("Agg")

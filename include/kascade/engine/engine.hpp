@@ -112,16 +112,16 @@ class Engine {
   ExecutionSpace exec_;
   Extension extension_;
   BatchStimuli<memory_space> stimuli_;
-  ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
-  ring_type drive_;   // [T][N] propagated drive (W x)(t')
+  ring_type spikes_;  // [T][N + pad] own spikes x(t'), slot t' mod T (pad: one vector)
+  ring_type drive_;   // [T][N + pad] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
-  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
+  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
   Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
   Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;
   Kokkos::View<ordinal_t*, memory_space> group_start_;  // work items: runs of blocks
   Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
   detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)
-  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N]
+  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N + pad]
   step_t quad_cached_ = -1;  // step / 4 whose Bernoulli draws quad_bits_ holds (-1: none)
   bool dense_ = false;       // propagate by spmv in the current chunk
   step_t step_ = 0;

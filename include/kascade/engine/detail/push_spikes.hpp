@@ -3,8 +3,9 @@
 //   PullRows    every row sums its whole CSR row in ascending presynaptic order (dense);
 //   PushSpikes  only the columns of the neurons that spiked are walked (event-driven). Rows are
 //               cut into blocks, one thread each; a block walks the spikes of its networks in
-//               ascending neuron order and adds each one's weights into the rows it owns, so
-//               every row sums in ascending presynaptic order too, skipping exact zeros.
+//               ascending neuron order (the neuron kernel's per-segment lists, neuron_blocks.hpp)
+//               and adds each one's weights into the rows it owns, so every row sums in
+//               ascending presynaptic order too, skipping exact zeros.
 // Neither depends on the number of blocks or threads. (KokkosSparse::spmv is not used here: its
 // Serial kernel sums each row in four interleaved partial sums, another order.) Internal.
 #include <Kokkos_Core.hpp>

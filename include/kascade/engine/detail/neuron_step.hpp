@@ -110,6 +110,8 @@ struct NeuronStep {
       segment_inputs(b, block_start(b), size(b), network(b), true, in + o);
     for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
       nonlinearity(network(b), whole(size(b)), in + o, lambda + o);
+    if (refresh && model.emission == Emission::bernoulli)
+      refresh_draws(block_start(b0), block_start(b1));
     for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
       emission(block_start(b), size(b), network(b), lambda + o, x + o, clip + o);
     for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b) {
@@ -276,19 +278,6 @@ struct NeuronStep {
                                         const real_t* lambda, spike_count_t* x,
                                         std::uint32_t* clip) const {
     const int m = whole(n), word = static_cast<int>(step & 3);
-    if (refresh) {
-      const network_id_t id = network_ids(g);
-      const auto first = static_cast<std::uint32_t>(local_neuron(i0));
-      std::uint32_t* KOKKOS_RESTRICT q0 = &quad_bits(0, i0);
-      std::uint32_t* KOKKOS_RESTRICT q1 = &quad_bits(1, i0);
-      std::uint32_t* KOKKOS_RESTRICT q2 = &quad_bits(2, i0);
-      std::uint32_t* KOKKOS_RESTRICT q3 = &quad_bits(3, i0);
-      for (int l = 0; l < n; ++l) {
-        const auto bits = random::philox_bits(seed, id, first + static_cast<std::uint32_t>(l),
-                                              step >> 2, random::bernoulli_quad);
-        q0[l] = bits.v[0], q1[l] = bits.v[1], q2[l] = bits.v[2], q3[l] = bits.v[3];
-      }
-    }
     const real_t dt = model.dt(g);
     const std::uint32_t* KOKKOS_RESTRICT u = &quad_bits(word, i0);
     for (int l = 0; l < m; ++l) {
@@ -296,6 +285,25 @@ struct NeuronStep {
       clip[l] = (p >= real_t(0) && p <= real_t(1)) ? 0u : 1u;
       p = clip[l] ? (p > real_t(1) ? real_t(1) : real_t(0)) : p;
       x[l] = draw_bernoulli24(p, u[l]) ? 1 : 0;
+    }
+  }
+
+  // The four Bernoulli words of neurons [i0, i1) (a group: several networks) for steps 4q .. 4q +
+  // 3: one loop over the whole range, with each neuron's own network id and index, so that it
+  // vectorises without a short tail per 20-neuron network.
+  KOKKOS_INLINE_FUNCTION void refresh_draws(const ordinal_t i0, const ordinal_t i1) const {
+    std::uint32_t* KOKKOS_RESTRICT q0 = &quad_bits(0, i0);
+    std::uint32_t* KOKKOS_RESTRICT q1 = &quad_bits(1, i0);
+    std::uint32_t* KOKKOS_RESTRICT q2 = &quad_bits(2, i0);
+    std::uint32_t* KOKKOS_RESTRICT q3 = &quad_bits(3, i0);
+    const ordinal_t* KOKKOS_RESTRICT net = &network_of(i0);
+    const ordinal_t* KOKKOS_RESTRICT local = &local_neuron(i0);
+    const network_id_t* KOKKOS_RESTRICT ids = network_ids.data();
+    const step_t q = step >> 2;
+    for (ordinal_t l = 0; l < i1 - i0; ++l) {
+      const auto bits = random::philox_bits(seed, ids[net[l]], static_cast<std::uint32_t>(local[l]),
+                                            q, random::bernoulli_quad);
+      q0[l] = bits.v[0], q1[l] = bits.v[1], q2[l] = bits.v[2], q3[l] = bits.v[3];
     }
   }
 

@@ -84,23 +84,43 @@ void release_cached() {
 
 namespace kascade::bench {
 
-double spmv_seconds(const Batch<Mem>::matrix_type& A) {
-  Kokkos::View<real_t*, Mem> x("kascade::bench::x", static_cast<std::size_t>(A.numCols()));
-  Kokkos::View<real_t*, Mem> y("kascade::bench::y", static_cast<std::size_t>(A.numRows()));
-  Kokkos::deep_copy(x, real_t(1));
-  for (int k = 0; k < 2; ++k) KokkosSparse::spmv("N", real_t(1), A, x, real_t(0), y);
+namespace {
+// Mean wall time of `call` (fenced), after two untimed calls, over >= 10 calls and >= 20 ms.
+template <class Call>
+double mean_seconds(Call call) {
+  for (int k = 0; k < 2; ++k) call();
   Exec().fence();
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
   double elapsed = 0;
   long calls = 0;
   while (calls < 10 || elapsed < 0.02) {
-    KokkosSparse::spmv("N", real_t(1), A, x, real_t(0), y);
+    call();
     Exec().fence();
     ++calls;
     elapsed = std::chrono::duration<double>(clock::now() - start).count();
   }
   return elapsed / static_cast<double>(calls);
+}
+}  // namespace
+
+double spmv_seconds(const Batch<Mem>::matrix_type& A) {
+  Kokkos::View<real_t*, Mem> x("kascade::bench::x", static_cast<std::size_t>(A.numCols()));
+  Kokkos::View<real_t*, Mem> y("kascade::bench::y", static_cast<std::size_t>(A.numRows()));
+  Kokkos::deep_copy(x, real_t(1));
+  return mean_seconds([&] { KokkosSparse::spmv("N", real_t(1), A, x, real_t(0), y); });
+}
+
+double triad_seconds(std::size_t n) {
+  Kokkos::View<real_t*, Mem> a("kascade::bench::a", n), b("kascade::bench::b", n),
+      c("kascade::bench::c", n);
+  Kokkos::deep_copy(b, real_t(1));
+  Kokkos::deep_copy(c, real_t(2));
+  return mean_seconds([&] {
+    Kokkos::parallel_for(
+        "kascade::bench::triad", Kokkos::RangePolicy<Exec>(0, n),
+        KOKKOS_LAMBDA(const std::size_t i) { a(i) = b(i) + real_t(3) * c(i); });
+  });
 }
 
 }  // namespace kascade::bench

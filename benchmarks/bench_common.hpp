@@ -53,4 +53,8 @@ namespace kascade::bench {
 // Mean wall time of one KokkosSparse::spmv y = A x (x all ones) on `A`, over at least 20 ms.
 double spmv_seconds(const Batch<Mem>::matrix_type& A);
 
+// Mean wall time of one STREAM-like triad a = b + s c over float arrays of n elements (one value
+// per neuron: the cost of touching a step's per-neuron state once), over at least 20 ms.
+double triad_seconds(std::size_t n);
+
 }  // namespace kascade::bench

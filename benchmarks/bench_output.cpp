@@ -143,8 +143,9 @@ Hdf5Times write_hdf5(const std::string& path, const std::vector<const Network*>&
     for (int c = 0; c < n_chunks; ++c)
       out.record(chunks[static_cast<std::size_t>(c) % chunks.size()]);
     t.record = seconds_since(record_start);
-    out.write_summary(std::vector<std::uint64_t>(networks.size(), 0),
-                      std::vector<step_t>(networks.size(), -1));
+    NetworkHealth healthy;
+    healthy.append_healthy(networks.size());
+    out.write_summary(healthy);
     out.finalize();
   }
   t.total = seconds_since(start);

@@ -7,9 +7,12 @@
 //   us_per_step         wall time of one step (recording hand-over included for BM_Step)
 //   ns_per_neuron_step  us_per_step / neurons
 //   step_per_spmv       step time / time of one KokkosSparse::spmv on the same matrix
+//   step_per_triad      step time / time of one float triad over one value per neuron
 //   firing_rate         spikes per neuron per step
 //   syn_events_per_s    synaptic events (spikes x out-degree) per second of stepping
 // BM_StepUnrecorded runs the same steps as equilibration, without the hand-over to the recorder.
+// Sweeps: kernel length T (BM_StepKernel), batch size (BM_StepBatch), synapses (BM_StepSynapses)
+// and firing rate with the propagation forced (BM_StepFiring: where event and dense cross).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -61,6 +64,7 @@ struct StepCase {
   double sparsity = 0.5;
   BernoulliGLMParams model = standard_glm();
   bool recorded = true;
+  Propagation propagation = Propagation::automatic;
 };
 
 struct StepFixture {
@@ -77,11 +81,13 @@ struct StepFixture {
     settings.recorded_steps = steps_per_iteration;
     // Unrecorded: one chunk as long as the whole benchmark, so nothing is handed over in it.
     settings.chunk_steps = c.recorded ? steps_per_iteration : std::int64_t(1) << 40;
+    settings.propagation = c.propagation;
     engine = std::make_unique<Engine<Exec>>(nets.batch, make_batch_model<Mem>(models), settings);
     engine->initialize_random();
     for (int k = 0; k < warmup_chunks; ++k) step_chunk();
     Exec().fence();
     spmv = spmv_seconds(nets.batch.weights);
+    triad = triad_seconds(static_cast<std::size_t>(nets.batch.n_neurons()));
   }
 
   // steps_per_iteration more steps (run() continues where the previous call ended).
@@ -96,7 +102,8 @@ struct StepFixture {
   bool fresh = true;
   bool recorded;
   int kernel_length = 0;
-  double spmv = 0;  // seconds per KokkosSparse::spmv on the batch matrix
+  double spmv = 0;   // seconds per KokkosSparse::spmv on the batch matrix
+  double triad = 0;  // seconds per triad over one float per neuron
   std::unique_ptr<Engine<Exec>> engine;
 };
 
@@ -106,6 +113,7 @@ std::string key_of(const StepCase& c) {
   return "step/" + std::to_string(c.networks) + "x" + std::to_string(c.neurons) + "/" +
          std::to_string(c.sparsity) + "/" + std::to_string(m.coupling_window) + "/" +
          std::to_string(m.abs_ref_scale) + "/" + std::to_string(m.rel_ref_scale) + "/" +
+         std::to_string(m.theta) + "/" + std::to_string(static_cast<int>(c.propagation)) + "/" +
          (c.recorded ? "recorded" : "unrecorded");
 }
 
@@ -137,6 +145,8 @@ void run_steps(benchmark::State& state, const StepCase& c) {
   k["us_per_step"] = seconds / steps * 1e6;
   k["ns_per_neuron_step"] = seconds / neuron_steps * 1e9;
   k["step_per_spmv"] = seconds / steps / f.spmv;
+  k["step_per_triad"] = seconds / steps / f.triad;
+  k["spmv_us"] = f.spmv * 1e6;
   k["neurons"] = neurons;
   k["synapses"] = static_cast<double>(f.nets.synapses);
   k["T"] = f.kernel_length;
@@ -192,6 +202,25 @@ void BM_StepBatch(benchmark::State& state) {
   run_steps(state, c);
 }
 
+// Synapses: one network at 10 % connectivity with N = sqrt(synapses / 0.1) neurons.
+void BM_StepSynapses(benchmark::State& state) {
+  StepCase c = case_C;
+  c.neurons = static_cast<ordinal_t>(std::lround(std::sqrt(double(state.range(0)) / 0.1)));
+  run_steps(state, c);
+}
+
+// Firing rate on case C (theta = range(0) / 10 moves it from ~0.03 % to ~15 %; without
+// refractoriness, range(2) = 0, up to ~60 %), with the propagation forced: 0 event, 1 dense,
+// 2 automatic.
+void BM_StepFiring(benchmark::State& state) {
+  StepCase c = case_C;
+  c.model.theta = double(state.range(0)) / 10;
+  if (state.range(2) == 0) c.model.abs_ref_scale = c.model.rel_ref_scale = 0;
+  const Propagation modes[] = {Propagation::event, Propagation::dense, Propagation::automatic};
+  c.propagation = modes[state.range(1)];
+  run_steps(state, c);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_Step, A_1x20, case_A)->UseManualTime()->Unit(benchmark::kMicrosecond);
@@ -222,6 +251,20 @@ BENCHMARK(BM_StepBatch)
     ->RangeMultiplier(10)
     ->Range(1, 1000)
     ->ArgName("networks")
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+BENCHMARK(BM_StepSynapses)
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000000)
+    ->ArgName("synapses")
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+BENCHMARK(BM_StepFiring)
+    ->ArgsProduct({{80, 60, 50, 40, 30, 20, 0, -30, -100}, {0, 1, 2}, {1}})
+    ->ArgsProduct({{20, 0, -20, -50, -100}, {0, 1, 2}, {0}})
+    ->ArgNames({"theta10", "mode", "ref"})
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 

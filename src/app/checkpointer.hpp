@@ -21,7 +21,7 @@ class Checkpointer {
 
   // The spill is synced first: the checkpoint then never refers to bytes not on disk.
   void write(SpillFile& spill, std::uint64_t batch, const EngineState* state,
-             const std::vector<std::uint64_t>& clipped, const std::vector<step_t>& runaway) {
+             const NetworkHealth& health) {
     if (every_ < 0 && state != nullptr) return;
     spill.sync();
     Checkpoint c;
@@ -32,8 +32,7 @@ class Checkpointer {
     c.in_batch = state != nullptr;
     if (state != nullptr) c.state = *state;
     c.spill = spill.position();
-    c.clipped = clipped;
-    c.runaway = runaway;
+    c.health = health;
     write_checkpoint(path_, c);
     last_ = clock::now();
   }

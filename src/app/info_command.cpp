@@ -40,6 +40,11 @@ void info_command(const std::string& file) {
   std::printf("\n");
   const double clips = std::accumulate(clipped.begin(), clipped.end(), 0.0);
   if (clips > 0) std::printf("  %.0f probabilities were clipped to [0, 1]\n", clips);
+  if (reader.has("/networks/non_finite_rates")) {
+    const auto bad = reader.per_network("non_finite_rates");
+    const double total = std::accumulate(bad.begin(), bad.end(), 0.0);
+    if (total > 0) std::printf("  %.0f rates were not finite (NaN or infinite input)\n", total);
+  }
   if (reader.has("/networks/runaway_step")) {  // files of kascade 0.1 before the guard lack it
     const auto runaway = reader.per_network("runaway_step");
     const auto first =

@@ -239,15 +239,15 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
 }
 
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
-            const std::vector<std::uint64_t>& clipped, const std::vector<step_t>& runaway,
-            double seconds, MPI_Comm comm) {
-  double neurons = 0, totals[3] = {0, 0, 0};
+            const NetworkHealth& health, double seconds, MPI_Comm comm) {
+  double neurons = 0, totals[4] = {0, 0, 0, 0};
   for (const auto& n : plan.networks) neurons += n.n_neurons;
   totals[0] = static_cast<double>(output.local_spikes());
-  for (auto c : clipped) totals[1] += static_cast<double>(c);
-  for (auto r : runaway) totals[2] += r >= 0 ? 1 : 0;
+  for (auto c : health.clipped) totals[1] += static_cast<double>(c);
+  for (auto r : health.runaway) totals[2] += r >= 0 ? 1 : 0;
+  for (auto n : health.non_finite) totals[3] += static_cast<double>(n);
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
-  MPI_Allreduce(MPI_IN_PLACE, totals, 3, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, totals, 4, MPI_DOUBLE, MPI_SUM, comm);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
@@ -262,6 +262,11 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   if (totals[1] > 0)
     std::fprintf(stderr, "[kascade] warning: %.0f probabilities outside [0, 1] were clipped\n",
                  totals[1]);
+  if (totals[3] > 0)
+    std::fprintf(stderr,
+                 "[kascade] warning: %.0f rates were not finite (NaN or infinite input; counted "
+                 "per network in /networks/non_finite_rates)\n",
+                 totals[3]);
   if (totals[2] > 0)
     std::fprintf(
         stderr,
@@ -344,13 +349,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       if (!std::filesystem::exists(checkpoint)) std::remove(spill.c_str());
     }
   } cleanup{spill.path(), ckpt_path};
-  std::vector<std::uint64_t> clipped;
-  std::vector<step_t> runaway;
+  NetworkHealth health;  // of the completed batches' networks
   std::uint64_t first_batch = 0;
   if (resume) {
     spill.restore(resume->spill);
-    clipped = resume->clipped;
-    runaway = resume->runaway;
+    health = resume->health;
     first_batch = resume->next_batch;
   }
   const std::uint64_t local_spikes_at_start = total_events(spill, mine);
@@ -385,16 +388,14 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       progress.update(before + done, total_events(spill, mine) - local_spikes_at_start);
       if (!checkpoints.due()) return;
       const EngineState state = engine.snapshot();
-      checkpoints.write(spill, round, &state, clipped, runaway);
+      checkpoints.write(spill, round, &state, health);
     });
-    const auto c = engine.clipped_counts();
-    clipped.insert(clipped.end(), c.begin(), c.end());
-    runaway.insert(runaway.end(), engine.runaway_steps().begin(), engine.runaway_steps().end());
-    checkpoints.write(spill, round + 1, nullptr, clipped, runaway);  // cheap: no engine state
+    health.append(engine.health());
+    checkpoints.write(spill, round + 1, nullptr, health);  // cheap: no engine state
   }
   progress.finish(total_events(spill, mine));
   if (options.connectivity_only || options.tune_only)
-    clipped.assign(mine.count, 0), runaway.assign(mine.count, -1);
+    health = NetworkHealth{}, health.append_healthy(mine.count);
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
@@ -402,7 +403,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   write_inputs(output, config, plan);
   if (tuned) output.write_tuning(tuned->datasets, tuned->about);
   copy_spikes(spill, output, comm, options.round_events);
-  output.write_summary(clipped, runaway);
+  output.write_summary(health);
   output.finalize();
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
@@ -414,7 +415,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   } else if (!options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report(config, plan, output, clipped, runaway, seconds, comm);
+    report(config, plan, output, health, seconds, comm);
   }
 }
 

@@ -13,7 +13,7 @@ namespace kascade {
 
 namespace {
 
-constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '2'};  // 2: runaway steps
+constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '2'};  // 2: non-finite, runaway
 constexpr const char* kStartOver = "; remove it, or pass --fresh to start over";
 
 class Writer {
@@ -80,8 +80,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(c.state.step), w.put(static_cast<std::uint8_t>(c.state.trace_pending));
   w.put(static_cast<std::uint8_t>(c.state.dense));
   w.put(c.state.spikes), w.put(c.state.drive), w.put(c.state.trace);
-  w.put(c.state.clipped), w.put(c.state.runaway);
-  w.put(c.spill.bytes), w.put(c.spill.blocks), w.put(c.clipped), w.put(c.runaway);
+  w.put(c.state.clipped), w.put(c.state.non_finite), w.put(c.state.runaway);
+  w.put(c.spill.bytes), w.put(c.spill.blocks);
+  w.put(c.health.clipped), w.put(c.health.non_finite), w.put(c.health.runaway);
   w.put(deck_hash(std::string(w.bytes.begin(), w.bytes.end())));  // detects corruption
 
   const std::string tmp = path + ".tmp";
@@ -119,8 +120,9 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   r.get(c.state.step), r.get(flag), c.state.trace_pending = flag != 0;
   r.get(flag), c.state.dense = flag != 0;
   r.get(c.state.spikes), r.get(c.state.drive), r.get(c.state.trace);
-  r.get(c.state.clipped), r.get(c.state.runaway);
-  r.get(c.spill.bytes), r.get(c.spill.blocks), r.get(c.clipped), r.get(c.runaway);
+  r.get(c.state.clipped), r.get(c.state.non_finite), r.get(c.state.runaway);
+  r.get(c.spill.bytes), r.get(c.spill.blocks);
+  r.get(c.health.clipped), r.get(c.health.non_finite), r.get(c.health.runaway);
   if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)" + kStartOver);
   if (c.deck_hash != expected_hash)
     throw InputError(path +

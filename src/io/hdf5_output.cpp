@@ -296,11 +296,11 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   s.events_in_file = new_size;
 }
 
-void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped,
-                               const std::vector<step_t>& runaway) {
+void Hdf5Output::write_summary(const NetworkHealth& health) {
   State& s = *state_;
-  require(clipped.size() == s.n_local && runaway.size() == s.n_local,
-          "output: one clipped count and runaway step per owned network are needed");
+  require(health.clipped.size() == s.n_local && health.non_finite.size() == s.n_local &&
+              health.runaway.size() == s.n_local,
+          "output: the health of every owned network is needed");
   H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
   write_distributed(networks, "spike_count", H5T_STD_U64LE, s.spikes_per_network, s.comm);
   std::vector<double> rate_hz;  // spikes per neuron per recorded second
@@ -310,8 +310,9 @@ void Hdf5Output::write_summary(const std::vector<std::uint64_t>& clipped,
     rate_hz.push_back(neuron_ms > 0 ? 1000.0 * s.spikes_per_network[k] / neuron_ms : 0.0);
   }
   write_distributed(networks, "rate_hz", H5T_IEEE_F64LE, rate_hz, s.comm);
-  write_distributed(networks, "clipped_probabilities", H5T_STD_U64LE, clipped, s.comm);
-  write_distributed(networks, "runaway_step", H5T_STD_I64LE, runaway, s.comm);
+  write_distributed(networks, "clipped_probabilities", H5T_STD_U64LE, health.clipped, s.comm);
+  write_distributed(networks, "non_finite_rates", H5T_STD_U64LE, health.non_finite, s.comm);
+  write_distributed(networks, "runaway_step", H5T_STD_I64LE, health.runaway, s.comm);
 }
 
 void Hdf5Output::finalize() {

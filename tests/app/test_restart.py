@@ -51,7 +51,7 @@ def compare(a, b):
     names = ["spikes/step", "spikes/neuron", "spikes/block_ptr", "spikes/block_offset",
              "spikes/block_length", "connectivity/source", "connectivity/target",
              "connectivity/weight", "networks/spike_count", "networks/clipped_probabilities",
-             "networks/runaway_step"]
+             "networks/runaway_step", "networks/non_finite_rates"]
     with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
         return all(np.array_equal(fa[n][:], fb[n][:]) for n in names) and len(fa["spikes/step"]) > 0
 

@@ -107,7 +107,7 @@ class CountingRecorder : public Recorder {
 
 struct CountResult {
   std::vector<CountTrace> traces;  // batch order
-  std::vector<std::uint64_t> clipped;
+  std::vector<std::uint64_t> clipped, non_finite;
 };
 
 // One model per network (per-network parameters, shared structure), initialize_random() then
@@ -120,7 +120,7 @@ inline CountResult simulate_counts(const std::vector<const Network*>& networks,
   engine.initialize_random();
   CountingRecorder recorder;
   engine.run(recorder);
-  CountResult r{recorder.traces, engine.clipped_counts()};
+  CountResult r{recorder.traces, engine.clipped_counts(), engine.non_finite_counts()};
   if (r.traces.empty()) r.traces.resize(networks.size());
   return r;
 }

@@ -1,7 +1,7 @@
 // Closed form of the Bernoulli emission: without synapses and without refractoriness the input
 // is 0, so every neuron-step fires independently with p = sigmoid(-theta) * dt. Exactly, the
-// engine fires when 32 random bits < p 2^32, i.e. with probability ceil(p 2^32) / 2^32 (lambda in
-// float32, times dt in double, as the engine does); the tests use that value.
+// engine fires when a 24-bit uniform u < p, i.e. with probability ceil(p 2^24) / 2^24 (lambda
+// times dt in float32, as the engine does); the tests use that value.
 //
 // Bounds are two-sided at significance 1e-6: z = 4.8916 (scipy.stats.norm.isf(0.5e-6)) for the
 // total count (normal approximation of Binomial(n, p), n p > 2e5), and the chi-square
@@ -65,9 +65,8 @@ Counts run_uncoupled(const CascadeModel& model, int n_networks, ordinal_t n_neur
 }
 
 double firing_probability(const CascadeModel& m) {
-  const double p =
-      double(apply_nonlinearity(m.nonlinearity, real_t(0), m.theta, m.gain, m.slope)) * m.dt;
-  return std::ceil(p * 4294967296.0) / 4294967296.0;
+  const real_t p = apply_nonlinearity(m.nonlinearity, real_t(0), m.theta, m.gain, m.slope) * m.dt;
+  return std::ceil(double(p) * 16777216.0) / 16777216.0;
 }
 
 // Pearson dispersion of counts that are each Binomial(trials, p): ~ chi2(counts.size()).

@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "kascade/engine/detail/neuron_blocks.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/extension.hpp"
@@ -34,7 +35,9 @@ struct EngineSettings {
   step_t recorded_steps = 0;
   step_t chunk_steps = 1000;  // recorded steps held on the device between hand-overs
   Propagation propagation = Propagation::automatic;
-  double dense_above = 0.3;  // automatic: fraction of neurons firing per step above which dense
+  // automatic: fraction of neurons firing per step above which dense. The measured crossover
+  // (docs/performance.md): a pushed synaptic event costs ~1.1 times a pulled synapse.
+  double dense_above = 0.9;
   // Runaway activity: a network firing more than this many spikes per neuron per step over a
   // recorded chunk is marked (runaway_steps()); with `runaway_stop` its later chunks are not
   // handed over. 0: no check.
@@ -45,6 +48,17 @@ struct EngineSettings {
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
 using ProgressCallback = std::function<void(step_t, step_t)>;
 
+// What went wrong in each network of a run, network by network in id order: probabilities
+// clipped to [0, 1], non-finite rates, and the first recorded step of the chunk whose activity
+// ran away (-1: none).
+struct NetworkHealth {
+  std::vector<std::uint64_t> clipped, non_finite;
+  std::vector<step_t> runaway;
+  void append(const NetworkHealth& more);
+  void append_healthy(std::size_t networks);  // networks never simulated (no steps)
+  std::size_t size() const { return clipped.size(); }
+};
+
 // Everything an engine needs to continue exactly where it was (between two chunks).
 struct EngineState {
   step_t step = 0;
@@ -52,6 +66,7 @@ struct EngineState {
   std::vector<real_t> spikes, drive, trace;
   std::vector<std::uint64_t> clipped;
   std::vector<step_t> runaway;
+  std::vector<std::uint64_t> non_finite;
 };
 
 // `Extension` supplies phi for Nonlinearity::extension (docs/extending.md); the default has none.
@@ -113,18 +128,22 @@ class Engine {
   // Per network of the batch: the first recorded step of the chunk in which its activity ran
   // away (EngineSettings::runaway_spikes_per_step), or -1.
   const std::vector<step_t>& runaway_steps() const { return runaway_; }
+  NetworkHealth health() const { return {clipped_counts(), non_finite_counts(), runaway_}; }
+  // Non-finite rates per network (NaN or infinite input, rate or probability; also clipped).
+  std::vector<std::uint64_t> non_finite_counts() const;
   const Batch<memory_space>& batch() const { return batch_; }
 
  private:
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
   void propagate(int slot);         // drive(slot) = W * spikes(slot)
   void clear_history();
+  void history_from_ring();  // the self kernel's spike bits from the spike ring
   detail::NeuronStep<memory_space, Extension> kernel(
       step_t record_row) const;  // the step's functor
   std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
   void check_runaway(step_t first_recorded, step_t rows, std::vector<SpikeEvents>& chunk);
   int slot(step_t s) const;
-  ordinal_t blocks() const;  // work items of the neuron kernel
+  ordinal_t blocks() const;  // work items of the neuron kernel (detail/neuron_blocks.hpp)
 
   Batch<memory_space> batch_;
   BatchModel<memory_space> model_;
@@ -132,14 +151,18 @@ class Engine {
   ExecutionSpace exec_;
   Extension extension_;
   BatchStimuli<memory_space> stimuli_;
-  ring_type spikes_;  // [T][N] own spikes x(t'), slot t' mod T
-  ring_type drive_;   // [T][N] propagated drive (W x)(t')
+  ring_type spikes_;  // [T][N + pad] own spikes x(t'), slot t' mod T (pad: one vector)
+  ring_type drive_;   // [T][N + pad] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
-  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i
-  Kokkos::View<std::uint64_t*, memory_space> clipped_;
-  Kokkos::View<ordinal_t*, memory_space> spike_list_;  // event path: neurons that spiked
-  Kokkos::View<ordinal_t, memory_space> spike_count_;
-  bool dense_ = false;  // propagate by spmv in the current chunk
+  Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
+  Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;
+  Kokkos::View<ordinal_t*, memory_space> group_start_;  // work items: runs of blocks
+  Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
+  detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)
+  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N + pad]
+  step_t quad_cached_ = -1;  // step / 4 whose Bernoulli draws quad_bits_ holds (-1: none)
+  bool dense_ = false;       // propagate by spmv in the current chunk
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;

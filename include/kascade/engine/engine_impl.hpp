@@ -8,6 +8,7 @@
 
 #include <KokkosSparse_spmv.hpp>
 #include <algorithm>
+#include <cstring>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
@@ -32,15 +33,34 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   require(settings_.chunk_steps >= 1, "simulation: the recorded chunk must hold at least one step");
   const auto N = static_cast<std::size_t>(batch_.n_neurons());
   const auto T = static_cast<std::size_t>(model_.kernel_length);
-  spikes_ = ring_type("kascade::spike_ring", T, N);
-  drive_ = ring_type("kascade::drive_ring", T, N);
+  using Step = detail::NeuronStep<memory_space, Extension>;
+  const std::size_t padded = N + Step::lanes;  // whole vectors past the last neuron (Step)
+  spikes_ = ring_type("kascade::spike_ring", T, padded);
+  drive_ = ring_type("kascade::drive_ring", T, padded);
   const auto rows = static_cast<std::size_t>(
       std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
   raster_ = decltype(raster_)("kascade::raster", rows, N);
-  clipped_ = decltype(clipped_)("kascade::clipped", static_cast<std::size_t>(batch_.n_networks()));
-  if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", N);
-  spike_list_ = decltype(spike_list_)("kascade::spike_list", N);
-  spike_count_ = decltype(spike_count_)("kascade::spike_count");
+  const auto networks = static_cast<std::size_t>(batch_.n_networks());
+  clipped_ = decltype(clipped_)("kascade::clipped", networks);
+  non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
+  if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", padded);
+  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, Step::segment);
+  self_history_ = decltype(self_history_)(
+      "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
+      starts.size() - 1);
+  const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::lanes, Step::segment);
+  group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
+  Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
+                                                                                    groups.size()));
+  block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
+  Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
+                                                                                    starts.size()));
+  if (model_.emission == Emission::bernoulli)
+    quad_bits_ = decltype(quad_bits_)(
+        Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, padded);
+  const auto n_blocks = starts.size() - 1;
+  spiked_.list = decltype(spiked_.list)("kascade::spike_list", N);
+  spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
   dense_ = settings_.propagation == Propagation::dense;
   runaway_.assign(static_cast<std::size_t>(batch_.n_networks()), -1);
 }
@@ -64,10 +84,8 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
     return;
   }
-  Kokkos::parallel_scan("kascade::compact_spikes", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
-                        detail::CompactSpikes<memory_space>{x, spike_list_, spike_count_});
-  // Blocks small enough to share out among threads, large enough to amortise the search.
-  const ordinal_t blocks_wanted = 8 * static_cast<ordinal_t>(ExecutionSpace().concurrency());
+  // One block of rows per thread: the push walks the spike lists once per block.
+  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
   const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
   const ordinal_t blocks = (N + rows_per_block - 1) / rows_per_block;
   detail::PushSpikes<memory_space> push{batch_.column_ptr,
@@ -77,8 +95,8 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
                                         batch_.neuron_offset_device,
                                         x,
                                         y,
-                                        spike_list_,
-                                        spike_count_,
+                                        block_start_,
+                                        spiked_,
                                         N,
                                         rows_per_block};
   Kokkos::parallel_for("kascade::push_spikes",
@@ -90,7 +108,17 @@ void Engine<ExecutionSpace, Extension>::clear_history() {
   Kokkos::deep_copy(spikes_, real_t(0));
   Kokkos::deep_copy(drive_, real_t(0));
   if (trace_.extent(0) > 0) Kokkos::deep_copy(trace_, real_t(0));
+  if (self_history_.size() > 0) Kokkos::deep_copy(self_history_, std::uint64_t(0));
   trace_pending_ = false;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::history_from_ring() {
+  if (self_history_.size() == 0) return;
+  Kokkos::parallel_for("kascade::self_history",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+                       detail::BuildSelfHistory<memory_space>{spikes_, block_start_, self_history_,
+                                                              slot(step_), model_.self_length});
 }
 
 template <class ExecutionSpace, class Extension>
@@ -114,7 +142,12 @@ void Engine<ExecutionSpace, Extension>::set_previous_spikes(
   require(x.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one previous spike value per neuron is needed");
   clear_history();
-  Kokkos::deep_copy(Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL()), x);
+  auto previous = Kokkos::subview(spikes_, slot(step_ - 1), Kokkos::ALL());
+  Kokkos::deep_copy(Kokkos::subview(previous, std::make_pair(ordinal_t(0), batch_.n_neurons())), x);
+  history_from_ring();
+  Kokkos::parallel_for("kascade::list_spikes",
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+                       detail::ListSpikes<memory_space>{block_start_, previous, spiked_});
   propagate(slot(step_ - 1));
   trace_pending_ = model_.coupling == Coupling::trace;
 }
@@ -127,29 +160,39 @@ void Engine<ExecutionSpace, Extension>::set_activation(
   require(s.extent(0) == static_cast<std::size_t>(batch_.n_neurons()),
           "engine: one activation per neuron is needed");
   clear_history();
-  KokkosSparse::spmv("N", real_t(1), batch_.weights, s, real_t(0), trace_);
+  KokkosSparse::spmv("N", real_t(1), batch_.weights, s, real_t(0),
+                     Kokkos::subview(trace_, std::make_pair(0, batch_.n_neurons())));
 }
 
 template <class ExecutionSpace, class Extension>
 detail::NeuronStep<typename Engine<ExecutionSpace, Extension>::memory_space, Extension>
 Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
-  return detail::NeuronStep<memory_space, Extension>{model_,
-                                                     batch_.network_of,
-                                                     batch_.local_neuron,
-                                                     batch_.network_ids,
-                                                     spikes_,
-                                                     drive_,
-                                                     trace_,
-                                                     raster_,
-                                                     clipped_,
-                                                     settings_.seed,
-                                                     step_,
-                                                     slot(step_),
-                                                     record_row,
-                                                     trace_pending_,
-                                                     extension_,
-                                                     stimuli_,
-                                                     step_ - settings_.equilibration_steps};
+  detail::NeuronStep<memory_space, Extension> f;
+  f.model = model_;
+  f.network_of = batch_.network_of;
+  f.local_neuron = batch_.local_neuron;
+  f.network_ids = batch_.network_ids;
+  f.block_start = block_start_;
+  f.group_start = group_start_;
+  f.spikes = spikes_;
+  f.drive = drive_;
+  f.trace = trace_;
+  f.history = self_history_;
+  f.raster = raster_;
+  f.clipped = clipped_;
+  f.non_finite = non_finite_;
+  f.spiked = spiked_;
+  f.quad_bits = quad_bits_;
+  f.refresh = (step_ >> 2) != quad_cached_;
+  f.seed = settings_.seed;
+  f.step = step_;
+  f.slot = slot(step_);
+  f.record_row = record_row;
+  f.trace_pending = trace_pending_;
+  f.extension = extension_;
+  f.stimuli = stimuli_;
+  f.stimulus_time = step_ - settings_.equilibration_steps;
+  return f;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -159,7 +202,8 @@ void Engine<ExecutionSpace, Extension>::compute_input(
   const Step f = kernel(-1);
   const ordinal_t N = batch_.n_neurons();
   Kokkos::parallel_for(
-      "kascade::input", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+      "kascade::input",
+      Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, (N + Step::lanes - 1) / Step::lanes),
       KOKKOS_LAMBDA(const ordinal_t block) {
         const ordinal_t i0 = block * Step::lanes;
         const int n = N - i0 < Step::lanes ? static_cast<int>(N - i0) : Step::lanes;
@@ -173,8 +217,7 @@ void Engine<ExecutionSpace, Extension>::compute_input(
 
 template <class ExecutionSpace, class Extension>
 ordinal_t Engine<ExecutionSpace, Extension>::blocks() const {
-  constexpr ordinal_t lanes = detail::NeuronStep<memory_space, Extension>::lanes;
-  return (batch_.n_neurons() + lanes - 1) / lanes;
+  return static_cast<ordinal_t>(block_start_.extent(0)) - 1;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -184,7 +227,16 @@ void Engine<ExecutionSpace, Extension>::set_model(BatchModel<memory_space> model
               model.noise == model_.noise && model.initial_state == model_.initial_state &&
               model.r.extent(0) == model_.r.extent(0),
           "engine: a new model must keep the structure and history length of the batch");
+  const bool words_change =
+      detail::history_words(model.self_length) != detail::history_words(model_.self_length);
   model_ = std::move(model);
+  if (words_change) {  // the self kernel's nonzero lags changed: its spike bits too
+    self_history_ =
+        decltype(self_history_)("kascade::self_history",
+                                static_cast<std::size_t>(detail::history_words(model_.self_length)),
+                                self_history_.extent(1));
+    history_from_ring();
+  }
 }
 
 template <class ExecutionSpace, class Extension>
@@ -193,7 +245,9 @@ void Engine<ExecutionSpace, Extension>::reset(std::uint64_t seed) {
   step_ = 0;
   dense_ = settings_.propagation == Propagation::dense;
   Kokkos::deep_copy(clipped_, std::uint64_t(0));
+  Kokkos::deep_copy(non_finite_, std::uint64_t(0));
   runaway_.assign(runaway_.size(), -1);
+  quad_cached_ = -1;  // the cached draws were the old seed's
   initialize_random();
 }
 
@@ -203,29 +257,44 @@ void Engine<ExecutionSpace, Extension>::rewind(step_t to, std::uint64_t seed) {
   const int T = model_.kernel_length;
   const int shift = static_cast<int>(((step_ - to) % T + T) % T);  // slots move back by this
   step_ = to;
-  if (shift == 0) return;
-  const auto N = static_cast<ordinal_t>(batch_.n_neurons());
-  for (ring_type ring : {spikes_, drive_}) {
-    ring_type old("kascade::ring_copy", T, N);
-    Kokkos::deep_copy(exec_, old, ring);
-    Kokkos::parallel_for(
-        "kascade::rewind", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
-        KOKKOS_LAMBDA(const ordinal_t i) {
-          for (int j = 0; j < T; ++j) ring((j - shift + T) % T, i) = old(j, i);
-        });
+  quad_cached_ = -1;  // the cached draws were the old seed's
+  if (shift != 0) {
+    for (ring_type ring : {spikes_, drive_}) {
+      const auto width = static_cast<ordinal_t>(ring.extent(1));
+      ring_type old("kascade::ring_copy", T, ring.extent(1));
+      Kokkos::deep_copy(exec_, old, ring);
+      Kokkos::parallel_for(
+          "kascade::rewind", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, width),
+          KOKKOS_LAMBDA(const ordinal_t i) {
+            for (int j = 0; j < T; ++j) ring((j - shift + T) % T, i) = old(j, i);
+          });
+    }
   }
+  history_from_ring();  // the self kernel's spike bits are kept by slot
   exec_.fence();
 }
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
+  const auto groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
   if (observer_) observer_(kernel(record_row));
   Kokkos::parallel_for("kascade::neuron_step",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()), kernel(record_row));
+                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, groups), kernel(record_row));
+  quad_cached_ = step_ >> 2;
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;
   ++step_;
 }
+
+namespace detail {
+// True if the four counts from p on are all zero (one 64-bit load).
+inline bool zero4(const spike_count_t* p) {
+  static_assert(sizeof(spike_count_t) == 2, "four counts per 64-bit word");
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w == 0;
+}
+}  // namespace detail
 
 template <class ExecutionSpace, class Extension>
 std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
@@ -240,6 +309,10 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
     const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
     for (step_t k = 0; k < rows; ++k) {
       for (ordinal_t i = first; i < last; ++i) {
+        if (i + 4 <= last && detail::zero4(&host(k, i))) {  // silent neurons, four at a time
+          i += 3;
+          continue;
+        }
         const spike_count_t c = host(k, i);
         if (c == 0) continue;
         ev.steps.push_back(first_recorded + k);
@@ -315,6 +388,31 @@ void from_host(const View& v, const std::vector<typename View::non_const_value_t
                         values.data(), values.size()));
 }
 
+// The first n columns of a padded per-neuron view (rows x (n + padding)), contiguous: the saved
+// state does not depend on the neuron kernel's padding.
+template <class T, class Mem>
+Kokkos::View<T**, Kokkos::LayoutRight, Mem> first_columns(
+    const Kokkos::View<T**, Kokkos::LayoutRight, Mem>& v, ordinal_t n) {
+  Kokkos::View<T**, Kokkos::LayoutRight, Mem> out("kascade::state", v.extent(0), n);
+  Kokkos::deep_copy(out, Kokkos::subview(v, Kokkos::ALL(), std::make_pair(ordinal_t(0), n)));
+  return out;
+}
+template <class T, class Mem>
+Kokkos::View<T*, Mem> first_columns(const Kokkos::View<T*, Mem>& v, ordinal_t n) {
+  if (v.extent(0) == 0) return v;
+  return Kokkos::subview(v, std::make_pair(ordinal_t(0), n));
+}
+
+template <class View>
+void columns_from_host(const View& v, ordinal_t n,
+                       const std::vector<typename View::non_const_value_type>& values,
+                       const char* what) {
+  const auto packed = first_columns(v, n);
+  from_host(packed, values, what);
+  if constexpr (View::rank == 2)
+    Kokkos::deep_copy(Kokkos::subview(v, Kokkos::ALL(), std::make_pair(ordinal_t(0), n)), packed);
+}
+
 }  // namespace detail
 
 template <class ExecutionSpace, class Extension>
@@ -323,32 +421,41 @@ EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
   s.step = step_;
   s.trace_pending = trace_pending_;
   s.dense = dense_;
-  s.spikes = detail::to_host(spikes_);
-  s.drive = detail::to_host(drive_);
-  s.trace = detail::to_host(trace_);
+  const ordinal_t N = batch_.n_neurons();
+  s.spikes = detail::to_host(detail::first_columns(spikes_, N));
+  s.drive = detail::to_host(detail::first_columns(drive_, N));
+  s.trace = detail::to_host(detail::first_columns(trace_, N));
   s.clipped = detail::to_host(clipped_);
   s.runaway = runaway_;
+  s.non_finite = detail::to_host(non_finite_);
   return s;
 }
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
-  detail::from_host(spikes_, s.spikes, "spike ring");
-  detail::from_host(drive_, s.drive, "drive ring");
-  detail::from_host(trace_, s.trace, "trace");
+  const ordinal_t N = batch_.n_neurons();
+  detail::columns_from_host(spikes_, N, s.spikes, "spike ring");
+  detail::columns_from_host(drive_, N, s.drive, "drive ring");
+  detail::columns_from_host(trace_, N, s.trace, "trace");
   detail::from_host(clipped_, s.clipped, "clipped counts");
   require(s.runaway.size() == runaway_.size(), "engine: the saved state does not fit (runaway)");
   runaway_ = s.runaway;
+  detail::from_host(non_finite_, s.non_finite, "non-finite counts");
   step_ = s.step;
   trace_pending_ = s.trace_pending;
   dense_ = s.dense;
+  quad_cached_ = -1;
+  history_from_ring();
 }
 
 template <class ExecutionSpace, class Extension>
 std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::clipped_counts() const {
-  auto host = Kokkos::create_mirror_view(clipped_);
-  Kokkos::deep_copy(host, clipped_);
-  return std::vector<std::uint64_t>(host.data(), host.data() + host.extent(0));
+  return detail::to_host(clipped_);
+}
+
+template <class ExecutionSpace, class Extension>
+std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::non_finite_counts() const {
+  return detail::to_host(non_finite_);
 }
 
 }  // namespace kascade

@@ -20,8 +20,7 @@ struct Checkpoint {
   bool in_batch = false;         // `state` continues batch `next_batch`
   EngineState state;
   SpillFile::Position spill;
-  std::vector<std::uint64_t> clipped;  // of the completed batches' networks, in order
-  std::vector<step_t> runaway;         // likewise: Engine::runaway_steps()
+  NetworkHealth health;  // of the completed batches' networks, in order
 };
 
 std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit

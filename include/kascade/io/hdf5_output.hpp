@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "kascade/engine/engine.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/network/network.hpp"
 
@@ -59,9 +60,9 @@ class Hdf5Output : public Recorder {
                     const std::map<std::string, std::string>& about);
   // Appends one chunk of events (this rank's part; may be empty).
   void record(const std::vector<SpikeEvents>& chunk) override;
-  // Per-network clipped-probability counts and runaway steps (-1: none) of this rank's
-  // networks, in id order.
-  void write_summary(const std::vector<std::uint64_t>& clipped, const std::vector<step_t>& runaway);
+  // Spike counts and rates, and the health (clipped probabilities, non-finite rates, runaway
+  // steps) of this rank's networks, in id order.
+  void write_summary(const NetworkHealth& health);
   // Writes the spike index, marks the file complete and renames it to its final name.
   void finalize();
 

@@ -14,9 +14,17 @@ struct DrawKey {
   step_t step;
 };
 
-// Bernoulli(p) for p in [0, 1]: spike iff 32 random bits < p 2^32, so P = ceil(p 2^32) / 2^32.
+// Bernoulli(p) for p in [0, 1] in double (bernoulli_exp): spike iff 32 random bits < p 2^32, so
+// P = ceil(p 2^32) / 2^32.
 KOKKOS_INLINE_FUNCTION bool draw_bernoulli(double p, std::uint32_t bits) {
   return static_cast<double>(bits) < p * 4294967296.0;
+}
+
+// Bernoulli(p) for a float p in [0, 1]: spike iff the top 24 of the 32 random bits, as a uniform
+// u on the 2^-24 grid in [0, 1), are below p; so P = ceil(p 2^24) / 2^24 (p = 1: always, p = 0:
+// never). One float compare, which vectorises (the Bernoulli emission of the neuron kernel).
+KOKKOS_INLINE_FUNCTION bool draw_bernoulli24(float p, std::uint32_t bits) {
+  return random::to_unit_float(bits) < p;
 }
 
 // Poisson(mean) counts. mean < 10: inversion of the CDF with one uniform. mean >= 10: Hoermann's

@@ -14,12 +14,13 @@ namespace kascade::random {
 
 // Independent uses of the generator. Never reuse a value for a different purpose.
 enum Stream : std::uint32_t {
-  emission = 0,           // spike emission draws, one counter per (neuron, step)
+  emission = 0,           // Poisson and bernoulli_exp emission, one counter per (neuron, step)
   initial_state = 1,      // initial spikes before equilibration
   connectivity = 2,       // network generators
   stimulus = 3,           // stimulus plans
   background = 4,         // background noise, one counter per (neuron, step)
-  poisson_attempts = 16,            // 17..127: further rejection attempts of a Poisson emission
+  bernoulli_quad = 5,     // Bernoulli emission: one counter per (neuron, step / 4), word step % 4
+  poisson_attempts = 16,  // 17..127: further rejection attempts of a Poisson emission
   stimulus_poisson_attempts = 128,  // 129..255: the same for the intervals of stimulus plans
 };
 

@@ -4,6 +4,8 @@
 // the raster. Internal to the engine.
 #include <Kokkos_Core.hpp>
 
+#include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/self_history.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/emission.hpp"
 #include "kascade/model/nonlinearity.hpp"
@@ -25,18 +27,45 @@ KOKKOS_INLINE_FUNCTION real_t background_input(BackgroundNoise kind, real_t b, r
   return b;
 }
 
+// True unless v is NaN or infinite (v - v is NaN for both; no library call, so it vectorises).
+KOKKOS_INLINE_FUNCTION bool is_finite(real_t v) { return v - v == real_t(0); }
+
 template <class MemorySpace, class Extension>
 struct NeuronStep {
   using ring_type = Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace>;
+  using history_type = Kokkos::View<history_word**, Kokkos::LayoutRight, MemorySpace>;
+  using count_view = Kokkos::View<std::uint64_t*, MemorySpace>;
   static constexpr spike_count_t max_count = 65535;
 
+  // Neurons are cut into segments of up to `segment` neighbours of ONE network (neuron_blocks.hpp),
+  // and a work item is a group of consecutive segments. Each stage (input, nonlinearity, emission,
+  // store) is a loop over whole vectors of `lanes`: host compilers vectorise every stage, a
+  // segment's parameters are scalars, and the vectors of a group are independent, so their
+  // latencies overlap. On GPUs a thread per neuron. The per-neuron arrays carry `lanes` columns of
+  // padding past the last neuron, so that a segment may read whole vectors: the lanes past its
+  // end are computed from whatever is there (the next segment's neurons, possibly being updated
+  // by another thread) and are never stored or used.
+#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
+  static constexpr int lanes = 1, segment = 1;
+#else
+  static constexpr int lanes = 8, segment = 128;
+#endif
+
   BatchModel<MemorySpace> model;
-  Kokkos::View<ordinal_t*, MemorySpace> network_of, local_neuron;
-  Kokkos::View<network_id_t*, MemorySpace> network_ids;
-  ring_type spikes, drive;
-  Kokkos::View<real_t*, MemorySpace> trace;  // Coupling::trace: (W s)_i
+  Kokkos::View<const ordinal_t*, MemorySpace> network_of, local_neuron;
+  Kokkos::View<const network_id_t*, MemorySpace> network_ids;
+  Kokkos::View<const ordinal_t*, MemorySpace> block_start;  // segments (neuron_blocks.hpp)
+  Kokkos::View<const ordinal_t*, MemorySpace> group_start;  // work items: runs of segments
+  ring_type spikes, drive;                                  // [T][N + lanes]
+  Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
+  history_type history;                                     // self_history.hpp; [word][segment]
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;
-  Kokkos::View<std::uint64_t*, MemorySpace> clipped;
+  count_view clipped, non_finite;   // per network
+  BlockSpikes<MemorySpace> spiked;  // out: the spikes of every segment, for the push
+  // The four words of each neuron's Bernoulli draw for steps 4q .. 4q + 3 (q = step / 4): one
+  // Philox call serves four steps. `refresh`: compute them (first step of q, or after a restore).
+  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, MemorySpace> quad_bits;  // [word][N + lanes]
+  bool refresh = true;
   std::uint64_t seed = 0;
   step_t step = 0;
   int slot = 0;                // ring slot of `step`
@@ -50,102 +79,267 @@ struct NeuronStep {
     const int s = slot - 1 - lag;
     return s < 0 ? s + model.kernel_length : s;
   }
+  // Neurons n rounded up to whole vectors.
+  KOKKOS_INLINE_FUNCTION static int whole(int n) { return (n + lanes - 1) / lanes * lanes; }
 
-  // Lanes per work item: a block of neighbouring neurons whose every stage below is a loop over
-  // lanes, so that host compilers vectorise it; one lane on GPUs (a thread per neuron).
-#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
-  static constexpr int lanes = 1;
-#else
-  static constexpr int lanes = 8;
-#endif
-
-  // The input g of neurons i0 .. i0 + n - 1 (n <= lanes): r (coupled + self) + background (+ E),
-  // each sum in ascending lag, so the result is the same on every backend and thread count.
-  // With `update` the trace takes in the previous step's drive for good.
+  // The input g of neurons i0 .. i0 + n - 1 (n <= segment, any networks): r (coupled + self) +
+  // background (+ E), each sum in ascending lag, so the result is the same on every backend,
+  // thread count and segment cut. With `update` the trace takes in the previous step's drive for
+  // good. g[l] receives the batch network of neuron i0 + l.
   KOKKOS_INLINE_FUNCTION void inputs(const ordinal_t i0, const int n, const bool update, int* g,
                                      real_t* out) const {
     for (int l = 0; l < n; ++l) g[l] = network_of(i0 + l);
-    real_t coupled[lanes], self[lanes];
-    for (int l = 0; l < n; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
+    for (int a = 0, e = 0; a < n; a = e) {  // runs of one network
+      for (e = a + 1; e < n && g[e] == g[a];) ++e;
+      real_t run[segment];
+      segment_inputs(-1, i0 + a, e - a, g[a], update, run);
+      for (int l = a; l < e; ++l) out[l] = run[l - a];
+    }
+  }
+
+  // The step of group q: segments group_start(q) .. group_start(q + 1) - 1 (several small
+  // networks, or one segment of a large one), stage by stage over all of them, so that the
+  // segments' vectors are independent work in flight (a 20-neuron network alone is 3 vectors: too
+  // few to hide the latency of the nonlinearity).
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t q) const {
+    const ordinal_t b0 = group_start(q), b1 = group_start(q + 1);
+    real_t in[segment], lambda[segment];
+    spike_count_t x[segment];
+    std::uint32_t clip[segment];
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+      segment_inputs(b, block_start(b), size(b), network(b), true, in + o);
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+      nonlinearity(network(b), whole(size(b)), in + o, lambda + o);
+    if (refresh && model.emission == Emission::bernoulli)
+      refresh_draws(block_start(b0), block_start(b1));
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+      emission(block_start(b), size(b), network(b), lambda + o, x + o, clip + o);
+    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b) {
+      store(b, block_start(b), size(b), x + o);
+      count(size(b), network(b), in + o, lambda + o, clip + o);
+    }
+  }
+
+ private:
+  KOKKOS_INLINE_FUNCTION int size(ordinal_t b) const {
+    return static_cast<int>(block_start(b + 1) - block_start(b));
+  }
+  KOKKOS_INLINE_FUNCTION int network(ordinal_t b) const { return network_of(block_start(b)); }
+
+  KOKKOS_INLINE_FUNCTION void emission(const ordinal_t i0, const int n, const int g,
+                                       const real_t* lambda, spike_count_t* x,
+                                       std::uint32_t* clip) const {
+    switch (model.emission) {
+      case Emission::bernoulli:
+        return bernoulli(i0, n, g, lambda, x, clip);
+      case Emission::threshold:
+        for (int l = 0; l < whole(n); ++l) x[l] = lambda[l] > real_t(0) ? 1 : 0, clip[l] = 0;
+        return;
+      default:
+        for (int l = 0; l < n; ++l) x[l] = emit_other(i0 + l, g, lambda[l], clip[l]);
+    }
+  }
+
+  // Counted per network: the clipped probabilities or means, and the non-finite ones.
+  KOKKOS_INLINE_FUNCTION void count(const int n, const int g, const real_t* in,
+                                    const real_t* lambda, const std::uint32_t* clip) const {
+    const real_t dt = model.dt(g);
+    std::uint32_t n_clip = 0, n_nan = 0;
+    for (int l = 0; l < n; ++l) {
+      n_clip += clip[l];
+      n_nan += is_finite(in[l]) & is_finite(lambda[l] * dt) ? 0u : 1u;  // & (not &&): no branch
+    }
+    if (n_clip) Kokkos::atomic_add(&clipped(g), std::uint64_t(n_clip));
+    if (n_nan) Kokkos::atomic_add(&non_finite(g), std::uint64_t(n_nan));
+  }
+
+  // Input of the neurons i0 .. i0 + n - 1 of network g, in whole vectors (the lanes past n are
+  // computed from whatever follows, and neither stored nor used).
+  // b: the segment, for its spike history; -1: not a segment (every lag of the self kernel).
+  KOKKOS_INLINE_FUNCTION void segment_inputs(const ordinal_t seg, const ordinal_t i0, const int n,
+                                             const int g, const bool update, real_t* out) const {
+    const int m = whole(n);
+    real_t coupled[segment], self[segment];
+    // Written vector by vector: a plain loop would become two memset calls (a call per segment
+    // costs more than the stores).
+    for (int v = 0; v < m; v += lanes)
+      for (int l = v; l < v + lanes; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
     if (model.coupling == Coupling::kernel) {
       for (int lag = 0; lag < model.kernel_length; ++lag) {
-        const int s = past(lag);
-        for (int l = 0; l < n; ++l)
-          coupled[l] += model.coupling_kernel(g[l], lag) * drive(s, i0 + l);
+        const real_t c = model.coupling_kernel(g, lag);
+        const real_t* KOKKOS_RESTRICT d = &drive(past(lag), i0);
+        for (int l = 0; l < m; ++l) coupled[l] += c * d[l];
       }
     } else {  // y <- decay y + gain D(t-1) - tail D(t-1-window)
-      for (int l = 0; l < n; ++l) coupled[l] = trace(i0 + l);
-      if (trace_pending) {
-        const int s0 = past(0);
-        for (int l = 0; l < n; ++l) {
-          const int window = model.trace_window(g[l]);
-          real_t y =
-              model.trace_decay(g[l]) * coupled[l] + model.trace_gain(g[l]) * drive(s0, i0 + l);
-          if (window > 0) y = y - model.trace_tail(g[l]) * drive(past(window), i0 + l);
-          coupled[l] = y;
+      real_t* KOKKOS_RESTRICT y = &trace(i0);
+      if (!trace_pending) {
+        for (int v = 0; v < m; v += lanes)  // not a memcpy call (above)
+          for (int l = v; l < v + lanes; ++l) coupled[l] = y[l];
+      } else {
+        const int window = model.trace_window(g);
+        const real_t decay = model.trace_decay(g), gain = model.trace_gain(g);
+        const real_t* KOKKOS_RESTRICT d0 = &drive(past(0), i0);
+        for (int l = 0; l < m; ++l) coupled[l] = decay * y[l] + gain * d0[l];
+        if (window > 0) {
+          const real_t tail = model.trace_tail(g);
+          const real_t* KOKKOS_RESTRICT dw = &drive(past(window), i0);
+          for (int l = 0; l < m; ++l) coupled[l] = coupled[l] - tail * dw[l];
         }
         if (update)
-          for (int l = 0; l < n; ++l) trace(i0 + l) = coupled[l];
+          for (int l = 0; l < n; ++l) y[l] = coupled[l];
       }
     }
-    for (int lag = 0; lag < model.self_length; ++lag) {  // zero terms leave the sum unchanged
-      const int s = past(lag);
-      for (int l = 0; l < n; ++l) self[l] += model.self_kernel(g[l], lag) * spikes(s, i0 + l);
-    }
-    for (int l = 0; l < n; ++l) out[l] = model.r(g[l]) * (coupled[l] + self[l]) + model.b(g[l]);
+    if (model.self_length > 0) self_term(seg, i0, m, g, self);
+    const real_t r = model.r(g), b = model.b(g);
+    for (int l = 0; l < m; ++l) out[l] = r * (coupled[l] + self[l]) + b;
     if (model.noise != BackgroundNoise::none) {
-      for (int l = 0; l < n; ++l) {
-        const ordinal_t i = i0 + l;
-        const auto bits = random::philox_bits(seed, network_ids(g[l]),
-                                              static_cast<std::uint32_t>(local_neuron(i)), step,
-                                              random::background);
-        const real_t noise = model.noise_sigma(g[l]) * standard_normal(bits.v[0], bits.v[1]);
-        const bool m = random::to_unit_float(bits.v[2]) < model.noise_rho(g[l]);
-        out[l] = model.r(g[l]) * (coupled[l] + self[l]) +
-                 background_input(model.noise, model.b(g[l]), noise, m);
+      const real_t sigma = model.noise_sigma(g), rho = model.noise_rho(g);
+      const auto first = static_cast<std::uint32_t>(local_neuron(i0));
+      for (int l = 0; l < m; ++l) {
+        const auto bits = random::philox_bits(
+            seed, network_ids(g), first + static_cast<std::uint32_t>(l), step, random::background);
+        const real_t noise = sigma * standard_normal(bits.v[0], bits.v[1]);
+        const bool mask = random::to_unit_float(bits.v[2]) < rho;
+        out[l] = r * (coupled[l] + self[l]) + background_input(model.noise, b, noise, mask);
       }
     }
     if (stimuli.count > 0)
       for (int l = 0; l < n; ++l)
-        out[l] += static_cast<real_t>(stimuli.input(g[l], i0 + l, stimulus_time));
+        out[l] += static_cast<real_t>(stimuli.input(g, i0 + l, stimulus_time));
   }
 
-  // The step of one block of neurons (work item `block`).
-  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t block) const {
-    const ordinal_t i0 = block * lanes;
-    const ordinal_t total = static_cast<ordinal_t>(network_of.extent(0));
-    const int n = total - i0 < lanes ? static_cast<int>(total - i0) : lanes;
-    int g[lanes];
-    real_t in[lanes], lambda[lanes];
-    inputs(i0, n, true, g, in);
-    for (int l = 0; l < n; ++l)
-      lambda[l] = apply_nonlinearity(model.nonlinearity, in[l], model.theta(g[l]), model.gain(g[l]),
-                                     model.slope(g[l]), extension);
-    spike_count_t x[lanes];
-    std::uint32_t clip[lanes];
-    if (model.emission == Emission::threshold) {
-      for (int l = 0; l < n; ++l) x[l] = lambda[l] > real_t(0) ? 1 : 0, clip[l] = 0;
-    } else if (model.emission == Emission::bernoulli) {
-      for (int l = 0; l < n; ++l) {
-        double p = static_cast<double>(lambda[l]) * model.dt(g[l]);  // expected spikes
-        const auto bits = random::philox_bits(seed, network_ids(g[l]),
-                                              static_cast<std::uint32_t>(local_neuron(i0 + l)),
-                                              step, random::emission);
-        clip[l] = (p >= 0 && p <= 1) ? 0u : 1u;  // above 1, below 0 or NaN: clipped and counted
-        p = clip[l] ? (p > 1 ? 1.0 : 0.0) : p;
-        x[l] = draw_bernoulli(p, bits.v[0]) ? 1 : 0;
+  // Adds sum over lags of self(lag) x(t-1-lag), ascending, over m lanes: only the lags where a
+  // neuron of segment b spiked (b < 0: all), which gives the same bits (self_history.hpp).
+  KOKKOS_INLINE_FUNCTION void self_term(const ordinal_t b, const ordinal_t i0, const int m,
+                                        const int g, real_t* KOKKOS_RESTRICT self) const {
+    const int words = history_words(model.self_length);
+    const history_word top = top_word_mask(model.self_length);
+    for (int w = 0; w < words; ++w) {
+      history_word bits = b >= 0 ? history(w, b) : (w == words - 1 ? top : ~history_word(0));
+      for (; bits != 0; bits &= bits - 1) {
+        const int lag = w * history_bits + lowest_bit(bits);
+        const real_t c = model.self_kernel(g, lag);
+        const real_t* KOKKOS_RESTRICT x = &spikes(past(lag), i0);
+        for (int l = 0; l < m; ++l) self[l] += c * x[l];
+      }
+    }
+  }
+
+  // lambda = gain phi(slope (g - theta)) with network g's parameters, for m (whole vectors)
+  // neurons. A NaN input stays NaN through every phi but the rectifier (0); an infinite one goes
+  // to phi's limit. Either is counted as non-finite by the caller; the emission clips as usual.
+  KOKKOS_INLINE_FUNCTION void nonlinearity(const int g, const int m, const real_t* in,
+                                           real_t* lambda) const {
+    switch (model.nonlinearity) {
+      case Nonlinearity::sigmoid:
+        return nonlinearity_of<Nonlinearity::sigmoid>(g, m, in, lambda);
+      case Nonlinearity::exponential:
+        return nonlinearity_of<Nonlinearity::exponential>(g, m, in, lambda);
+      case Nonlinearity::rectified_linear:
+        return nonlinearity_of<Nonlinearity::rectified_linear>(g, m, in, lambda);
+      case Nonlinearity::identity:
+        return nonlinearity_of<Nonlinearity::identity>(g, m, in, lambda);
+      case Nonlinearity::softplus:
+        return nonlinearity_of<Nonlinearity::softplus>(g, m, in, lambda);
+      case Nonlinearity::erfc:
+        return nonlinearity_of<Nonlinearity::erfc>(g, m, in, lambda);
+      case Nonlinearity::extension:
+      default:
+        return nonlinearity_of<Nonlinearity::extension>(g, m, in, lambda);
+    }
+  }
+
+  // One nonlinearity fixed at compile time: a branch-free loop.
+  template <Nonlinearity F>
+  KOKKOS_INLINE_FUNCTION void nonlinearity_of(const int g, const int m, const real_t* in,
+                                              real_t* lambda) const {
+    const real_t theta = model.theta(g), gain = model.gain(g), slope = model.slope(g);
+    if constexpr (F == Nonlinearity::sigmoid) {
+      // As apply_nonlinearity, but with exp's argument capped at 80: deep in refractoriness
+      // (input ~ -100) the rate would otherwise be subnormal, and every operation on it costs a
+      // microcode assist (~100 cycles on x86). Below the cap lambda dt stays within (0, 2^-24],
+      // where the 24-bit draw fires iff u = 0 either way: the spikes are the same.
+      for (int l = 0; l < m; ++l) {
+        const real_t minus_x = -(slope * (in[l] - theta));
+        lambda[l] =
+            gain / (real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x));
       }
     } else {
-      for (int l = 0; l < n; ++l) x[l] = emit_other(i0 + l, g[l], lambda[l], clip[l]);
-    }
-    for (int l = 0; l < n; ++l) {
-      const ordinal_t i = i0 + l;
-      spikes(slot, i) = static_cast<real_t>(x[l]);
-      if (record_row >= 0) raster(record_row, i) = x[l];
-      if (clip[l]) Kokkos::atomic_add(&clipped(g[l]), std::uint64_t(1));
+      for (int l = 0; l < m; ++l)
+        lambda[l] = apply_nonlinearity(F, in[l], theta, gain, slope, extension);
     }
   }
 
+  // Bernoulli with p = lambda dt (float): spike iff the 24-bit uniform of the step's draw is below
+  // p (draw_bernoulli24). p outside [0, 1] or NaN is clipped (to 1 above, else 0). The draw is
+  // word (step mod 4) of Philox(seed; neuron, network, step / 4, bernoulli_quad): a pure function
+  // of (seed, network, neuron, step), whichever step computed and cached the four words.
+  KOKKOS_INLINE_FUNCTION void bernoulli(const ordinal_t i0, const int n, const int g,
+                                        const real_t* lambda, spike_count_t* x,
+                                        std::uint32_t* clip) const {
+    const int m = whole(n), word = static_cast<int>(step & 3);
+    const real_t dt = model.dt(g);
+    const std::uint32_t* KOKKOS_RESTRICT u = &quad_bits(word, i0);
+    for (int l = 0; l < m; ++l) {
+      real_t p = lambda[l] * dt;
+      clip[l] = (p >= real_t(0) && p <= real_t(1)) ? 0u : 1u;
+      p = clip[l] ? (p > real_t(1) ? real_t(1) : real_t(0)) : p;
+      x[l] = draw_bernoulli24(p, u[l]) ? 1 : 0;
+    }
+  }
+
+  // The four Bernoulli words of neurons [i0, i1) (a group: several networks) for steps 4q .. 4q +
+  // 3: one loop over the whole range, with each neuron's own network id and index, so that it
+  // vectorises without a short tail per 20-neuron network.
+  KOKKOS_INLINE_FUNCTION void refresh_draws(const ordinal_t i0, const ordinal_t i1) const {
+    std::uint32_t* KOKKOS_RESTRICT q0 = &quad_bits(0, i0);
+    std::uint32_t* KOKKOS_RESTRICT q1 = &quad_bits(1, i0);
+    std::uint32_t* KOKKOS_RESTRICT q2 = &quad_bits(2, i0);
+    std::uint32_t* KOKKOS_RESTRICT q3 = &quad_bits(3, i0);
+    const ordinal_t* KOKKOS_RESTRICT net = &network_of(i0);
+    const ordinal_t* KOKKOS_RESTRICT local = &local_neuron(i0);
+    const network_id_t* KOKKOS_RESTRICT ids = network_ids.data();
+    const step_t q = step >> 2;
+    for (ordinal_t l = 0; l < i1 - i0; ++l) {
+      const auto bits = random::philox_bits(seed, ids[net[l]], static_cast<std::uint32_t>(local[l]),
+                                            q, random::bernoulli_quad);
+      q0[l] = bits.v[0], q1[l] = bits.v[1], q2[l] = bits.v[2], q3[l] = bits.v[3];
+    }
+  }
+
+  // Writes the segment's spikes: ring, raster, the segment's spike list, the self history. (Raw
+  // pointers: a store through a View could alias the functor's own members for the compiler,
+  // which then reloads them every iteration and does not vectorise.)
+  KOKKOS_INLINE_FUNCTION void store(const ordinal_t b, const ordinal_t i0, const int n,
+                                    const spike_count_t* KOKKOS_RESTRICT x) const {
+    real_t* KOKKOS_RESTRICT ring = &spikes(slot, i0);
+    spike_count_t any = 0;
+    if (record_row >= 0) {  // one loop with both stores (a copy loop alone becomes a memcpy call)
+      spike_count_t* KOKKOS_RESTRICT row = &raster(record_row, i0);
+      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), row[l] = x[l], any |= x[l];
+    } else {
+      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), any |= x[l];
+    }
+    int k = 0;
+    if (any) {
+      ordinal_t* KOKKOS_RESTRICT list = &spiked.list(i0);
+      for (int l = 0; l < n; ++l) {
+        list[k] = i0 + l;  // overwritten unless it spiked
+        k += x[l] != 0 ? 1 : 0;
+      }
+    }
+    spiked.count(b) = k;
+    if (model.self_length == 0) return;
+    const int words = history_words(model.self_length);
+    const history_word top = top_word_mask(model.self_length);
+    for (int w = words - 1; w >= 0; --w) {  // shift in lag 0, from the top word down
+      const history_word below = w > 0 ? history(w - 1, b) >> (history_bits - 1) : (k > 0 ? 1 : 0);
+      const history_word bits = (history(w, b) << 1) | below;
+      history(w, b) = w == words - 1 ? bits & top : bits;
+    }
+  }
+
+ public:
   // Poisson counts and Bernoulli with p = 1 - exp(-lambda dt): rarer, kept per neuron.
   KOKKOS_INLINE_FUNCTION spike_count_t emit_other(ordinal_t i, int g, real_t lambda,
                                                   std::uint32_t& clip) const {

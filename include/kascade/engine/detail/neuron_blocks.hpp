@@ -1,0 +1,62 @@
+#pragma once
+// The neuron kernel's work items: blocks of up to `size` neighbouring neurons of ONE network, so
+// that a block's parameters are scalars and its stages are loops over lanes that vectorise. Each
+// block also lists its neurons that spiked (ascending), which is all the event-driven push needs:
+// it reads a count per block instead of scanning every neuron. Internal.
+#include <Kokkos_Core.hpp>
+#include <vector>
+
+#include "kascade/core/types.hpp"
+
+namespace kascade::detail {
+
+// First neuron of every block, then the number of neurons (blocks + 1 entries): each network
+// [offset[g], offset[g + 1]) is cut into blocks of `size` from its first neuron.
+inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_offset, int size) {
+  std::vector<ordinal_t> starts;
+  for (std::size_t g = 0; g + 1 < neuron_offset.size(); ++g)
+    for (ordinal_t i = neuron_offset[g]; i < neuron_offset[g + 1]; i += size) starts.push_back(i);
+  starts.push_back(neuron_offset.empty() ? 0 : neuron_offset.back());
+  return starts;
+}
+
+// Groups of consecutive blocks whose whole vectors (sizes rounded up to `lanes`) fit `capacity`
+// lanes: the first block of every group, then the number of blocks.
+inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_start, int lanes,
+                                           int capacity) {
+  std::vector<ordinal_t> groups;
+  int used = capacity;
+  for (std::size_t b = 0; b + 1 < block_start.size(); ++b) {
+    const int whole = (block_start[b + 1] - block_start[b] + lanes - 1) / lanes * lanes;
+    if (used + whole > capacity) groups.push_back(static_cast<ordinal_t>(b)), used = 0;
+    used += whole;
+  }
+  groups.push_back(static_cast<ordinal_t>(block_start.empty() ? 0 : block_start.size() - 1));
+  return groups;
+}
+
+// Spikes per block: list(block_start(b) + k), k < count(b), the neurons of block b with x > 0
+// (each block lists within its own neurons' range: one entry per neuron in all).
+template <class MemorySpace>
+struct BlockSpikes {
+  Kokkos::View<ordinal_t*, MemorySpace> list;
+  Kokkos::View<int*, MemorySpace> count;
+};
+
+// Fills the block lists from a spike vector (when the spikes did not come from the neuron
+// kernel, e.g. the initial state).
+template <class MemorySpace>
+struct ListSpikes {
+  Kokkos::View<const ordinal_t*, MemorySpace> block_start;
+  Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;
+  BlockSpikes<MemorySpace> out;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {
+    int k = 0;
+    for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
+      if (x(i) > real_t(0)) out.list(block_start(b) + k++) = i;
+    out.count(b) = k;
+  }
+};
+
+}  // namespace kascade::detail

@@ -31,5 +31,6 @@ if command -v ccache >/dev/null; then
   args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" "${args[@]}" "$@" >&2
-cmake --build "$build" -j "$(nproc)" >&2
+# (GNU nproc honours OMP_NUM_THREADS, which scripts/test.sh sets to 1 for the tests.)
+cmake --build "$build" -j "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)" >&2
 echo "$build"

@@ -9,6 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS=0
 bash "$root/scripts/setup.sh"
 echo "=== setup: ${SECONDS} s"
+# Before OMP_NUM_THREADS=1 is exported: GNU nproc honours it and would then say 1.
+jobs=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMP_PROC_BIND=spread OMP_PLACES=threads OMP_NUM_THREADS=1
 status=0
@@ -18,7 +20,7 @@ for flavour in serial openmp sanitize; do
   build=$(bash "$root/scripts/build.sh" "$flavour")
   echo "=== $flavour: configure + build ${SECONDS} s"
   SECONDS=0
-  (cd "$build" && ctest --output-on-failure -j "$(nproc)" "$@") || status=1
+  (cd "$build" && ctest --output-on-failure -j "$jobs" "$@") || status=1
   echo "=== $flavour: tests ${SECONDS} s"
 done
 exit $status

@@ -155,15 +155,13 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # A checkpoint of another deck is refused, naming the file; --fresh starts over.
     other = os.path.join(tmp, "other.h5")
-    p = subprocess.Popen([binary, "run", deck, "-o", other, *common], stderr=subprocess.DEVNULL)
-    time.sleep(0.3 * duration)
-    os.kill(p.pid, signal.SIGKILL)
-    p.wait()
-    r = subprocess.run([binary, "run", deck, "-o", other, *common, "--set", "seed=7"],
+    r = run(other, "checkpoint:3")  # killed deterministically, with a checkpoint on disk
+    check(r.returncode == -signal.SIGKILL, f"killed at the third checkpoint ({r.returncode})")
+    r = subprocess.run([binary, "run", deck, "-o", other, *small, "--set", "seed=7"],
                        capture_output=True, text=True)
     check(r.returncode == 2 and "checkpoint was written for another deck" in r.stderr,
           f"mismatched checkpoint refused: {r.returncode} {r.stderr.strip()}")
-    r = subprocess.run([binary, "run", deck, "-o", other, *common, "--set", "seed=7", "--fresh"],
+    r = subprocess.run([binary, "run", deck, "-o", other, *small, "--set", "seed=7", "--fresh"],
                        capture_output=True, text=True)
     check(r.returncode == 0, f"--fresh starts over ({r.stderr.strip()})")
 

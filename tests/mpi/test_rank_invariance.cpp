@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <map>
 #include <memory>
 
 #include "kascade/app/run_command.hpp"
@@ -13,26 +14,37 @@
 namespace kascade {
 namespace {
 
-TEST(RankInvariance, SpikesAreIdenticalForAnyRankCountAndBatchSize) {
-  int rank = 0, ranks = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  // Rank 0 names the directory; everyone writes into it.
-  std::unique_ptr<test::ScratchDir> dir;
+// A scratch directory that rank 0 makes, holding `decks` (name -> text), and its path on every
+// rank (everyone writes into it).
+struct SharedScratch {
+  std::unique_ptr<test::ScratchDir> dir;  // rank 0 only
   std::string path;
-  if (rank == 0) {
-    dir = std::make_unique<test::ScratchDir>("mpi" + std::to_string(ranks));
-    path = dir->path().string();
-    // Random per-network stimulus targets and onsets must not depend on the partition either.
-    test::write_text(dir->file("deck.toml"),
-                     test::small_deck(40, 30, 400, 96) +
-                         "[[stimulus]]\nkind = \"poisson\"\nstrength = 3.0\nmean_interval = 40.5\n"
-                         "width = 5\ntargets = \"fraction\"\nfraction = 0.3\n");
+  int rank = 0, ranks = 1;
+
+  SharedScratch(const std::string& tag, const std::map<std::string, std::string>& decks) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    if (rank == 0) {
+      dir = std::make_unique<test::ScratchDir>(tag + std::to_string(ranks));
+      path = dir->path().string();
+      for (const auto& [name, text] : decks) test::write_text(dir->file(name), text);
+    }
+    int length = static_cast<int>(path.size());
+    MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    path.resize(length);
+    MPI_Bcast(path.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
   }
-  int length = static_cast<int>(path.size());
-  MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  path.resize(length);
-  MPI_Bcast(path.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
+};
+
+TEST(RankInvariance, SpikesAreIdenticalForAnyRankCountAndBatchSize) {
+  // Random per-network stimulus targets and onsets must not depend on the partition either.
+  const SharedScratch scratch(
+      "mpi", {{"deck.toml", test::small_deck(40, 30, 400, 96) +
+                                "[[stimulus]]\nkind = \"poisson\"\nstrength = 3.0\n"
+                                "mean_interval = 40.5\nwidth = 5\ntargets = \"fraction\"\n"
+                                "fraction = 0.3\n"}});
+  const std::string& path = scratch.path;
+  const int rank = scratch.rank, ranks = scratch.ranks;
 
   const std::string deck = path + "/deck.toml";
   for (int batch : {1, 7, 40}) {
@@ -79,26 +91,15 @@ TEST(RankInvariance, SpikesAreIdenticalForAnyRankCountAndBatchSize) {
 // with Adam (its gradient summed over the ranks in network order), give the same values and
 // spikes for any rank count.
 TEST(RankInvariance, TunedValuesAreIdenticalForAnyRankCount) {
-  int rank = 0, ranks = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  std::unique_ptr<test::ScratchDir> dir;
-  std::string path;
-  if (rank == 0) {
-    dir = std::make_unique<test::ScratchDir>("mpi_tune" + std::to_string(ranks));
-    path = dir->path().string();
-    test::write_text(dir->file("newton.toml"),
-                     test::small_deck(12, 20, 200, 100) +
-                         "[tune]\ntarget_rate = 12.0\nepochs = 12\nequilibration_steps = 20\n");
-    test::write_text(dir->file("shared.toml"),
-                     test::small_deck(12, 20, 200, 100) +
-                         "[tune]\nparameters = [\"theta\", \"r\"]\nshared = [\"r\"]\n"
-                         "method = \"adam\"\nepochs = 5\nequilibration_steps = 20\n");
-  }
-  int length = static_cast<int>(path.size());
-  MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  path.resize(length);
-  MPI_Bcast(path.data(), length, MPI_CHAR, 0, MPI_COMM_WORLD);
+  const SharedScratch scratch(
+      "mpi_tune",
+      {{"newton.toml", test::small_deck(12, 20, 200, 100) +
+                           "[tune]\ntarget_rate = 12.0\nepochs = 12\nequilibration_steps = 20\n"},
+       {"shared.toml", test::small_deck(12, 20, 200, 100) +
+                           "[tune]\nparameters = [\"theta\", \"r\"]\nshared = [\"r\"]\n"
+                           "method = \"adam\"\nepochs = 5\nequilibration_steps = 20\n"}});
+  const std::string& path = scratch.path;
+  const int rank = scratch.rank;
   for (const std::string deck : {"newton", "shared"}) {
     app::RunOptions o;
     o.deck = path + "/" + deck + ".toml";

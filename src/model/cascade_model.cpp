@@ -2,30 +2,10 @@
 
 #include <algorithm>
 
+#include "kascade/core/enum_names.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade {
-
-namespace {
-
-constexpr Nonlinearity kNonlinearities[] = {
-    Nonlinearity::sigmoid,  Nonlinearity::exponential, Nonlinearity::rectified_linear,
-    Nonlinearity::identity, Nonlinearity::softplus,    Nonlinearity::erfc,
-    Nonlinearity::extension};
-constexpr Emission kEmissions[] = {Emission::bernoulli, Emission::bernoulli_exp, Emission::poisson,
-                                   Emission::threshold};
-
-template <class Enum, std::size_t N>
-Enum parse(const Enum (&all)[N], const std::string& name, const std::string& key) {
-  std::string names;
-  for (Enum e : all) {
-    if (name == to_string(e)) return e;
-    names += std::string(names.empty() ? "" : ", ") + to_string(e);
-  }
-  throw InputError("key '" + key + "' must be one of " + names + " (got \"" + name + "\")");
-}
-
-}  // namespace
 
 int CascadeModel::kernel_length() const {
   const int lags = coupling == Coupling::kernel ? static_cast<int>(coupling_kernel.size())
@@ -68,11 +48,16 @@ const char* to_string(Emission e) {
 }
 
 Nonlinearity parse_nonlinearity(const std::string& name, const std::string& key) {
-  return parse(kNonlinearities, name, key);
+  return parse_enum(
+      {Nonlinearity::sigmoid, Nonlinearity::exponential, Nonlinearity::rectified_linear,
+       Nonlinearity::identity, Nonlinearity::softplus, Nonlinearity::erfc, Nonlinearity::extension},
+      name, key);
 }
 
 Emission parse_emission(const std::string& name, const std::string& key) {
-  return parse(kEmissions, name, key);
+  return parse_enum(
+      {Emission::bernoulli, Emission::bernoulli_exp, Emission::poisson, Emission::threshold}, name,
+      key);
 }
 
 }  // namespace kascade

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "kascade/core/enum_names.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/model/emission.hpp"
 #include "kascade/random/philox.hpp"
@@ -131,12 +132,9 @@ const char* to_string(Targeting targeting) {
 }
 
 StimulusKind parse_stimulus_kind(const std::string& name, const std::string& key) {
-  for (auto k : {StimulusKind::regular, StimulusKind::poisson, StimulusKind::sinusoid,
-                 StimulusKind::constant, StimulusKind::loaded})
-    if (name == to_string(k)) return k;
-  throw InputError("key '" + key +
-                   "' must be one of regular, poisson, sinusoid, constant, loaded (got \"" + name +
-                   "\")");
+  return parse_enum({StimulusKind::regular, StimulusKind::poisson, StimulusKind::sinusoid,
+                     StimulusKind::constant, StimulusKind::loaded},
+                    name, key);
 }
 
 void validate(const StimulusSpec& spec, const std::string& prefix) {

@@ -1,5 +1,6 @@
 #include "kascade/tune/tune_settings.hpp"
 
+#include "kascade/core/enum_names.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade {
@@ -19,16 +20,11 @@ const char* to_string(TuneMethod m) {
 const char* to_string(TuneLoss l) { return l == TuneLoss::squared ? "squared" : "squared_log"; }
 
 TuneMethod parse_tune_method(const std::string& name, const std::string& key) {
-  for (TuneMethod m : {TuneMethod::automatic, TuneMethod::newton, TuneMethod::adam})
-    if (name == to_string(m)) return m;
-  throw InputError("key '" + key + "' must be one of automatic, newton, adam (got \"" + name +
-                   "\")");
+  return parse_enum({TuneMethod::automatic, TuneMethod::newton, TuneMethod::adam}, name, key);
 }
 
 TuneLoss parse_tune_loss(const std::string& name, const std::string& key) {
-  for (TuneLoss l : {TuneLoss::squared, TuneLoss::squared_log})
-    if (name == to_string(l)) return l;
-  throw InputError("key '" + key + "' must be one of squared, squared_log (got \"" + name + "\")");
+  return parse_enum({TuneLoss::squared, TuneLoss::squared_log}, name, key);
 }
 
 TuneMethod resolved_method(const TuneSettings& s) {

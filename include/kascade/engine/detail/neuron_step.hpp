@@ -27,6 +27,19 @@ KOKKOS_INLINE_FUNCTION real_t background_input(BackgroundNoise kind, real_t b, r
   return b;
 }
 
+// The background of one neuron in one step: its noise drawn from Philox keyed by (seed,
+// network, neuron, step, background stream), then background_input(). Tuning differentiates
+// the same value (tune/detail/sensitivity_step.hpp).
+KOKKOS_INLINE_FUNCTION real_t drawn_background(BackgroundNoise kind, real_t b, real_t sigma,
+                                               real_t rho, std::uint64_t seed,
+                                               std::uint32_t network, std::uint32_t neuron,
+                                               step_t step) {
+  const auto bits = random::philox_bits(seed, network, neuron, step, random::background);
+  const real_t noise = sigma * standard_normal(bits.v[0], bits.v[1]);
+  const bool mask = random::to_unit_float(bits.v[2]) < rho;
+  return background_input(kind, b, noise, mask);
+}
+
 // True unless v is NaN or infinite (v - v is NaN for both; no library call, so it vectorises).
 KOKKOS_INLINE_FUNCTION bool is_finite(real_t v) { return v - v == real_t(0); }
 
@@ -195,13 +208,10 @@ struct NeuronStep {
     if (model.noise != BackgroundNoise::none) {
       const real_t sigma = model.noise_sigma(g), rho = model.noise_rho(g);
       const auto first = static_cast<std::uint32_t>(local_neuron(i0));
-      for (int l = 0; l < m; ++l) {
-        const auto bits = random::philox_bits(
-            seed, network_ids(g), first + static_cast<std::uint32_t>(l), step, random::background);
-        const real_t noise = sigma * standard_normal(bits.v[0], bits.v[1]);
-        const bool mask = random::to_unit_float(bits.v[2]) < rho;
-        out[l] = r * (coupled[l] + self[l]) + background_input(model.noise, b, noise, mask);
-      }
+      for (int l = 0; l < m; ++l)
+        out[l] = r * (coupled[l] + self[l]) +
+                 drawn_background(model.noise, b, sigma, rho, seed, network_ids(g),
+                                  first + static_cast<std::uint32_t>(l), step);
     }
     if (stimuli.count > 0)
       for (int l = 0; l < n; ++l)

@@ -143,12 +143,9 @@ struct SensitivityStep {
   KOKKOS_INLINE_FUNCTION double background_factor(const ordinal_t i, const int g) const {
     const auto& m = step.model;
     if (m.noise == BackgroundNoise::none) return 1.0;
-    const auto bits = random::philox_bits(step.seed, step.network_ids(g),
-                                          static_cast<std::uint32_t>(step.local_neuron(i)),
-                                          step.step, random::background);
-    const real_t n = m.noise_sigma(g) * standard_normal(bits.v[0], bits.v[1]);
-    const bool hit = random::to_unit_float(bits.v[2]) < m.noise_rho(g);
-    return background_input(m.noise, real_t(1), n, hit);
+    return drawn_background(m.noise, real_t(1), m.noise_sigma(g), m.noise_rho(g), step.seed,
+                            step.network_ids(g), static_cast<std::uint32_t>(step.local_neuron(i)),
+                            step.step);
   }
 };
 

@@ -161,6 +161,7 @@ class Engine {
   Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
   detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)
   Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N + pad]
+  Kokkos::View<network_id_t*, memory_space> neuron_network_;  // global network id per neuron
   step_t quad_cached_ = -1;  // step / 4 whose Bernoulli draws quad_bits_ holds (-1: none)
   bool dense_ = false;       // propagate by spmv in the current chunk
   step_t step_ = 0;

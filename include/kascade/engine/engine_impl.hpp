@@ -55,9 +55,17 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
-  if (model_.emission == Emission::bernoulli)
+  if (model_.emission == Emission::bernoulli) {
     quad_bits_ = decltype(quad_bits_)(
         Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, padded);
+    neuron_network_ = decltype(neuron_network_)("kascade::neuron_network", N);
+    auto ids = neuron_network_;
+    auto net = batch_.network_of;
+    auto global = batch_.network_ids;
+    Kokkos::parallel_for(
+        "kascade::neuron_network", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
+        KOKKOS_LAMBDA(const ordinal_t i) { ids(i) = global(net(i)); });
+  }
   const auto n_blocks = starts.size() - 1;
   spiked_.list = decltype(spiked_.list)("kascade::spike_list", N);
   spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
@@ -183,6 +191,7 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.non_finite = non_finite_;
   f.spiked = spiked_;
   f.quad_bits = quad_bits_;
+  f.neuron_network = neuron_network_;
   f.refresh = (step_ >> 2) != quad_cached_;
   f.seed = settings_.seed;
   f.step = step_;

@@ -32,17 +32,24 @@ struct Bits4 {
   std::uint32_t v[4];
 };
 
+// The four counter words of (network, index, step, stream) (layout above).
+KOKKOS_INLINE_FUNCTION Bits4 counter_words(std::uint32_t network, std::uint32_t index,
+                                           std::int64_t step, std::uint32_t stream) {
+  const auto s = static_cast<std::uint64_t>(step);
+  return Bits4{{index, network, static_cast<std::uint32_t>(s & 0xffffffffu),
+                (stream << 24) | static_cast<std::uint32_t>((s >> 32) & 0xffffffu)}};
+}
+
+KOKKOS_INLINE_FUNCTION r123::Philox4x32::key_type philox_key(std::uint64_t seed) {
+  return {{static_cast<std::uint32_t>(seed & 0xffffffffu), static_cast<std::uint32_t>(seed >> 32)}};
+}
+
 KOKKOS_INLINE_FUNCTION Bits4 philox_bits(std::uint64_t seed, std::uint32_t network,
                                          std::uint32_t index, std::int64_t step,
                                          std::uint32_t stream) {
   using rng_t = r123::Philox4x32;
-  const auto s = static_cast<std::uint64_t>(step);
-  const rng_t::ctr_type counter = {
-      {index, network, static_cast<std::uint32_t>(s & 0xffffffffu),
-       (stream << 24) | static_cast<std::uint32_t>((s >> 32) & 0xffffffu)}};
-  const rng_t::key_type key = {
-      {static_cast<std::uint32_t>(seed & 0xffffffffu), static_cast<std::uint32_t>(seed >> 32)}};
-  const rng_t::ctr_type out = rng_t()(counter, key);
+  const Bits4 c = counter_words(network, index, step, stream);
+  const rng_t::ctr_type out = rng_t()({{c.v[0], c.v[1], c.v[2], c.v[3]}}, philox_key(seed));
   return Bits4{{out[0], out[1], out[2], out[3]}};
 }
 

@@ -10,6 +10,7 @@
 #include "kascade/model/emission.hpp"
 #include "kascade/model/nonlinearity.hpp"
 #include "kascade/random/philox.hpp"
+#include "kascade/random/philox_lanes.hpp"
 #include "kascade/stimulus/batch_stimuli.hpp"
 
 namespace kascade::detail {
@@ -78,6 +79,7 @@ struct NeuronStep {
   // The four words of each neuron's Bernoulli draw for steps 4q .. 4q + 3 (q = step / 4): one
   // Philox call serves four steps. `refresh`: compute them (first step of q, or after a restore).
   Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, MemorySpace> quad_bits;  // [word][N + lanes]
+  Kokkos::View<const network_id_t*, MemorySpace> neuron_network;  // global id of each neuron
   bool refresh = true;
   std::uint64_t seed = 0;
   step_t step = 0;
@@ -299,22 +301,14 @@ struct NeuronStep {
   }
 
   // The four Bernoulli words of neurons [i0, i1) (a group: several networks) for steps 4q .. 4q +
-  // 3: one loop over the whole range, with each neuron's own network id and index, so that it
-  // vectorises without a short tail per 20-neuron network.
+  // 3: one pass over the whole range, each neuron with its own network id and index, so that
+  // hosts draw eight neurons per Philox pass without a short tail per 20-neuron network.
   KOKKOS_INLINE_FUNCTION void refresh_draws(const ordinal_t i0, const ordinal_t i1) const {
-    std::uint32_t* KOKKOS_RESTRICT q0 = &quad_bits(0, i0);
-    std::uint32_t* KOKKOS_RESTRICT q1 = &quad_bits(1, i0);
-    std::uint32_t* KOKKOS_RESTRICT q2 = &quad_bits(2, i0);
-    std::uint32_t* KOKKOS_RESTRICT q3 = &quad_bits(3, i0);
-    const ordinal_t* KOKKOS_RESTRICT net = &network_of(i0);
-    const ordinal_t* KOKKOS_RESTRICT local = &local_neuron(i0);
-    const network_id_t* KOKKOS_RESTRICT ids = network_ids.data();
-    const step_t q = step >> 2;
-    for (ordinal_t l = 0; l < i1 - i0; ++l) {
-      const auto bits = random::philox_bits(seed, ids[net[l]], static_cast<std::uint32_t>(local[l]),
-                                            q, random::bernoulli_quad);
-      q0[l] = bits.v[0], q1[l] = bits.v[1], q2[l] = bits.v[2], q3[l] = bits.v[3];
-    }
+    static_assert(sizeof(ordinal_t) == sizeof(std::uint32_t), "local indices are 32-bit words");
+    random::philox_bits_n(
+        seed, &neuron_network(i0), reinterpret_cast<const std::uint32_t*>(&local_neuron(i0)),
+        step >> 2, random::bernoulli_quad, static_cast<int>(i1 - i0),
+        {&quad_bits(0, i0), &quad_bits(1, i0), &quad_bits(2, i0), &quad_bits(3, i0)});
   }
 
   // Writes the segment's spikes: ring, raster, the segment's spike list, the self history. (Raw

@@ -154,6 +154,10 @@ class Engine {
   ring_type spikes_;  // [T][N + pad] own spikes x(t'), slot t' mod T (pad: one vector)
   ring_type drive_;   // [T][N + pad] propagated drive (W x)(t')
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
+  // Per raster row and kernel segment: how many of the segment's neurons fired (hand_over reads
+  // only the segments that did).
+  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, memory_space> segment_spikes_;
+  std::vector<ordinal_t> host_block_start_;    // block_start_ on the host
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
   Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
   Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;

@@ -8,7 +8,6 @@
 
 #include <KokkosSparse_spmv.hpp>
 #include <algorithm>
-#include <cstring>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
@@ -52,6 +51,8 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
                                                                                     groups.size()));
+  host_block_start_ = starts;
+  segment_spikes_ = decltype(segment_spikes_)("kascade::segment_spikes", rows, starts.size() - 1);
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
@@ -187,6 +188,7 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.trace = trace_;
   f.history = self_history_;
   f.raster = raster_;
+  f.segment_spikes = segment_spikes_;
   f.clipped = clipped_;
   f.non_finite = non_finite_;
   f.spiked = spiked_;
@@ -295,40 +297,35 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   ++step_;
 }
 
-namespace detail {
-// True if the four counts from p on are all zero (one 64-bit load).
-inline bool zero4(const spike_count_t* p) {
-  static_assert(sizeof(spike_count_t) == 2, "four counts per 64-bit word");
-  std::uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  return w == 0;
-}
-}  // namespace detail
-
 template <class ExecutionSpace, class Extension>
 std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
                                                          Recorder& recorder) {
   auto host = Kokkos::create_mirror_view(raster_);
   Kokkos::deep_copy(host, raster_);
+  auto fired = Kokkos::create_mirror_view(segment_spikes_);
+  Kokkos::deep_copy(fired, segment_spikes_);
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
+  const auto& starts = host_block_start_;
+  std::size_t b0 = 0;  // the first segment of network g (segments never straddle networks)
   for (int g = 0; g < batch_.n_networks(); ++g) {
     SpikeEvents& ev = chunk[g];
     ev.network = batch_.host_network_ids[g];
     const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
-    for (step_t k = 0; k < rows; ++k) {
-      for (ordinal_t i = first; i < last; ++i) {
-        if (i + 4 <= last && detail::zero4(&host(k, i))) {  // silent neurons, four at a time
-          i += 3;
-          continue;
+    std::size_t b1 = b0;
+    while (starts[b1] < last) ++b1;  // starts ends with N
+    for (step_t k = 0; k < rows; ++k)
+      for (std::size_t b = b0; b < b1; ++b) {
+        if (fired(k, b) == 0) continue;
+        for (ordinal_t i = starts[b]; i < starts[b + 1]; ++i) {
+          const spike_count_t c = host(k, i);
+          if (c == 0) continue;
+          ev.steps.push_back(first_recorded + k);
+          ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
+          if (with_counts) ev.counts.push_back(c);
         }
-        const spike_count_t c = host(k, i);
-        if (c == 0) continue;
-        ev.steps.push_back(first_recorded + k);
-        ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
-        if (with_counts) ev.counts.push_back(c);
       }
-    }
+    b0 = b1;
   }
   std::size_t events = 0;
   for (const auto& ev : chunk) events += ev.steps.size();

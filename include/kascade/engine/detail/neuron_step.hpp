@@ -74,7 +74,8 @@ struct NeuronStep {
   Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
   history_type history;                                     // self_history.hpp; [word][segment]
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;
-  count_view clipped, non_finite;   // per network
+  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, MemorySpace> segment_spikes;  // [row][seg]
+  count_view clipped, non_finite;                                                 // per network
   BlockSpikes<MemorySpace> spiked;  // out: the spikes of every segment, for the push
   // The four words of each neuron's Bernoulli draw for steps 4q .. 4q + 3 (q = step / 4): one
   // Philox call serves four steps. `refresh`: compute them (first step of q, or after a restore).
@@ -193,15 +194,17 @@ struct NeuronStep {
       } else {
         const int window = model.trace_window(g);
         const real_t decay = model.trace_decay(g), gain = model.trace_gain(g);
+        const real_t tail = window > 0 ? model.trace_tail(g) : real_t(0);
         const real_t* KOKKOS_RESTRICT d0 = &drive(past(0), i0);
-        for (int l = 0; l < m; ++l) coupled[l] = decay * y[l] + gain * d0[l];
-        if (window > 0) {
-          const real_t tail = model.trace_tail(g);
-          const real_t* KOKKOS_RESTRICT dw = &drive(past(window), i0);
-          for (int l = 0; l < m; ++l) coupled[l] = coupled[l] - tail * dw[l];
+        const real_t* KOKKOS_RESTRICT dw = &drive(past(window > 0 ? window : 0), i0);
+        // Only the n real lanes (the padding keeps its zeros), and the trace stored in the same
+        // loop: a copy loop of its own would become a memcpy call.
+        for (int l = 0; l < n; ++l) {
+          real_t c = decay * y[l] + gain * d0[l];
+          if (window > 0) c = c - tail * dw[l];
+          coupled[l] = c;
+          if (update) y[l] = c;
         }
-        if (update)
-          for (int l = 0; l < n; ++l) y[l] = coupled[l];
       }
     }
     if (model.self_length > 0) self_term(seg, i0, m, g, self);
@@ -333,6 +336,8 @@ struct NeuronStep {
       }
     }
     spiked.count(b) = k;
+    static_assert(segment <= 255, "a segment's spike count fits a byte");
+    if (record_row >= 0) segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
     if (model.self_length == 0) return;
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);

@@ -6,7 +6,7 @@ run with /usr/bin/python3), one thread, and times its simulation loop alternatel
 kascade's own BM_Step benchmark, printing ms per step, firing rates and the load average.
 
     /usr/bin/python3 scripts/brian2_peer.py [--kascade build/serial/kascade_benchmarks]
-        [--cases C D] [--rounds 3] [--variants window exp] [--workdir DIR]
+        [--cases C D] [--rounds 5] [--variants window exp] [--workdir DIR]
 
 The model, with dt = 1 ms (kascade's step) and kascade's lag tau = 0 the previous step:
     p_i(t) = sigmoid(r (y_i(t) + ref_i(t)) - theta) * dt,   spike iff rand() < p_i(t)
@@ -31,7 +31,9 @@ Timing: each Brian2 binary runs 500 warm-up steps, then `short` and `long` steps
 timed inside main() (wall: CLOCK_MONOTONIC around the run; CPU: Brian2's own loop clock,
 std::clock). ms/step = (long - short time) / (long - short steps), which leaves out code
 generation, compilation, synapse creation and per-run set-up. Each rerun of a binary draws
-a new network and new noise (Brian2 seeds itself when seed() is not called).
+a new network and new noise (Brian2 seeds itself when seed() is not called). The projects stay
+in --workdir, where make reuses the compiled objects: C and D take ~1.5 min the first time
+(code generation and compilation), ~50 s after that.
 """
 import argparse
 import json
@@ -159,7 +161,7 @@ def main():
     ap.add_argument('--kascade', default=os.path.join(root, 'build/serial/kascade_benchmarks'))
     ap.add_argument('--cases', nargs='+', default=['C', 'D'], choices=sorted(CASES))
     ap.add_argument('--variants', nargs='+', default=['window', 'exp'], choices=['window', 'exp'])
-    ap.add_argument('--rounds', type=int, default=3, help='alternations Brian2 / kascade per case')
+    ap.add_argument('--rounds', type=int, default=5, help='alternations Brian2 / kascade per case')
     ap.add_argument('--short', type=int, default=1000)
     ap.add_argument('--long', type=int, default=11000)
     ap.add_argument('--workdir', default='/tmp/brian2_peer')

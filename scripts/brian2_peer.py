@@ -18,7 +18,7 @@ Brian2 variants of the coupling y:
             which cancels the decayed remainder, so the kernel ends after `window` lags
             (as kascade's own trace does).
     exp     the usual exponential synapse: the single +W pathway, kernel exp(-alpha tau)
-            for all tau (an infinite tail: a different model, firing rate differs).
+            for all tau (an infinite tail: a different model; in C and D it fires ~0.5 % more).
 The state update (the decay) runs after the threshold, so a spike acts with weight 1 in the
 next step, as in kascade. Deviation in both variants: the refractory kernel is looked up from
 the last spike only (a TimedArray of kascade's float32 kernel), where kascade sums it over all

@@ -124,15 +124,22 @@ struct NeuronStep {
     std::uint32_t clip[segment];
     for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
       segment_inputs(b, block_start(b), size(b), network(b), true, in + o);
-    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
-      nonlinearity(network(b), whole(size(b)), in + o, lambda + o);
     if (refresh && model.emission == Emission::bernoulli)
       refresh_draws(block_start(b0), block_start(b1));
-    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
-      emission(block_start(b), size(b), network(b), lambda + o, x + o, clip + o);
+    const bool sigmoid_bernoulli =
+        model.nonlinearity == Nonlinearity::sigmoid && model.emission == Emission::bernoulli;
+    if (sigmoid_bernoulli) {  // the common GLM: no rate needed, only the draw
+      for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+        draw_sigmoid_bernoulli(block_start(b), size(b), network(b), in + o, x + o, clip + o);
+    } else {
+      for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+        nonlinearity(network(b), whole(size(b)), in + o, lambda + o);
+      for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
+        emission(block_start(b), size(b), network(b), lambda + o, x + o, clip + o);
+    }
     for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b) {
       store(b, block_start(b), size(b), x + o);
-      count(size(b), network(b), in + o, lambda + o, clip + o);
+      count(size(b), network(b), in + o, sigmoid_bernoulli ? nullptr : lambda + o, clip + o);
     }
   }
 
@@ -157,14 +164,19 @@ struct NeuronStep {
   }
 
   // Counted per network: the clipped probabilities or means, and the non-finite ones.
+  // lambda null: the rates were not computed (draw_sigmoid_bernoulli), and are finite iff the
+  // inputs are.
   KOKKOS_INLINE_FUNCTION void count(const int n, const int g, const real_t* in,
                                     const real_t* lambda, const std::uint32_t* clip) const {
     const real_t dt = model.dt(g);
     std::uint32_t n_clip = 0, n_nan = 0;
-    for (int l = 0; l < n; ++l) {
-      n_clip += clip[l];
-      n_nan += is_finite(in[l]) & is_finite(lambda[l] * dt) ? 0u : 1u;  // & (not &&): no branch
-    }
+    if (lambda)
+      for (int l = 0; l < n; ++l) {
+        n_clip += clip[l];
+        n_nan += is_finite(in[l]) & is_finite(lambda[l] * dt) ? 0u : 1u;  // & (not &&): no branch
+      }
+    else
+      for (int l = 0; l < n; ++l) n_clip += clip[l], n_nan += is_finite(in[l]) ? 0u : 1u;
     if (n_clip) Kokkos::atomic_add(&clipped(g), std::uint64_t(n_clip));
     if (n_nan) Kokkos::atomic_add(&non_finite(g), std::uint64_t(n_nan));
   }
@@ -282,6 +294,27 @@ struct NeuronStep {
     } else {
       for (int l = 0; l < m; ++l)
         lambda[l] = apply_nonlinearity(F, in[l], theta, gain, slope, extension);
+    }
+  }
+
+  // Sigmoid and Bernoulli in one, without the division: with D = 1 + e^-x (x = slope (g -
+  // theta), exp's argument capped at 80 as in nonlinearity_of) and G = gain dt, p = G / D, and
+  // the neuron fires iff u D < G, u the 24-bit uniform of the step's draw (bernoulli()). Clipping
+  // falls out of the comparison: G > D (p > 1) always fires since u < 1, G < 0 never does. NaN
+  // inputs make D NaN: no spike, counted clipped and non-finite (count()). D is finite for any
+  // other input (fast_exp clamps), so the rate is finite iff the input is.
+  KOKKOS_INLINE_FUNCTION void draw_sigmoid_bernoulli(const ordinal_t i0, const int n, const int g,
+                                                     const real_t* in, spike_count_t* x,
+                                                     std::uint32_t* clip) const {
+    const int m = whole(n), word = static_cast<int>(step & 3);
+    const real_t theta = model.theta(g), slope = model.slope(g);
+    const real_t G = model.gain(g) * model.dt(g);
+    const std::uint32_t* KOKKOS_RESTRICT u = &quad_bits(word, i0);
+    for (int l = 0; l < m; ++l) {
+      const real_t minus_x = -(slope * (in[l] - theta));
+      const real_t D = real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x);
+      clip[l] = (G >= real_t(0) && G <= D) ? 0u : 1u;
+      x[l] = random::to_unit_float(u[l]) * D < G ? 1 : 0;
     }
   }
 

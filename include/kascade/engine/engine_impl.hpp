@@ -8,6 +8,7 @@
 
 #include <KokkosSparse_spmv.hpp>
 #include <algorithm>
+#include <cstring>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
@@ -297,6 +298,16 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   ++step_;
 }
 
+namespace detail {
+// True if the four counts from p on are all zero (one 64-bit load).
+inline bool zero4(const spike_count_t* p) {
+  static_assert(sizeof(spike_count_t) == 2, "four counts per 64-bit word");
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w == 0;
+}
+}  // namespace detail
+
 template <class ExecutionSpace, class Extension>
 std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
                                                          Recorder& recorder) {
@@ -318,6 +329,10 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
       for (std::size_t b = b0; b < b1; ++b) {
         if (fired(k, b) == 0) continue;
         for (ordinal_t i = starts[b]; i < starts[b + 1]; ++i) {
+          if (i + 4 <= starts[b + 1] && detail::zero4(&host(k, i))) {  // four silent neurons
+            i += 3;
+            continue;
+          }
           const spike_count_t c = host(k, i);
           if (c == 0) continue;
           ev.steps.push_back(first_recorded + k);

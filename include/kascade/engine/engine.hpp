@@ -20,7 +20,9 @@
 namespace kascade::detail {
 template <class MemorySpace, class Extension>
 struct NeuronStep;
-}
+template <class MemorySpace>
+struct PushSpikes;
+}  // namespace kascade::detail
 
 namespace kascade {
 
@@ -135,7 +137,14 @@ class Engine {
 
  private:
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
-  void propagate(int slot);         // drive(slot) = W * spikes(slot)
+  // `steps` steps, recorded in raster rows first_row, first_row + 1, ... (first_row < 0: not
+  // recorded): on host spaces in one launch (detail/step_stretch.hpp) unless a step observer
+  // wants to see every step, else step by step.
+  void advance_steps(step_t steps, step_t first_row);
+  void advance_in_one_launch(step_t steps, step_t first_row);
+  void propagate(int slot);  // drive(slot) = W * spikes(slot)
+  // The event-driven propagation of ring slot `slot`, and the number of its row blocks.
+  detail::PushSpikes<memory_space> pusher(int slot, ordinal_t& blocks) const;
   void clear_history();
   void history_from_ring();  // the self kernel's spike bits from the spike ring
   detail::NeuronStep<memory_space, Extension> kernel(

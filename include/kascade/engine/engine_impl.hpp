@@ -13,6 +13,7 @@
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
+#include "kascade/engine/detail/step_stretch.hpp"
 
 namespace kascade {
 
@@ -67,8 +68,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
 
 template <class ExecutionSpace, class Extension>
 int Engine<ExecutionSpace, Extension>::slot(step_t s) const {
-  const step_t T = model_.kernel_length;
-  return static_cast<int>(((s % T) + T) % T);
+  return detail::ring_slot(s, model_.kernel_length);
 }
 
 template <class ExecutionSpace, class Extension>
@@ -84,23 +84,31 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
     return;
   }
-  // One block of rows per thread: the push walks the spike lists once per block.
-  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
-  const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
-  const ordinal_t blocks = (N + rows_per_block - 1) / rows_per_block;
-  detail::PushSpikes<memory_space> push{batch_.column_ptr,
-                                        batch_.column_row,
-                                        batch_.column_value,
-                                        batch_.network_of,
-                                        batch_.neuron_offset_device,
-                                        x,
-                                        y,
-                                        block_start_,
-                                        spiked_,
-                                        N,
-                                        rows_per_block};
+  ordinal_t blocks = 0;
+  const auto push = pusher(s, blocks);
   Kokkos::parallel_for("kascade::push_spikes",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
+}
+
+template <class ExecutionSpace, class Extension>
+detail::PushSpikes<typename Engine<ExecutionSpace, Extension>::memory_space>
+Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t& blocks) const {
+  // One block of rows per thread: the push walks the spike lists once per block.
+  const ordinal_t N = batch_.n_neurons();
+  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
+  const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
+  blocks = (N + rows_per_block - 1) / rows_per_block;
+  return {batch_.column_ptr,
+          batch_.column_row,
+          batch_.column_value,
+          batch_.network_of,
+          batch_.neuron_offset_device,
+          Kokkos::subview(spikes_, s, Kokkos::ALL()),
+          Kokkos::subview(drive_, s, Kokkos::ALL()),
+          block_start_,
+          spiked_,
+          N,
+          rows_per_block};
 }
 
 template <class ExecutionSpace, class Extension>
@@ -183,15 +191,11 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.non_finite = non_finite_;
   f.spiked = spiked_;
   f.quad_bits = quad_bits_;
-  f.refresh = (step_ >> 2) != quad_cached_;
   f.seed = settings_.seed;
-  f.step = step_;
-  f.slot = slot(step_);
-  f.record_row = record_row;
-  f.trace_pending = trace_pending_;
   f.extension = extension_;
   f.stimuli = stimuli_;
-  f.stimulus_time = step_ - settings_.equilibration_steps;
+  detail::set_step(f, step_, record_row, (step_ >> 2) != quad_cached_, trace_pending_,
+                   settings_.equilibration_steps);
   return f;
 }
 
@@ -286,6 +290,45 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   ++step_;
 }
 
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row) {
+  if (steps <= 0) return;
+  if (detail::one_launch_stretches<ExecutionSpace> && !observer_)
+    return advance_in_one_launch(steps, first_row);
+  for (step_t k = 0; k < steps; ++k) advance(first_row < 0 ? -1 : first_row + k);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step_t first_row) {
+  if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
+    using Stretch = detail::StepStretch<ExecutionSpace, memory_space, Extension>;
+    Stretch f;
+    f.first = kernel(first_row);
+    f.spikes = spikes_;
+    f.drive = drive_;
+    f.dense = dense_;
+    f.groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
+    f.rows = batch_.n_neurons();
+    if (f.rows > 0) f.push = pusher(0, f.push_blocks);
+    const auto& w = batch_.weights;
+    f.pull = {w.graph.row_map, w.graph.entries, w.values, {}, {}};  // x, drive: per step
+    f.steps = steps;
+    f.recorded = first_row >= 0;
+    f.trace = model_.coupling == Coupling::trace;
+    f.equilibration_steps = settings_.equilibration_steps;
+    // The whole team: one thread per push block (pusher() cuts them by the concurrency).
+    Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
+    const int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
+                                          probe.team_size_max(f, Kokkos::ParallelForTag())));
+    Kokkos::parallel_for("kascade::step_stretch",
+                         Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
+    // The host's view of the state, as after `steps` calls of advance(record_row).
+    step_ += steps;
+    quad_cached_ = (step_ - 1) >> 2;
+    trace_pending_ = f.trace;
+  }
+}
+
 namespace detail {
 // True if the four counts from p on are all zero (one 64-bit load).
 inline bool zero4(const spike_count_t* p) {
@@ -349,12 +392,13 @@ void Engine<ExecutionSpace, Extension>::check_runaway(step_t first_recorded, ste
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCallback& progress) {
-  while (step_ < settings_.equilibration_steps) advance(-1);
+  if (step_ < settings_.equilibration_steps)
+    advance_steps(settings_.equilibration_steps - step_, -1);
   const step_t total = settings_.recorded_steps;
   const auto chunk = static_cast<step_t>(raster_.extent(0));
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
-    for (step_t k = 0; k < rows; ++k) advance(k);
+    advance_steps(rows, 0);
     const std::size_t spikes = hand_over(done, rows, recorder);
     if (settings_.propagation == Propagation::automatic)
       dense_ = static_cast<double>(spikes) >

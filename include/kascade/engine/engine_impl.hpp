@@ -344,13 +344,13 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
                                                          Recorder& recorder) {
   auto host = Kokkos::create_mirror_view(raster_);
   Kokkos::deep_copy(host, raster_);
-  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));
+  const int networks = batch_.n_networks();
+  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
-  for (int g = 0; g < batch_.n_networks(); ++g) {
-    SpikeEvents& ev = chunk[g];
-    ev.network = batch_.host_network_ids[g];
+  // Raster rows [k0, k1) of network g, appended to ev in (step, neuron) order.
+  const auto scan = [&](const int g, const step_t k0, const step_t k1, SpikeEvents& ev) {
     const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
-    for (step_t k = 0; k < rows; ++k) {
+    for (step_t k = k0; k < k1; ++k) {
       for (ordinal_t i = first; i < last; ++i) {
         if (i + 4 <= last && detail::zero4(&host(k, i))) {  // silent neurons, four at a time
           i += 3;
@@ -363,9 +363,31 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
         if (with_counts) ev.counts.push_back(c);
       }
     }
-  }
+  };
+  // On the host's threads: a network each, or, with fewer networks than threads, a block of
+  // rows each, joined in row order. (The events do not depend on the cut.)
+  using Host = Kokkos::DefaultHostExecutionSpace;
+  const int threads = Host().concurrency();
+  const int pieces = networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
+  std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
+  Kokkos::parallel_for(
+      "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
+        const int g = item / pieces, p = item % pieces;
+        scan(g, rows * p / pieces, rows * (p + 1) / pieces, pieces > 1 ? parts[item] : chunk[g]);
+      });
+  Host().fence();
   std::size_t events = 0;
-  for (const auto& ev : chunk) events += ev.steps.size();
+  for (int g = 0; g < networks; ++g) {
+    SpikeEvents& ev = chunk[g];
+    ev.network = batch_.host_network_ids[g];
+    for (int p = 0; p < (pieces > 1 ? pieces : 0); ++p) {
+      const SpikeEvents& part = parts[static_cast<std::size_t>(g * pieces + p)];
+      ev.steps.insert(ev.steps.end(), part.steps.begin(), part.steps.end());
+      ev.neurons.insert(ev.neurons.end(), part.neurons.begin(), part.neurons.end());
+      ev.counts.insert(ev.counts.end(), part.counts.begin(), part.counts.end());
+    }
+    events += ev.steps.size();
+  }
   check_runaway(first_recorded, rows, chunk);
   recorder.record(chunk);
   return events;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine_test_support.hpp"
+#include "kascade/engine/detail/step_stretch.hpp"
 #include "kascade/model/bernoulli_glm.hpp"
 #include "kascade/model/presets.hpp"
 #include "kascade/network/normal_generator.hpp"
@@ -119,6 +120,49 @@ TEST(OneLaunch, CoupledBernoulliBatchMatchesPerStepLaunches) {
   // 23 equilibration steps and chunks of 50: stretches that start and end inside a quad.
   Case c{make_networks(12, 30, 0.5), lively_glm(4.0), EngineSettings{5, 23, 301, 50}};
   expect_same(c);
+}
+
+// With two threads: two halves of whole networks, stepped without barriers.
+TEST(OneLaunch, EvenBatchMatchesPerStepLaunches) {
+  Case c{make_networks(40, 20, 0.5), lively_glm(3.0), EngineSettings{6, 30, 250, 70}};
+  for (const auto prop : {Propagation::event, Propagation::dense}) {
+    c.settings.propagation = prop;
+    expect_same(c);
+  }
+}
+
+TEST(OneLaunch, MixedNetworkSizesMatchPerStepLaunches) {
+  NormalGeneratorParams p;
+  p.std = 5.0;
+  p.glorot = true;
+  p.sparsity = 0.8;
+  Case c{{}, lively_glm(3.5), EngineSettings{9, 19, 180, 41}};
+  for (const ordinal_t n : {150, 20, 7, 64, 300, 33, 90, 129}) {
+    p.n_neurons = n;
+    c.nets.push_back(generate_normal(p, 5, static_cast<network_id_t>(n)));
+  }
+  for (const auto prop : {Propagation::event, Propagation::dense}) {
+    c.settings.propagation = prop;
+    expect_same(c);
+  }
+}
+
+TEST(OneLaunch, ThreadsGetWholeNetworksWhenEven) {
+  // Groups of 100 neurons (five 20-neuron networks each), 2000 neurons.
+  std::vector<ordinal_t> first, starts;
+  for (ordinal_t i = 0; i <= 2000; i += 100) first.push_back(i);
+  for (ordinal_t i = 0; i <= 2000; i += 20) starts.push_back(i);
+  std::vector<ordinal_t> part;
+  EXPECT_EQ(detail::network_parts(first, starts, 2, part), 1000);
+  EXPECT_EQ(part, (std::vector<ordinal_t>{0, 10, 20}));
+  EXPECT_EQ(detail::network_parts(first, starts, 3, part), 700);  // cuts at 700 and 1300
+  EXPECT_EQ(part, (std::vector<ordinal_t>{0, 7, 13, 20}));
+  // One network of 2000: no cut but at its ends.
+  EXPECT_EQ(detail::network_parts(first, {0, 2000}, 2, part), 2000);
+  EXPECT_EQ(part.front(), 0);
+  EXPECT_EQ(part.back(), 20);
+  EXPECT_EQ(detail::network_parts(first, {0, 2000}, 1, part), 2000);
+  EXPECT_EQ(part, (std::vector<ordinal_t>{0, 20}));
 }
 
 TEST(OneLaunch, LargerNetworkMatchesPerStepLaunchesForEveryPropagation) {

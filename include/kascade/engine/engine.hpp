@@ -175,6 +175,12 @@ class Engine {
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;
+  // One-launch stretches (detail/step_stretch.hpp): the first neuron of every group of the
+  // neuron kernel, then N; the groups of each thread of the team and whether they are
+  // independent (whole networks).
+  std::vector<ordinal_t> group_first_neuron_;
+  Kokkos::View<ordinal_t*, memory_space> team_part_;
+  bool team_independent_ = false;
   std::vector<step_t> runaway_;  // per network, -1: none
 };
 

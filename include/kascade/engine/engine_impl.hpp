@@ -50,6 +50,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       starts.size() - 1);
   const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::lanes, Step::segment);
+  for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
                                                                                     groups.size()));
@@ -320,6 +321,18 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
     const int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
                                           probe.team_size_max(f, Kokkos::ParallelForTag())));
+    if (static_cast<int>(team_part_.extent(0)) != team + 1) {
+      // Whole networks per thread when that leaves the threads within 10 % of an even share.
+      std::vector<ordinal_t> part;
+      const ordinal_t largest =
+          detail::network_parts(group_first_neuron_, batch_.neuron_offset, team, part);
+      team_independent_ = static_cast<double>(largest) * team <= 1.1 * batch_.n_neurons();
+      team_part_ = decltype(team_part_)("kascade::team_part", part.size());
+      Kokkos::deep_copy(
+          team_part_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(part.data(), part.size()));
+    }
+    f.part = team_part_;
+    f.independent = team_independent_;
     Kokkos::parallel_for("kascade::step_stretch",
                          Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
     // The host's view of the state, as after `steps` calls of advance(record_row).

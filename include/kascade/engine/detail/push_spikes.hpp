@@ -57,7 +57,11 @@ struct PushSpikes {
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t block) const {
     const ordinal_t r0 = block * rows_per_block;
-    const ordinal_t r1 = r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows;
+    rows(r0, r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows);
+  }
+
+  // The drive of rows [r0, r1) (r0 < r1).
+  KOKKOS_INLINE_FUNCTION void rows(const ordinal_t r0, const ordinal_t r1) const {
     for (ordinal_t i = r0; i < r1; ++i) drive(i) = real_t(0);
     // Only spikes of the networks overlapping [r0, r1) can reach it (the batch is block-diagonal).
     const ordinal_t s0 = neuron_offset(network_of(r0)), s1 = neuron_offset(network_of(r1 - 1) + 1);

@@ -1,12 +1,19 @@
 #pragma once
 // A stretch of steps in ONE launch, for host execution spaces: a team of all the space's threads
-// runs, for every step, the neuron kernel over its groups, a barrier, the propagation (push
-// blocks or pull rows), a barrier. Per step that saves the fork-join of two launches (several
-// microseconds each with OpenMP), a large part of a step of a small batch. Every thread derives
-// the step's fields of the neuron kernel as the engine does on the host between launches
-// (set_step), and the work items and their order are those of the per-step launches, so the
-// spikes are bitwise the same. Device backends keep a launch per phase. Internal.
+// runs every step's neuron kernel and propagation, instead of two launches per step whose
+// fork-joins (several microseconds each with OpenMP) are a large part of a small batch's step.
+// When the batch cuts into whole networks of nearly even size per thread, each thread steps its
+// own networks with no barrier at all (no thread reads what another writes, but for the padding
+// lanes past a segment, which are never used: neuron_step.hpp); otherwise,
+// per step: the neuron kernel over the groups, a barrier, the propagation (push blocks or pull
+// rows), a barrier. Every thread derives the step's fields of the neuron kernel as the engine does
+// on the host between launches (set_step), and the work items (groups, rows) and their order are
+// those of the per-step launches, so the spikes are bitwise the same. Device backends keep a
+// launch per phase. Internal.
 #include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
@@ -56,32 +63,79 @@ struct StepStretch {
   bool recorded = false;           // raster rows first.record_row, + 1, ...
   bool trace = false;              // Coupling::trace
   step_t equilibration_steps = 0;  // for the stimulus time
+  // Independent parts (or none): thread r owns the groups [part(r), part(r + 1)), whole networks
+  // whose neurons are also the rows it propagates into, so that no thread reads what another
+  // writes and the team needs no barrier. Else every phase is shared out and ends in a barrier.
+  Kokkos::View<const ordinal_t*, MemorySpace> part;
+  bool independent = false;
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
     NeuronStep<MemorySpace, Extension> f = first;  // this thread's: the step fields change
     PushSpikes<MemorySpace> p = push;
     PullRows<MemorySpace> d = pull;
+    const int r = team.team_rank();
+    const ordinal_t q0 = independent ? part(r) : 0, q1 = independent ? part(r + 1) : 0;
+    const ordinal_t r0 = independent ? f.block_start(f.group_start(q0)) : 0;
+    const ordinal_t r1 = independent ? f.block_start(f.group_start(q1)) : 0;
     for (step_t k = 0; k < steps; ++k) {
       if (k > 0) {
         const step_t s = first.step + k;
         set_step(f, s, recorded ? first.record_row + k : step_t(-1), new_quad(s), trace,
                  equilibration_steps);
       }
+      d.x = p.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());
+      d.drive = p.drive = Kokkos::subview(drive, f.slot, Kokkos::ALL());
+      if (independent) {
+        for (ordinal_t q = q0; q < q1; ++q) f(q);
+        if (r0 == r1) continue;
+        if (dense)
+          for (ordinal_t i = r0; i < r1; ++i) d(i);
+        else
+          p.rows(r0, r1);
+        continue;
+      }
       Kokkos::parallel_for(Kokkos::TeamThreadRange(team, groups), [&](const ordinal_t q) { f(q); });
       team.team_barrier();  // the spikes and spike lists of the step are complete
-      if (dense) {
-        d.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());
-        d.drive = Kokkos::subview(drive, f.slot, Kokkos::ALL());
+      if (dense)
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, rows), [&](const ordinal_t i) { d(i); });
-      } else {
-        p.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());
-        p.drive = Kokkos::subview(drive, f.slot, Kokkos::ALL());
+      else
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, push_blocks),
                              [&](const ordinal_t b) { p(b); });
-      }
       team.team_barrier();  // the drive is complete; the spike lists may be overwritten
     }
   }
 };
+
+// Cuts the neuron kernel's groups into `team` parts of whole networks, as even in neurons as the
+// network boundaries allow: part[r] is the first group of part r, part[team] the number of groups.
+// `first_neuron[q]`: the first neuron of group q (q <= groups); `network_start`: the first neuron
+// of every network, then the number of neurons. Returns the largest part in neurons.
+inline ordinal_t network_parts(const std::vector<ordinal_t>& first_neuron,
+                               const std::vector<ordinal_t>& network_start, const int team,
+                               std::vector<ordinal_t>& part) {
+  const auto groups = static_cast<ordinal_t>(first_neuron.size()) - 1;
+  const ordinal_t n = first_neuron.back();
+  // Groups that begin a network: the only cuts that leave every network to one thread.
+  std::vector<ordinal_t> cuts;
+  for (ordinal_t q = 0; q <= groups; ++q)
+    if (std::binary_search(network_start.begin(), network_start.end(), first_neuron[q]))
+      cuts.push_back(q);
+  part.assign(static_cast<std::size_t>(team) + 1, groups);
+  part[0] = 0;
+  ordinal_t largest = 0;
+  for (int r = 1; r <= team; ++r) {
+    if (r < team) {  // the cut nearest to r n / team, not before the previous one
+      const double target = static_cast<double>(n) * r / team;
+      ordinal_t best = part[r - 1];
+      for (const ordinal_t q : cuts)
+        if (q >= part[r - 1] &&
+            std::abs(first_neuron[q] - target) < std::abs(first_neuron[best] - target))
+          best = q;
+      part[r] = best;
+    }
+    largest = std::max(largest, first_neuron[part[r]] - first_neuron[part[r - 1]]);
+  }
+  return largest;
+}
 
 }  // namespace kascade::detail

@@ -333,8 +333,11 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     }
     f.part = team_part_;
     f.independent = team_independent_;
+    detail::SpinBarrier barrier;
+    f.barrier = &barrier;
     Kokkos::parallel_for("kascade::step_stretch",
                          Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
+    exec_.fence();  // (the barrier lives until here)
     // The host's view of the state, as after `steps` calls of advance(record_row).
     step_ += steps;
     quad_cached_ = (step_ - 1) >> 2;

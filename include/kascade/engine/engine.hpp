@@ -20,7 +20,9 @@
 namespace kascade::detail {
 template <class MemorySpace, class Extension>
 struct NeuronStep;
-}
+template <class MemorySpace>
+struct PushSpikes;
+}  // namespace kascade::detail
 
 namespace kascade {
 
@@ -135,7 +137,14 @@ class Engine {
 
  private:
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
-  void propagate(int slot);         // drive(slot) = W * spikes(slot)
+  // `steps` steps, recorded in raster rows first_row, first_row + 1, ... (first_row < 0: not
+  // recorded): on host spaces in one launch (detail/step_stretch.hpp) unless a step observer
+  // wants to see every step, else step by step.
+  void advance_steps(step_t steps, step_t first_row);
+  void advance_in_one_launch(step_t steps, step_t first_row);
+  void propagate(int slot);  // drive(slot) = W * spikes(slot)
+  // The event-driven propagation of ring slot `slot`, and the number of its row blocks.
+  detail::PushSpikes<memory_space> pusher(int slot, ordinal_t& blocks) const;
   void clear_history();
   void history_from_ring();  // the self kernel's spike bits from the spike ring
   detail::NeuronStep<memory_space, Extension> kernel(
@@ -171,6 +180,12 @@ class Engine {
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;
+  // One-launch stretches (detail/step_stretch.hpp): the first neuron of every group of the
+  // neuron kernel, then N; the groups of each thread of the team and whether they are
+  // independent (whole networks).
+  std::vector<ordinal_t> group_first_neuron_;
+  Kokkos::View<ordinal_t*, memory_space> team_part_;
+  bool team_independent_ = false;
   std::vector<step_t> runaway_;  // per network, -1: none
 };
 

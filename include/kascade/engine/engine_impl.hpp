@@ -13,6 +13,7 @@
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
+#include "kascade/engine/detail/step_stretch.hpp"
 
 namespace kascade {
 
@@ -49,6 +50,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       starts.size() - 1);
   const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::lanes, Step::segment);
+  for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
                                                                                     groups.size()));
@@ -77,8 +79,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
 
 template <class ExecutionSpace, class Extension>
 int Engine<ExecutionSpace, Extension>::slot(step_t s) const {
-  const step_t T = model_.kernel_length;
-  return static_cast<int>(((s % T) + T) % T);
+  return detail::ring_slot(s, model_.kernel_length);
 }
 
 template <class ExecutionSpace, class Extension>
@@ -94,23 +95,31 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
     return;
   }
-  // One block of rows per thread: the push walks the spike lists once per block.
-  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
-  const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
-  const ordinal_t blocks = (N + rows_per_block - 1) / rows_per_block;
-  detail::PushSpikes<memory_space> push{batch_.column_ptr,
-                                        batch_.column_row,
-                                        batch_.column_value,
-                                        batch_.network_of,
-                                        batch_.neuron_offset_device,
-                                        x,
-                                        y,
-                                        block_start_,
-                                        spiked_,
-                                        N,
-                                        rows_per_block};
+  ordinal_t blocks = 0;
+  const auto push = pusher(s, blocks);
   Kokkos::parallel_for("kascade::push_spikes",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
+}
+
+template <class ExecutionSpace, class Extension>
+detail::PushSpikes<typename Engine<ExecutionSpace, Extension>::memory_space>
+Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t& blocks) const {
+  // One block of rows per thread: the push walks the spike lists once per block.
+  const ordinal_t N = batch_.n_neurons();
+  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
+  const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
+  blocks = (N + rows_per_block - 1) / rows_per_block;
+  return {batch_.column_ptr,
+          batch_.column_row,
+          batch_.column_value,
+          batch_.network_of,
+          batch_.neuron_offset_device,
+          Kokkos::subview(spikes_, s, Kokkos::ALL()),
+          Kokkos::subview(drive_, s, Kokkos::ALL()),
+          block_start_,
+          spiked_,
+          N,
+          rows_per_block};
 }
 
 template <class ExecutionSpace, class Extension>
@@ -195,15 +204,11 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.spiked = spiked_;
   f.quad_bits = quad_bits_;
   f.neuron_network = neuron_network_;
-  f.refresh = (step_ >> 2) != quad_cached_;
   f.seed = settings_.seed;
-  f.step = step_;
-  f.slot = slot(step_);
-  f.record_row = record_row;
-  f.trace_pending = trace_pending_;
   f.extension = extension_;
   f.stimuli = stimuli_;
-  f.stimulus_time = step_ - settings_.equilibration_steps;
+  detail::set_step(f, step_, record_row, (step_ >> 2) != quad_cached_, trace_pending_,
+                   settings_.equilibration_steps);
   return f;
 }
 
@@ -298,6 +303,60 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   ++step_;
 }
 
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row) {
+  if (steps <= 0) return;
+  if (detail::one_launch_stretches<ExecutionSpace> && !observer_)
+    return advance_in_one_launch(steps, first_row);
+  for (step_t k = 0; k < steps; ++k) advance(first_row < 0 ? -1 : first_row + k);
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step_t first_row) {
+  if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
+    using Stretch = detail::StepStretch<ExecutionSpace, memory_space, Extension>;
+    Stretch f;
+    f.first = kernel(first_row);
+    f.spikes = spikes_;
+    f.drive = drive_;
+    f.dense = dense_;
+    f.groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
+    f.rows = batch_.n_neurons();
+    if (f.rows > 0) f.push = pusher(0, f.push_blocks);
+    const auto& w = batch_.weights;
+    f.pull = {w.graph.row_map, w.graph.entries, w.values, {}, {}};  // x, drive: per step
+    f.steps = steps;
+    f.recorded = first_row >= 0;
+    f.trace = model_.coupling == Coupling::trace;
+    f.equilibration_steps = settings_.equilibration_steps;
+    // The whole team: one thread per push block (pusher() cuts them by the concurrency).
+    Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
+    const int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
+                                          probe.team_size_max(f, Kokkos::ParallelForTag())));
+    if (static_cast<int>(team_part_.extent(0)) != team + 1) {
+      // Whole networks per thread when that leaves the threads within 10 % of an even share.
+      std::vector<ordinal_t> part;
+      const ordinal_t largest =
+          detail::network_parts(group_first_neuron_, batch_.neuron_offset, team, part);
+      team_independent_ = static_cast<double>(largest) * team <= 1.1 * batch_.n_neurons();
+      team_part_ = decltype(team_part_)("kascade::team_part", part.size());
+      Kokkos::deep_copy(
+          team_part_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(part.data(), part.size()));
+    }
+    f.part = team_part_;
+    f.independent = team_independent_;
+    detail::SpinBarrier barrier;
+    f.barrier = &barrier;
+    Kokkos::parallel_for("kascade::step_stretch",
+                         Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
+    exec_.fence();  // (the barrier lives until here)
+    // The host's view of the state, as after `steps` calls of advance(record_row).
+    step_ += steps;
+    quad_cached_ = (step_ - 1) >> 2;
+    trace_pending_ = f.trace;
+  }
+}
+
 namespace detail {
 // True if the four counts from p on are all zero (one 64-bit load).
 inline bool zero4(const spike_count_t* p) {
@@ -315,17 +374,19 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   Kokkos::deep_copy(host, raster_);
   auto fired = Kokkos::create_mirror_view(segment_spikes_);
   Kokkos::deep_copy(fired, segment_spikes_);
-  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(batch_.n_networks()));
+  const int networks = batch_.n_networks();
+  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
-  const auto& starts = host_block_start_;
-  std::size_t b0 = 0;  // the first segment of network g (segments never straddle networks)
-  for (int g = 0; g < batch_.n_networks(); ++g) {
-    SpikeEvents& ev = chunk[g];
-    ev.network = batch_.host_network_ids[g];
+  const std::vector<ordinal_t>& starts = host_block_start_;  // segments never straddle networks
+  // Raster rows [k0, k1) of network g, appended to ev in (step, neuron) order; only the
+  // segments that fired in a row are read.
+  const auto scan = [&](const int g, const step_t k0, const step_t k1, SpikeEvents& ev) {
     const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
-    std::size_t b1 = b0;
-    while (starts[b1] < last) ++b1;  // starts ends with N
-    for (step_t k = 0; k < rows; ++k)
+    const auto b0 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), first) -
+                                             starts.begin());
+    const auto b1 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), last) -
+                                             starts.begin());
+    for (step_t k = k0; k < k1; ++k)
       for (std::size_t b = b0; b < b1; ++b) {
         if (fired(k, b) == 0) continue;
         for (ordinal_t i = starts[b]; i < starts[b + 1]; ++i) {
@@ -340,10 +401,31 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
           if (with_counts) ev.counts.push_back(c);
         }
       }
-    b0 = b1;
-  }
+  };
+  // On the host's threads: a network each, or, with fewer networks than threads, a block of
+  // rows each, joined in row order. (The events do not depend on the cut.)
+  using Host = Kokkos::DefaultHostExecutionSpace;
+  const int threads = Host().concurrency();
+  const int pieces = networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
+  std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
+  Kokkos::parallel_for(
+      "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
+        const int g = item / pieces, p = item % pieces;
+        scan(g, rows * p / pieces, rows * (p + 1) / pieces, pieces > 1 ? parts[item] : chunk[g]);
+      });
+  Host().fence();
   std::size_t events = 0;
-  for (const auto& ev : chunk) events += ev.steps.size();
+  for (int g = 0; g < networks; ++g) {
+    SpikeEvents& ev = chunk[g];
+    ev.network = batch_.host_network_ids[g];
+    for (int p = 0; p < (pieces > 1 ? pieces : 0); ++p) {
+      const SpikeEvents& part = parts[static_cast<std::size_t>(g * pieces + p)];
+      ev.steps.insert(ev.steps.end(), part.steps.begin(), part.steps.end());
+      ev.neurons.insert(ev.neurons.end(), part.neurons.begin(), part.neurons.end());
+      ev.counts.insert(ev.counts.end(), part.counts.begin(), part.counts.end());
+    }
+    events += ev.steps.size();
+  }
   check_runaway(first_recorded, rows, chunk);
   recorder.record(chunk);
   return events;
@@ -370,12 +452,13 @@ void Engine<ExecutionSpace, Extension>::check_runaway(step_t first_recorded, ste
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCallback& progress) {
-  while (step_ < settings_.equilibration_steps) advance(-1);
+  if (step_ < settings_.equilibration_steps)
+    advance_steps(settings_.equilibration_steps - step_, -1);
   const step_t total = settings_.recorded_steps;
   const auto chunk = static_cast<step_t>(raster_.extent(0));
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
-    for (step_t k = 0; k < rows; ++k) advance(k);
+    advance_steps(rows, 0);
     const std::size_t spikes = hand_over(done, rows, recorder);
     if (settings_.propagation == Propagation::automatic)
       dense_ = static_cast<double>(spikes) >

@@ -57,28 +57,93 @@ struct PushSpikes {
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t block) const {
     const ordinal_t r0 = block * rows_per_block;
-    const ordinal_t r1 = r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows;
+    rows(r0, r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows);
+  }
+
+  // The drive of rows [r0, r1) (r0 < r1).
+  KOKKOS_INLINE_FUNCTION void rows(const ordinal_t r0, const ordinal_t r1) const {
     for (ordinal_t i = r0; i < r1; ++i) drive(i) = real_t(0);
     // Only spikes of the networks overlapping [r0, r1) can reach it (the batch is block-diagonal).
     const ordinal_t s0 = neuron_offset(network_of(r0)), s1 = neuron_offset(network_of(r1 - 1) + 1);
     const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
     const ordinal_t b0 = lower_bound(block_start, ordinal_t(0), n_blocks, s0);
     const ordinal_t b1 = lower_bound(block_start, b0, n_blocks, s1);
+    // In batches of spiking columns, ascending: first the start of each one's entries is
+    // requested, then they are added, so that their cache misses overlap.
+    constexpr int batch = 16;
+    ordinal_t js[batch];
+    int n = 0;
     for (ordinal_t b = b0; b < b1; ++b)
-      for (int k = 0; k < spiked.count(b); ++k) push(spiked.list(block_start(b) + k), r0, r1);
+      for (int k = 0; k < spiked.count(b); ++k) {
+        js[n++] = spiked.list(block_start(b) + k);
+        if (n == batch) {
+          for (int m = 0; m < n; ++m) prefetch(js[m], r0, r1);
+          for (int m = 0; m < n; ++m) push(js[m], r0, r1);
+          n = 0;
+        }
+      }
+    for (int m = 0; m < n; ++m) prefetch(js[m], r0, r1);
+    for (int m = 0; m < n; ++m) push(js[m], r0, r1);
   }
 
-  // Adds column j times x(j) into the rows [r0, r1) it reaches.
+  // Asks for the cache lines where push(j, r0, r1) begins (host backends; a hint, no effect on
+  // the result).
+  KOKKOS_INLINE_FUNCTION void prefetch(const ordinal_t j, const ordinal_t r0,
+                                       const ordinal_t r1) const {
+#if !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__) && \
+    (defined(__GNUC__) || defined(__clang__))
+    const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
+    if (e0 == e1) return;
+    const offset_t e = guess(j, e0, e1, r0);
+    __builtin_prefetch(&column_row(e)), __builtin_prefetch(&column_value(e));
+    __builtin_prefetch(&x(j));
+#else
+    (void)j, (void)r0, (void)r1;
+#endif
+  }
+
+  // Where the rows >= r0 of column j (entries [e0, e1), e0 < e1) about begin: its rows are
+  // spread over its network's, so in proportion (exact when the block holds the network's start).
+  KOKKOS_INLINE_FUNCTION offset_t guess(const ordinal_t j, const offset_t e0, const offset_t e1,
+                                        const ordinal_t r0) const {
+    const ordinal_t g = network_of(j), n0 = neuron_offset(g), n1 = neuron_offset(g + 1);
+    if (r0 <= n0) return e0;
+    const offset_t e = e0 + (e1 - e0) * static_cast<offset_t>(r0 - n0) / (n1 - n0);
+    return e < e1 ? e : e1 - 1;
+  }
+
+  // First position in [e0, e1) whose row is >= r, found from `from` (in [e0, e1)) in steps of 1,
+  // 2, 4, ... and then halving: a few entries near `from`, O(log distance) at worst.
+  KOKKOS_INLINE_FUNCTION offset_t first_at_or_after(const offset_t e0, const offset_t e1,
+                                                    const offset_t from, const ordinal_t r) const {
+    offset_t step = 1;
+    if (column_row(from) >= r) {  // back: column_row(hi) >= r
+      offset_t hi = from;
+      while (hi - e0 >= step && column_row(hi - step) >= r) hi -= step, step *= 2;
+      return lower_bound(column_row, hi - e0 >= step ? hi - step : e0, hi, r);
+    }
+    offset_t lo = from;  // forward: column_row(lo) < r
+    while (e1 - lo > step && column_row(lo + step) < r) lo += step, step *= 2;
+    return lower_bound(column_row, lo + 1, e1 - lo > step ? lo + step : e1, r);
+  }
+
+  // Adds column j times x(j) into the rows [r0, r1) it reaches. Where the column leaves the block,
+  // its first row >= r0 is found near guess() (in the cache line that prefetch() asked for), and
+  // the addition stops at r1: a binary search over the column would cost a cache miss per
+  // halving in a column that nobody has read yet.
   KOKKOS_INLINE_FUNCTION void push(const ordinal_t j, const ordinal_t r0,
                                    const ordinal_t r1) const {
     const real_t xj = x(j);
-    offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
+    const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
     const ordinal_t g = network_of(j);
-    if (neuron_offset(g) < r0 || neuron_offset(g + 1) > r1) {  // the column leaves the block
-      e0 = lower_bound(column_row, e0, e1, r0);
-      e1 = lower_bound(column_row, e0, e1, r1);
+    if (neuron_offset(g) >= r0 && neuron_offset(g + 1) <= r1) {  // the whole column
+      for (offset_t e = e0; e < e1; ++e) drive(column_row(e)) += column_value(e) * xj;
+      return;
     }
-    for (offset_t e = e0; e < e1; ++e) drive(column_row(e)) += column_value(e) * xj;
+    if (e0 == e1) return;
+    for (offset_t e = first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
+         e < e1 && column_row(e) < r1; ++e)
+      drive(column_row(e)) += column_value(e) * xj;
   }
 };
 

@@ -1,0 +1,181 @@
+#pragma once
+// A stretch of steps in ONE launch, for host execution spaces: a team of all the space's threads
+// runs every step's neuron kernel and propagation, instead of two launches per step whose
+// fork-joins (several microseconds each with OpenMP) are a large part of a small batch's step.
+// When the batch cuts into whole networks of nearly even size per thread, each thread steps its
+// own networks with no barrier at all (no thread reads what another writes, but for the padding
+// lanes past a segment, which are never used: neuron_step.hpp); otherwise,
+// per step: the neuron kernel over the groups, a barrier, the propagation (push blocks or pull
+// rows), a barrier. Every thread derives the step's fields of the neuron kernel as the engine does
+// on the host between launches (set_step), and the work items (groups, rows) and their order are
+// those of the per-step launches, so the spikes are bitwise the same. Device backends keep a
+// launch per phase. Internal.
+#include <Kokkos_Core.hpp>
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+#include <vector>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
+#include "kascade/engine/detail/neuron_step.hpp"
+#include "kascade/engine/detail/push_spikes.hpp"
+
+namespace kascade::detail {
+
+// Host spaces run a stretch of steps in one launch; device spaces launch per phase and step.
+template <class ExecutionSpace>
+inline constexpr bool one_launch_stretches =
+    Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
+
+// Ring slot of step s for history length T (s may be negative after a rewind).
+KOKKOS_INLINE_FUNCTION int ring_slot(step_t s, int T) {
+  return static_cast<int>(((s % T) + T) % T);
+}
+
+// The Bernoulli draws cached for step s - 1 (steps 4q .. 4q + 3 share them) do not serve step s.
+KOKKOS_INLINE_FUNCTION bool new_quad(step_t s) { return (s >> 2) != ((s - 1) >> 2); }
+
+// The per-step fields of the neuron kernel for step s: its ring slot, raster row (-1: not
+// recorded), whether it computes the Bernoulli draws of its quad, whether the trace has yet to
+// take in the previous step's spikes, and its time in recorded steps.
+template <class MemorySpace, class Extension>
+KOKKOS_INLINE_FUNCTION void set_step(NeuronStep<MemorySpace, Extension>& f, const step_t s,
+                                     const step_t record_row, const bool refresh,
+                                     const bool trace_pending, const step_t equilibration_steps) {
+  f.step = s;
+  f.slot = ring_slot(s, f.model.kernel_length);
+  f.record_row = record_row;
+  f.refresh = refresh;
+  f.trace_pending = trace_pending;
+  f.stimulus_time = s - equilibration_steps;
+}
+
+// A barrier for the threads of one host team that spins (then yields, never sleeps): it costs
+// about a cache line's trip between cores. Kokkos 3.4's team_barrier on the host backs off into
+// yields and sleeps after a few microseconds and then wakes late: measured on two cores with
+// 15 us of equal work between barriers, each thread waited 2.3-7.5 us per team_barrier, 5-9 us
+// with 45 us of work (this one: 0.25-0.5 us). Host spaces only.
+struct SpinBarrier {
+  alignas(64) std::atomic<int> arrived{0};
+  alignas(64) std::atomic<int> generation{0};
+
+  static void relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#endif
+  }
+
+  // Returns once all `team` threads have called it; `seen`: this thread's count of barriers.
+  // Everything a thread wrote before is visible to every thread after it (acquire / release).
+  void wait(const int team, int& seen) {
+    const int g = seen++;
+    if (arrived.fetch_add(1, std::memory_order_acq_rel) == team - 1) {
+      arrived.store(0, std::memory_order_relaxed);
+      generation.store(g + 1, std::memory_order_release);
+      return;
+    }
+    for (int spins = 0; generation.load(std::memory_order_acquire) == g;)
+      if (++spins < 1024)
+        relax();
+      else  // (a descheduled team mate, e.g. more threads than cores)
+        std::this_thread::yield();
+  }
+};
+
+template <class ExecutionSpace, class MemorySpace, class Extension>
+struct StepStretch {
+  using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
+  using ring_type = Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace>;
+
+  NeuronStep<MemorySpace, Extension> first;  // the kernel of the first step, as kernel() made it
+  PushSpikes<MemorySpace> push;              // x and drive are set per step
+  PullRows<MemorySpace> pull;                // (dense)
+  ring_type spikes, drive;
+  bool dense = false;
+  ordinal_t groups = 0, push_blocks = 0, rows = 0;
+  step_t steps = 0;                // steps in the stretch
+  bool recorded = false;           // raster rows first.record_row, + 1, ...
+  bool trace = false;              // Coupling::trace
+  step_t equilibration_steps = 0;  // for the stimulus time
+  // Independent parts (or none): thread r owns the groups [part(r), part(r + 1)), whole networks
+  // whose neurons are also the rows it propagates into, so that no thread reads what another
+  // writes and the team needs no barrier. Else every phase is shared out and ends in a barrier.
+  Kokkos::View<const ordinal_t*, MemorySpace> part;
+  bool independent = false;
+  SpinBarrier* barrier = nullptr;  // the team's (not independent), alive during the launch
+
+  KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
+    NeuronStep<MemorySpace, Extension> f = first;  // this thread's: the step fields change
+    PushSpikes<MemorySpace> p = push;
+    PullRows<MemorySpace> d = pull;
+    const int r = team.team_rank(), threads = team.team_size();
+    int barriers = 0;
+    const ordinal_t q0 = independent ? part(r) : 0, q1 = independent ? part(r + 1) : 0;
+    const ordinal_t r0 = independent ? f.block_start(f.group_start(q0)) : 0;
+    const ordinal_t r1 = independent ? f.block_start(f.group_start(q1)) : 0;
+    for (step_t k = 0; k < steps; ++k) {
+      if (k > 0) {
+        const step_t s = first.step + k;
+        set_step(f, s, recorded ? first.record_row + k : step_t(-1), new_quad(s), trace,
+                 equilibration_steps);
+      }
+      d.x = p.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());
+      d.drive = p.drive = Kokkos::subview(drive, f.slot, Kokkos::ALL());
+      if (independent) {
+        for (ordinal_t q = q0; q < q1; ++q) f(q);
+        if (r0 == r1) continue;
+        if (dense)
+          for (ordinal_t i = r0; i < r1; ++i) d(i);
+        else
+          p.rows(r0, r1);
+        continue;
+      }
+      Kokkos::parallel_for(Kokkos::TeamThreadRange(team, groups), [&](const ordinal_t q) { f(q); });
+      barrier->wait(threads, barriers);  // the spikes and spike lists of the step are complete
+      if (dense)
+        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, rows), [&](const ordinal_t i) { d(i); });
+      else
+        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, push_blocks),
+                             [&](const ordinal_t b) { p(b); });
+      // The drive is complete; the spike lists may be overwritten.
+      barrier->wait(threads, barriers);
+    }
+  }
+};
+
+// Cuts the neuron kernel's groups into `team` parts of whole networks, as even in neurons as the
+// network boundaries allow: part[r] is the first group of part r, part[team] the number of groups.
+// `first_neuron[q]`: the first neuron of group q (q <= groups); `network_start`: the first neuron
+// of every network, then the number of neurons. Returns the largest part in neurons.
+inline ordinal_t network_parts(const std::vector<ordinal_t>& first_neuron,
+                               const std::vector<ordinal_t>& network_start, const int team,
+                               std::vector<ordinal_t>& part) {
+  const auto groups = static_cast<ordinal_t>(first_neuron.size()) - 1;
+  const ordinal_t n = first_neuron.back();
+  // Groups that begin a network: the only cuts that leave every network to one thread.
+  std::vector<ordinal_t> cuts;
+  for (ordinal_t q = 0; q <= groups; ++q)
+    if (std::binary_search(network_start.begin(), network_start.end(), first_neuron[q]))
+      cuts.push_back(q);
+  part.assign(static_cast<std::size_t>(team) + 1, groups);
+  part[0] = 0;
+  ordinal_t largest = 0;
+  for (int r = 1; r <= team; ++r) {
+    if (r < team) {  // the cut nearest to r n / team, not before the previous one
+      const double target = static_cast<double>(n) * r / team;
+      ordinal_t best = part[r - 1];
+      for (const ordinal_t q : cuts)
+        if (q >= part[r - 1] &&
+            std::abs(first_neuron[q] - target) < std::abs(first_neuron[best] - target))
+          best = q;
+      part[r] = best;
+    }
+    largest = std::max(largest, first_neuron[part[r]] - first_neuron[part[r - 1]]);
+  }
+  return largest;
+}
+
+}  // namespace kascade::detail

@@ -1,0 +1,197 @@
+// On host backends run() executes each stretch of steps (the equilibration, every recorded chunk)
+// in one launch (engine/detail/step_stretch.hpp); with a step observer it launches per step.
+// Both give bitwise the same spikes, counts and state, for a coupled batch of small networks and
+// for one larger network with event and dense propagation, for Poisson counts, a synaptic-trace
+// model and a stimulus, and across a run extended by steps that cut a Bernoulli quad. (Run with 1
+// and 2 OpenMP threads: the one-launch path splits every step between the threads of a team.)
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "engine_test_support.hpp"
+#include "kascade/engine/detail/step_stretch.hpp"
+#include "kascade/model/bernoulli_glm.hpp"
+#include "kascade/model/presets.hpp"
+#include "kascade/network/normal_generator.hpp"
+#include "kascade/stimulus/batch_stimuli.hpp"
+#include "stimulus/stimulus_test_support.hpp"
+
+namespace kascade {
+namespace {
+
+using test::Exec;
+using test::Mem;
+
+std::vector<Network> make_networks(int count, ordinal_t n, double sparsity) {
+  NormalGeneratorParams p;
+  p.n_neurons = n;
+  p.std = 5.0;
+  p.glorot = true;
+  p.sparsity = sparsity;
+  std::vector<Network> nets;
+  for (int g = 0; g < count; ++g) nets.push_back(generate_normal(p, 919, g + 40));
+  return nets;
+}
+
+struct Outcome {
+  std::vector<test::CountTrace> traces;
+  std::vector<std::uint64_t> clipped, non_finite;
+  EngineState state;
+  std::size_t observed = 0;  // steps the observer saw
+};
+
+struct Case {
+  std::vector<Network> nets;
+  CascadeModel model;
+  EngineSettings settings;
+  bool stimulus = false;
+};
+
+// run(), then 37 more recorded steps (a second run() that starts inside a quad of Bernoulli
+// draws): per step (with an observer that does nothing) or in one launch per stretch.
+Outcome simulate(const Case& c, bool per_step) {
+  std::vector<const Network*> ptrs;
+  std::vector<network_id_t> ids;
+  std::vector<const CascadeModel*> models;
+  for (std::size_t g = 0; g < c.nets.size(); ++g)
+    ptrs.push_back(&c.nets[g]), ids.push_back(static_cast<network_id_t>(3 * g + 1)),
+        models.push_back(&c.model);
+  Engine<Exec> engine(make_batch<Mem>(ptrs, ids), make_batch_model<Mem>(models), c.settings);
+  const step_t total = c.settings.recorded_steps + 37;
+  if (c.stimulus) {
+    const auto spec = test::on_random(
+        test::stimulus(StimulusKind::regular,
+                       {{"strength", {6}}, {"period", {30}}, {"width", {7}}, {"start", {5}}}),
+        Targeting::count, {5});
+    std::vector<RealisedStimulus> r;
+    for (std::size_t g = 0; g < c.nets.size(); ++g)
+      r.push_back(realise(spec, 0, 99, ids[g], c.nets[g].n_neurons, total));
+    engine.set_stimuli(
+        make_batch_stimuli<Mem>({StimulusKind::regular}, {r}, engine.batch().neuron_offset));
+  }
+  Outcome out;
+  if (per_step) engine.observe_steps([&out](const auto&) { ++out.observed; });
+  engine.initialize_random();
+  test::CountingRecorder recorder;
+  engine.run(recorder);
+  engine.extend(37);
+  engine.run(recorder);
+  EXPECT_EQ(engine.current_step(), c.settings.equilibration_steps + total);
+  out.traces = recorder.traces;
+  out.clipped = engine.clipped_counts();
+  out.non_finite = engine.non_finite_counts();
+  out.state = engine.snapshot();
+  return out;
+}
+
+void expect_same(const Case& c) {
+  const Outcome one = simulate(c, false), stepwise = simulate(c, true);
+  EXPECT_EQ(one.observed, 0u);
+  EXPECT_EQ(stepwise.observed, static_cast<std::size_t>(c.settings.equilibration_steps +
+                                                        c.settings.recorded_steps + 37))
+      << "the observer sees every step";
+  ASSERT_EQ(one.traces.size(), c.nets.size());
+  ASSERT_EQ(stepwise.traces.size(), c.nets.size());
+  std::size_t spikes = 0;
+  for (std::size_t g = 0; g < c.nets.size(); ++g) {
+    EXPECT_EQ(one.traces[g].steps, stepwise.traces[g].steps) << "network " << g;
+    EXPECT_EQ(one.traces[g].neurons, stepwise.traces[g].neurons) << "network " << g;
+    EXPECT_EQ(one.traces[g].counts, stepwise.traces[g].counts) << "network " << g;
+    spikes += one.traces[g].size();
+  }
+  EXPECT_GT(spikes, 0u) << "a silent run proves nothing";
+  EXPECT_EQ(one.clipped, stepwise.clipped);
+  EXPECT_EQ(one.non_finite, stepwise.non_finite);
+  EXPECT_EQ(one.state.step, stepwise.state.step);
+  EXPECT_EQ(one.state.trace_pending, stepwise.state.trace_pending);
+  EXPECT_EQ(one.state.dense, stepwise.state.dense);
+  EXPECT_EQ(one.state.spikes, stepwise.state.spikes);  // bitwise: float == float
+  EXPECT_EQ(one.state.drive, stepwise.state.drive);
+  EXPECT_EQ(one.state.trace, stepwise.state.trace);
+}
+
+CascadeModel lively_glm(double theta) {
+  BernoulliGLMParams p;
+  p.theta = theta;
+  return bernoulli_glm(p);
+}
+
+TEST(OneLaunch, CoupledBernoulliBatchMatchesPerStepLaunches) {
+  // 23 equilibration steps and chunks of 50: stretches that start and end inside a quad.
+  Case c{make_networks(12, 30, 0.5), lively_glm(4.0), EngineSettings{5, 23, 301, 50}};
+  expect_same(c);
+}
+
+// With two threads: two halves of whole networks, stepped without barriers.
+TEST(OneLaunch, EvenBatchMatchesPerStepLaunches) {
+  Case c{make_networks(40, 20, 0.5), lively_glm(3.0), EngineSettings{6, 30, 250, 70}};
+  for (const auto prop : {Propagation::event, Propagation::dense}) {
+    c.settings.propagation = prop;
+    expect_same(c);
+  }
+}
+
+TEST(OneLaunch, MixedNetworkSizesMatchPerStepLaunches) {
+  NormalGeneratorParams p;
+  p.std = 5.0;
+  p.glorot = true;
+  p.sparsity = 0.8;
+  Case c{{}, lively_glm(3.5), EngineSettings{9, 19, 180, 41}};
+  for (const ordinal_t n : {150, 20, 7, 64, 300, 33, 90, 129}) {
+    p.n_neurons = n;
+    c.nets.push_back(generate_normal(p, 5, static_cast<network_id_t>(n)));
+  }
+  for (const auto prop : {Propagation::event, Propagation::dense}) {
+    c.settings.propagation = prop;
+    expect_same(c);
+  }
+}
+
+TEST(OneLaunch, ThreadsGetWholeNetworksWhenEven) {
+  // Groups of 100 neurons (five 20-neuron networks each), 2000 neurons.
+  std::vector<ordinal_t> first, starts;
+  for (ordinal_t i = 0; i <= 2000; i += 100) first.push_back(i);
+  for (ordinal_t i = 0; i <= 2000; i += 20) starts.push_back(i);
+  std::vector<ordinal_t> part;
+  EXPECT_EQ(detail::network_parts(first, starts, 2, part), 1000);
+  EXPECT_EQ(part, (std::vector<ordinal_t>{0, 10, 20}));
+  EXPECT_EQ(detail::network_parts(first, starts, 3, part), 700);  // cuts at 700 and 1300
+  EXPECT_EQ(part, (std::vector<ordinal_t>{0, 7, 13, 20}));
+  // One network of 2000: no cut but at its ends.
+  EXPECT_EQ(detail::network_parts(first, {0, 2000}, 2, part), 2000);
+  EXPECT_EQ(part.front(), 0);
+  EXPECT_EQ(part.back(), 20);
+  EXPECT_EQ(detail::network_parts(first, {0, 2000}, 1, part), 2000);
+  EXPECT_EQ(part, (std::vector<ordinal_t>{0, 20}));
+}
+
+TEST(OneLaunch, LargerNetworkMatchesPerStepLaunchesForEveryPropagation) {
+  for (const auto p : {Propagation::event, Propagation::dense, Propagation::automatic}) {
+    Case c{make_networks(1, 400, 0.9), lively_glm(3.0), EngineSettings{8, 21, 203, 64}};
+    c.settings.propagation = p;
+    SCOPED_TRACE(static_cast<int>(p));
+    expect_same(c);
+  }
+}
+
+TEST(OneLaunch, StimulatedBatchMatchesPerStepLaunches) {
+  Case c{make_networks(4, 50, 0.7), lively_glm(5.0), EngineSettings{11, 15, 150, 40}};
+  c.stimulus = true;
+  expect_same(c);
+}
+
+TEST(OneLaunch, PoissonCountsMatchPerStepLaunches) {
+  Case c{make_networks(3, 60, 0.8), build_poisson_glm(preset_defaults(find_preset("poisson_glm"))),
+         EngineSettings{13, 10, 120, 33}};
+  expect_same(c);
+}
+
+TEST(OneLaunch, SynapticTraceModelMatchesPerStepLaunches) {
+  Case c{make_networks(3, 80, 0.8),
+         build_rectified_sam(preset_defaults(find_preset("rectified_sam"))),
+         EngineSettings{17, 12, 140, 45}};
+  expect_same(c);
+}
+
+}  // namespace
+}  // namespace kascade

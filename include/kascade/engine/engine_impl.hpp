@@ -331,18 +331,25 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     f.equilibration_steps = settings_.equilibration_steps;
     // The whole team: one thread per push block (pusher() cuts them by the concurrency).
     Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
-    const int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
-                                          probe.team_size_max(f, Kokkos::ParallelForTag())));
-    if (static_cast<int>(team_part_.extent(0)) != team + 1) {
+    int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
+                                    probe.team_size_max(f, Kokkos::ParallelForTag())));
+    const auto partition = [this](const int threads) {
+      if (static_cast<int>(team_part_.extent(0)) == threads + 1) return;
       // Whole networks per thread when that leaves the threads within 10 % of an even share.
       std::vector<ordinal_t> part;
       const ordinal_t largest =
-          detail::network_parts(group_first_neuron_, batch_.neuron_offset, team, part);
-      team_independent_ = static_cast<double>(largest) * team <= 1.1 * batch_.n_neurons();
+          detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
+      team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
       team_part_ = decltype(team_part_)("kascade::team_part", part.size());
       Kokkos::deep_copy(
           team_part_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(part.data(), part.size()));
-    }
+    };
+    partition(team);
+    // Threads that must meet at two barriers per step need enough neurons each to be worth it.
+    const ordinal_t per_thread = std::max<ordinal_t>(1, settings_.min_neurons_per_thread);
+    const int useful = static_cast<int>(
+        std::min<ordinal_t>(team, std::max<ordinal_t>(1, batch_.n_neurons() / per_thread)));
+    if (!team_independent_ && useful < team) partition(team = useful);
     f.part = team_part_;
     f.independent = team_independent_;
     detail::SpinBarrier barrier;

@@ -44,7 +44,7 @@ KOKKOS_INLINE_FUNCTION r123::Philox4x32::key_type philox_key(std::uint64_t seed)
   return {{static_cast<std::uint32_t>(seed & 0xffffffffu), static_cast<std::uint32_t>(seed >> 32)}};
 }
 
-KOKKOS_INLINE_FUNCTION Bits4 philox_bits(std::uint64_t seed, std::uint32_t network,
+KOKKOS_FORCEINLINE_FUNCTION Bits4 philox_bits(std::uint64_t seed, std::uint32_t network,
                                          std::uint32_t index, std::int64_t step,
                                          std::uint32_t stream) {
   using rng_t = r123::Philox4x32;

@@ -2,9 +2,9 @@
 // in one launch (engine/detail/step_stretch.hpp); with a step observer it launches per step.
 // Both give bitwise the same spikes, counts and state, for a coupled batch of small networks and
 // for one larger network with event and dense propagation, for Poisson counts, a synaptic-trace
-// model and a stimulus, and across a run extended by steps that cut a Bernoulli quad. (Run with 1
-// and 2 OpenMP threads: the one-launch path splits every step between the threads of a team;
-// CTest's `threads2` entry does so in OpenMP builds.)
+// model and a stimulus, and across a run extended by steps that cut a block of Bernoulli draws.
+// (Run with 1 and 2 OpenMP threads: the one-launch path splits every step between the threads of a
+// team; CTest's `threads2` entry does so in OpenMP builds.)
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -48,7 +48,7 @@ struct Case {
   bool stimulus = false;
 };
 
-// run(), then 37 more recorded steps (a second run() that starts inside a quad of Bernoulli
+// run(), then 37 more recorded steps (a second run() that starts inside a block of Bernoulli
 // draws): per step (with an observer that does nothing) or in one launch per stretch.
 Outcome simulate(const Case& c, bool per_step) {
   std::vector<const Network*> ptrs;
@@ -118,7 +118,7 @@ CascadeModel lively_glm(double theta) {
 }
 
 TEST(OneLaunch, CoupledBernoulliBatchMatchesPerStepLaunches) {
-  // 23 equilibration steps and chunks of 50: stretches that start and end inside a quad.
+  // 23 equilibration steps and chunks of 50: stretches that start and end inside a block of draws.
   Case c{make_networks(12, 30, 0.5), lively_glm(4.0), EngineSettings{5, 23, 301, 50}};
   expect_same(c);
 }

@@ -168,5 +168,30 @@ TEST(Philox, ArraysMatchOneAtATime) {
   EXPECT_GT(checked, 7000);
 }
 
+// The five Bernoulli draws of one call are bits 0-23, 24-47, 48-71, 72-95 and 96-119 of its
+// 128 bits (w0 lowest), each at the top of its word; checked against 128-bit shifts, and every
+// one of the 120 bits lands in exactly one draw.
+TEST(Philox, FiveDrawsCutTheLow120Bits) {
+  for (std::uint32_t call = 0; call < 1000; ++call) {
+    const Bits4 b = philox_bits(99, 3, call, 7, bernoulli_block);
+    const unsigned __int128 all =
+        static_cast<unsigned __int128>(b.v[0]) | static_cast<unsigned __int128>(b.v[1]) << 32 |
+        static_cast<unsigned __int128>(b.v[2]) << 64 | static_cast<unsigned __int128>(b.v[3]) << 96;
+    std::uint32_t d[5];
+    five_draws(b.v[0], b.v[1], b.v[2], b.v[3], d);
+    for (int j = 0; j < 5; ++j) {
+      const auto expected = static_cast<std::uint32_t>(all >> (24 * j)) & 0xffffffu;
+      EXPECT_EQ(d[j], expected << 8) << "draw " << j;
+    }
+  }
+  for (int bit = 0; bit < 128; ++bit) {  // one bit set: in draw bit / 24 only, or in none
+    std::uint32_t w[4] = {0, 0, 0, 0}, d[5];
+    w[bit / 32] = std::uint32_t(1) << (bit % 32);
+    five_draws(w[0], w[1], w[2], w[3], d);
+    for (int j = 0; j < 5; ++j)
+      EXPECT_EQ(d[j] != 0, bit < 120 && bit / 24 == j) << "bit " << bit << " draw " << j;
+  }
+}
+
 }  // namespace
 }  // namespace kascade::random

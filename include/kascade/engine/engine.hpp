@@ -8,6 +8,7 @@
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 #include "kascade/engine/detail/neuron_blocks.hpp"
@@ -178,10 +179,12 @@ class Engine {
   Kokkos::View<ordinal_t*, memory_space> group_start_;  // work items: runs of blocks
   Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block
   detail::BlockSpikes<memory_space> spiked_;            // each block's spikes (event path)
-  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> quad_bits_;  // [4][N + pad]
+  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, memory_space> draws_;  // [5][N + pad]
   Kokkos::View<network_id_t*, memory_space> neuron_network_;  // global network id per neuron
-  step_t quad_cached_ = -1;  // step / 4 whose Bernoulli draws quad_bits_ holds (-1: none)
-  bool dense_ = false;       // propagate by spmv in the current chunk
+  // The draw_block whose Bernoulli draws draws_ holds (no_draws: none).
+  static constexpr step_t no_draws = std::numeric_limits<step_t>::min();
+  step_t draws_cached_ = no_draws;
+  bool dense_ = false;  // propagate by spmv in the current chunk
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;

@@ -60,8 +60,9 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
   if (model_.emission == Emission::bernoulli) {
-    quad_bits_ = decltype(quad_bits_)(
-        Kokkos::view_alloc("kascade::quad_bits", Kokkos::WithoutInitializing), 4, padded);
+    draws_ = decltype(draws_)(
+        Kokkos::view_alloc("kascade::bernoulli_draws", Kokkos::WithoutInitializing),
+        detail::draws_per_call, padded);
     neuron_network_ = decltype(neuron_network_)("kascade::neuron_network", N);
     auto ids = neuron_network_;
     auto net = batch_.network_of;
@@ -202,12 +203,12 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.clipped = clipped_;
   f.non_finite = non_finite_;
   f.spiked = spiked_;
-  f.quad_bits = quad_bits_;
+  f.draws = draws_;
   f.neuron_network = neuron_network_;
   f.seed = settings_.seed;
   f.extension = extension_;
   f.stimuli = stimuli_;
-  detail::set_step(f, step_, record_row, (step_ >> 2) != quad_cached_, trace_pending_,
+  detail::set_step(f, step_, record_row, detail::draw_block(step_) != draws_cached_, trace_pending_,
                    settings_.equilibration_steps);
   return f;
 }
@@ -264,7 +265,7 @@ void Engine<ExecutionSpace, Extension>::reset(std::uint64_t seed) {
   Kokkos::deep_copy(clipped_, std::uint64_t(0));
   Kokkos::deep_copy(non_finite_, std::uint64_t(0));
   runaway_.assign(runaway_.size(), -1);
-  quad_cached_ = -1;  // the cached draws were the old seed's
+  draws_cached_ = no_draws;  // the cached draws were the old seed's
   initialize_random();
 }
 
@@ -274,7 +275,7 @@ void Engine<ExecutionSpace, Extension>::rewind(step_t to, std::uint64_t seed) {
   const int T = model_.kernel_length;
   const int shift = static_cast<int>(((step_ - to) % T + T) % T);  // slots move back by this
   step_ = to;
-  quad_cached_ = -1;  // the cached draws were the old seed's
+  draws_cached_ = no_draws;  // the cached draws were the old seed's
   if (shift != 0) {
     for (ring_type ring : {spikes_, drive_}) {
       const auto width = static_cast<ordinal_t>(ring.extent(1));
@@ -297,7 +298,7 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   if (observer_) observer_(kernel(record_row));
   Kokkos::parallel_for("kascade::neuron_step",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, groups), kernel(record_row));
-  quad_cached_ = step_ >> 2;
+  draws_cached_ = detail::draw_block(step_);
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;
   ++step_;
@@ -359,7 +360,7 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     exec_.fence();  // (the barrier lives until here)
     // The host's view of the state, as after `steps` calls of advance(record_row).
     step_ += steps;
-    quad_cached_ = (step_ - 1) >> 2;
+    draws_cached_ = detail::draw_block(step_ - 1);
     trace_pending_ = f.trace;
   }
 }
@@ -393,6 +394,12 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
                                              starts.begin());
     const auto b1 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), last) -
                                              starts.begin());
+    std::size_t spiking = ev.steps.size();  // the neurons that fired: the events to come
+    for (step_t k = k0; k < k1; ++k)
+      for (std::size_t b = b0; b < b1; ++b) spiking += fired(k, b);
+    ev.steps.reserve(spiking);
+    ev.neurons.reserve(spiking);
+    if (with_counts) ev.counts.reserve(spiking);
     for (step_t k = k0; k < k1; ++k)
       for (std::size_t b = b0; b < b1; ++b) {
         if (fired(k, b) == 0) continue;
@@ -555,7 +562,7 @@ void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
   step_ = s.step;
   trace_pending_ = s.trace_pending;
   dense_ = s.dense;
-  quad_cached_ = -1;
+  draws_cached_ = no_draws;
   history_from_ring();
 }
 

@@ -19,7 +19,7 @@ enum Stream : std::uint32_t {
   connectivity = 2,       // network generators
   stimulus = 3,           // stimulus plans
   background = 4,         // background noise, one counter per (neuron, step)
-  bernoulli_quad = 5,     // Bernoulli emission: one counter per (neuron, step / 4), word step % 4
+  bernoulli_block = 5,    // Bernoulli emission: one counter per (neuron, block of 5 steps)
   poisson_attempts = 16,  // 17..127: further rejection attempts of a Poisson emission
   stimulus_poisson_attempts = 128,  // 129..255: the same for the intervals of stimulus plans
 };
@@ -45,8 +45,8 @@ KOKKOS_INLINE_FUNCTION r123::Philox4x32::key_type philox_key(std::uint64_t seed)
 }
 
 KOKKOS_FORCEINLINE_FUNCTION Bits4 philox_bits(std::uint64_t seed, std::uint32_t network,
-                                         std::uint32_t index, std::int64_t step,
-                                         std::uint32_t stream) {
+                                              std::uint32_t index, std::int64_t step,
+                                              std::uint32_t stream) {
   using rng_t = r123::Philox4x32;
   const Bits4 c = counter_words(network, index, step, stream);
   const rng_t::ctr_type out = rng_t()({{c.v[0], c.v[1], c.v[2], c.v[3]}}, philox_key(seed));

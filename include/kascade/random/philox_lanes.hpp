@@ -61,6 +61,18 @@ inline void philox_bits8(std::uint64_t seed, const std::uint32_t* network,
 }  // namespace detail
 #endif
 
+// The 128 bits of one call (w0 the lowest word) as five 24-bit uniforms: bits 24j .. 24j + 23
+// for j = 0..4 (the top 8 bits are not used), each in the top 24 bits of its word, as
+// to_unit_float() reads them.
+KOKKOS_INLINE_FUNCTION void five_draws(std::uint32_t w0, std::uint32_t w1, std::uint32_t w2,
+                                       std::uint32_t w3, std::uint32_t (&d)[5]) {
+  d[0] = w0 << 8;
+  d[1] = (w0 >> 24 | w1 << 8) << 8;
+  d[2] = (w1 >> 16 | w2 << 16) << 8;
+  d[3] = w2 & 0xffffff00u;
+  d[4] = w3 << 8;
+}
+
 // out[w][l] = word w of philox_bits(seed, network[l], index[l], step, stream), l in [0, n).
 KOKKOS_INLINE_FUNCTION void philox_bits_n(std::uint64_t seed, const std::uint32_t* network,
                                           const std::uint32_t* index, std::int64_t step,

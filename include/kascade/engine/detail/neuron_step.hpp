@@ -44,6 +44,16 @@ KOKKOS_INLINE_FUNCTION real_t drawn_background(BackgroundNoise kind, real_t b, r
 // True unless v is NaN or infinite (v - v is NaN for both; no library call, so it vectorises).
 KOKKOS_INLINE_FUNCTION bool is_finite(real_t v) { return v - v == real_t(0); }
 
+// Bernoulli draws: one Philox4x32-10 call (128 bits) gives five 24-bit uniforms, the draws of
+// steps 5q .. 5q + 4 with q = draw_block(s) (floor division: steps may be negative).
+inline constexpr int draws_per_call = 5;
+KOKKOS_INLINE_FUNCTION step_t draw_block(step_t s) {
+  return s >= 0 ? s / draws_per_call : -((-s + draws_per_call - 1) / draws_per_call);
+}
+KOKKOS_INLINE_FUNCTION int draw_index(step_t s) {
+  return static_cast<int>(s - draws_per_call * draw_block(s));
+}
+
 template <class MemorySpace, class Extension>
 struct NeuronStep {
   using ring_type = Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace>;
@@ -77,9 +87,10 @@ struct NeuronStep {
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, MemorySpace> segment_spikes;  // [row][seg]
   count_view clipped, non_finite;                                                 // per network
   BlockSpikes<MemorySpace> spiked;  // out: the spikes of every segment, for the push
-  // The four words of each neuron's Bernoulli draw for steps 4q .. 4q + 3 (q = step / 4): one
-  // Philox call serves four steps. `refresh`: compute them (first step of q, or after a restore).
-  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, MemorySpace> quad_bits;  // [word][N + lanes]
+  // Each neuron's Bernoulli uniforms for the steps of draw_block(step), a 24-bit draw in the top
+  // bits of each word: one Philox call serves five steps. `refresh`: compute them (first step
+  // of a block, or after a restore).
+  Kokkos::View<std::uint32_t**, Kokkos::LayoutRight, MemorySpace> draws;  // [5][N + lanes]
   Kokkos::View<const network_id_t*, MemorySpace> neuron_network;  // global id of each neuron
   bool refresh = true;
   std::uint64_t seed = 0;
@@ -306,10 +317,10 @@ struct NeuronStep {
   KOKKOS_INLINE_FUNCTION void draw_sigmoid_bernoulli(const ordinal_t i0, const int n, const int g,
                                                      const real_t* in, spike_count_t* x,
                                                      std::uint32_t* clip) const {
-    const int m = whole(n), word = static_cast<int>(step & 3);
+    const int m = whole(n);
     const real_t theta = model.theta(g), slope = model.slope(g);
     const real_t G = model.gain(g) * model.dt(g);
-    const std::uint32_t* KOKKOS_RESTRICT u = &quad_bits(word, i0);
+    const std::uint32_t* KOKKOS_RESTRICT u = &draws(draw_index(step), i0);
     for (int l = 0; l < m; ++l) {
       const real_t minus_x = -(slope * (in[l] - theta));
       const real_t D = real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x);
@@ -320,14 +331,15 @@ struct NeuronStep {
 
   // Bernoulli with p = lambda dt (float): spike iff the 24-bit uniform of the step's draw is below
   // p (draw_bernoulli24). p outside [0, 1] or NaN is clipped (to 1 above, else 0). The draw is
-  // word (step mod 4) of Philox(seed; neuron, network, step / 4, bernoulli_quad): a pure function
-  // of (seed, network, neuron, step), whichever step computed and cached the four words.
+  // 24-bit piece draw_index(step) of Philox(seed; neuron, network, draw_block(step),
+  // bernoulli_block) (refresh_draws): a pure function of (seed, network, neuron, step), whichever
+  // step computed and cached the five.
   KOKKOS_INLINE_FUNCTION void bernoulli(const ordinal_t i0, const int n, const int g,
                                         const real_t* lambda, spike_count_t* x,
                                         std::uint32_t* clip) const {
-    const int m = whole(n), word = static_cast<int>(step & 3);
+    const int m = whole(n);
     const real_t dt = model.dt(g);
-    const std::uint32_t* KOKKOS_RESTRICT u = &quad_bits(word, i0);
+    const std::uint32_t* KOKKOS_RESTRICT u = &draws(draw_index(step), i0);
     for (int l = 0; l < m; ++l) {
       real_t p = lambda[l] * dt;
       clip[l] = (p >= real_t(0) && p <= real_t(1)) ? 0u : 1u;
@@ -336,15 +348,26 @@ struct NeuronStep {
     }
   }
 
-  // The four Bernoulli words of neurons [i0, i1) (a group: several networks) for steps 4q .. 4q +
-  // 3: one pass over the whole range, each neuron with its own network id and index, so that
-  // hosts draw eight neurons per Philox pass without a short tail per 20-neuron network.
+  // The Bernoulli draws of neurons [i0, i1) (a group: several networks) for the five steps of
+  // draw_block(step): one pass over the whole range, each neuron with its own network id and
+  // index, so that hosts draw eight neurons per Philox pass without a short tail per 20-neuron
+  // network; then each call's 128 bits are cut into the five 24-bit draws (five_draws).
   KOKKOS_INLINE_FUNCTION void refresh_draws(const ordinal_t i0, const ordinal_t i1) const {
     static_assert(sizeof(ordinal_t) == sizeof(std::uint32_t), "local indices are 32-bit words");
-    random::philox_bits_n(
-        seed, &neuron_network(i0), reinterpret_cast<const std::uint32_t*>(&local_neuron(i0)),
-        step >> 2, random::bernoulli_quad, static_cast<int>(i1 - i0),
-        {&quad_bits(0, i0), &quad_bits(1, i0), &quad_bits(2, i0), &quad_bits(3, i0)});
+    const int n = static_cast<int>(i1 - i0);
+    std::uint32_t* KOKKOS_RESTRICT d0 = &draws(0, i0);
+    std::uint32_t* KOKKOS_RESTRICT d1 = &draws(1, i0);
+    std::uint32_t* KOKKOS_RESTRICT d2 = &draws(2, i0);
+    std::uint32_t* KOKKOS_RESTRICT d3 = &draws(3, i0);
+    std::uint32_t* KOKKOS_RESTRICT d4 = &draws(4, i0);
+    random::philox_bits_n(seed, &neuron_network(i0),
+                          reinterpret_cast<const std::uint32_t*>(&local_neuron(i0)),
+                          draw_block(step), random::bernoulli_block, n, {d0, d1, d2, d3});
+    for (int l = 0; l < n; ++l) {
+      std::uint32_t d[draws_per_call];
+      random::five_draws(d0[l], d1[l], d2[l], d3[l], d);
+      d0[l] = d[0], d1[l] = d[1], d2[l] = d[2], d3[l] = d[3], d4[l] = d[4];
+    }
   }
 
   // Writes the segment's spikes: ring, raster, the segment's spike list, the self history. (Raw

@@ -35,11 +35,11 @@ KOKKOS_INLINE_FUNCTION int ring_slot(step_t s, int T) {
   return static_cast<int>(((s % T) + T) % T);
 }
 
-// The Bernoulli draws cached for step s - 1 (steps 4q .. 4q + 3 share them) do not serve step s.
-KOKKOS_INLINE_FUNCTION bool new_quad(step_t s) { return (s >> 2) != ((s - 1) >> 2); }
+// The Bernoulli draws cached for step s - 1 (a draw_block shares them) do not serve step s.
+KOKKOS_INLINE_FUNCTION bool new_draw_block(step_t s) { return draw_block(s) != draw_block(s - 1); }
 
 // The per-step fields of the neuron kernel for step s: its ring slot, raster row (-1: not
-// recorded), whether it computes the Bernoulli draws of its quad, whether the trace has yet to
+// recorded), whether it computes the Bernoulli draws of its block, whether the trace has yet to
 // take in the previous step's spikes, and its time in recorded steps.
 template <class MemorySpace, class Extension>
 KOKKOS_INLINE_FUNCTION void set_step(NeuronStep<MemorySpace, Extension>& f, const step_t s,
@@ -119,7 +119,7 @@ struct StepStretch {
     for (step_t k = 0; k < steps; ++k) {
       if (k > 0) {
         const step_t s = first.step + k;
-        set_step(f, s, recorded ? first.record_row + k : step_t(-1), new_quad(s), trace,
+        set_step(f, s, recorded ? first.record_row + k : step_t(-1), new_draw_block(s), trace,
                  equilibration_steps);
       }
       d.x = p.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());

@@ -1,6 +1,6 @@
 #pragma once
 // Helpers shared by the engine tests: recorders that keep every event (with or without counts),
-// one-call simulations of a batch, and host <-> device vectors.
+// one-call simulations of a batch, host <-> device vectors, and test networks.
 #include <gtest/gtest.h>
 
 #include <Kokkos_Core.hpp>
@@ -12,11 +12,25 @@
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/cascade_model.hpp"
 #include "kascade/network/batch.hpp"
+#include "kascade/network/normal_generator.hpp"
 
 namespace kascade::test {
 
 using Mem = Kokkos::DefaultExecutionSpace::memory_space;
 using Exec = Kokkos::DefaultExecutionSpace;
+
+// `count` networks of n neurons from the normal generator (std 5, Glorot), ids first_id, ...
+inline std::vector<Network> normal_networks(int count, ordinal_t n, double sparsity,
+                                            std::uint64_t seed, network_id_t first_id) {
+  NormalGeneratorParams p;
+  p.n_neurons = n;
+  p.std = 5.0;
+  p.glorot = true;
+  p.sparsity = sparsity;
+  std::vector<Network> nets;
+  for (int g = 0; g < count; ++g) nets.push_back(generate_normal(p, seed, first_id + g));
+  return nets;
+}
 
 // Events of one network over a whole run, in recorded order.
 struct Trace {

@@ -24,14 +24,7 @@ using test::Exec;
 using test::Mem;
 
 std::vector<Network> make_networks(int count, ordinal_t n, double sparsity) {
-  NormalGeneratorParams p;
-  p.n_neurons = n;
-  p.std = 5.0;
-  p.glorot = true;
-  p.sparsity = sparsity;
-  std::vector<Network> nets;
-  for (int g = 0; g < count; ++g) nets.push_back(generate_normal(p, 919, g + 40));
-  return nets;
+  return test::normal_networks(count, n, sparsity, 919, 40);
 }
 
 struct Outcome {

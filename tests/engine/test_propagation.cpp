@@ -15,14 +15,7 @@ namespace {
 using test::simulate;
 
 std::vector<Network> make_networks(int count, ordinal_t n, double sparsity) {
-  NormalGeneratorParams p;
-  p.n_neurons = n;
-  p.std = 5.0;
-  p.glorot = true;
-  p.sparsity = sparsity;
-  std::vector<Network> nets;
-  for (int g = 0; g < count; ++g) nets.push_back(generate_normal(p, 4242, g));
-  return nets;
+  return test::normal_networks(count, n, sparsity, 4242, 0);
 }
 
 void expect_same_spikes_for_every_propagation(const std::vector<Network>& nets, double theta,
@@ -83,7 +76,8 @@ TEST(Propagation, RecursiveExponentialMatchesTheExplicitKernel) {
   // 30 sources j -> observer 30, random spikes (sigmoid, theta 0: p = 1/2) from the same seed.
   std::vector<ordinal_t> src, dst;
   std::vector<real_t> w;
-  for (ordinal_t j = 0; j < 30; ++j) src.push_back(j), dst.push_back(30), w.push_back(0.1f * (j % 7) - 0.3f);
+  for (ordinal_t j = 0; j < 30; ++j)
+    src.push_back(j), dst.push_back(30), w.push_back(0.1f * (j % 7) - 0.3f);
   const Network net = Network::from_edges(31, src, dst, w);
   auto run = [&](const CascadeModel& m) {
     Engine<test::Exec> engine(make_batch<test::Mem>({&net}, {0}), make_batch_model<test::Mem>({&m}),

@@ -49,7 +49,7 @@ struct EngineSettings {
   // Host threads that meet at two barriers per step (networks that cannot be dealt out whole
   // to the threads) each need at least this many neurons; fewer threads step otherwise. The
   // spikes do not depend on it. (Measured: one 1000-neuron network steps in 3.4 us on one
-  // thread and 4.2 on two; one of 5000 in 32 and 23.)
+  // thread and 4.2 on two; one of 5000 in 30 and 23.)
   ordinal_t min_neurons_per_thread = 2048;
 };
 

@@ -149,8 +149,14 @@ class Engine {
   void advance_steps(step_t steps, step_t first_row);
   void advance_in_one_launch(step_t steps, step_t first_row);
   void propagate(int slot);  // drive(slot) = W * spikes(slot)
-  // The event-driven propagation of ring slot `slot`, and the number of its row blocks.
-  detail::PushSpikes<memory_space> pusher(int slot, ordinal_t& blocks) const;
+  // The event-driven propagation of ring slot `slot` in up to `blocks_wanted` row blocks; sets
+  // `blocks` to their number.
+  detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted,
+                                          ordinal_t& blocks) const;
+  // The team of the one-launch stretches (decided once: it depends only on the batch and the
+  // host's threads): its size, parts and independence below.
+  template <class Functor>
+  int stretch_team(const Functor& f);
   void clear_history();
   void history_from_ring();  // the self kernel's spike bits from the spike ring
   detail::NeuronStep<memory_space, Extension> kernel(
@@ -192,6 +198,7 @@ class Engine {
   // neuron kernel, then N; the groups of each thread of the team and whether they are
   // independent (whole networks).
   std::vector<ordinal_t> group_first_neuron_;
+  int team_size_ = 0;  // 0: not decided yet
   Kokkos::View<ordinal_t*, memory_space> team_part_;
   bool team_independent_ = false;
   std::vector<step_t> runaway_;  // per network, -1: none

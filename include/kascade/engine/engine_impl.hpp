@@ -97,17 +97,16 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
     return;
   }
   ordinal_t blocks = 0;
-  const auto push = pusher(s, blocks);
+  const auto push = pusher(s, static_cast<ordinal_t>(ExecutionSpace().concurrency()), blocks);
   Kokkos::parallel_for("kascade::push_spikes",
                        Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
 }
 
 template <class ExecutionSpace, class Extension>
 detail::PushSpikes<typename Engine<ExecutionSpace, Extension>::memory_space>
-Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t& blocks) const {
+Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordinal_t& blocks) const {
   // One block of rows per thread: the push walks the spike lists once per block.
   const ordinal_t N = batch_.n_neurons();
-  const ordinal_t blocks_wanted = static_cast<ordinal_t>(ExecutionSpace().concurrency());
   const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
   blocks = (N + rows_per_block - 1) / rows_per_block;
   return {batch_.column_ptr,
@@ -323,34 +322,14 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     f.dense = dense_;
     f.groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
     f.rows = batch_.n_neurons();
-    if (f.rows > 0) f.push = pusher(0, f.push_blocks);
     const auto& w = batch_.weights;
     f.pull = {w.graph.row_map, w.graph.entries, w.values, {}, {}};  // x, drive: per step
     f.steps = steps;
     f.recorded = first_row >= 0;
     f.trace = model_.coupling == Coupling::trace;
     f.equilibration_steps = settings_.equilibration_steps;
-    // The whole team: one thread per push block (pusher() cuts them by the concurrency).
-    Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
-    int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
-                                    probe.team_size_max(f, Kokkos::ParallelForTag())));
-    const auto partition = [this](const int threads) {
-      if (static_cast<int>(team_part_.extent(0)) == threads + 1) return;
-      // Whole networks per thread when that leaves the threads within 10 % of an even share.
-      std::vector<ordinal_t> part;
-      const ordinal_t largest =
-          detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
-      team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
-      team_part_ = decltype(team_part_)("kascade::team_part", part.size());
-      Kokkos::deep_copy(
-          team_part_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(part.data(), part.size()));
-    };
-    partition(team);
-    // Threads that must meet at two barriers per step need enough neurons each to be worth it.
-    const ordinal_t per_thread = std::max<ordinal_t>(1, settings_.min_neurons_per_thread);
-    const int useful = static_cast<int>(
-        std::min<ordinal_t>(team, std::max<ordinal_t>(1, batch_.n_neurons() / per_thread)));
-    if (!team_independent_ && useful < team) partition(team = useful);
+    const int team = stretch_team(f);
+    if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
     f.part = team_part_;
     f.independent = team_independent_;
     detail::SpinBarrier barrier;
@@ -363,6 +342,32 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     draws_cached_ = detail::draw_block(step_ - 1);
     trace_pending_ = f.trace;
   }
+}
+
+template <class ExecutionSpace, class Extension>
+template <class Functor>
+int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
+  if (team_size_ > 0) return team_size_;
+  const auto partition = [this](const int threads) {
+    // Whole networks per thread when that leaves the threads within 10 % of an even share.
+    std::vector<ordinal_t> part;
+    const ordinal_t largest =
+        detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
+    team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
+    team_part_ = decltype(team_part_)("kascade::team_part", part.size());
+    Kokkos::deep_copy(team_part_,
+                      Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(part.data(), part.size()));
+  };
+  Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
+  int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
+                                  probe.team_size_max(f, Kokkos::ParallelForTag())));
+  partition(team);
+  // Threads that must meet at two barriers per step need enough neurons each to be worth it.
+  const ordinal_t per_thread = std::max<ordinal_t>(1, settings_.min_neurons_per_thread);
+  const int useful = static_cast<int>(
+      std::min<ordinal_t>(team, std::max<ordinal_t>(1, batch_.n_neurons() / per_thread)));
+  if (!team_independent_ && useful < team) partition(team = useful);
+  return team_size_ = team;
 }
 
 namespace detail {

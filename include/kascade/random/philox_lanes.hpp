@@ -31,8 +31,8 @@ inline void mulhilo8(__m256i a, __m256i m, __m256i& hi, __m256i& lo) {
 inline void philox_rounds8(__m256i (&c)[4], std::uint64_t seed) {
   const __m256i m0 = _mm256_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m256i m1 = _mm256_set1_epi32(static_cast<int>(0xCD9E8D57u));
-  auto k0 = static_cast<std::uint32_t>(seed & 0xffffffffu);
-  auto k1 = static_cast<std::uint32_t>(seed >> 32);
+  const auto key = philox_key(seed);
+  std::uint32_t k0 = key[0], k1 = key[1];
   for (int round = 0; round < 10; ++round) {
     __m256i hi0, lo0, hi1, lo1;
     mulhilo8(c[0], m0, hi0, lo0);

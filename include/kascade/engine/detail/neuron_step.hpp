@@ -44,6 +44,16 @@ KOKKOS_INLINE_FUNCTION real_t drawn_background(BackgroundNoise kind, real_t b, r
 // True unless v is NaN or infinite (v - v is NaN for both; no library call, so it vectorises).
 KOKKOS_INLINE_FUNCTION bool is_finite(real_t v) { return v - v == real_t(0); }
 
+// 1 + e^-x, the kernel's sigmoid denominator, with exp's argument capped at 80: deep in
+// refractoriness (input ~ -100) the rate would otherwise be subnormal, and every operation on a
+// subnormal float costs a microcode assist (~100 cycles on x86). The cap keeps the rate below
+// gain e^-80 (~1.8e-35 gain), under the resolution of every draw (2^-24 Bernoulli, 2^-53 Poisson,
+// for gain dt up to 10^10): no spike changes.
+KOKKOS_INLINE_FUNCTION real_t sigmoid_denominator(real_t x) {
+  const real_t minus_x = -x;
+  return real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x);
+}
+
 // Bernoulli draws: one Philox4x32-10 call (128 bits) gives five 24-bit uniforms, the draws of
 // steps 5q .. 5q + 4 with q = draw_block(s) (floor division: steps may be negative).
 inline constexpr int draws_per_call = 5;
@@ -292,24 +302,16 @@ struct NeuronStep {
   KOKKOS_INLINE_FUNCTION void nonlinearity_of(const int g, const int m, const real_t* in,
                                               real_t* lambda) const {
     const real_t theta = model.theta(g), gain = model.gain(g), slope = model.slope(g);
-    if constexpr (F == Nonlinearity::sigmoid) {
-      // As apply_nonlinearity, but with exp's argument capped at 80: deep in refractoriness
-      // (input ~ -100) the rate would otherwise be subnormal, and every operation on it costs a
-      // microcode assist (~100 cycles on x86). Below the cap lambda dt stays within (0, 2^-24],
-      // where the 24-bit draw fires iff u = 0 either way: the spikes are the same.
-      for (int l = 0; l < m; ++l) {
-        const real_t minus_x = -(slope * (in[l] - theta));
-        lambda[l] =
-            gain / (real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x));
-      }
+    if constexpr (F == Nonlinearity::sigmoid) {  // apply_nonlinearity's, with the capped exp
+      for (int l = 0; l < m; ++l) lambda[l] = gain / sigmoid_denominator(slope * (in[l] - theta));
     } else {
       for (int l = 0; l < m; ++l)
         lambda[l] = apply_nonlinearity(F, in[l], theta, gain, slope, extension);
     }
   }
 
-  // Sigmoid and Bernoulli in one, without the division: with D = 1 + e^-x (x = slope (g -
-  // theta), exp's argument capped at 80 as in nonlinearity_of) and G = gain dt, p = G / D, and
+  // Sigmoid and Bernoulli in one, without the division: with D = sigmoid_denominator(x) (x =
+  // slope (g - theta)) and G = gain dt, p = G / D, and
   // the neuron fires iff u D < G, u the 24-bit uniform of the step's draw (bernoulli()). Clipping
   // falls out of the comparison: G > D (p > 1) always fires since u < 1, G < 0 never does. NaN
   // inputs make D NaN: no spike, counted clipped and non-finite (count()). D is finite for any
@@ -322,8 +324,7 @@ struct NeuronStep {
     const real_t G = model.gain(g) * model.dt(g);
     const std::uint32_t* KOKKOS_RESTRICT u = &draws(draw_index(step), i0);
     for (int l = 0; l < m; ++l) {
-      const real_t minus_x = -(slope * (in[l] - theta));
-      const real_t D = real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x);
+      const real_t D = sigmoid_denominator(slope * (in[l] - theta));
       clip[l] = (G >= real_t(0) && G <= D) ? 0u : 1u;
       x[l] = random::to_unit_float(u[l]) * D < G ? 1 : 0;
     }

@@ -65,11 +65,9 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
 
   // Transpose by counting sort: walking rows in ascending order keeps each column's rows sorted.
   batch.column_ptr = decltype(batch.column_ptr)("kascade::column_ptr", n + 1);
-  batch.column_row = decltype(batch.column_row)("kascade::column_row", total_synapses);
-  batch.column_value = decltype(batch.column_value)("kascade::column_value", total_synapses);
+  batch.column_entry = decltype(batch.column_entry)("kascade::column_entry", total_synapses);
   auto h_cptr = Kokkos::create_mirror_view(batch.column_ptr);
-  auto h_crow = Kokkos::create_mirror_view(batch.column_row);
-  auto h_cval = Kokkos::create_mirror_view(batch.column_value);
+  auto h_centry = Kokkos::create_mirror_view(batch.column_entry);
   Kokkos::deep_copy(h_cptr, offset_t(0));
   for (offset_t k = 0; k < nnz; ++k) ++h_cptr(h_cols(k) + 1);
   for (ordinal_t j = 0; j < n; ++j) h_cptr(j + 1) += h_cptr(j);
@@ -77,12 +75,10 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
   for (ordinal_t i = 0; i < n; ++i)
     for (offset_t k = h_rows(i); k < h_rows(i + 1); ++k) {
       const offset_t at = fill[h_cols(k)]++;
-      h_crow(at) = i;
-      h_cval(at) = h_vals(k);
+      h_centry(at) = ColumnEntry{i, h_vals(k)};
     }
   Kokkos::deep_copy(batch.column_ptr, h_cptr);
-  Kokkos::deep_copy(batch.column_row, h_crow);
-  Kokkos::deep_copy(batch.column_value, h_cval);
+  Kokkos::deep_copy(batch.column_entry, h_centry);
   batch.neuron_offset_device =
       decltype(batch.neuron_offset_device)("kascade::neuron_offset", batch.neuron_offset.size());
   Kokkos::deep_copy(batch.neuron_offset_device,

@@ -58,11 +58,10 @@ void expect_push_equals_pull(const std::vector<const Network*>& nets) {
   for (const ordinal_t rows : {ordinal_t(1), ordinal_t(7), ordinal_t(64), ordinal_t(150), n}) {
     Kokkos::View<real_t*, Mem> pushed("pushed", n);
     const ordinal_t blocks = (n + rows - 1) / rows;
-    Kokkos::parallel_for(
-        Kokkos::RangePolicy<Exec>(0, blocks),
-        detail::PushSpikes<Mem>{batch.column_ptr, batch.column_row, batch.column_value,
-                                batch.network_of, batch.neuron_offset_device, x, pushed,
-                                block_start, spiked, n, rows});
+    Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, blocks),
+                         detail::PushSpikes<Mem>{batch.column_ptr, batch.column_entry,
+                                                 batch.network_of, batch.neuron_offset_device, x,
+                                                 pushed, block_start, spiked, n, rows});
     const std::vector<real_t> got = test::host_vector(pushed);
     for (ordinal_t i = 0; i < n; ++i)
       ASSERT_EQ(got[i], expected[i]) << "row " << i << ", blocks of " << rows << " rows";

@@ -110,8 +110,7 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
   const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
   blocks = (N + rows_per_block - 1) / rows_per_block;
   return {batch_.column_ptr,
-          batch_.column_row,
-          batch_.column_value,
+          batch_.column_entry,
           batch_.network_of,
           batch_.neuron_offset_device,
           Kokkos::subview(spikes_, s, Kokkos::ALL()),

@@ -1,8 +1,9 @@
 // The event-driven push cut into row blocks of any size (as many threads cut it) gives bitwise
 // the drive of the dense pull, also where a block starts or ends inside a network and a column's
 // rows are far from where their proportion puts them (banded connectivity), with empty columns
-// and a batch of several networks. (The engine's runs use one block per thread: with one thread
-// no column is ever cut, so this checks the cuts directly.)
+// and a batch of several networks; the cuts searched per column, or from their table
+// (push_cuts.hpp); into the drive or each block's own accumulator. (The engine's runs use one block
+// per thread: with one thread no column is ever cut, so this checks the cuts directly.)
 #include <gtest/gtest.h>
 
 #include <random>
@@ -55,17 +56,27 @@ void expect_push_equals_pull(const std::vector<const Network*>& nets) {
       Kokkos::RangePolicy<Exec>(0, n),
       detail::PullRows<Mem>{w.graph.row_map, w.graph.entries, w.values, x, pulled});
   const std::vector<real_t> expected = test::host_vector(pulled);
-  for (const ordinal_t rows : {ordinal_t(1), ordinal_t(7), ordinal_t(64), ordinal_t(150), n}) {
-    Kokkos::View<real_t*, Mem> pushed("pushed", n);
-    const ordinal_t blocks = (n + rows - 1) / rows;
-    Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, blocks),
-                         detail::PushSpikes<Mem>{batch.column_ptr, batch.column_entry,
-                                                 batch.network_of, batch.neuron_offset_device, x,
-                                                 pushed, block_start, spiked, n, rows});
-    const std::vector<real_t> got = test::host_vector(pushed);
-    for (ordinal_t i = 0; i < n; ++i)
-      ASSERT_EQ(got[i], expected[i]) << "row " << i << ", blocks of " << rows << " rows";
-  }
+  for (const ordinal_t rows : {ordinal_t(1), ordinal_t(7), ordinal_t(64), ordinal_t(150), n})
+    for (const int variant : {0, 1, 2}) {  // cuts searched; from their table; + own rows
+      const bool table = variant > 0, own = variant > 1;
+      Kokkos::View<real_t*, Mem> pushed("pushed", n);
+      const ordinal_t blocks = (n + rows - 1) / rows;
+      const auto cuts =
+          table ? detail::make_push_cuts(Exec(), batch, rows, blocks) : detail::PushCuts<Mem>{};
+      // A row per block, its values left over from another batch: rows() must clear them.
+      Kokkos::View<real_t**, Kokkos::LayoutRight, Mem> scratch("scratch", own ? blocks : 0, rows);
+      Kokkos::deep_copy(scratch, real_t(7));
+      Kokkos::parallel_for(
+          Kokkos::RangePolicy<Exec>(0, blocks),
+          detail::PushSpikes<Mem>{batch.column_ptr, batch.column_entry, batch.network_of,
+                                  batch.neuron_offset_device, x, pushed, block_start, spiked, n,
+                                  rows, cuts, scratch});
+      const std::vector<real_t> got = test::host_vector(pushed);
+      for (ordinal_t i = 0; i < n; ++i)
+        ASSERT_EQ(got[i], expected[i])
+            << "row " << i << ", blocks of " << rows << " rows" << (table ? ", cut table" : "")
+            << (own ? ", own accumulators" : "");
+    }
 }
 
 TEST(PushBlocks, BandedColumnsCutAnywhere) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/push_cuts.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/extension.hpp"
@@ -150,9 +151,8 @@ class Engine {
   void advance_in_one_launch(step_t steps, step_t first_row);
   void propagate(int slot);  // drive(slot) = W * spikes(slot)
   // The event-driven propagation of ring slot `slot` in up to `blocks_wanted` row blocks; sets
-  // `blocks` to their number.
-  detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted,
-                                          ordinal_t& blocks) const;
+  // `blocks` to their number. Finds the blocks' cuts (detail/push_cuts.hpp) when they change.
+  detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted, ordinal_t& blocks);
   // The team of the one-launch stretches (decided once: it depends only on the batch and the
   // host's threads): its size, parts and independence below.
   template <class Functor>
@@ -201,7 +201,14 @@ class Engine {
   int team_size_ = 0;  // 0: not decided yet
   Kokkos::View<ordinal_t*, memory_space> team_part_;
   bool team_independent_ = false;
-  std::vector<step_t> runaway_;  // per network, -1: none
+  // The push's cut table for blocks of push_cut_rows_ rows (0: none found yet).
+  detail::PushCuts<memory_space> push_cuts_;
+  ordinal_t push_cut_rows_ = 0;
+  static constexpr ordinal_t max_cut_blocks = 1024;
+  // The push's accumulators, one row per thread of a host team (detail::PushSpikes::scratch).
+  Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space> push_scratch_;
+  ordinal_t team_largest_rows_ = 0;  // neurons of the team's largest independent part
+  std::vector<step_t> runaway_;      // per network, -1: none
 };
 
 // Compiled once in the library for the default execution space without extension.

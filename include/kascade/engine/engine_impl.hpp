@@ -35,7 +35,9 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   const auto N = static_cast<std::size_t>(batch_.n_neurons());
   const auto T = static_cast<std::size_t>(model_.kernel_length);
   using Step = detail::NeuronStep<memory_space, Extension>;
-  const std::size_t padded = N + Step::lanes;  // whole vectors past the last neuron (Step)
+  // Whole vectors past the last neuron (Step), and rows of whole 64-byte lines, so that threads
+  // that own whole segments of neurons never write one line (detail::push_rows_per_block).
+  const std::size_t padded = (N + Step::lanes + 15) / 16 * 16;
   spikes_ = ring_type("kascade::spike_ring", T, padded);
   drive_ = ring_type("kascade::drive_ring", T, padded);
   const auto rows = static_cast<std::size_t>(
@@ -104,11 +106,30 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
 
 template <class ExecutionSpace, class Extension>
 detail::PushSpikes<typename Engine<ExecutionSpace, Extension>::memory_space>
-Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordinal_t& blocks) const {
+Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordinal_t& blocks) {
   // One block of rows per thread: the push walks the spike lists once per block.
   const ordinal_t N = batch_.n_neurons();
-  const ordinal_t rows_per_block = std::max<ordinal_t>(64, (N + blocks_wanted - 1) / blocks_wanted);
+  const ordinal_t rows_per_block = detail::push_rows_per_block(N, blocks_wanted);
   blocks = (N + rows_per_block - 1) / rows_per_block;
+  // A table per block layout, for a host's threads; thousands of GPU blocks search instead (a
+  // table would cost a word per neuron per block).
+  if (rows_per_block != push_cut_rows_) {
+    push_cut_rows_ = rows_per_block;
+    push_cuts_ = blocks <= max_cut_blocks
+                     ? detail::make_push_cuts(exec_, batch_, rows_per_block, blocks)
+                     : detail::PushCuts<memory_space>{};
+  }
+  // Host threads accumulate apart: a row per block or thread, whole pages apart.
+  const auto threads = static_cast<std::size_t>(std::max<ordinal_t>(blocks, team_size_));
+  const std::size_t page = 4096 / sizeof(real_t);
+  const std::size_t stride =
+      (static_cast<std::size_t>(std::max(rows_per_block, team_largest_rows_)) + page - 1) / page *
+          page +
+      page;
+  if (!detail::one_launch_stretches<ExecutionSpace> || threads < 2)
+    push_scratch_ = {};
+  else if (push_scratch_.extent(0) != threads || push_scratch_.extent(1) != stride)
+    push_scratch_ = decltype(push_scratch_)("kascade::push_scratch", threads, stride);
   return {batch_.column_ptr,
           batch_.column_entry,
           batch_.network_of,
@@ -118,7 +139,9 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
           block_start_,
           spiked_,
           N,
-          rows_per_block};
+          rows_per_block,
+          push_cuts_,
+          push_scratch_};
 }
 
 template <class ExecutionSpace, class Extension>
@@ -352,6 +375,7 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     std::vector<ordinal_t> part;
     const ordinal_t largest =
         detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
+    team_largest_rows_ = largest;
     team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
     team_part_ = decltype(team_part_)("kascade::team_part", part.size());
     Kokkos::deep_copy(team_part_,

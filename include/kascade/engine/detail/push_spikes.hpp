@@ -13,6 +13,7 @@
 #include "kascade/core/prefetch.hpp"
 #include "kascade/core/types.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/push_cuts.hpp"
 #include "kascade/network/batch.hpp"
 
 namespace kascade::detail {
@@ -32,6 +33,19 @@ struct PullRows {
   }
 };
 
+// Rows per block when the push is cut into about `blocks_wanted` blocks: at least 64, and a
+// whole number of the neuron kernel's segments of 128 neurons. Then no cache line of the drive
+// is written by two threads (ring rows are whole lines, engine_impl.hpp), and on one network
+// each thread pushes into the rows its own neuron kernel then reads: cut at 2500 of 5000 rows,
+// the two threads shared a line that each wrote ~50 times a step, and the second one pushed
+// 30 % longer than the first (case C, two threads).
+KOKKOS_INLINE_FUNCTION ordinal_t push_rows_per_block(const ordinal_t n_rows,
+                                                     const ordinal_t blocks_wanted) {
+  constexpr ordinal_t whole = 128;
+  const ordinal_t rows = (n_rows + blocks_wanted - 1) / blocks_wanted;
+  return rows <= 64 ? 64 : (rows + whole - 1) / whole * whole;
+}
+
 template <class MemorySpace>
 struct PushSpikes {
   Kokkos::View<const offset_t*, MemorySpace> column_ptr;
@@ -42,6 +56,12 @@ struct PushSpikes {
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;          // the neuron kernel's blocks
   BlockSpikes<MemorySpace> spiked;                                  // their spikes, ascending
   ordinal_t n_rows = 0, rows_per_block = 1;
+  PushCuts<MemorySpace> cuts;  // where each block begins in the columns it cuts (or none)
+  // The threads' own accumulators (host teams; else empty), rows pages apart: rows(..., own)
+  // adds into row `own`, then copies its rows into the drive. Two threads scattering into
+  // neighbouring parts of one array were measured to slow each other (one pushed ~25 % longer,
+  // the prefetchers of one core pulling the other's lines), even with no line shared.
+  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> scratch;
 
   // First position in [lo, hi) of `a` whose value is >= v (a ascending).
   template <class Index, class Value, class Key>
@@ -58,12 +78,18 @@ struct PushSpikes {
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t block) const {
     const ordinal_t r0 = block * rows_per_block;
-    rows(r0, r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows);
+    rows(r0, r0 + rows_per_block < n_rows ? r0 + rows_per_block : n_rows, block, block);
   }
 
-  // The drive of rows [r0, r1) (r0 < r1).
-  KOKKOS_INLINE_FUNCTION void rows(const ordinal_t r0, const ordinal_t r1) const {
-    for (ordinal_t i = r0; i < r1; ++i) drive(i) = real_t(0);
+  // The drive of rows [r0, r1) (r0 < r1): block `block` (for its cuts), or -1 (r0 begins a
+  // network, or no cuts: searched); accumulated in row `own` of the scratch if there is one.
+  KOKKOS_INLINE_FUNCTION void rows(const ordinal_t r0, const ordinal_t r1,
+                                   const ordinal_t block = -1, const ordinal_t own = -1) const {
+    const auto n_rows_here = static_cast<std::size_t>(r1 - r0);
+    const bool own_rows = own >= 0 && static_cast<std::size_t>(own) < scratch.extent(0) &&
+                          n_rows_here <= scratch.extent(1);
+    real_t* KOKKOS_RESTRICT acc = own_rows ? &scratch(own, 0) : &drive(r0);  // rows from r0
+    for (std::size_t i = 0; i < n_rows_here; ++i) acc[i] = real_t(0);
     // Only spikes of the networks overlapping [r0, r1) can reach it (the batch is block-diagonal).
     const ordinal_t s0 = neuron_offset(network_of(r0)), s1 = neuron_offset(network_of(r1 - 1) + 1);
     const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
@@ -79,28 +105,44 @@ struct PushSpikes {
       for (int k = 0; k < spiked.count(b); ++k) {
         js[n++] = spiked.list(block_start(b) + k);
         if (n == batch) {
-          for (int m = 0; m < n; ++m) prefetch(js[m], r0);
-          for (int m = 0; m < n; ++m) push(js[m], r0, r1);
+          for (int m = 0; m < n; ++m) prefetch(js[m], r0, block);
+          for (int m = 0; m < n; ++m) push(js[m], r0, r1, block, acc);
           n = 0;
         }
       }
-    for (int m = 0; m < n; ++m) prefetch(js[m], r0);
-    for (int m = 0; m < n; ++m) push(js[m], r0, r1);
+    for (int m = 0; m < n; ++m) prefetch(js[m], r0, block);
+    for (int m = 0; m < n; ++m) push(js[m], r0, r1, block, acc);
+    if (!own_rows) return;
+    real_t* KOKKOS_RESTRICT out = &drive(r0);
+    for (std::size_t i = 0; i < n_rows_here; ++i) out[i] = acc[i];
   }
 
   // Asks for the first cache lines of what push(j, r0, ...) will read (host backends; a hint, no
   // effect on the result). Four lines of 64 bytes: case C (500-entry columns) measured 28.4 ->
   // 25.2 us/step with this and the interleaved entries; 1, 2, 8 lines within 2 % of 4.
   static constexpr int prefetch_lines = 4;
-  KOKKOS_INLINE_FUNCTION void prefetch(const ordinal_t j, const ordinal_t r0) const {
+  KOKKOS_INLINE_FUNCTION void prefetch(const ordinal_t j, const ordinal_t r0,
+                                       const ordinal_t block) const {
     const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
     if (e0 == e1) return;
-    const offset_t e = guess(j, e0, e1, r0);
+    const std::int64_t cut = cut_of(j, r0, block);
+    const offset_t e = cut >= 0 ? e0 + static_cast<offset_t>(cut) : guess(j, e0, e1, r0);
+    if (e == e1) return;
     const char* p = reinterpret_cast<const char*>(&column_entry(e));
     const char* last = reinterpret_cast<const char*>(&column_entry(e1 - 1));
     for (int line = 0; line < prefetch_lines && p + 64 * line <= last; ++line)
       prefetch_line(p + 64 * line);
     prefetch_line(&x(j));
+  }
+
+  // Where the block's rows begin in column j, from its cut table, relative to the column's start;
+  // -1: no table, or j's network does not hold the block's first row r0 (any rows of j in the
+  // block then start at or after r0 = the network's start, found at once by first_at_or_after).
+  KOKKOS_INLINE_FUNCTION std::int64_t cut_of(const ordinal_t j, const ordinal_t r0,
+                                             const ordinal_t block) const {
+    if (!cuts.cuts(block)) return -1;
+    const ordinal_t g = network_of(r0);
+    return network_of(j) == g ? static_cast<std::int64_t>(cuts.at(block, j, neuron_offset(g))) : -1;
   }
 
   // Where the rows >= r0 of column j (entries [e0, e1), e0 < e1) about begin: its rows are
@@ -129,27 +171,32 @@ struct PushSpikes {
     return lower_bound(lo + 1, e1 - lo > step ? lo + step : e1, r, column_row);
   }
 
-  // Adds column j times x(j) into the rows [r0, r1) it reaches. Where the column leaves the block,
-  // its first row >= r0 is found near guess() (in the cache line that prefetch() asked for), and
+  // Adds column j times x(j) into the rows [r0, r1) it reaches (acc: row r0 first). Where the
+  // column leaves the block, its first row >= r0 is the block's cut (cut_of) or is found near
+  // guess() (in the cache line that prefetch() asked for), and
   // the addition stops at r1: a binary search over the column would cost a cache miss per
   // halving in a column that nobody has read yet.
-  KOKKOS_INLINE_FUNCTION void push(const ordinal_t j, const ordinal_t r0,
-                                   const ordinal_t r1) const {
+  KOKKOS_INLINE_FUNCTION void push(const ordinal_t j, const ordinal_t r0, const ordinal_t r1,
+                                   const ordinal_t block, real_t* acc) const {
     const real_t xj = x(j);
     const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
     const ordinal_t g = network_of(j);
     if (neuron_offset(g) >= r0 && neuron_offset(g + 1) <= r1) {  // the whole column
-      for (offset_t e = e0; e < e1; ++e) add(column_entry(e), xj);
+      for (offset_t e = e0; e < e1; ++e) add(column_entry(e), xj, acc, r0);
       return;
     }
     if (e0 == e1) return;
-    for (offset_t e = first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
+    const std::int64_t cut = cut_of(j, r0, block);
+    for (offset_t e = cut >= 0 ? e0 + static_cast<offset_t>(cut)
+                               : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
          e < e1 && column_entry(e).row < r1; ++e)
-      add(column_entry(e), xj);
+      add(column_entry(e), xj, acc, r0);
   }
 
-  KOKKOS_INLINE_FUNCTION void add(const ColumnEntry& entry, const real_t xj) const {
-    drive(entry.row) += entry.weight * xj;
+  // acc: the rows from r0.
+  KOKKOS_INLINE_FUNCTION static void add(const ColumnEntry& entry, const real_t xj, real_t* acc,
+                                         const ordinal_t r0) {
+    acc[entry.row - r0] += entry.weight * xj;
   }
 };
 

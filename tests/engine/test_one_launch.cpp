@@ -1,10 +1,11 @@
 // On host backends run() executes each stretch of steps (the equilibration, every recorded chunk)
-// in one launch (engine/detail/step_stretch.hpp); with a step observer it launches per step.
-// Both give bitwise the same spikes, counts and state, for a coupled batch of small networks and
-// for one larger network with event and dense propagation, for Poisson counts, a synaptic-trace
-// model and a stimulus, and across a run extended by steps that cut a block of Bernoulli draws.
-// (Run with 1 and 2 OpenMP threads: the one-launch path splits every step between the threads of a
-// team; CTest's `threads2` entry does so in OpenMP builds.)
+// in one launch (engine/detail/step_stretch.hpp); with a step observer it launches per step; the
+// device backends' launch per stretch with a team per network (network_teams.hpp) runs here when
+// settings ask for it. All three give bitwise the same spikes, counts and state, for a coupled
+// batch of small networks and for one larger network with event and dense propagation, for Poisson
+// counts, a synaptic-trace model and a stimulus, and across a run extended by steps that cut a
+// block of Bernoulli draws. (Run with 1 and 2 OpenMP threads: the one-launch path splits every step
+// between the threads of a team; CTest's `threads2` entry does so in OpenMP builds.)
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -41,16 +42,21 @@ struct Case {
   bool stimulus = false;
 };
 
+enum class Path { one_launch, per_step, network_teams };
+
 // run(), then 37 more recorded steps (a second run() that starts inside a block of Bernoulli
 // draws): per step (with an observer that does nothing) or in one launch per stretch.
-Outcome simulate(const Case& c, bool per_step) {
+Outcome simulate(const Case& c, Path path) {
+  const bool per_step = path == Path::per_step;
+  EngineSettings settings = c.settings;
+  settings.network_teams_on_host = path == Path::network_teams;
   std::vector<const Network*> ptrs;
   std::vector<network_id_t> ids;
   std::vector<const CascadeModel*> models;
   for (std::size_t g = 0; g < c.nets.size(); ++g)
     ptrs.push_back(&c.nets[g]), ids.push_back(static_cast<network_id_t>(3 * g + 1)),
         models.push_back(&c.model);
-  Engine<Exec> engine(make_batch<Mem>(ptrs, ids), make_batch_model<Mem>(models), c.settings);
+  Engine<Exec> engine(make_batch<Mem>(ptrs, ids), make_batch_model<Mem>(models), settings);
   const step_t total = c.settings.recorded_steps + 37;
   if (c.stimulus) {
     const auto spec = test::on_random(
@@ -71,6 +77,9 @@ Outcome simulate(const Case& c, bool per_step) {
   engine.extend(37);
   engine.run(recorder);
   EXPECT_EQ(engine.current_step(), c.settings.equilibration_steps + total);
+  EXPECT_EQ(engine.last_launch(), per_step                      ? StepLaunch::per_step
+                                  : path == Path::network_teams ? StepLaunch::network_teams
+                                                                : StepLaunch::one_stretch);
   out.traces = recorder.traces;
   out.clipped = engine.clipped_counts();
   out.non_finite = engine.non_finite_counts();
@@ -78,8 +87,9 @@ Outcome simulate(const Case& c, bool per_step) {
   return out;
 }
 
-void expect_same(const Case& c) {
-  const Outcome one = simulate(c, false), stepwise = simulate(c, true);
+void expect_same(const Case& c, const Path path) {
+  SCOPED_TRACE(path == Path::network_teams ? "network teams" : "one launch");
+  const Outcome one = simulate(c, path), stepwise = simulate(c, Path::per_step);
   EXPECT_EQ(one.observed, 0u);
   EXPECT_EQ(stepwise.observed, static_cast<std::size_t>(c.settings.equilibration_steps +
                                                         c.settings.recorded_steps + 37))
@@ -102,6 +112,11 @@ void expect_same(const Case& c) {
   EXPECT_EQ(one.state.spikes, stepwise.state.spikes);  // bitwise: float == float
   EXPECT_EQ(one.state.drive, stepwise.state.drive);
   EXPECT_EQ(one.state.trace, stepwise.state.trace);
+}
+
+void expect_same(const Case& c) {
+  expect_same(c, Path::one_launch);
+  expect_same(c, Path::network_teams);
 }
 
 CascadeModel lively_glm(double theta) {

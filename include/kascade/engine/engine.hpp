@@ -52,7 +52,17 @@ struct EngineSettings {
   // spikes do not depend on it. (Measured: one 1000-neuron network steps in 3.4 us on one
   // thread and 4.2 on two; one of 5000 in 30 and 23.)
   ordinal_t min_neurons_per_thread = 2048;
+  // Device backends step batches whose networks all have at most this many neurons with a team
+  // of threads per network and a launch per stretch of steps (GPU: one launch instead of two
+  // per step). Host backends do so only with network_teams_on_host (tests of that path).
+  ordinal_t network_team_neurons = 1024;
+  bool network_teams_on_host = false;
 };
+
+// How steps run: a launch per phase and step (device backends; any backend with a step
+// observer); a launch per stretch of steps shared by the host's threads; or a launch per stretch
+// with a team per network (device backends, small networks).
+enum class StepLaunch { per_step, one_stretch, network_teams };
 
 // Called after each recorded chunk with (recorded steps done, recorded steps in total).
 using ProgressCallback = std::function<void(step_t, step_t)>;
@@ -132,6 +142,8 @@ class Engine {
   void restore(const EngineState& state);
 
   step_t current_step() const { return step_; }
+  // How the last steps were launched (what the batch and backend chose).
+  StepLaunch last_launch() const { return last_launch_; }
   // Probabilities above 1 that were clipped, per network of the batch.
   std::vector<std::uint64_t> clipped_counts() const;
   // Per network of the batch: the first recorded step of the chunk in which its activity ran
@@ -149,7 +161,14 @@ class Engine {
   // wants to see every step, else step by step.
   void advance_steps(step_t steps, step_t first_row);
   void advance_in_one_launch(step_t steps, step_t first_row);
-  void propagate(int slot);  // drive(slot) = W * spikes(slot)
+  // A launch per stretch with a team per unit of whole networks (detail/network_teams.hpp): on
+  // device backends when every network has at most settings.network_team_neurons neurons.
+  bool network_teams();  // decided once
+  void advance_in_network_teams(step_t steps, step_t first_row);
+  template <class Stretch>
+  void stretch_fields(Stretch& f, step_t steps, step_t first_row) const;  // common fields
+  void stretch_done(step_t steps);  // the host's state after a stretch
+  void propagate(int slot);         // drive(slot) = W * spikes(slot)
   // The event-driven propagation of ring slot `slot` in up to `blocks_wanted` row blocks; sets
   // `blocks` to their number. Finds the blocks' cuts (detail/push_cuts.hpp) when they change.
   detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted, ordinal_t& blocks);
@@ -201,6 +220,12 @@ class Engine {
   int team_size_ = 0;  // 0: not decided yet
   Kokkos::View<ordinal_t*, memory_space> team_part_;
   bool team_independent_ = false;
+  // Network teams: the first group of each unit, then the groups (empty: not decided or not
+  // used); the team size.
+  Kokkos::View<ordinal_t*, memory_space> unit_group_;
+  bool no_network_teams_ = false;
+  StepLaunch last_launch_ = StepLaunch::per_step;
+  int unit_team_ = 1;
   // The push's cut table for blocks of push_cut_rows_ rows (0: none found yet).
   detail::PushCuts<memory_space> push_cuts_;
   ordinal_t push_cut_rows_ = 0;

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "kascade/core/error.hpp"
+#include "kascade/engine/detail/network_teams.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
 #include "kascade/engine/detail/step_stretch.hpp"
@@ -328,9 +329,88 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row) {
   if (steps <= 0) return;
-  if (detail::one_launch_stretches<ExecutionSpace> && !observer_)
+  if (!observer_ && network_teams()) {
+    last_launch_ = StepLaunch::network_teams;
+    return advance_in_network_teams(steps, first_row);
+  }
+  if (detail::one_launch_stretches<ExecutionSpace> && !observer_) {
+    last_launch_ = StepLaunch::one_stretch;
     return advance_in_one_launch(steps, first_row);
+  }
+  last_launch_ = StepLaunch::per_step;
   for (step_t k = 0; k < steps; ++k) advance(first_row < 0 ? -1 : first_row + k);
+}
+
+template <class ExecutionSpace, class Extension>
+template <class Stretch>
+void Engine<ExecutionSpace, Extension>::stretch_fields(Stretch& f, step_t steps,
+                                                       step_t first_row) const {
+  f.first = kernel(first_row);
+  f.spikes = spikes_;
+  f.drive = drive_;
+  f.dense = dense_;
+  const auto& w = batch_.weights;
+  f.pull = {w.graph.row_map, w.graph.entries, w.values, {}, {}};  // x, drive: per step
+  f.steps = steps;
+  f.recorded = first_row >= 0;
+  f.trace = model_.coupling == Coupling::trace;
+  f.equilibration_steps = settings_.equilibration_steps;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::stretch_done(step_t steps) {
+  // The host's view of the state, as after `steps` calls of advance(record_row).
+  step_ += steps;
+  draws_cached_ = detail::draw_block(step_ - 1);
+  trace_pending_ = model_.coupling == Coupling::trace;
+}
+
+template <class ExecutionSpace, class Extension>
+bool Engine<ExecutionSpace, Extension>::network_teams() {
+  if (unit_group_.extent(0) > 0) return true;
+  if (no_network_teams_) return false;
+  ordinal_t largest = 0;
+  for (int g = 0; g < batch_.n_networks(); ++g)
+    largest = std::max(largest, batch_.neuron_offset[g + 1] - batch_.neuron_offset[g]);
+  const bool wanted = detail::one_launch_stretches<ExecutionSpace>
+                          ? settings_.network_teams_on_host
+                          : largest <= settings_.network_team_neurons;
+  if (!wanted || batch_.n_neurons() == 0) return !(no_network_teams_ = true);
+  const std::vector<ordinal_t> units =
+      detail::network_cuts(group_first_neuron_, batch_.neuron_offset);
+  unit_group_ = decltype(unit_group_)("kascade::unit_group", units.size());
+  Kokkos::deep_copy(unit_group_,
+                    Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(units.data(), units.size()));
+  // On devices a thread per neuron of the largest unit, in whole warps; on hosts (tests) all
+  // the space's threads, so that a team's threads share its networks' neurons and rows.
+  const Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
+  const detail::NetworkTeamStretch<ExecutionSpace, memory_space, Extension> functor;
+  if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
+    unit_team_ = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
+                                      probe.team_size_max(functor, Kokkos::ParallelForTag())));
+  } else {
+    ordinal_t widest = 0;
+    for (std::size_t u = 0; u + 1 < units.size(); ++u)
+      widest = std::max(widest, group_first_neuron_[units[u + 1]] - group_first_neuron_[units[u]]);
+    const ordinal_t warps = std::max<ordinal_t>(32, (widest + 31) / 32 * 32);
+    unit_team_ = static_cast<int>(
+        std::min<ordinal_t>(probe.team_size_recommended(functor, Kokkos::ParallelForTag()), warps));
+  }
+  return true;
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::advance_in_network_teams(step_t steps, step_t first_row) {
+  detail::NetworkTeamStretch<ExecutionSpace, memory_space, Extension> f;
+  stretch_fields(f, steps, first_row);
+  ordinal_t blocks = 0;
+  f.push = pusher(0, 1, blocks);  // (the teams cut their own rows)
+  f.unit_group = unit_group_;
+  const auto units = static_cast<int>(unit_group_.extent(0)) - 1;
+  Kokkos::parallel_for("kascade::network_teams",
+                       Kokkos::TeamPolicy<ExecutionSpace>(exec_, units, unit_team_), f);
+  exec_.fence();
+  stretch_done(steps);
 }
 
 template <class ExecutionSpace, class Extension>
@@ -338,18 +418,9 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
   if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
     using Stretch = detail::StepStretch<ExecutionSpace, memory_space, Extension>;
     Stretch f;
-    f.first = kernel(first_row);
-    f.spikes = spikes_;
-    f.drive = drive_;
-    f.dense = dense_;
+    stretch_fields(f, steps, first_row);
     f.groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
     f.rows = batch_.n_neurons();
-    const auto& w = batch_.weights;
-    f.pull = {w.graph.row_map, w.graph.entries, w.values, {}, {}};  // x, drive: per step
-    f.steps = steps;
-    f.recorded = first_row >= 0;
-    f.trace = model_.coupling == Coupling::trace;
-    f.equilibration_steps = settings_.equilibration_steps;
     const int team = stretch_team(f);
     if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
     f.part = team_part_;
@@ -359,10 +430,7 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     Kokkos::parallel_for("kascade::step_stretch",
                          Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
     exec_.fence();  // (the barrier lives until here)
-    // The host's view of the state, as after `steps` calls of advance(record_row).
-    step_ += steps;
-    draws_cached_ = detail::draw_block(step_ - 1);
-    trace_pending_ = f.trace;
+    stretch_done(steps);
   }
 }
 

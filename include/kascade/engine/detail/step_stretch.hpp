@@ -85,9 +85,9 @@ struct SpinBarrier {
   }
 };
 
-template <class ExecutionSpace, class MemorySpace, class Extension>
-struct StepStretch {
-  using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
+// What every one-launch stretch needs (this one and network_teams.hpp).
+template <class MemorySpace, class Extension>
+struct StretchFields {
   using ring_type = Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace>;
 
   NeuronStep<MemorySpace, Extension> first;  // the kernel of the first step, as kernel() made it
@@ -95,11 +95,31 @@ struct StepStretch {
   PullRows<MemorySpace> pull;                // (dense)
   ring_type spikes, drive;
   bool dense = false;
-  ordinal_t groups = 0, push_blocks = 0, rows = 0;
   step_t steps = 0;                // steps in the stretch
   bool recorded = false;           // raster rows first.record_row, + 1, ...
   bool trace = false;              // Coupling::trace
   step_t equilibration_steps = 0;  // for the stimulus time
+
+  // Step k > 0 of the stretch: f's fields for that step (as the engine sets them between
+  // launches); the propagation's x and drive for f's slot.
+  KOKKOS_INLINE_FUNCTION void next_step(const step_t k, NeuronStep<MemorySpace, Extension>& f,
+                                        PushSpikes<MemorySpace>& p,
+                                        PullRows<MemorySpace>& d) const {
+    if (k > 0) {
+      const step_t s = first.step + k;
+      set_step(f, s, recorded ? first.record_row + k : step_t(-1), new_draw_block(s), trace,
+               equilibration_steps);
+    }
+    d.x = p.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());
+    d.drive = p.drive = Kokkos::subview(drive, f.slot, Kokkos::ALL());
+  }
+};
+
+template <class ExecutionSpace, class MemorySpace, class Extension>
+struct StepStretch : StretchFields<MemorySpace, Extension> {
+  using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
+
+  ordinal_t groups = 0, push_blocks = 0, rows = 0;
   // Independent parts (or none): thread r owns the groups [part(r), part(r + 1)), whole networks
   // whose neurons are also the rows it propagates into, so that no thread reads what another
   // writes and the team needs no barrier. Else every phase is shared out and ends in a barrier.
@@ -108,26 +128,20 @@ struct StepStretch {
   SpinBarrier* barrier = nullptr;  // the team's (not independent), alive during the launch
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
-    NeuronStep<MemorySpace, Extension> f = first;  // this thread's: the step fields change
-    PushSpikes<MemorySpace> p = push;
-    PullRows<MemorySpace> d = pull;
+    NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
+    PushSpikes<MemorySpace> p = this->push;
+    PullRows<MemorySpace> d = this->pull;
     const int r = team.team_rank(), threads = team.team_size();
     int barriers = 0;
     const ordinal_t q0 = independent ? part(r) : 0, q1 = independent ? part(r + 1) : 0;
     const ordinal_t r0 = independent ? f.block_start(f.group_start(q0)) : 0;
     const ordinal_t r1 = independent ? f.block_start(f.group_start(q1)) : 0;
-    for (step_t k = 0; k < steps; ++k) {
-      if (k > 0) {
-        const step_t s = first.step + k;
-        set_step(f, s, recorded ? first.record_row + k : step_t(-1), new_draw_block(s), trace,
-                 equilibration_steps);
-      }
-      d.x = p.x = Kokkos::subview(spikes, f.slot, Kokkos::ALL());
-      d.drive = p.drive = Kokkos::subview(drive, f.slot, Kokkos::ALL());
+    for (step_t k = 0; k < this->steps; ++k) {
+      this->next_step(k, f, p, d);
       if (independent) {
         for (ordinal_t q = q0; q < q1; ++q) f(q);
         if (r0 == r1) continue;
-        if (dense)
+        if (this->dense)
           for (ordinal_t i = r0; i < r1; ++i) d(i);
         else
           p.rows(r0, r1);
@@ -135,7 +149,7 @@ struct StepStretch {
       }
       Kokkos::parallel_for(Kokkos::TeamThreadRange(team, groups), [&](const ordinal_t q) { f(q); });
       barrier->wait(threads, barriers);  // the spikes and spike lists of the step are complete
-      if (dense)
+      if (this->dense)
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, rows), [&](const ordinal_t i) { d(i); });
       else
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, push_blocks),
@@ -146,6 +160,19 @@ struct StepStretch {
   }
 };
 
+// The groups that begin a network, then the number of groups (`first_neuron[q]`: the first
+// neuron of group q, q <= groups; `network_start`: the first neuron of every network, then the
+// number of neurons): consecutive entries bound runs of whole networks.
+inline std::vector<ordinal_t> network_cuts(const std::vector<ordinal_t>& first_neuron,
+                                           const std::vector<ordinal_t>& network_start) {
+  const auto groups = static_cast<ordinal_t>(first_neuron.size()) - 1;
+  std::vector<ordinal_t> cuts;
+  for (ordinal_t q = 0; q <= groups; ++q)
+    if (std::binary_search(network_start.begin(), network_start.end(), first_neuron[q]))
+      cuts.push_back(q);
+  return cuts;
+}
+
 // Cuts the neuron kernel's groups into `team` parts of whole networks, as even in neurons as the
 // network boundaries allow: part[r] is the first group of part r, part[team] the number of groups.
 // `first_neuron[q]`: the first neuron of group q (q <= groups); `network_start`: the first neuron
@@ -155,11 +182,8 @@ inline ordinal_t network_parts(const std::vector<ordinal_t>& first_neuron,
                                std::vector<ordinal_t>& part) {
   const auto groups = static_cast<ordinal_t>(first_neuron.size()) - 1;
   const ordinal_t n = first_neuron.back();
-  // Groups that begin a network: the only cuts that leave every network to one thread.
-  std::vector<ordinal_t> cuts;
-  for (ordinal_t q = 0; q <= groups; ++q)
-    if (std::binary_search(network_start.begin(), network_start.end(), first_neuron[q]))
-      cuts.push_back(q);
+  // The only cuts that leave every network to one thread.
+  const std::vector<ordinal_t> cuts = network_cuts(first_neuron, network_start);
   part.assign(static_cast<std::size_t>(team) + 1, groups);
   part[0] = 0;
   ordinal_t largest = 0;

@@ -193,7 +193,10 @@ class Engine {
   BatchStimuli<memory_space> stimuli_;
   ring_type spikes_;  // [T][N + pad] own spikes x(t'), slot t' mod T (pad: one vector)
   ring_type drive_;   // [T][N + pad] propagated drive (W x)(t')
-  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;  // [chunk][N]
+  // The recorded chunk (detail::NeuronStep::spike_bits): [chunk][segment words], and the counts
+  // [chunk][N] of emissions that count (else empty).
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> spike_bits_;
+  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;
   // Per raster row and kernel segment: how many of the segment's neurons fired (hand_over reads
   // only the segments that did).
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, memory_space> segment_spikes_;

@@ -8,7 +8,6 @@
 
 #include <KokkosSparse_spmv.hpp>
 #include <algorithm>
-#include <cstring>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/network_teams.hpp"
@@ -43,7 +42,8 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   drive_ = ring_type("kascade::drive_ring", T, padded);
   const auto rows = static_cast<std::size_t>(
       std::max<step_t>(1, std::min(settings_.chunk_steps, settings_.recorded_steps)));
-  raster_ = decltype(raster_)("kascade::raster", rows, N);
+  raster_ = decltype(raster_)("kascade::raster", model_.emission == Emission::poisson ? rows : 0,
+                              model_.emission == Emission::poisson ? N : 0);
   const auto networks = static_cast<std::size_t>(batch_.n_networks());
   clipped_ = decltype(clipped_)("kascade::clipped", networks);
   non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
@@ -59,6 +59,8 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
                                                                                     groups.size()));
   host_block_start_ = starts;
   segment_spikes_ = decltype(segment_spikes_)("kascade::segment_spikes", rows, starts.size() - 1);
+  spike_bits_ = decltype(spike_bits_)(
+      "kascade::spike_bits", rows, (starts.size() - 1) * static_cast<std::size_t>(Step::bit_words));
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
@@ -221,6 +223,7 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.trace = trace_;
   f.history = self_history_;
   f.raster = raster_;
+  f.spike_bits = spike_bits_;
   f.segment_spikes = segment_spikes_;
   f.clipped = clipped_;
   f.non_finite = non_finite_;
@@ -461,23 +464,16 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
   return team_size_ = team;
 }
 
-namespace detail {
-// True if the four counts from p on are all zero (one 64-bit load).
-inline bool zero4(const spike_count_t* p) {
-  static_assert(sizeof(spike_count_t) == 2, "four counts per 64-bit word");
-  std::uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  return w == 0;
-}
-}  // namespace detail
-
 template <class ExecutionSpace, class Extension>
 std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
                                                          Recorder& recorder) {
-  auto host = Kokkos::create_mirror_view(raster_);
-  Kokkos::deep_copy(host, raster_);
+  auto counts = Kokkos::create_mirror_view(raster_);
+  Kokkos::deep_copy(counts, raster_);
   auto fired = Kokkos::create_mirror_view(segment_spikes_);
   Kokkos::deep_copy(fired, segment_spikes_);
+  auto bits = Kokkos::create_mirror_view(spike_bits_);
+  Kokkos::deep_copy(bits, spike_bits_);
+  constexpr int words = detail::NeuronStep<memory_space, Extension>::bit_words;
   const int networks = batch_.n_networks();
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
@@ -499,17 +495,18 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
     for (step_t k = k0; k < k1; ++k)
       for (std::size_t b = b0; b < b1; ++b) {
         if (fired(k, b) == 0) continue;
-        for (ordinal_t i = starts[b]; i < starts[b + 1]; ++i) {
-          if (i + 4 <= starts[b + 1] && detail::zero4(&host(k, i))) {  // four silent neurons
-            i += 3;
-            continue;
-          }
-          const spike_count_t c = host(k, i);
-          if (c == 0) continue;
+        const auto add = [&](const ordinal_t i) {
           ev.steps.push_back(first_recorded + k);
           ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
-          if (with_counts) ev.counts.push_back(c);
+          if (with_counts) ev.counts.push_back(counts(k, i));
+        };
+        if (words == 0) {  // a segment of one neuron
+          add(starts[b]);
+          continue;
         }
+        for (int w = 0; w < words; ++w)
+          for (std::uint64_t set = bits(k, b * words + w); set != 0; set &= set - 1)
+            add(starts[b] + w * 64 + detail::lowest_bit(set));
       }
   };
   // On the host's threads: a network each, or, with fewer networks than threads, a block of
@@ -565,7 +562,7 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
   if (step_ < settings_.equilibration_steps)
     advance_steps(settings_.equilibration_steps - step_, -1);
   const step_t total = settings_.recorded_steps;
-  const auto chunk = static_cast<step_t>(raster_.extent(0));
+  const auto chunk = static_cast<step_t>(segment_spikes_.extent(0));
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
     advance_steps(rows, 0);

@@ -93,7 +93,13 @@ struct NeuronStep {
   ring_type spikes, drive;                                  // [T][N + lanes]
   Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
   history_type history;                                     // self_history.hpp; [word][segment]
-  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;
+  // Recorded rows: which neurons of each segment fired, a bit each (hosts; on GPUs a segment is
+  // one neuron, and segment_spikes says it all), and their counts where they can exceed 1
+  // (Poisson; else `raster` is empty). Bits rather than a count per neuron: a 5000-neuron row
+  // is 640 bytes to write and to scan instead of 10 kB.
+  static constexpr int bit_words = segment > 1 ? (segment + 63) / 64 : 0;         // per segment
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, MemorySpace> spike_bits;     // [row][seg word]
+  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;         // [row][neuron]
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, MemorySpace> segment_spikes;  // [row][seg]
   count_view clipped, non_finite;                                                 // per network
   BlockSpikes<MemorySpace> spiked;  // out: the spikes of every segment, for the push
@@ -371,30 +377,39 @@ struct NeuronStep {
     }
   }
 
-  // Writes the segment's spikes: ring, raster, the segment's spike list, the self history. (Raw
-  // pointers: a store through a View could alias the functor's own members for the compiler,
+  // Writes the segment's spikes: ring, recorded row, the segment's spike list, the self history.
+  // (Raw pointers: a store through a View could alias the functor's own members for the compiler,
   // which then reloads them every iteration and does not vectorise.)
   KOKKOS_INLINE_FUNCTION void store(const ordinal_t b, const ordinal_t i0, const int n,
                                     const spike_count_t* KOKKOS_RESTRICT x) const {
     real_t* KOKKOS_RESTRICT ring = &spikes(slot, i0);
     spike_count_t any = 0;
-    if (record_row >= 0) {  // one loop with both stores (a copy loop alone becomes a memcpy call)
-      spike_count_t* KOKKOS_RESTRICT row = &raster(record_row, i0);
+    if (record_row >= 0 && raster.extent(0) > 0) {  // one loop with both stores (a copy loop
+      spike_count_t* KOKKOS_RESTRICT row = &raster(record_row, i0);  // alone becomes a memcpy)
       for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), row[l] = x[l], any |= x[l];
     } else {
       for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), any |= x[l];
     }
     int k = 0;
-    if (any) {
-      ordinal_t* KOKKOS_RESTRICT list = &spiked.list(i0);
+    ordinal_t* KOKKOS_RESTRICT list = &spiked.list(i0);
+    if (any)
       for (int l = 0; l < n; ++l) {
         list[k] = i0 + l;  // overwritten unless it spiked
         k += x[l] != 0 ? 1 : 0;
       }
-    }
     spiked.count(b) = k;
     static_assert(segment <= 255, "a segment's spike count fits a byte");
-    if (record_row >= 0) segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
+    if (record_row >= 0) {
+      segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
+      if constexpr (bit_words > 0) {
+        std::uint64_t* KOKKOS_RESTRICT bits = &spike_bits(record_row, b * bit_words);
+        for (int w = 0; w < bit_words; ++w) bits[w] = 0;
+        for (int s = 0; s < k; ++s) {
+          const int l = static_cast<int>(list[s] - i0);
+          bits[l / 64] |= std::uint64_t(1) << (l % 64);
+        }
+      }
+    }
     if (model.self_length == 0) return;
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);

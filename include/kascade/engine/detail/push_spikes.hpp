@@ -182,15 +182,35 @@ struct PushSpikes {
     const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
     const ordinal_t g = network_of(j);
     if (neuron_offset(g) >= r0 && neuron_offset(g + 1) <= r1) {  // the whole column
-      for (offset_t e = e0; e < e1; ++e) add(column_entry(e), xj, acc, r0);
+      add_range(e0, e1, xj, acc, r0);
       return;
     }
     if (e0 == e1) return;
     const std::int64_t cut = cut_of(j, r0, block);
-    for (offset_t e = cut >= 0 ? e0 + static_cast<offset_t>(cut)
-                               : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
-         e < e1 && column_entry(e).row < r1; ++e)
+    const offset_t from = cut >= 0 ? e0 + static_cast<offset_t>(cut)
+                                   : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
+    // Where the next block begins in the column, from its cuts, or the column's end if the
+    // block ends the column's network; else the rows tell.
+    const std::int64_t next = cut_of(j, r1, block + 1);
+    if (next >= 0) return add_range(from, e0 + static_cast<offset_t>(next), xj, acc, r0);
+    if (neuron_offset(g + 1) <= r1) return add_range(from, e1, xj, acc, r0);
+    for (offset_t e = from; e < e1 && column_entry(e).row < r1; ++e)
       add(column_entry(e), xj, acc, r0);
+  }
+
+  // Adds the entries [e0, e1) of a column, asking for the cache line 128 entries (1 kB) ahead
+  // every 8: a column is one stream (row and weight side by side), and from DRAM one stream gets
+  // too few lines in flight from the hardware prefetcher (10^8 synapses: 0.90 ms per step with
+  // rows and weights as two streams, 1.19 with one, 0.80 with this; case C 25.9 -> 25.2 us).
+  KOKKOS_INLINE_FUNCTION void add_range(const offset_t e0, const offset_t e1, const real_t xj,
+                                        real_t* acc, const ordinal_t r0) const {
+    constexpr offset_t ahead = 128;
+    offset_t e = e0;
+    for (; e + 8 <= e1; e += 8) {
+      if (e + ahead < e1) prefetch_line(&column_entry(e + ahead));
+      for (offset_t k = 0; k < 8; ++k) add(column_entry(e + k), xj, acc, r0);
+    }
+    for (; e < e1; ++e) add(column_entry(e), xj, acc, r0);
   }
 
   // acc: the rows from r0.

@@ -378,7 +378,10 @@ bool Engine<ExecutionSpace, Extension>::network_teams() {
   const bool wanted = detail::one_launch_stretches<ExecutionSpace>
                           ? settings_.network_teams_on_host
                           : largest <= settings_.network_team_neurons;
-  if (!wanted || batch_.n_neurons() == 0) return !(no_network_teams_ = true);
+  if (!wanted || batch_.n_neurons() == 0) {
+    no_network_teams_ = true;
+    return false;
+  }
   const std::vector<ordinal_t> units =
       detail::network_cuts(group_first_neuron_, batch_.neuron_offset);
   unit_group_ = decltype(unit_group_)("kascade::unit_group", units.size());

@@ -34,11 +34,10 @@ struct PullRows {
 };
 
 // Rows per block when the push is cut into about `blocks_wanted` blocks: at least 64, and a
-// whole number of the neuron kernel's segments of 128 neurons. Then no cache line of the drive
-// is written by two threads (ring rows are whole lines, engine_impl.hpp), and on one network
-// each thread pushes into the rows its own neuron kernel then reads: cut at 2500 of 5000 rows,
-// the two threads shared a line that each wrote ~50 times a step, and the second one pushed
-// 30 % longer than the first (case C, two threads).
+// whole number of the neuron kernel's segments of 128 neurons, so that on one network each
+// thread pushes into the rows its own neuron kernel then reads (a team deals out segments the
+// same way), and no cache line of the drive is written by two threads (ring rows are whole
+// lines, engine_impl.hpp).
 KOKKOS_INLINE_FUNCTION ordinal_t push_rows_per_block(const ordinal_t n_rows,
                                                      const ordinal_t blocks_wanted) {
   constexpr ordinal_t whole = 128;
@@ -59,8 +58,9 @@ struct PushSpikes {
   PushCuts<MemorySpace> cuts;  // where each block begins in the columns it cuts (or none)
   // The threads' own accumulators (host teams; else empty), rows pages apart: rows(..., own)
   // adds into row `own`, then copies its rows into the drive. Two threads scattering into
-  // neighbouring parts of one array were measured to slow each other (one pushed ~25 % longer,
-  // the prefetchers of one core pulling the other's lines), even with no line shared.
+  // neighbouring parts of one array were measured to slow each other (the second pushed ~25 %
+  // longer; probably one core's prefetchers pulling in the other's lines), even with no line
+  // shared.
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> scratch;
 
   // First position in [lo, hi) of `a` whose value is >= v (a ascending).

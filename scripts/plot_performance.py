@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Plots and tables of the step benchmarks (docs/performance.md) from Google Benchmark JSON.
 
-    /usr/bin/python3 scripts/plot_performance.py BENCH.json [OUT.png]
+    /usr/bin/python3 scripts/plot_performance.py BENCH.json [MORE.json ...] [OUT.png]
 
-BENCH.json is the output of `kascade_benchmarks --benchmark_out=BENCH.json` (any filter that
-includes BM_StepSynapses, BM_StepFiring, BM_StepKernel, BM_StepBatch, BM_Step/, BM_Triad). With
-repetitions, the median of each benchmark is used. Prints the tables as Markdown; writes the plot
-(ms per step and synaptic events per second against synapses, and the firing-rate sweep per
-propagation mode) to OUT.png (default: performance.png). Generated files are not committed.
+Each JSON is the output of `kascade_benchmarks --benchmark_out=FILE --benchmark_out_format=json`
+(any filters that include BM_StepSynapses, BM_StepFiring, BM_StepKernel, BM_StepBatch, BM_Step/,
+BM_Triad; several files are merged, e.g. the firing sweep run per theta). With repetitions, the
+median of each benchmark is used. Prints the tables as Markdown; writes the plot (ms per step
+and synaptic events per second against synapses, and the firing-rate sweep per propagation
+mode: the panels there is data for) to OUT.png (default: performance.png). Generated files are
+not committed.
 """
 import json
 import re
@@ -16,8 +18,7 @@ import sys
 from collections import defaultdict
 
 
-def load(path):
-    runs = defaultdict(list)
+def load(path, runs):
     with open(path) as f:
         for b in json.load(f)["benchmarks"]:
             if b.get("run_type") == "aggregate" or "error_occurred" in b:
@@ -58,9 +59,13 @@ def table(header, rows):
 
 
 def main():
-    path = sys.argv[1]
-    out = sys.argv[2] if len(sys.argv) > 2 else "performance.png"
-    runs = load(path)
+    args = sys.argv[1:]
+    if not args:
+        sys.exit(__doc__)
+    out = args.pop() if len(args) > 1 and args[-1].endswith(".png") else "performance.png"
+    runs = defaultdict(list)
+    for path in args:
+        load(path, runs)
 
     step = [n for n in runs if n.startswith("BM_Step/")]
     if step:
@@ -126,7 +131,11 @@ def main():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    panels = (2 if syn else 0) + (1 if firing else 0)
+    if panels == 0:
+        return
+    fig, axes = plt.subplots(1, panels, figsize=(5 * panels, 4.2), squeeze=False)
+    axes = list(axes[0])
     if syn:
         s = [median(runs[n], "synapses") for _, n in syn]
         axes[0].loglog(s, [median(runs[n], "us_per_step") / 1e3 for _, n in syn], "o-",
@@ -140,12 +149,13 @@ def main():
         axes[1].set_xlabel("synapses (one network, 10 %)")
         axes[1].set_ylabel("synaptic events per second")
     if firing:
+        ax = axes[-1]
         for mode, label in ((0, "event"), (1, "dense"), (2, "automatic")):
             pts = sorted(firing[k][mode] for k in firing if mode in firing[k])
-            axes[2].loglog([p[0] for p in pts], [p[1] / 1e3 for p in pts], "o-", label=label)
-        axes[2].set_xlabel("spikes per neuron-step (case C, theta swept)")
-        axes[2].set_ylabel("ms per step")
-        axes[2].legend()
+            ax.loglog([p[0] for p in pts], [p[1] / 1e3 for p in pts], "o-", label=label)
+        ax.set_xlabel("spikes per neuron-step (case C, theta swept)")
+        ax.set_ylabel("ms per step")
+        ax.legend()
     for ax in axes:
         ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()

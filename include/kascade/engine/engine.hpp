@@ -156,9 +156,10 @@ class Engine {
 
  private:
   void advance(step_t record_row);  // one step; record_row < 0: not recorded
-  // `steps` steps, recorded in raster rows first_row, first_row + 1, ... (first_row < 0: not
-  // recorded): on host spaces in one launch (detail/step_stretch.hpp) unless a step observer
-  // wants to see every step, else step by step.
+  // `steps` steps, recorded in rows first_row, first_row + 1, ... (first_row < 0: not
+  // recorded): in one launch with network teams where network_teams() says so, else on host
+  // spaces in one launch (detail/step_stretch.hpp), else step by step; always step by step when
+  // a step observer wants to see every step.
   void advance_steps(step_t steps, step_t first_row);
   void advance_in_one_launch(step_t steps, step_t first_row);
   // A launch per stretch with a team per unit of whole networks (detail/network_teams.hpp): on
@@ -233,10 +234,9 @@ class Engine {
   detail::PushCuts<memory_space> push_cuts_;
   ordinal_t push_cut_rows_ = 0;
   static constexpr ordinal_t max_cut_blocks = 1024;
-  // The push's accumulators, one row per thread of a host team (detail::PushSpikes::scratch).
+  // The push's accumulators on hosts, one row per block (detail::PushSpikes::scratch).
   Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space> push_scratch_;
-  ordinal_t team_largest_rows_ = 0;  // neurons of the team's largest independent part
-  std::vector<step_t> runaway_;      // per network, -1: none
+  std::vector<step_t> runaway_;  // per network, -1: none
 };
 
 // Compiled once in the library for the default execution space without extension.

@@ -122,17 +122,15 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
                      ? detail::make_push_cuts(exec_, batch_, rows_per_block, blocks)
                      : detail::PushCuts<memory_space>{};
   }
-  // Host threads accumulate apart: a row per block or thread, whole pages apart.
-  const auto threads = static_cast<std::size_t>(std::max<ordinal_t>(blocks, team_size_));
+  // Host threads accumulate apart: a row per block, whole pages apart.
+  const auto rows = static_cast<std::size_t>(blocks);
   const std::size_t page = 4096 / sizeof(real_t);
   const std::size_t stride =
-      (static_cast<std::size_t>(std::max(rows_per_block, team_largest_rows_)) + page - 1) / page *
-          page +
-      page;
-  if (!detail::one_launch_stretches<ExecutionSpace> || threads < 2)
+      (static_cast<std::size_t>(rows_per_block) + page - 1) / page * page + page;
+  if (!detail::one_launch_stretches<ExecutionSpace> || rows < 2)
     push_scratch_ = {};
-  else if (push_scratch_.extent(0) != threads || push_scratch_.extent(1) != stride)
-    push_scratch_ = decltype(push_scratch_)("kascade::push_scratch", threads, stride);
+  else if (push_scratch_.extent(0) != rows || push_scratch_.extent(1) != stride)
+    push_scratch_ = decltype(push_scratch_)("kascade::push_scratch", rows, stride);
   return {batch_.column_ptr,
           batch_.column_entry,
           batch_.network_of,
@@ -449,7 +447,6 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     std::vector<ordinal_t> part;
     const ordinal_t largest =
         detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
-    team_largest_rows_ = largest;
     team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
     team_part_ = decltype(team_part_)("kascade::team_part", part.size());
     Kokkos::deep_copy(team_part_,

@@ -100,8 +100,8 @@ struct StretchFields {
   bool trace = false;              // Coupling::trace
   step_t equilibration_steps = 0;  // for the stimulus time
 
-  // Step k > 0 of the stretch: f's fields for that step (as the engine sets them between
-  // launches); the propagation's x and drive for f's slot.
+  // Step k of the stretch: f's fields for it when k > 0 (as the engine sets them between
+  // launches; kernel() made them for k = 0), and the propagation's x and drive for f's slot.
   KOKKOS_INLINE_FUNCTION void next_step(const step_t k, NeuronStep<MemorySpace, Extension>& f,
                                         PushSpikes<MemorySpace>& p,
                                         PullRows<MemorySpace>& d) const {

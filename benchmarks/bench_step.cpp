@@ -65,6 +65,7 @@ struct StepCase {
   BernoulliGLMParams model = standard_glm();
   bool recorded = true;
   Propagation propagation = Propagation::automatic;
+  bool network_teams = true;  // device backends: a team per network where networks are small
 };
 
 struct StepFixture {
@@ -82,6 +83,7 @@ struct StepFixture {
     // Unrecorded: one chunk as long as the whole benchmark, so nothing is handed over in it.
     settings.chunk_steps = c.recorded ? steps_per_iteration : std::int64_t(1) << 40;
     settings.propagation = c.propagation;
+    if (!c.network_teams) settings.network_team_neurons = 0;
     engine = std::make_unique<Engine<Exec>>(nets.batch, make_batch_model<Mem>(models), settings);
     engine->initialize_random();
     for (int k = 0; k < warmup_chunks; ++k) step_chunk();
@@ -114,7 +116,7 @@ std::string key_of(const StepCase& c) {
          std::to_string(c.sparsity) + "/" + std::to_string(m.coupling_window) + "/" +
          std::to_string(m.abs_ref_scale) + "/" + std::to_string(m.rel_ref_scale) + "/" +
          std::to_string(m.theta) + "/" + std::to_string(static_cast<int>(c.propagation)) + "/" +
-         (c.recorded ? "recorded" : "unrecorded");
+         (c.network_teams ? "teams/" : "") + (c.recorded ? "recorded" : "unrecorded");
 }
 
 void run_steps(benchmark::State& state, const StepCase& c) {
@@ -195,7 +197,8 @@ void BM_StepKernel(benchmark::State& state) {
   run_steps(state, c);
 }
 
-// Batch size: 1..1000 networks of 20 neurons (p = 0.5), standard parameters.
+// Batch size: 1..100000 networks of 20 neurons (p = 0.5), standard parameters (a GPU fills
+// from about 10^4 networks).
 void BM_StepBatch(benchmark::State& state) {
   StepCase c = case_A;
   c.networks = static_cast<int>(state.range(0));
@@ -221,6 +224,19 @@ void BM_StepFiring(benchmark::State& state) {
   run_steps(state, c);
 }
 
+// Propagation forced, 0 event or 1 dense (range 3), on range(0) networks of range(1) neurons at
+// range(2) per mille sparsity: where each wins on a backend. range(4) = 0 takes device backends
+// off network teams (a launch per phase and step whatever the network size).
+void BM_StepPropagation(benchmark::State& state) {
+  StepCase c = case_A;
+  c.networks = static_cast<int>(state.range(0));
+  c.neurons = static_cast<ordinal_t>(state.range(1));
+  c.sparsity = static_cast<double>(state.range(2)) / 1000;
+  c.propagation = state.range(3) != 0 ? Propagation::dense : Propagation::event;
+  c.network_teams = state.range(4) != 0;
+  run_steps(state, c);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_Step, A_1x20, case_A)->UseManualTime()->Unit(benchmark::kMicrosecond);
@@ -241,6 +257,17 @@ BENCHMARK_CAPTURE(BM_StepUnrecorded, D_1x1000, case_D)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
+BENCHMARK(BM_StepPropagation)
+    ->ArgsProduct({{1}, {1000, 5000}, {900}, {0, 1}, {1}})
+    ->ArgsProduct({{100, 10000}, {20}, {500}, {0, 1}, {1}})
+    ->ArgsProduct({{100}, {1000}, {900}, {0, 1}, {1}})
+    ->ArgsProduct({{1, 100}, {1000}, {900}, {0, 1}, {0}})
+    ->ArgsProduct({{1, 10000}, {20}, {500}, {1}, {0}})
+    ->ArgsProduct({{1, 100}, {100, 250, 500}, {900}, {1}, {0, 1}})
+    ->ArgNames({"networks", "neurons", "sparsity", "dense", "teams"})
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
 BENCHMARK(BM_StepKernel)
     ->ArgsProduct({{1, 2, 5, 10, 20, 50, 100}, {0, 1}})
     ->ArgNames({"T", "ref"})
@@ -249,7 +276,7 @@ BENCHMARK(BM_StepKernel)
 
 BENCHMARK(BM_StepBatch)
     ->RangeMultiplier(10)
-    ->Range(1, 1000)
+    ->Range(1, 100000)
     ->ArgName("networks")
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);

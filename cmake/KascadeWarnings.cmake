@@ -26,3 +26,9 @@ if(KASCADE_ARCH)
   target_compile_options(kascade_fp INTERFACE $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-march=${KASCADE_ARCH}>)
 endif()
 message(STATUS "kascade: -march=${KASCADE_ARCH}")
+
+# nvcc contracts multiply-adds in device code whatever the host flags (-ffp-contract=off only
+# reaches the host compiler through nvcc_wrapper); Clang's CUDA and HIP follow -ffp-contract.
+if(KASCADE_KOKKOS_BACKEND STREQUAL "Cuda" AND CMAKE_CXX_COMPILER MATCHES "nvcc")
+  target_compile_options(kascade_fp INTERFACE --fmad=false)
+endif()

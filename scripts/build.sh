@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Configures and builds kascade against one Kokkos: `serial` (Debian's Kokkos 3.4.1), `openmp`
 # (Kokkos 3.4.1 with OpenMP built by scripts/setup.sh) or `sanitize` (Debian's Serial Kokkos,
-# AddressSanitizer + UndefinedBehaviorSanitizer, -O1, no benchmarks). Prints the build directory.
-#   scripts/build.sh [serial|openmp|sanitize] [extra cmake args...]
+# AddressSanitizer + UndefinedBehaviorSanitizer, -O1, no benchmarks) or `cuda` (Kokkos with CUDA
+# from `scripts/setup.sh cuda`). Prints the build directory.
+#   scripts/build.sh [serial|openmp|sanitize|cuda] [extra cmake args...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-openmp}; shift || true
@@ -23,9 +24,15 @@ case "$flavour" in
     # tests/sanitizers/, as tests/CMakeLists.txt gives every test.
     export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ;;
-  *) echo "build.sh: unknown flavour '$flavour' (serial, openmp or sanitize)" >&2; exit 2 ;;
+  cuda)
+    # Kokkos with CUDA from `scripts/setup.sh cuda`; the build needs nvcc, not a GPU.
+    kokkos="$cache/kokkos-cuda-${KASCADE_CUDA_ARCH:-HOPPER90}"
+    command -v nvcc >/dev/null || export PATH=$PATH:/usr/local/cuda/bin
+    export NVCC_WRAPPER_DEFAULT_COMPILER=${NVCC_WRAPPER_DEFAULT_COMPILER:-g++}
+    args+=(-DKokkos_ROOT="$kokkos" -DCMAKE_CXX_COMPILER="$kokkos/bin/nvcc_wrapper") ;;
+  *) echo "build.sh: unknown flavour '$flavour' (serial, openmp, sanitize or cuda)" >&2; exit 2 ;;
 esac
-if command -v ccache >/dev/null; then
+if command -v ccache >/dev/null && [ "$flavour" != cuda ]; then
   # Paths relative to the checkout, so a fresh clone elsewhere (as CI makes) hits the cache.
   export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache} CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=true
   args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

@@ -8,6 +8,7 @@
 // between the threads of a team; CTest's `threads2` entry does so in OpenMP builds.)
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "engine_test_support.hpp"
@@ -44,12 +45,25 @@ struct Case {
 
 enum class Path { one_launch, per_step, network_teams };
 
+// Without an observer, device backends step networks of at most network_team_neurons in
+// network teams, larger ones per step, whatever network_teams_on_host says.
+StepLaunch expected_launch(const Path path, const Case& c, const EngineSettings& settings) {
+  if (path == Path::per_step) return StepLaunch::per_step;
+  if (detail::one_launch_stretches<Exec>)
+    return path == Path::network_teams ? StepLaunch::network_teams : StepLaunch::one_stretch;
+  ordinal_t largest = 0;
+  for (const Network& net : c.nets) largest = std::max(largest, net.n_neurons);
+  return largest <= settings.network_team_neurons ? StepLaunch::network_teams
+                                                  : StepLaunch::per_step;
+}
+
 // run(), then 37 more recorded steps (a second run() that starts inside a block of Bernoulli
 // draws): per step (with an observer that does nothing) or in one launch per stretch.
 Outcome simulate(const Case& c, Path path) {
   const bool per_step = path == Path::per_step;
   EngineSettings settings = c.settings;
   settings.network_teams_on_host = path == Path::network_teams;
+  if (path == Path::network_teams) settings.network_team_neurons = 1024;  // (devices) every case
   std::vector<const Network*> ptrs;
   std::vector<network_id_t> ids;
   std::vector<const CascadeModel*> models;
@@ -77,9 +91,7 @@ Outcome simulate(const Case& c, Path path) {
   engine.extend(37);
   engine.run(recorder);
   EXPECT_EQ(engine.current_step(), c.settings.equilibration_steps + total);
-  EXPECT_EQ(engine.last_launch(), per_step                      ? StepLaunch::per_step
-                                  : path == Path::network_teams ? StepLaunch::network_teams
-                                                                : StepLaunch::one_stretch);
+  EXPECT_EQ(engine.last_launch(), expected_launch(path, c, settings));
   out.traces = recorder.traces;
   out.clipped = engine.clipped_counts();
   out.non_finite = engine.non_finite_counts();

@@ -54,8 +54,10 @@ struct EngineSettings {
   ordinal_t min_neurons_per_thread = 2048;
   // Device backends step batches whose networks all have at most this many neurons with a team
   // of threads per network and a launch per stretch of steps (GPU: one launch instead of two
-  // per step). Host backends do so only with network_teams_on_host (tests of that path).
-  ordinal_t network_team_neurons = 1024;
+  // per step). Host backends do so only with network_teams_on_host (tests of that path). On an
+  // H200 a team stepped 20 neurons in 4 us but 1000 in 104 us, where a launch per phase took
+  // 18-30 us (docs/performance.md).
+  ordinal_t network_team_neurons = 256;
   bool network_teams_on_host = false;
 };
 
@@ -214,6 +216,15 @@ class Engine {
   static constexpr step_t no_draws = std::numeric_limits<step_t>::min();
   step_t draws_cached_ = no_draws;
   bool dense_ = false;  // propagate by spmv in the current chunk
+  // Device backends pull whenever the choice is theirs: their push (a thread per block of rows,
+  // walking every neuron's spike count) measured 4-9x slower than the pull on an H200 for
+  // networks of 1000-5000 neurons (docs/performance.md).
+  static constexpr bool device_pulls =
+      !Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
+  bool starts_dense() const {
+    return settings_.propagation == Propagation::dense ||
+           (device_pulls && settings_.propagation == Propagation::automatic);
+  }
   step_t step_ = 0;
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;

@@ -16,6 +16,17 @@
 #include "kascade/engine/detail/step_stretch.hpp"
 
 namespace kascade {
+namespace detail {
+// ids(i) = the global id of neuron i's network. A free function: CUDA forbids device lambdas in
+// constructors.
+template <class ExecutionSpace, class Local, class Global, class Ids>
+void global_network_ids(const ExecutionSpace& exec, Local network_of, Global network_ids, Ids ids) {
+  Kokkos::parallel_for(
+      "kascade::neuron_network",
+      Kokkos::RangePolicy<ExecutionSpace>(exec, 0, static_cast<ordinal_t>(ids.extent(0))),
+      KOKKOS_LAMBDA(const ordinal_t i) { ids(i) = network_ids(network_of(i)); });
+}
+}  // namespace detail
 
 template <class ExecutionSpace, class Extension>
 Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<memory_space> model,
@@ -58,9 +69,12 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
                                                                                     groups.size()));
   host_block_start_ = starts;
-  segment_spikes_ = decltype(segment_spikes_)("kascade::segment_spikes", rows, starts.size() - 1);
+  const std::size_t segments = starts.size() - 1;
+  segment_spikes_ =
+      decltype(segment_spikes_)("kascade::segment_spikes", rows, Step::neuron_bits ? 0 : segments);
   spike_bits_ = decltype(spike_bits_)(
-      "kascade::spike_bits", rows, (starts.size() - 1) * static_cast<std::size_t>(Step::bit_words));
+      "kascade::spike_bits", rows,
+      Step::neuron_bits ? (N + 63) / 64 : segments * static_cast<std::size_t>(Step::bit_words));
   block_start_ = decltype(block_start_)("kascade::block_start", starts.size());
   Kokkos::deep_copy(block_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(),
                                                                                     starts.size()));
@@ -69,17 +83,12 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
         Kokkos::view_alloc("kascade::bernoulli_draws", Kokkos::WithoutInitializing),
         detail::draws_per_call, padded);
     neuron_network_ = decltype(neuron_network_)("kascade::neuron_network", N);
-    auto ids = neuron_network_;
-    auto net = batch_.network_of;
-    auto global = batch_.network_ids;
-    Kokkos::parallel_for(
-        "kascade::neuron_network", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
-        KOKKOS_LAMBDA(const ordinal_t i) { ids(i) = global(net(i)); });
+    detail::global_network_ids(exec_, batch_.network_of, batch_.network_ids, neuron_network_);
   }
   const auto n_blocks = starts.size() - 1;
   spiked_.list = decltype(spiked_.list)("kascade::spike_list", N);
   spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
-  dense_ = settings_.propagation == Propagation::dense;
+  dense_ = starts_dense();
   runaway_.assign(static_cast<std::size_t>(batch_.n_networks()), -1);
 }
 
@@ -284,7 +293,7 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::reset(std::uint64_t seed) {
   settings_.seed = seed;
   step_ = 0;
-  dense_ = settings_.propagation == Propagation::dense;
+  dense_ = starts_dense();
   Kokkos::deep_copy(clipped_, std::uint64_t(0));
   Kokkos::deep_copy(non_finite_, std::uint64_t(0));
   runaway_.assign(runaway_.size(), -1);
@@ -330,6 +339,12 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row) {
   if (steps <= 0) return;
+  if (detail::NeuronStep<memory_space, Extension>::neuron_bits && first_row >= 0) {
+    const auto row0 = static_cast<std::size_t>(first_row);
+    Kokkos::deep_copy(
+        exec_, Kokkos::subview(spike_bits_, std::make_pair(row0, row0 + steps), Kokkos::ALL()),
+        std::uint64_t(0));  // the stretch sets the bits of its spikes only
+  }
   if (!observer_ && network_teams()) {
     last_launch_ = StepLaunch::network_teams;
     return advance_in_network_teams(steps, first_row);
@@ -396,9 +411,11 @@ bool Engine<ExecutionSpace, Extension>::network_teams() {
     ordinal_t widest = 0;
     for (std::size_t u = 0; u + 1 < units.size(); ++u)
       widest = std::max(widest, group_first_neuron_[units[u + 1]] - group_first_neuron_[units[u]]);
+    // (team_size_recommended gave 32 threads to 1000-neuron networks, 2x slower on an H200 than
+    // the 448 of team_size_max; launch bounds for 1024 halved the registers, and were slower.)
     const ordinal_t warps = std::max<ordinal_t>(32, (widest + 31) / 32 * 32);
     unit_team_ = static_cast<int>(
-        std::min<ordinal_t>(probe.team_size_recommended(functor, Kokkos::ParallelForTag()), warps));
+        std::min<ordinal_t>(probe.team_size_max(functor, Kokkos::ParallelForTag()), warps));
   }
   return true;
 }
@@ -528,12 +545,34 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   const int threads = Host().concurrency();
   const int pieces = networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
-  Kokkos::parallel_for(
-      "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
-        const int g = item / pieces, p = item % pieces;
-        scan(g, rows * p / pieces, rows * (p + 1) / pieces, pieces > 1 ? parts[item] : chunk[g]);
-      });
-  Host().fence();
+  if constexpr (detail::NeuronStep<memory_space, Extension>::neuron_bits) {
+    // One pass over each row's words: a neuron's network from the offsets, ascending bits, so
+    // every network's events come in (step, neuron) order.
+    const std::vector<ordinal_t>& offset = batch_.neuron_offset;
+    for (step_t k = 0; k < rows; ++k) {
+      const std::uint64_t* row = &bits(k, 0);
+      int g = 0;
+      for (std::size_t w = 0; w < bits.extent(1); ++w)
+        for (std::uint64_t set = row[w]; set != 0; set &= set - 1) {
+          const auto i = static_cast<ordinal_t>(w * 64 + detail::lowest_bit(set));
+          if (i >= offset[g + 1])
+            g = static_cast<int>(std::upper_bound(offset.begin() + g, offset.end(), i) -
+                                 offset.begin()) -
+                1;
+          SpikeEvents& ev = chunk[g];
+          ev.steps.push_back(first_recorded + k);
+          ev.neurons.push_back(static_cast<std::uint32_t>(i - offset[g]));
+          if (with_counts) ev.counts.push_back(counts(k, i));
+        }
+    }
+  } else {
+    Kokkos::parallel_for(
+        "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
+          const int g = item / pieces, p = item % pieces;
+          scan(g, rows * p / pieces, rows * (p + 1) / pieces, pieces > 1 ? parts[item] : chunk[g]);
+        });
+    Host().fence();
+  }
   std::size_t events = 0;
   for (int g = 0; g < networks; ++g) {
     SpikeEvents& ev = chunk[g];
@@ -575,12 +614,12 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
   if (step_ < settings_.equilibration_steps)
     advance_steps(settings_.equilibration_steps - step_, -1);
   const step_t total = settings_.recorded_steps;
-  const auto chunk = static_cast<step_t>(segment_spikes_.extent(0));
+  const auto chunk = static_cast<step_t>(spike_bits_.extent(0));
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
     advance_steps(rows, 0);
     const std::size_t spikes = hand_over(done, rows, recorder);
-    if (settings_.propagation == Propagation::automatic)
+    if (settings_.propagation == Propagation::automatic && !device_pulls)
       dense_ = static_cast<double>(spikes) >
                settings_.dense_above * static_cast<double>(rows) * batch_.n_neurons();
     done += rows;

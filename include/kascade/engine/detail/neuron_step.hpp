@@ -93,12 +93,15 @@ struct NeuronStep {
   ring_type spikes, drive;                                  // [T][N + lanes]
   Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
   history_type history;                                     // self_history.hpp; [word][segment]
-  // Recorded rows: which neurons of each segment fired, a bit each (hosts; on GPUs a segment is
-  // one neuron, and segment_spikes says it all), and their counts where they can exceed 1
+  // Recorded rows: which neurons fired, a bit each, and their counts where they can exceed 1
   // (Poisson; else `raster` is empty). Bits rather than a count per neuron: a 5000-neuron row
-  // is 640 bytes to write and to scan instead of 10 kB.
+  // is 640 bytes to write and to scan instead of 10 kB. Hosts: bit_words per segment, and
+  // segment_spikes says which segments to read. GPUs (a segment is one neuron): one row of bits
+  // over the batch, neuron i at bit i % 64 of word i / 64, set by an atomic or (the same bits
+  // in any order); the engine zeroes the rows before a stretch, and segment_spikes is empty.
+  static constexpr bool neuron_bits = segment == 1;
   static constexpr int bit_words = segment > 1 ? (segment + 63) / 64 : 0;         // per segment
-  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, MemorySpace> spike_bits;     // [row][seg word]
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, MemorySpace> spike_bits;     // [row][word]
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;         // [row][neuron]
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, MemorySpace> segment_spikes;  // [row][seg]
   count_view clipped, non_finite;                                                 // per network
@@ -400,7 +403,12 @@ struct NeuronStep {
     spiked.count(b) = k;
     static_assert(segment <= 255, "a segment's spike count fits a byte");
     if (record_row >= 0) {
-      segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
+      if constexpr (neuron_bits) {
+        if (k > 0)
+          Kokkos::atomic_fetch_or(&spike_bits(record_row, i0 / 64), std::uint64_t(1) << (i0 % 64));
+      } else {
+        segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
+      }
       if constexpr (bit_words > 0) {
         std::uint64_t* KOKKOS_RESTRICT bits = &spike_bits(record_row, b * bit_words);
         for (int w = 0; w < bit_words; ++w) bits[w] = 0;

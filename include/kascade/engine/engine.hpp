@@ -55,8 +55,8 @@ struct EngineSettings {
   // Device backends step batches whose networks all have at most this many neurons with a team
   // of threads per network and a launch per stretch of steps (GPU: one launch instead of two
   // per step). Host backends do so only with network_teams_on_host (tests of that path). On an
-  // H200 a team stepped 20 neurons in 4 us but 1000 in 104 us, where a launch per phase took
-  // 18-30 us (docs/performance.md).
+  // H200 a team stepped 250 neurons in 9 us but 1000 in 104 us, where the two launches of a step
+  // took 12-18 us (docs/performance.md).
   ordinal_t network_team_neurons = 256;
   bool network_teams_on_host = false;
 };
@@ -217,8 +217,15 @@ class Engine {
   step_t draws_cached_ = no_draws;
   bool dense_ = false;  // propagate by spmv in the current chunk
   // Device backends pull whenever the choice is theirs: their push (a thread per block of rows,
-  // walking every neuron's spike count) measured 4-9x slower than the pull on an H200 for
+  // walking every neuron's spike count) measured 7-12x slower than the pull on an H200 for
   // networks of 1000-5000 neurons (docs/performance.md).
+  // The launches of every step. Light weight: CUDA passes the functor (the neuron kernel's is
+  // ~1.2 kB) as kernel arguments; Kokkos 3.4 would otherwise copy it to constant memory and first
+  // wait, on the host, for the previous such kernel to finish: a round trip per launch.
+  auto per_step_policy(const ordinal_t n) const {
+    return Kokkos::Experimental::require(Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, n),
+                                         Kokkos::Experimental::WorkItemProperty::HintLightWeight);
+  }
   static constexpr bool device_pulls =
       !Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
   bool starts_dense() const {

@@ -106,14 +106,13 @@ void Engine<ExecutionSpace, Extension>::propagate(int s) {
   if (dense_) {
     const auto& w = batch_.weights;
     Kokkos::parallel_for(
-        "kascade::pull_rows", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, N),
+        "kascade::pull_rows", per_step_policy(N),
         detail::PullRows<memory_space>{w.graph.row_map, w.graph.entries, w.values, x, y});
     return;
   }
   ordinal_t blocks = 0;
   const auto push = pusher(s, static_cast<ordinal_t>(ExecutionSpace().concurrency()), blocks);
-  Kokkos::parallel_for("kascade::push_spikes",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks), push);
+  Kokkos::parallel_for("kascade::push_spikes", per_step_policy(blocks), push);
 }
 
 template <class ExecutionSpace, class Extension>
@@ -328,8 +327,7 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
   const auto groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
   if (observer_) observer_(kernel(record_row));
-  Kokkos::parallel_for("kascade::neuron_step",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, groups), kernel(record_row));
+  Kokkos::parallel_for("kascade::neuron_step", per_step_policy(groups), kernel(record_row));
   draws_cached_ = detail::draw_block(step_);
   propagate(slot(step_));
   trace_pending_ = model_.coupling == Coupling::trace;
@@ -546,24 +544,51 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   const int pieces = networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
   if constexpr (detail::NeuronStep<memory_space, Extension>::neuron_bits) {
-    // One pass over each row's words: a neuron's network from the offsets, ascending bits, so
-    // every network's events come in (step, neuron) order.
+    // One pass over each row's words into flat (network, row, neuron) lists, then each network's
+    // events in that order, (step, neuron) ascending, reserved once: growing thousands of
+    // per-network vectors spike by spike cost more than the walk. A neuron's network: galloping
+    // forward from the last one (bits ascend within a row).
     const std::vector<ordinal_t>& offset = batch_.neuron_offset;
+    const std::size_t words_per_row = bits.extent(1);
+    std::size_t total = 0;
+    for (step_t k = 0; k < rows; ++k)
+      for (std::size_t w = 0; w < words_per_row; ++w)
+        total += static_cast<std::size_t>(__builtin_popcountll(bits(k, w)));
+    std::vector<int> at_network, at_row;
+    std::vector<ordinal_t> at_neuron;
+    at_network.reserve(total), at_row.reserve(total), at_neuron.reserve(total);
+    std::vector<std::size_t> per_network(static_cast<std::size_t>(networks), 0);
+    const auto n_offsets = static_cast<int>(offset.size());
     for (step_t k = 0; k < rows; ++k) {
       const std::uint64_t* row = &bits(k, 0);
       int g = 0;
-      for (std::size_t w = 0; w < bits.extent(1); ++w)
+      for (std::size_t w = 0; w < words_per_row; ++w)
         for (std::uint64_t set = row[w]; set != 0; set &= set - 1) {
           const auto i = static_cast<ordinal_t>(w * 64 + detail::lowest_bit(set));
-          if (i >= offset[g + 1])
-            g = static_cast<int>(std::upper_bound(offset.begin() + g, offset.end(), i) -
+          if (i >= offset[g + 1]) {  // offset[lo] <= i < offset[hi]
+            int lo = g + 1, step = 1;
+            while (lo + step < n_offsets && offset[lo + step] <= i) lo += step, step *= 2;
+            const int hi = std::min(lo + step, n_offsets);
+            g = static_cast<int>(std::upper_bound(offset.begin() + lo, offset.begin() + hi, i) -
                                  offset.begin()) -
                 1;
-          SpikeEvents& ev = chunk[g];
-          ev.steps.push_back(first_recorded + k);
-          ev.neurons.push_back(static_cast<std::uint32_t>(i - offset[g]));
-          if (with_counts) ev.counts.push_back(counts(k, i));
+          }
+          at_network.push_back(g), at_row.push_back(static_cast<int>(k)), at_neuron.push_back(i);
+          ++per_network[static_cast<std::size_t>(g)];
         }
+    }
+    for (int g = 0; g < networks; ++g) {
+      const std::size_t n = per_network[static_cast<std::size_t>(g)];
+      chunk[g].steps.reserve(n), chunk[g].neurons.reserve(n);
+      if (with_counts) chunk[g].counts.reserve(n);
+    }
+    for (std::size_t e = 0; e < total; ++e) {
+      const int g = at_network[e], k = at_row[e];
+      const ordinal_t i = at_neuron[e];
+      SpikeEvents& ev = chunk[g];
+      ev.steps.push_back(first_recorded + k);
+      ev.neurons.push_back(static_cast<std::uint32_t>(i - offset[g]));
+      if (with_counts) ev.counts.push_back(counts(k, i));
     }
   } else {
     Kokkos::parallel_for(

@@ -29,6 +29,8 @@ message(STATUS "kascade: -march=${KASCADE_ARCH}")
 
 # nvcc contracts multiply-adds in device code whatever the host flags (-ffp-contract=off only
 # reaches the host compiler through nvcc_wrapper); Clang's CUDA and HIP follow -ffp-contract.
-if(KASCADE_KOKKOS_BACKEND STREQUAL "Cuda" AND CMAKE_CXX_COMPILER MATCHES "nvcc")
+# (Kokkos 4 may compile with g++ and launch nvcc_wrapper itself: Kokkos_CXX_COMPILER_ID says.)
+if(KASCADE_KOKKOS_BACKEND STREQUAL "Cuda" AND
+   (CMAKE_CXX_COMPILER MATCHES "nvcc" OR Kokkos_CXX_COMPILER_ID STREQUAL "NVIDIA"))
   target_compile_options(kascade_fp INTERFACE --fmad=false)
 endif()

@@ -27,9 +27,12 @@ case "$flavour" in
   cuda)
     # Kokkos with CUDA from `scripts/setup.sh cuda`; the build needs nvcc, not a GPU.
     kokkos="$cache/kokkos-cuda-${KASCADE_CUDA_ARCH:-HOPPER90}"
+    [ -f "$kokkos/.complete" ] || { echo "build.sh: no CUDA Kokkos in $kokkos: run scripts/setup.sh cuda" >&2; exit 2; }
     command -v nvcc >/dev/null || export PATH=$PATH:/usr/local/cuda/bin
+    command -v nvcc >/dev/null || { echo "build.sh: no nvcc on PATH or in /usr/local/cuda/bin" >&2; exit 2; }
     export NVCC_WRAPPER_DEFAULT_COMPILER=${NVCC_WRAPPER_DEFAULT_COMPILER:-g++}
-    args+=(-DKokkos_ROOT="$kokkos" -DCMAKE_CXX_COMPILER="$kokkos/bin/nvcc_wrapper") ;;
+    args+=(-DKokkos_ROOT="$kokkos" -DCMAKE_CXX_COMPILER="$kokkos/bin/nvcc_wrapper")
+    [ "${KASCADE_CUDA_ARCH:-HOPPER90}" = HOPPER90 ] || build="$root/build/cuda-$KASCADE_CUDA_ARCH" ;;
   *) echo "build.sh: unknown flavour '$flavour' (serial, openmp, sanitize or cuda)" >&2; exit 2 ;;
 esac
 if command -v ccache >/dev/null && [ "$flavour" != cuda ]; then

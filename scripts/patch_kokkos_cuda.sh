@@ -3,6 +3,7 @@
 # scripts/setup.sh cuda. Kokkos fixed these upstream in 4.x; each edit is checked to apply.
 #   patch_kokkos_cuda.sh KOKKOS_SOURCE_DIR
 set -euo pipefail
+[ $# -eq 1 ] && [ -d "$1" ] || { echo "usage: patch_kokkos_cuda.sh KOKKOS_SOURCE_DIR" >&2; exit 2; }
 k=$1
 edit() {  # file, python expression on s: fails loudly if the text it expects is gone
   /usr/bin/env python3 - "$k/$1" "$2" <<'EOF'

@@ -4,6 +4,10 @@
 #   KASCADE_CACHE  where the Kokkos builds live (default ~/.cache/kascade)
 #   setup.sh cuda  also builds Kokkos with CUDA (KASCADE_CUDA_ARCH, default HOPPER90)
 set -euo pipefail
+case "${1:-}" in
+  "" | cuda) ;;
+  *) echo "setup.sh: unknown argument '$1' (none, or cuda)" >&2; exit 2 ;;
+esac
 
 cache=${KASCADE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kascade}
 packages=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
@@ -41,7 +45,7 @@ build_kokkos() {
   local top=Trilinos-trilinos-release-13-2-0
   tar -C "$work" -xzf "$work"/trilinos_13.2.0.orig.tar.gz "$top/packages/kokkos" "$top/packages/kokkos-kernels"
   local src="$work/$top/packages" jobs
-  jobs=$(env -u OMP_NUM_THREADS nproc)
+  jobs=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
   local compiler=()
   if [ "$what" = cuda ]; then
     bash "$(dirname "$0")/patch_kokkos_cuda.sh" "$src/kokkos"

@@ -46,7 +46,9 @@ struct Case {
 enum class Path { one_launch, per_step, network_teams };
 
 // Without an observer, device backends step networks of at most network_team_neurons in
-// network teams, larger ones per step, whatever network_teams_on_host says.
+// network teams, larger ones per step, whatever network_teams_on_host says. (So on devices the
+// one-launch half of a case with networks above 256 neurons is per step like its reference;
+// the network-teams half raises the limit and runs them in teams.)
 StepLaunch expected_launch(const Path path, const Case& c, const EngineSettings& settings) {
   if (path == Path::per_step) return StepLaunch::per_step;
   if (detail::one_launch_stretches<Exec>)

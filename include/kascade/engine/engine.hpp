@@ -196,12 +196,13 @@ class Engine {
   BatchStimuli<memory_space> stimuli_;
   ring_type spikes_;  // [T][N + pad] own spikes x(t'), slot t' mod T (pad: one vector)
   ring_type drive_;   // [T][N + pad] propagated drive (W x)(t')
-  // The recorded chunk (detail::NeuronStep::spike_bits): [chunk][segment words], and the counts
-  // [chunk][N] of emissions that count (else empty).
+  // The recorded chunk (detail::NeuronStep::spike_bits): [chunk][segment words] on hosts,
+  // [chunk][N / 64 words] over the whole batch on devices; and the counts [chunk][N] of
+  // emissions that count (else empty).
   Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> spike_bits_;
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;
   // Per raster row and kernel segment: how many of the segment's neurons fired (hand_over reads
-  // only the segments that did).
+  // only the segments that did). Hosts only (empty on devices: their bits say it all).
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, memory_space> segment_spikes_;
   std::vector<ordinal_t> host_block_start_;    // block_start_ on the host
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
@@ -216,9 +217,6 @@ class Engine {
   static constexpr step_t no_draws = std::numeric_limits<step_t>::min();
   step_t draws_cached_ = no_draws;
   bool dense_ = false;  // propagate by spmv in the current chunk
-  // Device backends pull whenever the choice is theirs: their push (a thread per block of rows,
-  // walking every neuron's spike count) measured 7-12x slower than the pull on an H200 for
-  // networks of 1000-5000 neurons (docs/performance.md).
   // The launches of every step. Light weight: CUDA passes the functor (the neuron kernel's is
   // ~1.2 kB) as kernel arguments; Kokkos 3.4 would otherwise copy it to constant memory and first
   // wait, on the host, for the previous such kernel to finish: a round trip per launch.
@@ -226,6 +224,9 @@ class Engine {
     return Kokkos::Experimental::require(Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, n),
                                          Kokkos::Experimental::WorkItemProperty::HintLightWeight);
   }
+  // Device backends pull whenever the choice is theirs: their push (a thread per block of rows,
+  // walking every neuron's spike count) measured 7-12x slower than the pull on an H200 for
+  // networks of 1000-5000 neurons (docs/performance.md).
   static constexpr bool device_pulls =
       !Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
   bool starts_dense() const {

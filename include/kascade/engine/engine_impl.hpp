@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "kascade/core/error.hpp"
+#include "kascade/engine/detail/bit_events.hpp"
 #include "kascade/engine/detail/network_teams.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
@@ -489,6 +490,7 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   auto bits = Kokkos::create_mirror_view(spike_bits_);
   Kokkos::deep_copy(bits, spike_bits_);
   constexpr int words = detail::NeuronStep<memory_space, Extension>::bit_words;
+  constexpr bool neuron_bits = detail::NeuronStep<memory_space, Extension>::neuron_bits;
   const int networks = batch_.n_networks();
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
@@ -541,55 +543,14 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   // rows each, joined in row order. (The events do not depend on the cut.)
   using Host = Kokkos::DefaultHostExecutionSpace;
   const int threads = Host().concurrency();
-  const int pieces = networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
+  const int pieces =
+      neuron_bits || networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
-  if constexpr (detail::NeuronStep<memory_space, Extension>::neuron_bits) {
-    // One pass over each row's words into flat (network, row, neuron) lists, then each network's
-    // events in that order, (step, neuron) ascending, reserved once: growing thousands of
-    // per-network vectors spike by spike cost more than the walk. A neuron's network: galloping
-    // forward from the last one (bits ascend within a row).
-    const std::vector<ordinal_t>& offset = batch_.neuron_offset;
-    const std::size_t words_per_row = bits.extent(1);
-    std::size_t total = 0;
-    for (step_t k = 0; k < rows; ++k)
-      for (std::size_t w = 0; w < words_per_row; ++w)
-        total += static_cast<std::size_t>(__builtin_popcountll(bits(k, w)));
-    std::vector<int> at_network, at_row;
-    std::vector<ordinal_t> at_neuron;
-    at_network.reserve(total), at_row.reserve(total), at_neuron.reserve(total);
-    std::vector<std::size_t> per_network(static_cast<std::size_t>(networks), 0);
-    const auto n_offsets = static_cast<int>(offset.size());
-    for (step_t k = 0; k < rows; ++k) {
-      const std::uint64_t* row = &bits(k, 0);
-      int g = 0;
-      for (std::size_t w = 0; w < words_per_row; ++w)
-        for (std::uint64_t set = row[w]; set != 0; set &= set - 1) {
-          const auto i = static_cast<ordinal_t>(w * 64 + detail::lowest_bit(set));
-          if (i >= offset[g + 1]) {  // offset[lo] <= i < offset[hi]
-            int lo = g + 1, step = 1;
-            while (lo + step < n_offsets && offset[lo + step] <= i) lo += step, step *= 2;
-            const int hi = std::min(lo + step, n_offsets);
-            g = static_cast<int>(std::upper_bound(offset.begin() + lo, offset.begin() + hi, i) -
-                                 offset.begin()) -
-                1;
-          }
-          at_network.push_back(g), at_row.push_back(static_cast<int>(k)), at_neuron.push_back(i);
-          ++per_network[static_cast<std::size_t>(g)];
-        }
-    }
-    for (int g = 0; g < networks; ++g) {
-      const std::size_t n = per_network[static_cast<std::size_t>(g)];
-      chunk[g].steps.reserve(n), chunk[g].neurons.reserve(n);
-      if (with_counts) chunk[g].counts.reserve(n);
-    }
-    for (std::size_t e = 0; e < total; ++e) {
-      const int g = at_network[e], k = at_row[e];
-      const ordinal_t i = at_neuron[e];
-      SpikeEvents& ev = chunk[g];
-      ev.steps.push_back(first_recorded + k);
-      ev.neurons.push_back(static_cast<std::uint32_t>(i - offset[g]));
-      if (with_counts) ev.counts.push_back(counts(k, i));
-    }
+  if constexpr (neuron_bits) {
+    detail::bit_events(
+        bits.data(), static_cast<std::size_t>(bits.stride(0)), bits.extent(1), rows,
+        batch_.neuron_offset, first_recorded, with_counts,
+        [&](const int k, const ordinal_t i) { return counts(k, i); }, chunk);
   } else {
     Kokkos::parallel_for(
         "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
@@ -731,7 +692,7 @@ void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
   detail::from_host(non_finite_, s.non_finite, "non-finite counts");
   step_ = s.step;
   trace_pending_ = s.trace_pending;
-  dense_ = s.dense;
+  dense_ = s.dense || starts_dense();  // (devices pull whenever the choice is theirs)
   draws_cached_ = no_draws;
   history_from_ring();
 }

@@ -404,8 +404,10 @@ struct NeuronStep {
     static_assert(segment <= 255, "a segment's spike count fits a byte");
     if (record_row >= 0) {
       if constexpr (neuron_bits) {
-        if (k > 0)
-          Kokkos::atomic_fetch_or(&spike_bits(record_row, i0 / 64), std::uint64_t(1) << (i0 % 64));
+        if (k > 0)  // (unsigned long long: CUDA's native atomicOr)
+          Kokkos::atomic_fetch_or(
+              reinterpret_cast<unsigned long long*>(&spike_bits(record_row, i0 / 64)),
+              1ull << (i0 % 64));
       } else {
         segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
       }

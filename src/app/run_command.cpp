@@ -29,6 +29,18 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 
+// batch_size = 0 on host backends: batches of at most this many neurons, so that each thread's
+// per-neuron state stays in its core's cache (one core here: 10 000 networks of 20 neurons ran
+// 5.2 ns per neuron-step in batches of 500-1000 networks, 7.4 in one batch; 100 000 in one
+// batch, 12.6). Devices want the largest batches: no limit.
+constexpr std::uint64_t cache_neurons_per_thread = 16384;
+std::uint64_t automatic_batch_neurons(const RunConfig& c) {
+  if (c.simulation.batch_size != 0 ||
+      !Kokkos::SpaceAccessibility<Exec, Kokkos::HostSpace>::accessible)
+    return 0;
+  return cache_neurons_per_thread * static_cast<std::uint64_t>(Exec().concurrency());
+}
+
 // Before anything is generated: generated networks that alone exceed the device budget, and a
 // rank's share of networks that cannot fit in host memory, are refused naming the key.
 void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
@@ -313,12 +325,16 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     });
   });
   std::vector<double> bytes;
-  for (const Network& net : plan.networks)
+  std::vector<std::uint64_t> neurons;
+  for (const Network& net : plan.networks) {
     bytes.push_back(batch_bytes(net, model.kernel_length(), config));
+    neurons.push_back(static_cast<std::uint64_t>(net.n_neurons));
+  }
   std::vector<NetworkRange> batches;
   collectively(comm, [&] {
     batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size),
-                                 bytes, config.simulation.memory_budget_gib * 1073741824.0);
+                                 bytes, config.simulation.memory_budget_gib * 1073741824.0, neurons,
+                                 automatic_batch_neurons(config));
   });
   if (options.dry_run) {
     print_plan(config, plan, batches, bytes, comm);

@@ -28,14 +28,20 @@ NetworkRange partition_by_cost(const std::vector<double>& cost, int ranks, int r
 }
 
 std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size,
-                                             const std::vector<double>& bytes, double budget) {
+                                             const std::vector<double>& bytes, double budget,
+                                             const std::vector<std::uint64_t>& neurons,
+                                             std::uint64_t max_neurons) {
   std::vector<NetworkRange> batches;
   const std::uint64_t limit = batch_size == 0 ? range.count : batch_size;
   for (std::uint64_t k = 0; k < range.count;) {
     NetworkRange b{static_cast<network_id_t>(range.first + k), 0};
     double used = 0;
+    std::uint64_t held = 0;  // neurons
     while (k < range.count && b.count < limit) {
       const double need = bytes.empty() ? 0.0 : bytes[k];
+      const std::uint64_t n = neurons.empty() ? 0 : neurons[k];
+      if (max_neurons > 0 && b.count > 0 && held + n > max_neurons) break;
+      held += n;
       if (budget > 0 && need > budget)
         throw InputError("network " + std::to_string(range.first + k) + " needs about " +
                          std::to_string(need / 1073741824.0) +

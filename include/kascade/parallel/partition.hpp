@@ -18,10 +18,14 @@ struct NetworkRange {
 NetworkRange partition_by_cost(const std::vector<double>& cost, int ranks, int rank);
 
 // Cuts `range` into consecutive batches of at most `batch_size` networks (0: no limit) whose
-// estimated memory (`bytes[k]` for network range.first + k) stays within `budget` bytes. A
-// network that alone exceeds the budget is an InputError, before anything is allocated.
+// estimated memory (`bytes[k]` for network range.first + k) stays within `budget` bytes and
+// whose neurons (`neurons[k]`) stay within `max_neurons` (0: no limit; a larger network is a
+// batch of its own). A network that alone exceeds the budget is an InputError, before anything
+// is allocated.
 std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size,
                                              const std::vector<double>& bytes = {},
-                                             double budget = 0);
+                                             double budget = 0,
+                                             const std::vector<std::uint64_t>& neurons = {},
+                                             std::uint64_t max_neurons = 0);
 
 }  // namespace kascade

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -29,16 +30,22 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 
-// batch_size = 0 on host backends: batches of at most this many neurons, so that each thread's
-// per-neuron state stays in its core's cache (one core here: 10 000 networks of 20 neurons ran
-// 5.2 ns per neuron-step in batches of 500-1000 networks, 7.4 in one batch; 100 000 in one
-// batch, 12.6). Devices want the largest batches: no limit.
+// batch_size = 0 on host backends: batches of at most this many neurons per thread, so that each
+// thread's per-neuron state stays in its core's cache (one core here: 10 000 networks of 20
+// neurons ran 5.2 ns per neuron-step in batches of 500-1000 networks, 7.4 in one batch; 100 000
+// in one batch, 12.6), but room for a network per thread whatever its size (threads stepping
+// whole networks of their own scale better than threads sharing one). Devices want the largest
+// batches: no limit.
 constexpr std::uint64_t cache_neurons_per_thread = 16384;
-std::uint64_t automatic_batch_neurons(const RunConfig& c) {
+std::uint64_t automatic_batch_neurons(const RunConfig& c,
+                                      const std::vector<std::uint64_t>& neurons) {
   if (c.simulation.batch_size != 0 ||
       !Kokkos::SpaceAccessibility<Exec, Kokkos::HostSpace>::accessible)
     return 0;
-  return cache_neurons_per_thread * static_cast<std::uint64_t>(Exec().concurrency());
+  const std::uint64_t largest =
+      neurons.empty() ? 0 : *std::max_element(neurons.begin(), neurons.end());
+  return std::max(cache_neurons_per_thread, largest) *
+         static_cast<std::uint64_t>(Exec().concurrency());
 }
 
 // Before anything is generated: generated networks that alone exceed the device budget, and a
@@ -334,7 +341,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   collectively(comm, [&] {
     batches = split_into_batches(mine, static_cast<std::uint64_t>(config.simulation.batch_size),
                                  bytes, config.simulation.memory_budget_gib * 1073741824.0, neurons,
-                                 automatic_batch_neurons(config));
+                                 automatic_batch_neurons(config, neurons));
   });
   if (options.dry_run) {
     print_plan(config, plan, batches, bytes, comm);

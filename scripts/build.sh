@@ -22,7 +22,7 @@ case "$flavour" in
       "-DCMAKE_SHARED_LINKER_FLAGS_SANITIZE=$san" -DKASCADE_BUILD_BENCHMARKS=OFF)
     # The build runs the test programs (GoogleTest lists their tests): the run-time options of
     # tests/sanitizers/, as tests/CMakeLists.txt gives every test.
-    export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
+    export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0:use_tls=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ;;
   cuda)
     # Kokkos with CUDA from `scripts/setup.sh cuda`; the build needs nvcc, not a GPU.

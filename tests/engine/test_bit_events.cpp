@@ -1,5 +1,5 @@
 // The GPU backends' recorded rows (a bit per neuron over the whole batch) turned into each
-// network's events (engine/detail/bit_events.hpp), against a neuron-by-neuron reading of the
+// network's events (engine/detail/recorded_events.hpp), against a neuron-by-neuron reading of the
 // same bits: networks that share 64-bit words, empty networks first, between and last, counts.
 // Runs on every backend: the host code is the same whichever backend records the bits.
 #include <gtest/gtest.h>
@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "kascade/engine/detail/bit_events.hpp"
+#include "kascade/engine/detail/recorded_events.hpp"
 
 namespace kascade {
 namespace {

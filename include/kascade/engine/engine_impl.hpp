@@ -10,10 +10,10 @@
 #include <algorithm>
 
 #include "kascade/core/error.hpp"
-#include "kascade/engine/detail/bit_events.hpp"
 #include "kascade/engine/detail/network_teams.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
+#include "kascade/engine/detail/recorded_events.hpp"
 #include "kascade/engine/detail/step_stretch.hpp"
 
 namespace kascade {
@@ -489,56 +489,11 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   Kokkos::deep_copy(fired, segment_spikes_);
   auto bits = Kokkos::create_mirror_view(spike_bits_);
   Kokkos::deep_copy(bits, spike_bits_);
-  constexpr int words = detail::NeuronStep<memory_space, Extension>::bit_words;
   constexpr bool neuron_bits = detail::NeuronStep<memory_space, Extension>::neuron_bits;
   const int networks = batch_.n_networks();
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
-  const std::vector<ordinal_t>& starts = host_block_start_;  // segments never straddle networks
-  // Raster rows [k0, k1) of network g, appended to ev in (step, neuron) order; only the
-  // segments that fired in a row are read.
-  const auto scan = [&](const int g, const step_t k0, const step_t k1, SpikeEvents& ev) {
-    const ordinal_t first = batch_.neuron_offset[g], last = batch_.neuron_offset[g + 1];
-    const auto b0 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), first) -
-                                             starts.begin());
-    const auto b1 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), last) -
-                                             starts.begin());
-    // Row k of `fired` and `bits` through raw pointers: View indexing inside a lambda reloads the
-    // View's fields at every access, which made this scan ~6 % of a step of small networks.
-    const std::uint8_t* const fired_at = fired.data() + b0;
-    const std::uint64_t* const bits_at = bits.data() + b0 * words;
-    const auto fired_stride = static_cast<std::size_t>(fired.stride(0));
-    const auto bits_stride = static_cast<std::size_t>(bits.stride(0));
-    const std::size_t segments = b1 - b0;
-    std::size_t spiking = ev.steps.size();  // the neurons that fired: the events to come
-    for (step_t k = k0; k < k1; ++k) {
-      const std::uint8_t* f = fired_at + static_cast<std::size_t>(k) * fired_stride;
-      for (std::size_t b = 0; b < segments; ++b) spiking += f[b];
-    }
-    ev.steps.reserve(spiking);
-    ev.neurons.reserve(spiking);
-    if (with_counts) ev.counts.reserve(spiking);
-    for (step_t k = k0; k < k1; ++k) {
-      const std::uint8_t* f = fired_at + static_cast<std::size_t>(k) * fired_stride;
-      const std::uint64_t* row_bits = bits_at + static_cast<std::size_t>(k) * bits_stride;
-      for (std::size_t b = 0; b < segments; ++b) {
-        if (f[b] == 0) continue;
-        const ordinal_t start = starts[b0 + b];
-        const auto add = [&](const ordinal_t i) {
-          ev.steps.push_back(first_recorded + k);
-          ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
-          if (with_counts) ev.counts.push_back(counts(k, i));
-        };
-        if (words == 0) {  // a segment of one neuron
-          add(start);
-          continue;
-        }
-        for (int w = 0; w < words; ++w)
-          for (std::uint64_t set = row_bits[b * words + w]; set != 0; set &= set - 1)
-            add(start + w * 64 + detail::lowest_bit(set));
-      }
-    }
-  };
+  const auto count = [&](const int k, const ordinal_t i) { return counts(k, i); };
   // On the host's threads: a network each, or, with fewer networks than threads, a block of
   // rows each, joined in row order. (The events do not depend on the cut.)
   using Host = Kokkos::DefaultHostExecutionSpace;
@@ -547,15 +502,19 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
       neuron_bits || networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
   if constexpr (neuron_bits) {
-    detail::bit_events(
-        bits.data(), static_cast<std::size_t>(bits.stride(0)), bits.extent(1), rows,
-        batch_.neuron_offset, first_recorded, with_counts,
-        [&](const int k, const ordinal_t i) { return counts(k, i); }, chunk);
+    detail::bit_events(bits.data(), static_cast<std::size_t>(bits.stride(0)), bits.extent(1), rows,
+                       batch_.neuron_offset, first_recorded, with_counts, count, chunk);
   } else {
+    const detail::SegmentRows recorded{fired.data(), static_cast<std::size_t>(fired.stride(0)),
+                                       bits.data(), static_cast<std::size_t>(bits.stride(0)),
+                                       detail::NeuronStep<memory_space, Extension>::bit_words};
+    const std::vector<ordinal_t>& offset = batch_.neuron_offset;
     Kokkos::parallel_for(
         "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
           const int g = item / pieces, p = item % pieces;
-          scan(g, rows * p / pieces, rows * (p + 1) / pieces, pieces > 1 ? parts[item] : chunk[g]);
+          detail::segment_events(recorded, host_block_start_, offset[g], offset[g + 1],
+                                 rows * p / pieces, rows * (p + 1) / pieces, first_recorded,
+                                 with_counts, count, pieces > 1 ? parts[item] : chunk[g]);
         });
     Host().fence();
   }

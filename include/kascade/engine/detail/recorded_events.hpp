@@ -1,7 +1,7 @@
 #pragma once
-// Recorded spikes as one row of bits per step over the whole batch (GPU backends, where the
-// neuron kernel sets bit i % 64 of word i / 64 for neuron i: neuron_step.hpp), turned into each
-// network's events on the host. Internal.
+// The recorded rows of a chunk turned into each network's events on the host, in (step, neuron)
+// order: per segment on hosts (segment_events), one row of bits over the batch on GPUs
+// (bit_events). neuron_step.hpp writes both layouts. Internal.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -68,6 +68,65 @@ void bit_events(const std::uint64_t* bits, const std::size_t stride,
     ev.steps.push_back(first_step + k);
     ev.neurons.push_back(static_cast<std::uint32_t>(i - offset[g]));
     if (with_counts) ev.counts.push_back(count(k, i));
+  }
+}
+
+// Host layout: row k of `fired` holds each segment's spike count (a byte), row k of `bits`
+// `words` words per segment (0: segments of one neuron), segment b starting at neuron starts[b].
+struct SegmentRows {
+  const std::uint8_t* fired = nullptr;
+  std::size_t fired_stride = 0;
+  const std::uint64_t* bits = nullptr;
+  std::size_t bits_stride = 0;
+  int words = 0;
+};
+
+// Rows [k0, k1) of the neurons [first, last) (one network: segments never straddle networks),
+// appended to ev as step first_step + k and neuron i - first, with count(k, i) where
+// with_counts; only the segments that fired in a row are read. (Raw pointers: View indexing in
+// the caller's lambda reloaded the View's fields at every access, ~6 % of a step of small
+// networks.)
+template <class Count>
+void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
+                    const ordinal_t first, const ordinal_t last, const step_t k0, const step_t k1,
+                    const step_t first_step, const bool with_counts, const Count& count,
+                    SpikeEvents& ev) {
+  const auto b0 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), first) -
+                                           starts.begin());
+  const auto b1 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), last) -
+                                           starts.begin());
+  const auto words = static_cast<std::size_t>(r.words);
+  const auto fired_row = [&](const step_t k) {
+    return r.fired + static_cast<std::size_t>(k) * r.fired_stride + b0;
+  };
+  std::size_t spiking = ev.steps.size();  // the neurons that fired: the events to come
+  for (step_t k = k0; k < k1; ++k) {
+    const std::uint8_t* f = fired_row(k);
+    for (std::size_t b = 0; b < b1 - b0; ++b) spiking += f[b];
+  }
+  ev.steps.reserve(spiking);
+  ev.neurons.reserve(spiking);
+  if (with_counts) ev.counts.reserve(spiking);
+  for (step_t k = k0; k < k1; ++k) {
+    const std::uint8_t* f = fired_row(k);
+    const std::uint64_t* row_bits =
+        r.bits + static_cast<std::size_t>(k) * r.bits_stride + b0 * words;
+    const auto add = [&](const ordinal_t i) {
+      ev.steps.push_back(first_step + k);
+      ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
+      if (with_counts) ev.counts.push_back(count(static_cast<int>(k), i));
+    };
+    for (std::size_t b = 0; b < b1 - b0; ++b) {
+      if (f[b] == 0) continue;
+      const ordinal_t start = starts[b0 + b];
+      if (words == 0) {  // a segment of one neuron
+        add(start);
+        continue;
+      }
+      for (std::size_t w = 0; w < words; ++w)
+        for (std::uint64_t set = row_bits[b * words + w]; set != 0; set &= set - 1)
+          add(start + static_cast<ordinal_t>(w * 64) + lowest_bit(set));
+    }
   }
 }
 

@@ -173,6 +173,9 @@ const StepCase case_A = issue7_case(1, 20, 0.5, true);
 const StepCase case_B = issue7_case(100, 20, 0.5, true);
 const StepCase case_C = issue7_case(1, 5000, 0.9, true);
 const StepCase case_D = issue7_case(1, 1000, 0.9, true);
+// C's work as throughput: two networks of case C in one batch (threads or ranks then step whole
+// networks of their own, as a dataset of many such networks does).
+const StepCase case_C2 = issue7_case(2, 5000, 0.9, true);
 
 void BM_Step(benchmark::State& state, const StepCase& c) { run_steps(state, c); }
 
@@ -243,6 +246,7 @@ BENCHMARK_CAPTURE(BM_Step, A_1x20, case_A)->UseManualTime()->Unit(benchmark::kMi
 BENCHMARK_CAPTURE(BM_Step, B_100x20, case_B)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Step, C_1x5000, case_C)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Step, D_1x1000, case_D)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Step, C2_2x5000, case_C2)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_CAPTURE(BM_StepUnrecorded, A_1x20, case_A)
     ->UseManualTime()

@@ -7,9 +7,10 @@
 // lanes past a segment, which are never used: neuron_step.hpp); otherwise,
 // per step: the neuron kernel over the groups, a barrier, the propagation (push blocks or pull
 // rows), a barrier. Every thread derives the step's fields of the neuron kernel as the engine does
-// on the host between launches (set_step), and the work items (groups, rows) and their order are
-// those of the per-step launches, so the spikes are bitwise the same. Device backends keep a
-// launch per phase. Internal.
+// on the host between launches (set_step), and the work items (groups, rows) are those of the
+// per-step launches (independent of each other, so the order in which a thread takes its share
+// does not matter), so the spikes are bitwise the same. Device backends keep a launch per phase.
+// Internal.
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <atomic>
@@ -147,13 +148,22 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
           p.rows(r0, r1);
         continue;
       }
-      Kokkos::parallel_for(Kokkos::TeamThreadRange(team, groups), [&](const ordinal_t q) { f(q); });
+      // Each thread its own share of the groups (then of the push blocks: the same rows), in
+      // the direction descending() gives it.
+      const auto share = [&](const ordinal_t n, const auto& work) {
+        const ordinal_t per = (n + threads - 1) / threads;
+        const ordinal_t a = std::min<ordinal_t>(n, per * r), b = std::min<ordinal_t>(n, a + per);
+        if (threads > 1 && descending(r))
+          for (ordinal_t i = b; i-- > a;) work(i);
+        else
+          for (ordinal_t i = a; i < b; ++i) work(i);
+      };
+      share(groups, f);
       barrier->wait(threads, barriers);  // the spikes and spike lists of the step are complete
       if (this->dense)
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, rows), [&](const ordinal_t i) { d(i); });
+        share(rows, d);
       else
-        Kokkos::parallel_for(Kokkos::TeamThreadRange(team, push_blocks),
-                             [&](const ordinal_t b) { p(b); });
+        share(push_blocks, p);
       // The drive is complete; the spike lists may be overwritten.
       barrier->wait(threads, barriers);
     }

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "kascade/core/error.hpp"
+#include "kascade/core/huge_pages.hpp"
 
 namespace kascade {
 
@@ -25,8 +26,12 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
 
   using matrix_type = typename Batch<MemorySpace>::matrix_type;
   typename matrix_type::row_map_type::non_const_type row_map("kascade::row_map", n + 1);
-  typename matrix_type::index_type::non_const_type columns("kascade::columns", total_synapses);
-  typename matrix_type::values_type::non_const_type values("kascade::values", total_synapses);
+  // The synapses in both layouts: the pull reads every row, the push a column per spike, at
+  // scattered places of what may be gigabytes: in huge pages (filled in full below).
+  using column_type = typename matrix_type::index_type::non_const_type;
+  using value_type = typename matrix_type::values_type::non_const_type;
+  const auto columns = huge_page_view<column_type>("kascade::columns", total_synapses);
+  const auto values = huge_page_view<value_type>("kascade::values", total_synapses);
   auto h_rows = Kokkos::create_mirror_view(row_map);
   auto h_cols = Kokkos::create_mirror_view(columns);
   auto h_vals = Kokkos::create_mirror_view(values);
@@ -65,7 +70,8 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
 
   // Transpose by counting sort: walking rows in ascending order keeps each column's rows sorted.
   batch.column_ptr = decltype(batch.column_ptr)("kascade::column_ptr", n + 1);
-  batch.column_entry = decltype(batch.column_entry)("kascade::column_entry", total_synapses);
+  batch.column_entry =
+      huge_page_view<decltype(batch.column_entry)>("kascade::column_entry", total_synapses);
   auto h_cptr = Kokkos::create_mirror_view(batch.column_ptr);
   auto h_centry = Kokkos::create_mirror_view(batch.column_entry);
   Kokkos::deep_copy(h_cptr, offset_t(0));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/part_spikes.hpp"
 #include "kascade/engine/detail/push_cuts.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
@@ -175,6 +176,8 @@ class Engine {
   // The event-driven propagation of ring slot `slot` in up to `blocks_wanted` row blocks; sets
   // `blocks` to their number. Finds the blocks' cuts (detail/push_cuts.hpp) when they change.
   detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted, ordinal_t& blocks);
+  // Each thread's list of its spikes when `team` threads share the kernel's `groups`.
+  detail::PartSpikes<memory_space> part_spikes(int team, ordinal_t groups);
   // The team of the one-launch stretches (decided once: it depends only on the batch and the
   // host's threads): its size, parts and independence below.
   template <class Functor>
@@ -255,7 +258,8 @@ class Engine {
   static constexpr ordinal_t max_cut_blocks = 1024;
   // The push's accumulators on hosts, one row per block (detail::PushSpikes::scratch).
   Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space> push_scratch_;
-  std::vector<step_t> runaway_;  // per network, -1: none
+  detail::PartSpikes<memory_space> part_spikes_;  // (part_spikes())
+  std::vector<step_t> runaway_;                   // per network, -1: none
 };
 
 // Compiled once in the library for the default execution space without extension.

@@ -155,6 +155,19 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
 }
 
 template <class ExecutionSpace, class Extension>
+detail::PartSpikes<typename Engine<ExecutionSpace, Extension>::memory_space>
+Engine<ExecutionSpace, Extension>::part_spikes(const int team, const ordinal_t groups) {
+  if (part_spikes_.parts() != team) {
+    ordinal_t most = 0;  // neurons in the largest share (detail::share_begin)
+    for (int r = 0; r < team; ++r)
+      most = std::max(most, group_first_neuron_[detail::share_begin(groups, team, r + 1)] -
+                                group_first_neuron_[detail::share_begin(groups, team, r)]);
+    part_spikes_ = detail::make_part_spikes<memory_space>(team, most);
+  }
+  return part_spikes_;
+}
+
+template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::clear_history() {
   Kokkos::deep_copy(spikes_, real_t(0));
   Kokkos::deep_copy(drive_, real_t(0));
@@ -445,6 +458,7 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
     f.part = team_part_;
     f.independent = team_independent_;
+    if (!f.independent && team > 1 && !f.dense) f.push.parts = part_spikes(team, f.groups);
     detail::SpinBarrier barrier;
     f.barrier = &barrier;
     Kokkos::parallel_for("kascade::step_stretch",

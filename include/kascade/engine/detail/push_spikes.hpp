@@ -13,6 +13,7 @@
 #include "kascade/core/prefetch.hpp"
 #include "kascade/core/types.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/part_spikes.hpp"
 #include "kascade/engine/detail/push_cuts.hpp"
 #include "kascade/network/batch.hpp"
 
@@ -71,6 +72,9 @@ struct PushSpikes {
   // longer; probably one core's prefetchers pulling in the other's lines), even with no line
   // shared.
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> scratch;
+  // The step's spikes per thread (shared host stretches, part_spikes.hpp), or none: then the
+  // segment lists and x.
+  PartSpikes<MemorySpace> parts;
 
   // First position in [lo, hi) of `a` whose value is >= v (a ascending).
   template <class Index, class Value, class Key>
@@ -101,26 +105,41 @@ struct PushSpikes {
     for (std::size_t i = 0; i < n_rows_here; ++i) acc[i] = real_t(0);
     // Only spikes of the networks overlapping [r0, r1) can reach it (the batch is block-diagonal).
     const ordinal_t s0 = neuron_offset(network_of(r0)), s1 = neuron_offset(network_of(r1 - 1) + 1);
-    const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
-    const auto start = [&](ordinal_t b) { return block_start(b); };
-    const ordinal_t b0 = lower_bound(ordinal_t(0), n_blocks, s0, start);
-    const ordinal_t b1 = lower_bound(b0, n_blocks, s1, start);
-    // In batches of spiking columns, ascending: first the start of each one's entries is
-    // requested, then they are added, so that their cache misses overlap.
+    // In batches of spiking columns, ascending: first where each one's entries for these rows
+    // begin and end is found and its first lines are requested, then they are added, so that
+    // the lookups and cache misses of the batch overlap.
     constexpr int batch = 16;
-    ordinal_t js[batch];
+    SpikeEntry spikes[batch];
     int n = 0;
-    for (ordinal_t b = b0; b < b1; ++b)
-      for (int k = 0; k < spiked.count(b); ++k) {
-        js[n++] = spiked.list(block_start(b) + k);
-        if (n == batch) {
-          for (int m = 0; m < n; ++m) prefetch(js[m], r0, block);
-          for (int m = 0; m < n; ++m) push(js[m], r0, r1, block, acc);
-          n = 0;
+    const auto flush = [&] {
+      Span spans[batch];
+      for (int m = 0; m < n; ++m) spans[m] = span(spikes[m].neuron, r0, r1, block);
+      for (int m = 0; m < n; ++m) add_span(spans[m], spikes[m].x, acc, r0, r1);
+      n = 0;
+    };
+    const auto take = [&](const ordinal_t j, const real_t xj) {
+      spikes[n++] = SpikeEntry{j, xj};
+      if (n == batch) flush();
+    };
+    if (parts.active()) {
+      for (int part = 0; part < parts.parts(); ++part)
+        for (int k = 0; k < parts.count(part, 0); ++k) {
+          const SpikeEntry spike = parts.entry(part, k);
+          if (spike.neuron >= s1) break;
+          if (spike.neuron >= s0) take(spike.neuron, spike.x);
         }
-      }
-    for (int m = 0; m < n; ++m) prefetch(js[m], r0, block);
-    for (int m = 0; m < n; ++m) push(js[m], r0, r1, block, acc);
+    } else {
+      const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
+      const auto start = [&](ordinal_t b) { return block_start(b); };
+      const ordinal_t b0 = lower_bound(ordinal_t(0), n_blocks, s0, start);
+      const ordinal_t b1 = lower_bound(b0, n_blocks, s1, start);
+      for (ordinal_t b = b0; b < b1; ++b)
+        for (int k = 0; k < spiked.count(b); ++k) {
+          const ordinal_t j = spiked.list(block_start(b) + k);
+          take(j, x(j));
+        }
+    }
+    flush();
     if (!own_rows) return;
     real_t* KOKKOS_RESTRICT out = &drive(r0);
     if (descending(own))
@@ -129,22 +148,43 @@ struct PushSpikes {
       for (std::size_t i = 0; i < n_rows_here; ++i) out[i] = acc[i];
   }
 
-  // Asks for the first cache lines of what push(j, r0, ...) will read (host backends; a hint, no
-  // effect on the result). Four lines of 64 bytes: case C (500-entry columns) measured 28.4 ->
-  // 25.2 us/step with this and the interleaved entries; 1, 2, 8 lines within 2 % of 4.
+  // The entries of a column that reach rows [r0, r1): [from, to), or, if `bounded`, those of
+  // [from, to) before the first row >= r1.
+  struct Span {
+    offset_t from = 0, to = 0;
+    bool bounded = false;
+  };
+
+  // Column j's span for rows [r0, r1) of block `block`, with its first cache lines requested
+  // (host backends; a hint, no effect on the result). Four lines of 64 bytes: case C (500-entry
+  // columns) measured 28.4 -> 25.2 us/step with this and the interleaved entries; 1, 2, 8 lines
+  // within 2 % of 4. Where the column leaves the block, its first row >= r0 is the block's cut
+  // (cut_of) or is found near guess(), and its end is the next block's cut, the column's end
+  // if the block ends the column's network, or else the first row >= r1: a binary search over
+  // the column would cost a cache miss per halving in a column that nobody has read yet.
   static constexpr int prefetch_lines = 4;
-  KOKKOS_INLINE_FUNCTION void prefetch(const ordinal_t j, const ordinal_t r0,
-                                       const ordinal_t block) const {
+  KOKKOS_INLINE_FUNCTION Span span(const ordinal_t j, const ordinal_t r0, const ordinal_t r1,
+                                   const ordinal_t block) const {
     const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
-    if (e0 == e1) return;
-    const std::int64_t cut = cut_of(j, r0, block);
-    const offset_t e = cut >= 0 ? e0 + static_cast<offset_t>(cut) : guess(j, e0, e1, r0);
-    if (e == e1) return;
-    const char* p = reinterpret_cast<const char*>(&column_entry(e));
-    const char* last = reinterpret_cast<const char*>(&column_entry(e1 - 1));
+    const ordinal_t g = network_of(j);
+    Span out{e0, e1, false};
+    if (e0 == e1) return out;
+    if (neuron_offset(g) < r0 || neuron_offset(g + 1) > r1) {  // not the whole column
+      const std::int64_t cut = cut_of(j, r0, block);
+      out.from = cut >= 0 ? e0 + static_cast<offset_t>(cut)
+                          : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
+      const std::int64_t next = cut_of(j, r1, block + 1);
+      if (next >= 0)
+        out.to = e0 + static_cast<offset_t>(next);
+      else
+        out.bounded = neuron_offset(g + 1) > r1;
+    }
+    if (out.from == out.to) return out;
+    const char* p = reinterpret_cast<const char*>(&column_entry(out.from));
+    const char* last = reinterpret_cast<const char*>(&column_entry(out.to - 1));
     for (int line = 0; line < prefetch_lines && p + 64 * line <= last; ++line)
       prefetch_line(p + 64 * line);
-    prefetch_line(&x(j));
+    return out;
   }
 
   // Where the block's rows begin in column j, from its cut table, relative to the column's start;
@@ -183,30 +223,11 @@ struct PushSpikes {
     return lower_bound(lo + 1, e1 - lo > step ? lo + step : e1, r, column_row);
   }
 
-  // Adds column j times x(j) into the rows [r0, r1) it reaches (acc: row r0 first). Where the
-  // column leaves the block, its first row >= r0 is the block's cut (cut_of) or is found near
-  // guess() (in the cache line that prefetch() asked for), and
-  // the addition stops at r1: a binary search over the column would cost a cache miss per
-  // halving in a column that nobody has read yet.
-  KOKKOS_INLINE_FUNCTION void push(const ordinal_t j, const ordinal_t r0, const ordinal_t r1,
-                                   const ordinal_t block, real_t* acc) const {
-    const real_t xj = x(j);
-    const offset_t e0 = column_ptr(j), e1 = column_ptr(j + 1);
-    const ordinal_t g = network_of(j);
-    if (neuron_offset(g) >= r0 && neuron_offset(g + 1) <= r1) {  // the whole column
-      add_range(e0, e1, xj, acc, r0);
-      return;
-    }
-    if (e0 == e1) return;
-    const std::int64_t cut = cut_of(j, r0, block);
-    const offset_t from = cut >= 0 ? e0 + static_cast<offset_t>(cut)
-                                   : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
-    // Where the next block begins in the column, from its cuts, or the column's end if the
-    // block ends the column's network; else the rows tell.
-    const std::int64_t next = cut_of(j, r1, block + 1);
-    if (next >= 0) return add_range(from, e0 + static_cast<offset_t>(next), xj, acc, r0);
-    if (neuron_offset(g + 1) <= r1) return add_range(from, e1, xj, acc, r0);
-    for (offset_t e = from; e < e1 && column_entry(e).row < r1; ++e)
+  // Adds a column's span times xj into the rows from r0 (acc: row r0 first).
+  KOKKOS_INLINE_FUNCTION void add_span(const Span& sp, const real_t xj, real_t* acc,
+                                       const ordinal_t r0, const ordinal_t r1) const {
+    if (!sp.bounded) return add_range(sp.from, sp.to, xj, acc, r0);
+    for (offset_t e = sp.from; e < sp.to && column_entry(e).row < r1; ++e)
       add(column_entry(e), xj, acc, r0);
   }
 

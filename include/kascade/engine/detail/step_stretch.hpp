@@ -116,6 +116,13 @@ struct StretchFields {
   }
 };
 
+// Where thread r's share of n work items begins when `threads` threads share them in whole
+// chunks (r = threads: n).
+KOKKOS_INLINE_FUNCTION ordinal_t share_begin(const ordinal_t n, const int threads, const int r) {
+  const ordinal_t per = (n + threads - 1) / threads;
+  return per * r < n ? per * r : n;
+}
+
 template <class ExecutionSpace, class MemorySpace, class Extension>
 struct StepStretch : StretchFields<MemorySpace, Extension> {
   using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
@@ -137,6 +144,15 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     const ordinal_t q0 = independent ? part(r) : 0, q1 = independent ? part(r + 1) : 0;
     const ordinal_t r0 = independent ? f.block_start(f.group_start(q0)) : 0;
     const ordinal_t r1 = independent ? f.block_start(f.group_start(q1)) : 0;
+    // Shared: each thread its own share of the groups (then of the push blocks: the same rows),
+    // in the direction descending() gives it.
+    const auto share = [&](const ordinal_t n, const auto& work) {
+      const ordinal_t a = share_begin(n, threads, r), b = share_begin(n, threads, r + 1);
+      if (threads > 1 && descending(r))
+        for (ordinal_t i = b; i-- > a;) work(i);
+      else
+        for (ordinal_t i = a; i < b; ++i) work(i);
+    };
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
       if (independent) {
@@ -148,17 +164,12 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
           p.rows(r0, r1);
         continue;
       }
-      // Each thread its own share of the groups (then of the push blocks: the same rows), in
-      // the direction descending() gives it.
-      const auto share = [&](const ordinal_t n, const auto& work) {
-        const ordinal_t per = (n + threads - 1) / threads;
-        const ordinal_t a = std::min<ordinal_t>(n, per * r), b = std::min<ordinal_t>(n, a + per);
-        if (threads > 1 && descending(r))
-          for (ordinal_t i = b; i-- > a;) work(i);
-        else
-          for (ordinal_t i = a; i < b; ++i) work(i);
-      };
       share(groups, f);
+      if (p.parts.active()) {  // this thread's spikes, for the push (part_spikes.hpp)
+        const ordinal_t a = share_begin(groups, threads, r),
+                        b = share_begin(groups, threads, r + 1);
+        p.parts.gather(r, f.group_start(a), f.group_start(b), f.spiked, f.block_start, p.x);
+      }
       barrier->wait(threads, barriers);  // the spikes and spike lists of the step are complete
       if (this->dense)
         share(rows, d);

@@ -189,6 +189,39 @@ TEST(OneLaunch, ThreadsGetWholeNetworksWhenEven) {
   EXPECT_EQ(part, (std::vector<ordinal_t>{0, 20}));
 }
 
+TEST(OneLaunch, UnitsHoldWholeNetworksAndRunsShareThemOut) {
+  // Groups of 100 neurons (five 20-neuron networks each), 2000 neurons, and one network of 2000.
+  std::vector<ordinal_t> first, starts;
+  for (ordinal_t i = 0; i <= 2000; i += 100) first.push_back(i);
+  for (ordinal_t i = 0; i <= 2000; i += 20) starts.push_back(i);
+  const std::vector<ordinal_t> units = detail::network_units(first, starts, 250);
+  ASSERT_EQ(units.size(), 14u);  // 300 neurons each (groups cut only between networks), then 200
+  for (std::size_t u = 0; u < units.size(); u += 2) {
+    EXPECT_EQ(units[u], u == 0 ? 0 : units[u - 1]) << "units follow each other";
+    EXPECT_EQ(first[units[u + 1]] - first[units[u]], u + 2 < units.size() ? 300 : 200);
+  }
+  EXPECT_EQ(detail::unit_runs(units, first, 2), (std::vector<int>{0, 3, 7}));  // 900 | 1100
+  EXPECT_EQ(detail::unit_runs(units, first, 1), (std::vector<int>{0, 7}));
+  EXPECT_EQ(detail::network_units(first, {0, 2000}, 250), (std::vector<ordinal_t>{0, 20}));
+  EXPECT_EQ(detail::stretch_unit_neurons(2000, 1), 256);
+  EXPECT_EQ(detail::stretch_unit_neurons(2000, 2), 64);
+  EXPECT_EQ(detail::stretch_unit_neurons(100000, 2), 256);
+}
+
+TEST(OneLaunch, EveryUnitIsTakenOnce) {
+  detail::UnitRange range;
+  range.set(3, 8);
+  std::vector<int> taken;
+  for (bool front = true;; front = !front) {  // the owner and a thief in turn
+    const int u = range.take(front);
+    if (u < 0) break;
+    taken.push_back(u);
+  }
+  EXPECT_EQ(taken, (std::vector<int>{3, 7, 4, 6, 5}));
+  EXPECT_EQ(range.take(true), -1);
+  EXPECT_EQ(range.take(false), -1);
+}
+
 TEST(OneLaunch, LargerNetworkMatchesPerStepLaunchesForEveryPropagation) {
   for (const auto p : {Propagation::event, Propagation::dense, Propagation::automatic}) {
     Case c{make_networks(1, 400, 0.9), lively_glm(3.0), EngineSettings{8, 21, 203, 64}};

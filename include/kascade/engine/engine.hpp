@@ -240,11 +240,12 @@ class Engine {
   bool trace_pending_ = false;  // the trace has not yet taken in the last step's spikes
   StepObserver observer_;
   // One-launch stretches (detail/step_stretch.hpp): the first neuron of every group of the
-  // neuron kernel, then N; the groups of each thread of the team and whether they are
-  // independent (whole networks).
+  // neuron kernel, then N; whether the threads step independent units of whole networks, and
+  // those units (detail::StepStretch::unit).
   std::vector<ordinal_t> group_first_neuron_;
   int team_size_ = 0;  // 0: not decided yet
-  Kokkos::View<ordinal_t*, memory_space> team_part_;
+  Kokkos::View<ordinal_t*, memory_space> team_units_;
+  std::vector<int> team_unit_runs_;  // each thread's run of units (detail::unit_runs)
   bool team_independent_ = false;
   // Network teams: the first group of each unit, then the groups (empty: not decided or not
   // used); the team size.

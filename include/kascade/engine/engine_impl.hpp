@@ -456,11 +456,15 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     f.rows = batch_.n_neurons();
     const int team = stretch_team(f);
     if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
-    f.part = team_part_;
+    f.unit = team_units_;
     f.independent = team_independent_;
     if (!f.independent && team > 1 && !f.dense) f.push.parts = part_spikes(team, f.groups);
     detail::SpinBarrier barrier;
     f.barrier = &barrier;
+    std::vector<detail::UnitRange> ranges(team_unit_runs_.size() - 1);
+    for (std::size_t r = 0; r < ranges.size(); ++r)
+      ranges[r].set(team_unit_runs_[r], team_unit_runs_[r + 1]);
+    f.ranges = ranges.data();
     Kokkos::parallel_for("kascade::step_stretch",
                          Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
     exec_.fence();  // (the barrier lives until here)
@@ -478,9 +482,13 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     const ordinal_t largest =
         detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
     team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
-    team_part_ = decltype(team_part_)("kascade::team_part", part.size());
-    Kokkos::deep_copy(team_part_,
-                      Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(part.data(), part.size()));
+    const std::vector<ordinal_t> units =
+        detail::network_units(group_first_neuron_, batch_.neuron_offset,
+                              detail::stretch_unit_neurons(batch_.n_neurons(), threads));
+    team_unit_runs_ = detail::unit_runs(units, group_first_neuron_, threads);
+    team_units_ = decltype(team_units_)("kascade::team_units", units.size());
+    Kokkos::deep_copy(
+        team_units_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(units.data(), units.size()));
   };
   Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
   int team = std::max(1, std::min(static_cast<int>(exec_.concurrency()),

@@ -96,8 +96,11 @@ struct PushSpikes {
 
   // The drive of rows [r0, r1) (r0 < r1): block `block` (for its cuts), or -1 (r0 begins a
   // network, or no cuts: searched); accumulated in row `own` of the scratch if there is one.
+  // Segments [b0, b1) hold every spike that reaches these rows if the caller knows them (whole
+  // networks), else b0 < 0: they are looked up.
   KOKKOS_INLINE_FUNCTION void rows(const ordinal_t r0, const ordinal_t r1,
-                                   const ordinal_t block = -1, const ordinal_t own = -1) const {
+                                   const ordinal_t block = -1, const ordinal_t own = -1,
+                                   ordinal_t b0 = -1, ordinal_t b1 = -1) const {
     const auto n_rows_here = static_cast<std::size_t>(r1 - r0);
     const bool own_rows = own >= 0 && static_cast<std::size_t>(own) < scratch.extent(0) &&
                           n_rows_here <= scratch.extent(1);
@@ -129,10 +132,12 @@ struct PushSpikes {
           if (spike.neuron >= s0) take(spike.neuron, spike.x);
         }
     } else {
-      const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
-      const auto start = [&](ordinal_t b) { return block_start(b); };
-      const ordinal_t b0 = lower_bound(ordinal_t(0), n_blocks, s0, start);
-      const ordinal_t b1 = lower_bound(b0, n_blocks, s1, start);
+      if (b0 < 0) {
+        const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
+        const auto start = [&](ordinal_t b) { return block_start(b); };
+        b0 = lower_bound(ordinal_t(0), n_blocks, s0, start);
+        b1 = lower_bound(b0, n_blocks, s1, start);
+      }
       for (ordinal_t b = b0; b < b1; ++b)
         for (int k = 0; k < spiked.count(b); ++k) {
           const ordinal_t j = spiked.list(block_start(b) + k);
@@ -150,9 +155,9 @@ struct PushSpikes {
 
   // The entries of a column that reach rows [r0, r1): [from, to), or, if `bounded`, those of
   // [from, to) before the first row >= r1.
-  struct Span {
-    offset_t from = 0, to = 0;
-    bool bounded = false;
+  struct Span {  // (no initialisers: a batch's array of them is filled by span())
+    offset_t from, to;
+    bool bounded;
   };
 
   // Column j's span for rows [r0, r1) of block `block`, with its first cache lines requested

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cmath>
 #include <thread>
+#include <utility>
 #include <vector>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -86,6 +87,27 @@ struct SpinBarrier {
   }
 };
 
+// A thread's run of units [front, back) of an independent stretch, from which it takes at the
+// front and other threads at the back (one atomic word: no unit is taken twice). Host spaces.
+struct UnitRange {
+  alignas(64) std::atomic<std::uint64_t> word{0};
+
+  void set(const int front, const int back) {
+    word.store(static_cast<std::uint64_t>(back) << 32 | static_cast<std::uint32_t>(front));
+  }
+  // The unit taken, or -1 when none is left.
+  int take(const bool front) {
+    std::uint64_t w = word.load(std::memory_order_relaxed);
+    for (;;) {
+      const auto f = static_cast<int>(w & 0xffffffffu), b = static_cast<int>(w >> 32);
+      if (f >= b) return -1;
+      const std::uint64_t next = front ? (std::uint64_t(b) << 32) | std::uint32_t(f + 1)
+                                       : (std::uint64_t(b - 1) << 32) | std::uint32_t(f);
+      if (word.compare_exchange_weak(w, next, std::memory_order_relaxed)) return front ? f : b - 1;
+    }
+  }
+};
+
 // What every one-launch stretch needs (this one and network_teams.hpp).
 template <class MemorySpace, class Extension>
 struct StretchFields {
@@ -128,11 +150,16 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
 
   ordinal_t groups = 0, push_blocks = 0, rows = 0;
-  // Independent parts (or none): thread r owns the groups [part(r), part(r + 1)), whole networks
-  // whose neurons are also the rows it propagates into, so that no thread reads what another
-  // writes and the team needs no barrier. Else every phase is shared out and ends in a barrier.
-  Kokkos::View<const ordinal_t*, MemorySpace> part;
+  // Independent units (or none): unit u is the groups [unit(2 u), unit(2 u + 1)), whole
+  // networks whose neurons are also the rows it propagates into, so no thread reads what another
+  // writes and the team needs no barrier. Thread r owns a run of units (ranges[r]), takes them
+  // from the front, each through the whole stretch, and then takes units from the backs of the
+  // other threads' runs: a thread that runs faster takes more, while the units running at one
+  // time stay far apart in memory. Else every phase of every step is shared out and ends in a
+  // barrier.
+  Kokkos::View<const ordinal_t*, MemorySpace> unit;
   bool independent = false;
+  UnitRange* ranges = nullptr;     // (independent) one per thread, alive during the launch
   SpinBarrier* barrier = nullptr;  // the team's (not independent), alive during the launch
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
@@ -140,10 +167,14 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     PushSpikes<MemorySpace> p = this->push;
     PullRows<MemorySpace> d = this->pull;
     const int r = team.team_rank(), threads = team.team_size();
+    if (independent) {
+      for (int u; (u = ranges[r].take(true)) >= 0;) run_unit(unit(2 * u), unit(2 * u + 1));
+      for (int k = 1; k < threads; ++k)
+        for (int u; (u = ranges[(r + k) % threads].take(false)) >= 0;)
+          run_unit(unit(2 * u), unit(2 * u + 1));
+      return;
+    }
     int barriers = 0;
-    const ordinal_t q0 = independent ? part(r) : 0, q1 = independent ? part(r + 1) : 0;
-    const ordinal_t r0 = independent ? f.block_start(f.group_start(q0)) : 0;
-    const ordinal_t r1 = independent ? f.block_start(f.group_start(q1)) : 0;
     // Shared: each thread its own share of the groups (then of the push blocks: the same rows),
     // in the direction descending() gives it.
     const auto share = [&](const ordinal_t n, const auto& work) {
@@ -155,15 +186,6 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     };
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
-      if (independent) {
-        for (ordinal_t q = q0; q < q1; ++q) f(q);
-        if (r0 == r1) continue;
-        if (this->dense)
-          for (ordinal_t i = r0; i < r1; ++i) d(i);
-        else
-          p.rows(r0, r1);
-        continue;
-      }
       share(groups, f);
       if (p.parts.active()) {  // this thread's spikes, for the push (part_spikes.hpp)
         const ordinal_t a = share_begin(groups, threads, r),
@@ -179,6 +201,24 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
       barrier->wait(threads, barriers);
     }
   }
+
+  // Groups [q0, q1) (whole networks) through every step of the stretch.
+  KOKKOS_INLINE_FUNCTION void run_unit(const ordinal_t q0, const ordinal_t q1) const {
+    NeuronStep<MemorySpace, Extension> f = this->first;
+    PushSpikes<MemorySpace> p = this->push;
+    PullRows<MemorySpace> d = this->pull;
+    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);  // its segments
+    const ordinal_t r0 = f.block_start(b0), r1 = f.block_start(b1);
+    for (step_t k = 0; k < this->steps; ++k) {
+      this->next_step(k, f, p, d);
+      for (ordinal_t q = q0; q < q1; ++q) f(q);
+      if (r0 == r1) continue;
+      if (this->dense)
+        for (ordinal_t i = r0; i < r1; ++i) d(i);
+      else
+        p.rows(r0, r1, -1, -1, b0, b1);
+    }
+  }
 };
 
 // The groups that begin a network, then the number of groups (`first_neuron[q]`: the first
@@ -192,6 +232,53 @@ inline std::vector<ordinal_t> network_cuts(const std::vector<ordinal_t>& first_n
     if (std::binary_search(network_start.begin(), network_start.end(), first_neuron[q]))
       cuts.push_back(q);
   return cuts;
+}
+
+// Neurons per unit of the independent stretch of n neurons on `threads` threads: at most 256, so
+// that a unit's state (~150 bytes per neuron) stays in the core's first-level caches through all
+// the steps (10^4 networks of 20 neurons on one thread: 1729 -> 1565 us per step); with several
+// threads about 16 units each, so that they even out (case B on two threads: 6.81 -> 6.05 us
+// with units of 64 neurons, no gain with 256: the second of two vCPUs here runs a few % slower),
+// but not below 64: each unit costs ~50 cycles per step.
+inline ordinal_t stretch_unit_neurons(const ordinal_t n, const int threads) {
+  if (threads <= 1) return 256;
+  return std::min<ordinal_t>(256, std::max<ordinal_t>(64, n / (16 * threads)));
+}
+
+// Units of whole networks of about `neurons` neurons each (at least one network) for the
+// independent stretch: [first group, end group) pairs, ascending. `first_neuron`,
+// `network_start`: as network_parts().
+inline std::vector<ordinal_t> network_units(const std::vector<ordinal_t>& first_neuron,
+                                            const std::vector<ordinal_t>& network_start,
+                                            const ordinal_t neurons) {
+  const std::vector<ordinal_t> cuts = network_cuts(first_neuron, network_start);
+  std::vector<ordinal_t> units;
+  for (std::size_t c = 0; c + 1 < cuts.size();) {
+    std::size_t e = c + 1;
+    while (e + 1 < cuts.size() && first_neuron[cuts[e]] - first_neuron[cuts[c]] < neurons) ++e;
+    units.push_back(cuts[c]), units.push_back(cuts[e]);
+    c = e;
+  }
+  return units;
+}
+
+// Deals `units` (network_units(), over `first_neuron`) out to `team` threads as runs of whole
+// units as even in neurons as they allow: thread r's run is [run[r], run[r + 1]).
+inline std::vector<int> unit_runs(const std::vector<ordinal_t>& units,
+                                  const std::vector<ordinal_t>& first_neuron, const int team) {
+  const int n = static_cast<int>(units.size() / 2);
+  const double total = first_neuron.back() - first_neuron.front();
+  std::vector<int> run(static_cast<std::size_t>(team) + 1, n);
+  run[0] = 0;
+  for (int r = 1, u = 0; r < team; ++r) {
+    // Up to the unit whose middle passes r / team of the neurons.
+    while (u < n && first_neuron[units[2 * u]] +
+                            0.5 * (first_neuron[units[2 * u + 1]] - first_neuron[units[2 * u]]) <
+                        total * r / team)
+      ++u;
+    run[r] = u;
+  }
+  return run;
 }
 
 // Cuts the neuron kernel's groups into `team` parts of whole networks, as even in neurons as the

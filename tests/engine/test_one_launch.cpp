@@ -203,9 +203,10 @@ TEST(OneLaunch, UnitsHoldWholeNetworksAndRunsShareThemOut) {
   EXPECT_EQ(detail::unit_runs(units, first, 2), (std::vector<int>{0, 3, 7}));  // 900 | 1100
   EXPECT_EQ(detail::unit_runs(units, first, 1), (std::vector<int>{0, 7}));
   EXPECT_EQ(detail::network_units(first, {0, 2000}, 250), (std::vector<ordinal_t>{0, 20}));
-  EXPECT_EQ(detail::stretch_unit_neurons(2000, 1), 256);
+  EXPECT_EQ(detail::stretch_unit_neurons(2000, 1), 4096);
   EXPECT_EQ(detail::stretch_unit_neurons(2000, 2), 64);
-  EXPECT_EQ(detail::stretch_unit_neurons(100000, 2), 256);
+  EXPECT_EQ(detail::stretch_unit_neurons(100000, 2), 3125);
+  EXPECT_EQ(detail::stretch_unit_neurons(1000000, 2), 4096);
 }
 
 TEST(OneLaunch, EveryUnitIsTakenOnce) {

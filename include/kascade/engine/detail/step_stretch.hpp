@@ -234,15 +234,15 @@ inline std::vector<ordinal_t> network_cuts(const std::vector<ordinal_t>& first_n
   return cuts;
 }
 
-// Neurons per unit of the independent stretch of n neurons on `threads` threads: at most 256, so
-// that a unit's state (~150 bytes per neuron) stays in the core's first-level caches through all
-// the steps (10^4 networks of 20 neurons on one thread: 1729 -> 1565 us per step); with several
-// threads about 16 units each, so that they even out (case B on two threads: 6.81 -> 6.05 us
-// with units of 64 neurons, no gain with 256: the second of two vCPUs here runs a few % slower),
-// but not below 64: each unit costs ~50 cycles per step.
+// Neurons per unit of the independent stretch of n neurons on `threads` threads: at most 4096,
+// so that a unit's state (~150 bytes per neuron) stays in the core's caches through all the
+// steps (10^4 networks of 20 neurons on one thread: 1626 -> 1345 us per step; 4096 was faster
+// than 256), and with several threads about 16 units each, so that they even out (case B on two
+// threads: 6.62 -> 5.89 us with units of 64 neurons, no gain with 256: the second of the two
+// vCPUs here runs a few % slower), but not below 64: each unit costs ~50 cycles per step.
 inline ordinal_t stretch_unit_neurons(const ordinal_t n, const int threads) {
-  if (threads <= 1) return 256;
-  return std::min<ordinal_t>(256, std::max<ordinal_t>(64, n / (16 * threads)));
+  if (threads <= 1) return 4096;
+  return std::min<ordinal_t>(4096, std::max<ordinal_t>(64, n / (16 * threads)));
 }
 
 // Units of whole networks of about `neurons` neurons each (at least one network) for the

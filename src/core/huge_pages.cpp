@@ -4,6 +4,9 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#if !defined(MADV_COLLAPSE) && (defined(__x86_64__) || defined(__aarch64__))
+#define MADV_COLLAPSE 25  // (Linux 6.1; glibc 2.36's headers lack it; a kernel without it refuses)
+#endif
 #endif
 
 namespace kascade {
@@ -17,13 +20,12 @@ bool advise_huge_pages(const void* data, std::size_t bytes) {
   if (data == nullptr || last <= first) return false;
   void* start = reinterpret_cast<void*>(first);
   const std::size_t length = last - first;
-  bool taken = madvise(start, length, MADV_HUGEPAGE) == 0;
+  const bool taken = madvise(start, length, MADV_HUGEPAGE) == 0;
 #if defined(MADV_COLLAPSE)
-  constexpr int collapse = MADV_COLLAPSE;
-#else
-  constexpr int collapse = 25;  // (Linux 6.1; older headers lack the name, older kernels refuse)
+  // Pages already written (memory a View reuses) move into huge pages now; untouched ones
+  // refuse (nothing to collapse) and come as huge pages when first written.
+  if (taken) (void)madvise(start, length, MADV_COLLAPSE);
 #endif
-  taken = madvise(start, length, collapse) == 0 && taken;
   return taken;
 #else
   (void)data;

@@ -18,6 +18,10 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
   for (std::size_t g = 0; g < networks.size(); ++g) {
     total_neurons += static_cast<std::size_t>(networks[g]->n_neurons);
     total_synapses += networks[g]->n_synapses();
+    // (the synapse arrays below are allocated unfilled: every row's synapses must be there)
+    require(networks[g]->row_ptr.size() == static_cast<std::size_t>(networks[g]->n_neurons) + 1 &&
+                networks[g]->row_ptr.back() == networks[g]->n_synapses(),
+            "batch: network " + std::to_string(ids[g]) + " has inconsistent row pointers");
     require(total_neurons <= static_cast<std::size_t>(std::numeric_limits<ordinal_t>::max()),
             "batch: more than 2^31-1 neurons in one batch; lower simulation.batch_size");
     batch.neuron_offset[g + 1] = static_cast<ordinal_t>(total_neurons);

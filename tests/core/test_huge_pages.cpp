@@ -42,24 +42,27 @@ long huge_kb_around(const void* p) {
 }
 
 TEST(HugePages, LargeHostArraysComeInHugePages) {
+  // Only where the kernel backs memory with huge pages just where asked can the advice be seen.
   const std::string mode = thp_mode();
-  if (mode != "always" && mode != "madvise")
-    GTEST_SKIP() << "transparent huge pages are '" << mode << "' here";
+  if (mode != "madvise") GTEST_SKIP() << "transparent huge pages are '" << mode << "' here";
   using View = Kokkos::View<float*, Kokkos::HostSpace>;
-  const std::size_t n = std::size_t(16) << 20 >> 2;  // 16 MiB
-  const View v = huge_page_view<View>("huge", n);
-  ASSERT_EQ(v.extent(0), n);
-  for (std::size_t i = 0; i < n; ++i) v(i) = static_cast<float>(i);
-  EXPECT_EQ(v(n - 1), static_cast<float>(n - 1));
-  // At least half of the 7 whole 2 MiB pages inside (the kernel may lack free huge pages).
-  EXPECT_GE(huge_kb_around(v.data() + n / 2), 4 * 2048);
+  const std::size_t n = std::size_t(16) << 20 >> 2;  // 16 MiB: 7 whole 2 MiB pages inside
+  const View plain("plain", n);                      // (written: Kokkos zeroes it)
+  const View advised = huge_page_view<View>("advised", n);
+  ASSERT_EQ(advised.extent(0), n);
+  for (std::size_t i = 0; i < n; ++i) advised(i) = static_cast<float>(i);
+  EXPECT_EQ(advised(n - 1), static_cast<float>(n - 1));
+  const long plain_kb = huge_kb_around(plain.data() + n / 2);
+  const long advised_kb = huge_kb_around(advised.data() + n / 2);
+  if (plain_kb < 0 || advised_kb < 0) GTEST_SKIP() << "no AnonHugePages in /proc/self/smaps";
+  EXPECT_EQ(plain_kb, 0) << "not advised, not huge";
+  EXPECT_GE(advised_kb, 2048) << "advised: at least one huge page (free ones permitting)";
 }
 
 TEST(HugePages, SmallOrMissingRangesAreLeftAlone) {
   float small[1024] = {};
-  EXPECT_FALSE(advise_huge_pages(small, sizeof(small)));
+  EXPECT_FALSE(advise_huge_pages(small, sizeof(small)));  // no whole 2 MiB page inside
   EXPECT_FALSE(advise_huge_pages(nullptr, std::size_t(8) << 20));
-  EXPECT_EQ(small[0], 0.0f);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
 #include "engine_test_support.hpp"
@@ -145,7 +146,7 @@ TEST(OneLaunch, CoupledBernoulliBatchMatchesPerStepLaunches) {
   expect_same(c);
 }
 
-// With two threads: two halves of whole networks, stepped without barriers.
+// With two threads: units of whole networks, stepped without barriers, taken from each other.
 TEST(OneLaunch, EvenBatchMatchesPerStepLaunches) {
   Case c{make_networks(40, 20, 0.5), lively_glm(3.0), EngineSettings{6, 30, 250, 70}};
   for (const auto prop : {Propagation::event, Propagation::dense}) {
@@ -221,6 +222,24 @@ TEST(OneLaunch, EveryUnitIsTakenOnce) {
   EXPECT_EQ(taken, (std::vector<int>{3, 7, 4, 6, 5}));
   EXPECT_EQ(range.take(true), -1);
   EXPECT_EQ(range.take(false), -1);
+}
+
+TEST(OneLaunch, EveryUnitIsTakenOnceByConcurrentThreads) {
+  constexpr int units = 200000, threads = 4;
+  detail::UnitRange range;
+  range.set(0, units);
+  std::vector<std::vector<int>> taken(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)  // one owner at the front, thieves at the back
+    pool.emplace_back([&, t] {
+      for (int u; (u = range.take(t == 0)) >= 0;) taken[static_cast<std::size_t>(t)].push_back(u);
+    });
+  for (auto& thread : pool) thread.join();
+  std::vector<int> all;
+  for (const auto& t : taken) all.insert(all.end(), t.begin(), t.end());
+  std::sort(all.begin(), all.end());
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(units));
+  for (int u = 0; u < units; ++u) ASSERT_EQ(all[static_cast<std::size_t>(u)], u);
 }
 
 TEST(OneLaunch, LargerNetworkMatchesPerStepLaunchesForEveryPropagation) {

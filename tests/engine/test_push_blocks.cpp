@@ -66,11 +66,20 @@ void expect_push_equals_pull(const std::vector<const Network*>& nets) {
       // A row per block, its values left over from another batch: rows() must clear them.
       Kokkos::View<real_t**, Kokkos::LayoutRight, Mem> scratch("scratch", own ? blocks : 0, rows);
       Kokkos::deep_copy(scratch, real_t(7));
-      Kokkos::parallel_for(
-          Kokkos::RangePolicy<Exec>(0, blocks),
-          detail::PushSpikes<Mem>{batch.column_ptr, batch.column_entry, batch.network_of,
-                                  batch.neuron_offset_device, x, pushed, block_start, spiked, n,
-                                  rows, cuts, scratch});
+      Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, blocks),
+                           detail::PushSpikes<Mem>{batch.column_ptr,
+                                                   batch.column_entry,
+                                                   batch.network_of,
+                                                   batch.neuron_offset_device,
+                                                   x,
+                                                   pushed,
+                                                   block_start,
+                                                   spiked,
+                                                   n,
+                                                   rows,
+                                                   cuts,
+                                                   scratch,
+                                                   {}});
       const std::vector<real_t> got = test::host_vector(pushed);
       for (ordinal_t i = 0; i < n; ++i)
         ASSERT_EQ(got[i], expected[i])

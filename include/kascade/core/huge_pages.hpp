@@ -11,10 +11,10 @@
 
 namespace kascade {
 
-// Asks the kernel to back the whole 2 MiB pages inside [data, data + bytes) with huge pages,
-// now (Linux >= 6.1: MADV_COLLAPSE, which also moves what is already written) and for pages
-// touched later (MADV_HUGEPAGE). A hint: returns whether the kernel took it; nothing changes
-// where it does not (other systems, older kernels, THP disabled, no free huge pages).
+// Asks the kernel to back the whole 2 MiB pages inside [data, data + bytes) with huge pages when
+// they are first written (MADV_HUGEPAGE), and to move those already written into huge pages now
+// (Linux >= 6.1 headers and kernels: MADV_COLLAPSE). A hint: returns whether the kernel took the
+// first; nothing changes where it does not (other systems, THP disabled, no free huge pages).
 bool advise_huge_pages(const void* data, std::size_t bytes);
 
 // The same for a filled View in host memory (device memory is left alone).

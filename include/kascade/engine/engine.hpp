@@ -179,7 +179,7 @@ class Engine {
   // Each thread's list of its spikes when `team` threads share the kernel's `groups`.
   detail::PartSpikes<memory_space> part_spikes(int team, ordinal_t groups);
   // The team of the one-launch stretches (decided once: it depends only on the batch and the
-  // host's threads): its size, parts and independence below.
+  // host's threads): its size, and whether and how it steps independent units (below).
   template <class Functor>
   int stretch_team(const Functor& f);
   void clear_history();

@@ -151,7 +151,8 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
           N,
           rows_per_block,
           push_cuts_,
-          push_scratch_};
+          push_scratch_,
+          {}};  // (part lists: set by shared stretches)
 }
 
 template <class ExecutionSpace, class Extension>

@@ -111,7 +111,11 @@ struct PushSpikes {
     // In batches of spiking columns, ascending: first where each one's entries for these rows
     // begin and end is found and its first lines are requested, then they are added, so that
     // the lookups and cache misses of the batch overlap.
+#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
+    constexpr int batch = 1;  // (no prefetch on GPUs; arrays of spans would spill registers)
+#else
     constexpr int batch = 16;
+#endif
     SpikeEntry spikes[batch];
     int n = 0;
     const auto flush = [&] {
@@ -125,12 +129,16 @@ struct PushSpikes {
       if (n == batch) flush();
     };
     if (parts.active()) {
-      for (int part = 0; part < parts.parts(); ++part)
-        for (int k = 0; k < parts.count(part, 0); ++k) {
+      for (int part = 0; part < parts.parts(); ++part) {
+        const int n_part = parts.count(part, 0);  // (ascending: parts below s0 skipped whole)
+        if (n_part == 0 || parts.entry(part, n_part - 1).neuron < s0) continue;
+        if (parts.entry(part, 0).neuron >= s1) break;
+        for (int k = 0; k < n_part; ++k) {
           const SpikeEntry spike = parts.entry(part, k);
           if (spike.neuron >= s1) break;
           if (spike.neuron >= s0) take(spike.neuron, spike.x);
         }
+      }
     } else {
       if (b0 < 0) {
         const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
@@ -240,7 +248,7 @@ struct PushSpikes {
   // every 8: a column is one stream (row and weight side by side), and from DRAM one stream gets
   // too few lines in flight from the hardware prefetcher (10^8 synapses: 0.90 ms per step with
   // rows and weights as two streams, 1.19 with one, 0.80 with this; case C 25.9 -> 25.2 us).
-  // The lines between those prefetch() asked for and the first one 1 kB ahead are asked for on
+  // The lines between those span() asked for and the first one 1 kB ahead are asked for on
   // entry (case C, cycles per step in the push: one thread 32.7-37.3 k -> 30.6-33.6 k, each of
   // two threads 23-27 k -> 20-22 k).
   KOKKOS_INLINE_FUNCTION void add_range(const offset_t e0, const offset_t e1, const real_t xj,

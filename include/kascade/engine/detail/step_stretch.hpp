@@ -16,7 +16,6 @@
 #include <atomic>
 #include <cmath>
 #include <thread>
-#include <utility>
 #include <vector>
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -163,9 +162,6 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   SpinBarrier* barrier = nullptr;  // the team's (not independent), alive during the launch
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
-    NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
-    PushSpikes<MemorySpace> p = this->push;
-    PullRows<MemorySpace> d = this->pull;
     const int r = team.team_rank(), threads = team.team_size();
     if (independent) {
       for (int u; (u = ranges[r].take(true)) >= 0;) run_unit(unit(2 * u), unit(2 * u + 1));
@@ -174,7 +170,13 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
           run_unit(unit(2 * u), unit(2 * u + 1));
       return;
     }
+    NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
+    PushSpikes<MemorySpace> p = this->push;
+    PullRows<MemorySpace> d = this->pull;
     int barriers = 0;
+    // This thread's share of the groups, and its segments.
+    const ordinal_t q0 = share_begin(groups, threads, r), q1 = share_begin(groups, threads, r + 1);
+    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);
     // Shared: each thread its own share of the groups (then of the push blocks: the same rows),
     // in the direction descending() gives it.
     const auto share = [&](const ordinal_t n, const auto& work) {
@@ -187,11 +189,8 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
       share(groups, f);
-      if (p.parts.active()) {  // this thread's spikes, for the push (part_spikes.hpp)
-        const ordinal_t a = share_begin(groups, threads, r),
-                        b = share_begin(groups, threads, r + 1);
-        p.parts.gather(r, f.group_start(a), f.group_start(b), f.spiked, f.block_start, p.x);
-      }
+      if (p.parts.active())  // this thread's spikes, for the push (part_spikes.hpp)
+        p.parts.gather(r, b0, b1, f.spiked, f.block_start, p.x);
       barrier->wait(threads, barriers);  // the spikes and spike lists of the step are complete
       if (this->dense)
         share(rows, d);
@@ -234,12 +233,13 @@ inline std::vector<ordinal_t> network_cuts(const std::vector<ordinal_t>& first_n
   return cuts;
 }
 
-// Neurons per unit of the independent stretch of n neurons on `threads` threads: at most 4096,
-// so that a unit's state (~150 bytes per neuron) stays in the core's caches through all the
-// steps (10^4 networks of 20 neurons on one thread: 1626 -> 1345 us per step; 4096 was faster
-// than 256), and with several threads about 16 units each, so that they even out (case B on two
-// threads: 6.62 -> 5.89 us with units of 64 neurons, no gain with 256: the second of the two
-// vCPUs here runs a few % slower), but not below 64: each unit costs ~50 cycles per step.
+// Neurons per unit of the independent stretch of n neurons on `threads` threads (a unit grows
+// by whole networks until it holds at least this many): 4096, so that a unit's state (~150
+// bytes per neuron) stays in the core's caches through all the steps (10^4 networks of 20
+// neurons on one thread: 1626 -> 1345 us per step; 4096 was faster than 256), and with several
+// threads about 16 units each, so that they even out (case B on two threads: 6.62 -> 5.89 us
+// with units of 64 neurons, no gain with 256: the second of the two vCPUs here runs a few %
+// slower), but not below 64: each unit costs ~50 cycles per step.
 inline ordinal_t stretch_unit_neurons(const ordinal_t n, const int threads) {
   if (threads <= 1) return 4096;
   return std::min<ordinal_t>(4096, std::max<ordinal_t>(64, n / (16 * threads)));

@@ -60,7 +60,7 @@ TEST(Propagation, EventAndDenseAgreeOnABatchOfSmallNetworks) {
 // kernel with the same taps agree to float rounding at every step.
 TEST(Propagation, RecursiveExponentialMatchesTheExplicitKernel) {
   const int window = 6;
-  const double decay = 0.3, dt = 1.0;
+  const double decay = 0.3;
   ParameterSet trace = preset_defaults(find_preset("custom"),
                                        {{"coupling_window", window}, {"coupling_decay", decay}});
   ParameterSet fir = trace;

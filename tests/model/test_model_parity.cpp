@@ -72,7 +72,9 @@ void expect_all_close(const std::vector<real_t>& got, const std::vector<float>& 
   for (std::size_t i = 0; i < ref.size(); ++i) {
     EXPECT_TRUE(close_float32(got[i], ref[i]))
         << what << " neuron " << i << ": " << got[i] << " vs " << ref[i];
-    if (atol > 0) EXPECT_NEAR(got[i], ref[i], atol) << what << " neuron " << i;
+    if (atol > 0) {
+      EXPECT_NEAR(got[i], ref[i], atol) << what << " neuron " << i;
+    }
   }
 }
 

@@ -10,6 +10,7 @@
 // 111.14), so it errs on the conservative side.
 #include <cmath>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,8 @@ inline double reference_value(StimulusKind kind, const RealisedStimulus& r, step
              r.baseline;
     case StimulusKind::constant:
       return r.strength;
+    case StimulusKind::loaded:  // (an array per neuron: test_loaded.cpp checks it)
+      throw std::logic_error("reference_value: a loaded stimulus has no closed form");
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 // The GPU backends' recorded rows (a bit per neuron over the whole batch) turned into each
 // network's events (engine/detail/recorded_events.hpp), against a neuron-by-neuron reading of the
-// same bits: networks that share 64-bit words, empty networks first, between and last, counts.
+// same bits: networks that share 64-bit words, empty networks first, between and last, counts,
+// and the batch handed over in 1, 2, 3 or 7 ranges of networks (as host threads do).
 // Runs on every backend: the host code is the same whichever backend records the bits.
 #include <gtest/gtest.h>
 
@@ -42,14 +43,9 @@ std::uint16_t count_of(const int k, const ordinal_t i) {
   return static_cast<std::uint16_t>((k * 131 + i) % 65521 + 1);
 }
 
-void expect_events(const std::vector<ordinal_t>& offset, const step_t rows, const double p,
-                   const bool with_counts) {
-  const ordinal_t n = offset.back();
-  const Rows r = random_rows(rows, n, p, 17u + static_cast<unsigned>(offset.size()));
-  const step_t first = 1000;
-  std::vector<SpikeEvents> chunk(offset.size() - 1);
-  detail::bit_events(r.bits.data(), r.stride, r.words, rows, offset, first, with_counts, count_of,
-                     chunk);
+void expect_chunk(const std::vector<ordinal_t>& offset, const Rows& r, const step_t rows,
+                  const step_t first, const bool with_counts,
+                  const std::vector<SpikeEvents>& chunk) {
   std::size_t events = 0;
   for (std::size_t g = 0; g + 1 < offset.size(); ++g) {
     SpikeEvents want;
@@ -66,6 +62,23 @@ void expect_events(const std::vector<ordinal_t>& offset, const step_t rows, cons
     events += want.steps.size();
   }
   EXPECT_GT(events, 0u) << "a silent test proves nothing";
+}
+
+void expect_events(const std::vector<ordinal_t>& offset, const step_t rows, const double p,
+                   const bool with_counts) {
+  const ordinal_t n = offset.back();
+  const Rows r = random_rows(rows, n, p, 17u + static_cast<unsigned>(offset.size()));
+  const step_t first = 1000;
+  for (const int pieces : {1, 2, 3, 7}) {  // ranges of networks handed over apart
+    SCOPED_TRACE(pieces);
+    std::vector<SpikeEvents> chunk(offset.size() - 1);
+    const std::vector<int> at = detail::network_pieces(offset, pieces);
+    ASSERT_EQ(at.size(), static_cast<std::size_t>(pieces) + 1);
+    for (int p = 0; p < pieces; ++p)
+      detail::bit_events(r.bits.data(), r.stride, rows, offset, at[p], at[p + 1], first,
+                         with_counts, count_of, chunk);
+    expect_chunk(offset, r, rows, first, with_counts, chunk);
+  }
 }
 
 TEST(BitEvents, NetworksSharingWordsAndEmptyOnesGetTheirOwnEventsInOrder) {

@@ -525,8 +525,9 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
       neuron_bits || networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
   if constexpr (neuron_bits) {
-    detail::bit_events(bits.data(), static_cast<std::size_t>(bits.stride(0)), bits.extent(1), rows,
-                       batch_.neuron_offset, first_recorded, with_counts, count, chunk);
+    detail::bit_events_on_host_threads(bits.data(), static_cast<std::size_t>(bits.stride(0)), rows,
+                                       batch_.neuron_offset, first_recorded, with_counts, count,
+                                       chunk);
   } else {
     const detail::SegmentRows recorded{fired.data(), static_cast<std::size_t>(fired.stride(0)),
                                        bits.data(), static_cast<std::size_t>(bits.stride(0)),

@@ -26,7 +26,7 @@ case "$flavour" in
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ;;
   cuda)
     # Kokkos with CUDA from `scripts/setup.sh cuda`; the build needs nvcc, not a GPU.
-    kokkos="$cache/kokkos-cuda-${KASCADE_CUDA_ARCH:-HOPPER90}"
+    kokkos="$cache/kokkos-cuda-omp-${KASCADE_CUDA_ARCH:-HOPPER90}"
     [ -f "$kokkos/.complete" ] || { echo "build.sh: no CUDA Kokkos in $kokkos: run scripts/setup.sh cuda" >&2; exit 2; }
     command -v nvcc >/dev/null || export PATH=$PATH:/usr/local/cuda/bin
     command -v nvcc >/dev/null || { echo "build.sh: no nvcc on PATH or in /usr/local/cuda/bin" >&2; exit 2; }

@@ -78,7 +78,8 @@ if [ "${1:-}" = cuda ]; then
   command -v nvcc >/dev/null || export PATH=$PATH:/usr/local/cuda/bin
   command -v nvcc >/dev/null || { echo "setup: no nvcc found for the CUDA build" >&2; exit 1; }
   arch=${KASCADE_CUDA_ARCH:-HOPPER90}
-  build_kokkos "$cache/kokkos-cuda-$arch" cuda -DKokkos_ENABLE_CUDA=ON -DKokkos_ENABLE_CUDA_LAMBDA=ON \
-    -DKokkos_ARCH_"$arch"=ON
-  echo "setup: ready (CUDA Kokkos in $cache/kokkos-cuda-$arch)"
+  # (OpenMP too: the host's threads hand recorded spikes over and write the output)
+  build_kokkos "$cache/kokkos-cuda-omp-$arch" cuda -DKokkos_ENABLE_CUDA=ON -DKokkos_ENABLE_CUDA_LAMBDA=ON \
+    -DKokkos_ENABLE_OPENMP=ON -DKokkos_ARCH_"$arch"=ON
+  echo "setup: ready (CUDA Kokkos in $cache/kokkos-cuda-omp-$arch)"
 fi

@@ -2,15 +2,15 @@
 // A stretch of steps in ONE launch, for host execution spaces: a team of all the space's threads
 // runs every step's neuron kernel and propagation, instead of two launches per step whose
 // fork-joins (several microseconds each with OpenMP) are a large part of a small batch's step.
-// When the batch cuts into whole networks of nearly even size per thread, each thread steps its
-// own networks with no barrier at all (no thread reads what another writes, but for the padding
-// lanes past a segment, which are never used: neuron_step.hpp); otherwise,
-// per step: the neuron kernel over the groups, a barrier, the propagation (push blocks or pull
-// rows), a barrier. Every thread derives the step's fields of the neuron kernel as the engine does
-// on the host between launches (set_step), and the work items (groups, rows) are those of the
-// per-step launches (independent of each other, so the order in which a thread takes its share
-// does not matter), so the spikes are bitwise the same. Device backends keep a launch per phase.
-// Internal.
+// When the batch cuts into whole networks of nearly even size per thread, the threads step units
+// of whole networks, each through the whole stretch, with no barrier at all (no thread reads what
+// another writes, but for the padding lanes past a segment, which are never used:
+// neuron_step.hpp); otherwise, per step: the neuron kernel over the groups, a barrier, the
+// propagation (push blocks or pull rows), a barrier. Every thread derives the step's fields of the
+// neuron kernel as the engine does on the host between launches (set_step), and the work items
+// (groups, rows) are those of the per-step launches (independent of each other, so the order in
+// which a thread takes its share does not matter), so the spikes are bitwise the same. Device
+// backends keep a launch per phase. Internal.
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <atomic>

@@ -196,14 +196,14 @@ TEST(OneLaunch, UnitsHoldWholeNetworksAndRunsShareThemOut) {
   for (ordinal_t i = 0; i <= 2000; i += 100) first.push_back(i);
   for (ordinal_t i = 0; i <= 2000; i += 20) starts.push_back(i);
   const std::vector<ordinal_t> units = detail::network_units(first, starts, 250);
-  ASSERT_EQ(units.size(), 14u);  // 300 neurons each (groups cut only between networks), then 200
-  for (std::size_t u = 0; u < units.size(); u += 2) {
-    EXPECT_EQ(units[u], u == 0 ? 0 : units[u - 1]) << "units follow each other";
+  ASSERT_EQ(units.size(), 8u);  // 300 neurons each (groups cut only between networks), then 200
+  EXPECT_EQ(units.front(), 0);
+  for (std::size_t u = 0; u + 1 < units.size(); ++u)
     EXPECT_EQ(first[units[u + 1]] - first[units[u]], u + 2 < units.size() ? 300 : 200);
-  }
   EXPECT_EQ(detail::unit_runs(units, first, 2), (std::vector<int>{0, 3, 7}));  // 900 | 1100
   EXPECT_EQ(detail::unit_runs(units, first, 1), (std::vector<int>{0, 7}));
   EXPECT_EQ(detail::network_units(first, {0, 2000}, 250), (std::vector<ordinal_t>{0, 20}));
+  EXPECT_EQ(detail::network_units({0}, {0}, 250), (std::vector<ordinal_t>{0}));  // no neurons
   EXPECT_EQ(detail::stretch_unit_neurons(2000, 1), 4096);
   EXPECT_EQ(detail::stretch_unit_neurons(2000, 2), 64);
   EXPECT_EQ(detail::stretch_unit_neurons(100000, 2), 3125);

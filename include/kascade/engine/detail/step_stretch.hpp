@@ -149,7 +149,7 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
 
   ordinal_t groups = 0, push_blocks = 0, rows = 0;
-  // Independent units (or none): unit u is the groups [unit(2 u), unit(2 u + 1)), whole
+  // Independent units (or none): unit u is the groups [unit(u), unit(u + 1)), whole
   // networks whose neurons are also the rows it propagates into, so no thread reads what another
   // writes and the team needs no barrier. Thread r owns a run of units (ranges[r]), takes them
   // from the front, each through the whole stretch, and then takes units from the backs of the
@@ -164,21 +164,21 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
     const int r = team.team_rank(), threads = team.team_size();
     if (independent) {
-      for (int u; (u = ranges[r].take(true)) >= 0;) run_unit(unit(2 * u), unit(2 * u + 1));
+      for (int u; (u = ranges[r].take(true)) >= 0;) run_unit(unit(u), unit(u + 1));
       for (int k = 1; k < threads; ++k)
         for (int u; (u = ranges[(r + k) % threads].take(false)) >= 0;)
-          run_unit(unit(2 * u), unit(2 * u + 1));
+          run_unit(unit(u), unit(u + 1));
       return;
     }
     NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
     PushSpikes<MemorySpace> p = this->push;
     PullRows<MemorySpace> d = this->pull;
     int barriers = 0;
-    // This thread's share of the groups, and its segments.
-    const ordinal_t q0 = share_begin(groups, threads, r), q1 = share_begin(groups, threads, r + 1);
-    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);
-    // Shared: each thread its own share of the groups (then of the push blocks: the same rows),
-    // in the direction descending() gives it.
+    // This thread's segments, whose spikes it lists for the push (hoisted out of the steps).
+    const ordinal_t b0 = f.group_start(share_begin(groups, threads, r)),
+                    b1 = f.group_start(share_begin(groups, threads, r + 1));
+    // Each thread its own share of the groups (then of the push blocks: the same rows), in the
+    // direction descending() gives it.
     const auto share = [&](const ordinal_t n, const auto& work) {
       const ordinal_t a = share_begin(n, threads, r), b = share_begin(n, threads, r + 1);
       if (threads > 1 && descending(r))
@@ -246,17 +246,17 @@ inline ordinal_t stretch_unit_neurons(const ordinal_t n, const int threads) {
 }
 
 // Units of whole networks of about `neurons` neurons each (at least one network) for the
-// independent stretch: [first group, end group) pairs, ascending. `first_neuron`,
-// `network_start`: as network_parts().
+// independent stretch: the first group of every unit, then the number of groups (the layout of
+// the network teams' units). `first_neuron`, `network_start`: as network_parts().
 inline std::vector<ordinal_t> network_units(const std::vector<ordinal_t>& first_neuron,
                                             const std::vector<ordinal_t>& network_start,
                                             const ordinal_t neurons) {
   const std::vector<ordinal_t> cuts = network_cuts(first_neuron, network_start);
-  std::vector<ordinal_t> units;
+  std::vector<ordinal_t> units{cuts.front()};
   for (std::size_t c = 0; c + 1 < cuts.size();) {
     std::size_t e = c + 1;
     while (e + 1 < cuts.size() && first_neuron[cuts[e]] - first_neuron[cuts[c]] < neurons) ++e;
-    units.push_back(cuts[c]), units.push_back(cuts[e]);
+    units.push_back(cuts[e]);
     c = e;
   }
   return units;
@@ -266,15 +266,13 @@ inline std::vector<ordinal_t> network_units(const std::vector<ordinal_t>& first_
 // units as even in neurons as they allow: thread r's run is [run[r], run[r + 1]).
 inline std::vector<int> unit_runs(const std::vector<ordinal_t>& units,
                                   const std::vector<ordinal_t>& first_neuron, const int team) {
-  const int n = static_cast<int>(units.size() / 2);
+  const int n = static_cast<int>(units.size()) - 1;
   const double total = first_neuron.back() - first_neuron.front();
   std::vector<int> run(static_cast<std::size_t>(team) + 1, n);
   run[0] = 0;
   for (int r = 1, u = 0; r < team; ++r) {
     // Up to the unit whose middle passes r / team of the neurons.
-    while (u < n && first_neuron[units[2 * u]] +
-                            0.5 * (first_neuron[units[2 * u + 1]] - first_neuron[units[2 * u]]) <
-                        total * r / team)
+    while (u < n && 0.5 * (first_neuron[units[u]] + first_neuron[units[u + 1]]) < total * r / team)
       ++u;
     run[r] = u;
   }

@@ -8,7 +8,9 @@
 #include "kascade/engine/engine_impl.hpp"
 #include "kascade/model/presets.hpp"
 
-namespace {
+// (A named namespace: an explicit instantiation with a type of internal linkage would give the
+// engine's members internal linkage, and those this test does not call would warn as unused.)
+namespace extension_test {
 
 // The worked example: phi(x) = x^3 for x > 0, else 0.
 struct Cubic {
@@ -17,8 +19,9 @@ struct Cubic {
   }
 };
 
-}  // namespace
+}  // namespace extension_test
 
+using extension_test::Cubic;
 template class kascade::Engine<Kokkos::DefaultExecutionSpace, Cubic>;
 
 namespace kascade {

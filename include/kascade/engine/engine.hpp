@@ -11,6 +11,7 @@
 #include <limits>
 #include <vector>
 
+#include "kascade/engine/detail/lane_parameters.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
 #include "kascade/engine/detail/part_spikes.hpp"
 #include "kascade/engine/detail/push_cuts.hpp"
@@ -193,6 +194,7 @@ class Engine {
 
   Batch<memory_space> batch_;
   BatchModel<memory_space> model_;
+  detail::LaneParameters<memory_space> lane_parameters_;  // model_'s parameters per neuron
   EngineSettings settings_;
   ExecutionSpace exec_;
   Extension extension_;

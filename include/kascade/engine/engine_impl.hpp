@@ -64,7 +64,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       starts.size() - 1);
-  const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::lanes, Step::segment);
+  const std::vector<ordinal_t> groups = detail::group_starts(starts, 1, Step::segment);
   for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
@@ -89,6 +89,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   const auto n_blocks = starts.size() - 1;
   spiked_.list = decltype(spiked_.list)("kascade::spike_list", N);
   spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
+  lane_parameters_ = detail::make_lane_parameters(exec_, model_, batch_.network_of, padded);
   dense_ = starts_dense();
   runaway_.assign(static_cast<std::size_t>(batch_.n_networks()), -1);
 }
@@ -234,6 +235,7 @@ detail::NeuronStep<typename Engine<ExecutionSpace, Extension>::memory_space, Ext
 Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   detail::NeuronStep<memory_space, Extension> f;
   f.model = model_;
+  f.lane = lane_parameters_;
   f.network_of = batch_.network_of;
   f.local_neuron = batch_.local_neuron;
   f.network_ids = batch_.network_ids;
@@ -291,16 +293,19 @@ void Engine<ExecutionSpace, Extension>::set_model(BatchModel<memory_space> model
               model.noise == model_.noise && model.initial_state == model_.initial_state &&
               model.r.extent(0) == model_.r.extent(0),
           "engine: a new model must keep the structure and history length of the batch");
+  const bool length_changes = model.self_length != model_.self_length;
   const bool words_change =
       detail::history_words(model.self_length) != detail::history_words(model_.self_length);
   model_ = std::move(model);
-  if (words_change) {  // the self kernel's nonzero lags changed: its spike bits too
+  lane_parameters_ =
+      detail::make_lane_parameters(exec_, model_, batch_.network_of, spikes_.extent(1));
+  if (words_change)
     self_history_ =
         decltype(self_history_)("kascade::self_history",
                                 static_cast<std::size_t>(detail::history_words(model_.self_length)),
                                 self_history_.extent(1));
-    history_from_ring();
-  }
+  // The self kernel's nonzero lags changed: the spike bits kept for them too.
+  if (length_changes) history_from_ring();
 }
 
 template <class ExecutionSpace, class Extension>

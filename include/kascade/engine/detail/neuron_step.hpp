@@ -4,8 +4,10 @@
 // the raster. Internal to the engine.
 #include <Kokkos_Core.hpp>
 
+#include "kascade/engine/detail/lane_parameters.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
 #include "kascade/engine/detail/self_history.hpp"
+#include "kascade/engine/detail/spike_masks.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/emission.hpp"
 #include "kascade/model/nonlinearity.hpp"
@@ -72,13 +74,15 @@ struct NeuronStep {
   static constexpr spike_count_t max_count = 65535;
 
   // Neurons are cut into segments of up to `segment` neighbours of ONE network (neuron_blocks.hpp),
-  // and a work item is a group of consecutive segments. Each stage (input, nonlinearity, emission,
-  // store) is a loop over whole vectors of `lanes`: host compilers vectorise every stage, a
-  // segment's parameters are scalars, and the vectors of a group are independent, so their
-  // latencies overlap. On GPUs a thread per neuron. The per-neuron arrays carry `lanes` columns of
-  // padding past the last neuron, so that a segment may read whole vectors: the lanes past its
-  // end are computed from whatever is there (the next segment's neurons, possibly being updated
-  // by another thread) and are never stored or used.
+  // and a work item is a group of consecutive segments, at most `segment` neurons in all. Each
+  // stage (input, nonlinearity, emission, store) is one loop over the group's lanes, whole vectors
+  // of `lanes`, with each neuron's own parameters (lane_parameters.hpp): host compilers vectorise
+  // every stage, and a group of several small networks runs as one (a loop per 20-neuron network
+  // cost more in setup than in work). What is kept per segment (the self history, the spike
+  // lists) runs per segment. On GPUs a thread per neuron. The per-neuron arrays carry `lanes`
+  // columns of padding past the last neuron, so that a group may read whole vectors: the lanes
+  // past its end are computed from whatever is there (the next group's neurons, possibly being
+  // updated by another thread) and are never stored or used.
 #if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
   static constexpr int lanes = 1, segment = 1;
 #else
@@ -86,6 +90,7 @@ struct NeuronStep {
 #endif
 
   BatchModel<MemorySpace> model;
+  LaneParameters<MemorySpace> lane;  // the model's parameters per neuron
   Kokkos::View<const ordinal_t*, MemorySpace> network_of, local_neuron;
   Kokkos::View<const network_id_t*, MemorySpace> network_ids;
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;  // segments (neuron_blocks.hpp)
@@ -128,146 +133,194 @@ struct NeuronStep {
   // Neurons n rounded up to whole vectors.
   KOKKOS_INLINE_FUNCTION static int whole(int n) { return (n + lanes - 1) / lanes * lanes; }
 
-  // The input g of neurons i0 .. i0 + n - 1 (n <= segment, any networks): r (coupled + self) +
-  // background (+ E), each sum in ascending lag, so the result is the same on every backend,
-  // thread count and segment cut. With `update` the trace takes in the previous step's drive for
-  // good. g[l] receives the batch network of neuron i0 + l.
+  // The input g of neurons i0 .. i0 + n - 1 (n <= segment, any networks) as the step computes it,
+  // with every lag of the self kernel: r (coupled + self) + background (+ E), each sum in
+  // ascending lag, so the result is the same on every backend, thread count and group cut. With
+  // `update` the trace takes in the previous step's drive for good. g[l] receives the batch
+  // network of neuron i0 + l.
   KOKKOS_INLINE_FUNCTION void inputs(const ordinal_t i0, const int n, const bool update, int* g,
                                      real_t* out) const {
     for (int l = 0; l < n; ++l) g[l] = network_of(i0 + l);
-    for (int a = 0, e = 0; a < n; a = e) {  // runs of one network
-      for (e = a + 1; e < n && g[e] == g[a];) ++e;
-      real_t run[segment];
-      segment_inputs(-1, i0 + a, e - a, g[a], update, run);
-      for (int l = a; l < e; ++l) out[l] = run[l - a];
-    }
+    const auto runs = [&](const auto& run) {  // runs of one network
+      for (int a = 0, e = 0; a < n; a = e) {
+        for (e = a + 1; e < n && g[e] == g[a];) ++e;
+        run(-1, i0 + a, e - a, g[a]);
+      }
+    };
+    lane_inputs(i0, n, update, runs, lane.from(i0), out);
   }
 
   // The step of group q: segments group_start(q) .. group_start(q + 1) - 1 (several small
-  // networks, or one segment of a large one), stage by stage over all of them, so that the
-  // segments' vectors are independent work in flight (a 20-neuron network alone is 3 vectors: too
-  // few to hide the latency of the nonlinearity).
+  // networks, or one segment of a large one), stage by stage over all their lanes, so that the
+  // vectors are independent work in flight (a 20-neuron network alone is 3 vectors: too few to
+  // hide the latency of the nonlinearity).
+  // The parameters are scalars when the group is one network or the batch's networks share
+  // them (no loads per lane), else each lane's own.
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t q) const {
     const ordinal_t b0 = group_start(q), b1 = group_start(q + 1);
-    real_t in[segment], lambda[segment];
-    spike_count_t x[segment];
-    std::uint32_t clip[segment];
-    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
-      segment_inputs(b, block_start(b), size(b), network(b), true, in + o);
-    if (refresh && model.emission == Emission::bernoulli)
-      refresh_draws(block_start(b0), block_start(b1));
-    const bool sigmoid_bernoulli =
-        model.nonlinearity == Nonlinearity::sigmoid && model.emission == Emission::bernoulli;
-    if (sigmoid_bernoulli) {  // the common GLM: no rate needed, only the draw
-      for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
-        draw_sigmoid_bernoulli(block_start(b), size(b), network(b), in + o, x + o, clip + o);
-    } else {
-      for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
-        nonlinearity(network(b), whole(size(b)), in + o, lambda + o);
-      for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b)
-        emission(block_start(b), size(b), network(b), lambda + o, x + o, clip + o);
-    }
-    for (ordinal_t b = b0, o = 0; b < b1; o += whole(size(b)), ++b) {
-      store(b, block_start(b), size(b), x + o);
-      count(size(b), network(b), in + o, sigmoid_bernoulli ? nullptr : lambda + o, clip + o);
-    }
+    const int g = network(b0);
+    if (lane.shared || g == network(b1 - 1))
+      step_group(b0, b1, network_parameters(model, g));
+    else
+      step_group(b0, b1, lane.from(block_start(b0)));
   }
 
  private:
+  template <class P>
+  KOKKOS_INLINE_FUNCTION void step_group(const ordinal_t b0, const ordinal_t b1,
+                                         const StageParameters<P>& p) const {
+    const ordinal_t i0 = block_start(b0);
+    const int n = static_cast<int>(block_start(b1) - i0), m = whole(n);
+    real_t in[segment], lambda[segment];
+    spike_count_t x[segment];
+    std::uint32_t clip[segment];
+    const auto segments = [&](const auto& run) {
+      for (ordinal_t b = b0; b < b1; ++b) run(b, block_start(b), size(b), network(b));
+    };
+    lane_inputs(i0, n, true, segments, p, in);
+    if (refresh && model.emission == Emission::bernoulli) refresh_draws(i0, i0 + n);
+    const bool sigmoid_bernoulli =
+        model.nonlinearity == Nonlinearity::sigmoid && model.emission == Emission::bernoulli;
+    if (sigmoid_bernoulli) {  // the common GLM: no rate needed, only the draw
+      draw_sigmoid_bernoulli(i0, m, p, in, x, clip);
+    } else {
+      nonlinearity(m, p, in, lambda);
+      emission(i0, n, m, p, lambda, x, clip);
+    }
+    store(b0, b1, i0, n, x);
+    count(b0, b1, i0, n, p, in, sigmoid_bernoulli ? nullptr : lambda, clip);
+  }
+
   KOKKOS_INLINE_FUNCTION int size(ordinal_t b) const {
     return static_cast<int>(block_start(b + 1) - block_start(b));
   }
   KOKKOS_INLINE_FUNCTION int network(ordinal_t b) const { return network_of(block_start(b)); }
 
-  KOKKOS_INLINE_FUNCTION void emission(const ordinal_t i0, const int n, const int g,
-                                       const real_t* lambda, spike_count_t* x,
-                                       std::uint32_t* clip) const {
+  template <class P>
+  KOKKOS_INLINE_FUNCTION void emission(const ordinal_t i0, const int n, const int m,
+                                       const StageParameters<P>& p, const real_t* lambda,
+                                       spike_count_t* x, std::uint32_t* clip) const {
     switch (model.emission) {
       case Emission::bernoulli:
-        return bernoulli(i0, n, g, lambda, x, clip);
+        return bernoulli(i0, m, p, lambda, x, clip);
       case Emission::threshold:
-        for (int l = 0; l < whole(n); ++l) x[l] = lambda[l] > real_t(0) ? 1 : 0, clip[l] = 0;
+        for (int l = 0; l < m; ++l) x[l] = lambda[l] > real_t(0) ? 1 : 0, clip[l] = 0;
         return;
       default:
-        for (int l = 0; l < n; ++l) x[l] = emit_other(i0 + l, g, lambda[l], clip[l]);
+        for (int l = 0; l < n; ++l)
+          x[l] = emit_other(i0 + l, network_of(i0 + l), lambda[l], clip[l]);
     }
   }
 
-  // Counted per network: the clipped probabilities or means, and the non-finite ones.
+  // Counted per network: the clipped probabilities or means, and the non-finite ones (rare: a
+  // pass over the group's lanes finds whether there are any).
   // lambda null: the rates were not computed (draw_sigmoid_bernoulli), and are finite iff the
   // inputs are.
-  KOKKOS_INLINE_FUNCTION void count(const int n, const int g, const real_t* in,
+  template <class P>
+  KOKKOS_INLINE_FUNCTION void count(const ordinal_t b0, const ordinal_t b1, const ordinal_t i0,
+                                    const int n, const StageParameters<P>& p, const real_t* in,
                                     const real_t* lambda, const std::uint32_t* clip) const {
-    const real_t dt = model.dt(g);
-    std::uint32_t n_clip = 0, n_nan = 0;
-    if (lambda)
-      for (int l = 0; l < n; ++l) {
-        n_clip += clip[l];
-        n_nan += is_finite(in[l]) & is_finite(lambda[l] * dt) ? 0u : 1u;  // & (not &&): no branch
-      }
+    const P& dt = p.dt;
+    std::uint32_t bad = 0;
+    if (lambda)  // & (not &&): no branch
+      for (int l = 0; l < n; ++l)
+        bad |= clip[l] | (is_finite(in[l]) & is_finite(lambda[l] * dt[l]) ? 0u : 1u);
     else
-      for (int l = 0; l < n; ++l) n_clip += clip[l], n_nan += is_finite(in[l]) ? 0u : 1u;
-    if (n_clip) Kokkos::atomic_add(&clipped(g), std::uint64_t(n_clip));
-    if (n_nan) Kokkos::atomic_add(&non_finite(g), std::uint64_t(n_nan));
+      for (int l = 0; l < n; ++l) bad |= clip[l] | (is_finite(in[l]) ? 0u : 1u);
+    if (bad == 0) return;
+    for (ordinal_t b = b0; b < b1; ++b) {
+      const int o = static_cast<int>(block_start(b) - i0), e = o + size(b), g = network(b);
+      std::uint32_t n_clip = 0, n_nan = 0;
+      for (int l = o; l < e; ++l) {
+        n_clip += clip[l];
+        n_nan += is_finite(in[l]) && (!lambda || is_finite(lambda[l] * dt[l])) ? 0u : 1u;
+      }
+      if (n_clip) Kokkos::atomic_add(&clipped(g), std::uint64_t(n_clip));
+      if (n_nan) Kokkos::atomic_add(&non_finite(g), std::uint64_t(n_nan));
+    }
   }
 
-  // Input of the neurons i0 .. i0 + n - 1 of network g, in whole vectors (the lanes past n are
-  // computed from whatever follows, and neither stored nor used).
-  // b: the segment, for its spike history; -1: not a segment (every lag of the self kernel).
-  KOKKOS_INLINE_FUNCTION void segment_inputs(const ordinal_t seg, const ordinal_t i0, const int n,
-                                             const int g, const bool update, real_t* out) const {
+  // Input of the neurons i0 .. i0 + n - 1 in whole vectors (the lanes past n are computed from
+  // whatever follows, and neither stored nor used). `runs(run)` calls run(segment, first,
+  // count, network) for consecutive runs of one network that cover the n neurons: the self
+  // kernel acts per run (segment -1: every lag), and so does the coupling unless every network
+  // couples alike.
+  template <class Runs, class P>
+  KOKKOS_INLINE_FUNCTION void lane_inputs(const ordinal_t i0, const int n, const bool update,
+                                          const Runs& runs, const StageParameters<P>& p,
+                                          real_t* out) const {
     const int m = whole(n);
     real_t coupled[segment], self[segment];
-    // Written vector by vector: a plain loop would become two memset calls (a call per segment
-    // costs more than the stores).
+    // Written vector by vector: a plain loop would become two memset calls (a call costs more
+    // than the stores).
     for (int v = 0; v < m; v += lanes)
       for (int l = v; l < v + lanes; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
+    if (lane.shared_coupling)
+      coupled_input(network_of(i0), i0, n, m, update, coupled);
+    else
+      runs([&](ordinal_t, const ordinal_t first, const int count, const int g) {
+        coupled_input(g, first, count, count, update, coupled + (first - i0));
+      });
+    if (model.self_length > 0)
+      runs([&](const ordinal_t seg, const ordinal_t first, const int count, const int g) {
+        if (first == i0 && count == n)     // one run: whole vectors into the array itself, which
+          self_term(seg, i0, m, g, self);  // the compiler then keeps in registers
+        else
+          self_term(seg, first, count, g, self + (first - i0));
+      });
+    const P &r = p.r, &b = p.b;
+    for (int l = 0; l < m; ++l) out[l] = r[l] * (coupled[l] + self[l]) + b[l];
+    if (model.noise != BackgroundNoise::none)
+      for (int l = 0; l < n; ++l) {
+        const int g = network_of(i0 + l);
+        out[l] = r[l] * (coupled[l] + self[l]) +
+                 drawn_background(model.noise, b[l], model.noise_sigma(g), model.noise_rho(g), seed,
+                                  network_ids(g), static_cast<std::uint32_t>(local_neuron(i0 + l)),
+                                  step);
+      }
+    if (stimuli.count > 0)
+      for (int l = 0; l < n; ++l)
+        out[l] += static_cast<real_t>(stimuli.input(network_of(i0 + l), i0 + l, stimulus_time));
+  }
+
+  // Adds the coupled input of network g's parameters to neurons i0 .. i0 + m - 1: the kernel
+  // over the drive ring in ascending lag (m lanes), or the trace, y <- decay y + gain D(t-1) -
+  // tail D(t-1-window) (the n real lanes only: the padding keeps its zeros; stored with
+  // `update`).
+  KOKKOS_INLINE_FUNCTION void coupled_input(const int g, const ordinal_t i0, const int n,
+                                            const int m, const bool update,
+                                            real_t* KOKKOS_RESTRICT coupled) const {
     if (model.coupling == Coupling::kernel) {
       for (int lag = 0; lag < model.kernel_length; ++lag) {
         const real_t c = model.coupling_kernel(g, lag);
         const real_t* KOKKOS_RESTRICT d = &drive(past(lag), i0);
         for (int l = 0; l < m; ++l) coupled[l] += c * d[l];
       }
-    } else {  // y <- decay y + gain D(t-1) - tail D(t-1-window)
-      real_t* KOKKOS_RESTRICT y = &trace(i0);
-      if (!trace_pending) {
-        for (int v = 0; v < m; v += lanes)  // not a memcpy call (above)
-          for (int l = v; l < v + lanes; ++l) coupled[l] = y[l];
-      } else {
-        const int window = model.trace_window(g);
-        const real_t decay = model.trace_decay(g), gain = model.trace_gain(g);
-        const real_t tail = window > 0 ? model.trace_tail(g) : real_t(0);
-        const real_t* KOKKOS_RESTRICT d0 = &drive(past(0), i0);
-        const real_t* KOKKOS_RESTRICT dw = &drive(past(window > 0 ? window : 0), i0);
-        // Only the n real lanes (the padding keeps its zeros), and the trace stored in the same
-        // loop: a copy loop of its own would become a memcpy call.
-        for (int l = 0; l < n; ++l) {
-          real_t c = decay * y[l] + gain * d0[l];
-          if (window > 0) c = c - tail * dw[l];
-          coupled[l] = c;
-          if (update) y[l] = c;
-        }
-      }
+      return;
     }
-    if (model.self_length > 0) self_term(seg, i0, m, g, self);
-    const real_t r = model.r(g), b = model.b(g);
-    for (int l = 0; l < m; ++l) out[l] = r * (coupled[l] + self[l]) + b;
-    if (model.noise != BackgroundNoise::none) {
-      const real_t sigma = model.noise_sigma(g), rho = model.noise_rho(g);
-      const auto first = static_cast<std::uint32_t>(local_neuron(i0));
-      for (int l = 0; l < m; ++l)
-        out[l] = r * (coupled[l] + self[l]) +
-                 drawn_background(model.noise, b, sigma, rho, seed, network_ids(g),
-                                  first + static_cast<std::uint32_t>(l), step);
+    real_t* KOKKOS_RESTRICT y = &trace(i0);
+    if (!trace_pending) {
+      for (int l = 0; l < n; ++l) coupled[l] = y[l];
+      return;
     }
-    if (stimuli.count > 0)
-      for (int l = 0; l < n; ++l)
-        out[l] += static_cast<real_t>(stimuli.input(g, i0 + l, stimulus_time));
+    const int window = model.trace_window(g);
+    const real_t decay = model.trace_decay(g), gain = model.trace_gain(g);
+    const real_t tail = window > 0 ? model.trace_tail(g) : real_t(0);
+    const real_t* KOKKOS_RESTRICT d0 = &drive(past(0), i0);
+    const real_t* KOKKOS_RESTRICT dw = &drive(past(window > 0 ? window : 0), i0);
+    // The trace stored in the same loop: a copy loop of its own would become a memcpy call.
+    for (int l = 0; l < n; ++l) {
+      real_t c = decay * y[l] + gain * d0[l];
+      if (window > 0) c = c - tail * dw[l];
+      coupled[l] = c;
+      if (update) y[l] = c;
+    }
   }
 
-  // Adds sum over lags of self(lag) x(t-1-lag), ascending, over m lanes: only the lags where a
-  // neuron of segment b spiked (b < 0: all), which gives the same bits (self_history.hpp).
-  KOKKOS_INLINE_FUNCTION void self_term(const ordinal_t b, const ordinal_t i0, const int m,
+  // Adds sum over lags of self(lag) x(t-1-lag), ascending, to neurons i0 .. i0 + n - 1 of
+  // network g: only the lags where a neuron of segment b spiked (b < 0: all), which gives the
+  // same bits (self_history.hpp).
+  KOKKOS_INLINE_FUNCTION void self_term(const ordinal_t b, const ordinal_t i0, const int n,
                                         const int g, real_t* KOKKOS_RESTRICT self) const {
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);
@@ -277,45 +330,48 @@ struct NeuronStep {
         const int lag = w * history_bits + lowest_bit(bits);
         const real_t c = model.self_kernel(g, lag);
         const real_t* KOKKOS_RESTRICT x = &spikes(past(lag), i0);
-        for (int l = 0; l < m; ++l) self[l] += c * x[l];
+        for (int l = 0; l < n; ++l) self[l] += c * x[l];
       }
     }
   }
 
-  // lambda = gain phi(slope (g - theta)) with network g's parameters, for m (whole vectors)
-  // neurons. A NaN input stays NaN through every phi but the rectifier (0); an infinite one goes
-  // to phi's limit. Either is counted as non-finite by the caller; the emission clips as usual.
-  KOKKOS_INLINE_FUNCTION void nonlinearity(const int g, const int m, const real_t* in,
-                                           real_t* lambda) const {
+  // lambda = gain phi(slope (g - theta)) with each neuron's parameters, for m (whole vectors)
+  // neurons from i0. A NaN input stays NaN through every phi but the rectifier (0); an infinite
+  // one goes to phi's limit. Either is counted as non-finite by the caller; the emission clips
+  // as usual.
+  template <class P>
+  KOKKOS_INLINE_FUNCTION void nonlinearity(const int m, const StageParameters<P>& p,
+                                           const real_t* in, real_t* lambda) const {
     switch (model.nonlinearity) {
       case Nonlinearity::sigmoid:
-        return nonlinearity_of<Nonlinearity::sigmoid>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::sigmoid>(m, p, in, lambda);
       case Nonlinearity::exponential:
-        return nonlinearity_of<Nonlinearity::exponential>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::exponential>(m, p, in, lambda);
       case Nonlinearity::rectified_linear:
-        return nonlinearity_of<Nonlinearity::rectified_linear>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::rectified_linear>(m, p, in, lambda);
       case Nonlinearity::identity:
-        return nonlinearity_of<Nonlinearity::identity>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::identity>(m, p, in, lambda);
       case Nonlinearity::softplus:
-        return nonlinearity_of<Nonlinearity::softplus>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::softplus>(m, p, in, lambda);
       case Nonlinearity::erfc:
-        return nonlinearity_of<Nonlinearity::erfc>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::erfc>(m, p, in, lambda);
       case Nonlinearity::extension:
       default:
-        return nonlinearity_of<Nonlinearity::extension>(g, m, in, lambda);
+        return nonlinearity_of<Nonlinearity::extension>(m, p, in, lambda);
     }
   }
 
   // One nonlinearity fixed at compile time: a branch-free loop.
-  template <Nonlinearity F>
-  KOKKOS_INLINE_FUNCTION void nonlinearity_of(const int g, const int m, const real_t* in,
-                                              real_t* lambda) const {
-    const real_t theta = model.theta(g), gain = model.gain(g), slope = model.slope(g);
+  template <Nonlinearity F, class P>
+  KOKKOS_INLINE_FUNCTION void nonlinearity_of(const int m, const StageParameters<P>& p,
+                                              const real_t* in, real_t* lambda) const {
+    const P &theta = p.theta, &gain = p.gain, &slope = p.slope;
     if constexpr (F == Nonlinearity::sigmoid) {  // apply_nonlinearity's, with the capped exp
-      for (int l = 0; l < m; ++l) lambda[l] = gain / sigmoid_denominator(slope * (in[l] - theta));
+      for (int l = 0; l < m; ++l)
+        lambda[l] = gain[l] / sigmoid_denominator(slope[l] * (in[l] - theta[l]));
     } else {
       for (int l = 0; l < m; ++l)
-        lambda[l] = apply_nonlinearity(F, in[l], theta, gain, slope, extension);
+        lambda[l] = apply_nonlinearity(F, in[l], theta[l], gain[l], slope[l], extension);
     }
   }
 
@@ -325,15 +381,15 @@ struct NeuronStep {
   // falls out of the comparison: G > D (p > 1) always fires since u < 1, G < 0 never does. NaN
   // inputs make D NaN: no spike, counted clipped and non-finite (count()). D is finite for any
   // other input (fast_exp clamps), so the rate is finite iff the input is.
-  KOKKOS_INLINE_FUNCTION void draw_sigmoid_bernoulli(const ordinal_t i0, const int n, const int g,
-                                                     const real_t* in, spike_count_t* x,
-                                                     std::uint32_t* clip) const {
-    const int m = whole(n);
-    const real_t theta = model.theta(g), slope = model.slope(g);
-    const real_t G = model.gain(g) * model.dt(g);
+  template <class P>
+  KOKKOS_INLINE_FUNCTION void draw_sigmoid_bernoulli(const ordinal_t i0, const int m,
+                                                     const StageParameters<P>& p, const real_t* in,
+                                                     spike_count_t* x, std::uint32_t* clip) const {
+    const P &theta = p.theta, &slope = p.slope, &gain = p.gain, &dt = p.dt;
     const std::uint32_t* KOKKOS_RESTRICT u = &draws(draw_index(step), i0);
     for (int l = 0; l < m; ++l) {
-      const real_t D = sigmoid_denominator(slope * (in[l] - theta));
+      const real_t D = sigmoid_denominator(slope[l] * (in[l] - theta[l]));
+      const real_t G = gain[l] * dt[l];
       clip[l] = (G >= real_t(0) && G <= D) ? 0u : 1u;
       x[l] = random::to_unit_float(u[l]) * D < G ? 1 : 0;
     }
@@ -344,14 +400,14 @@ struct NeuronStep {
   // 24-bit piece draw_index(step) of Philox(seed; neuron, network, draw_block(step),
   // bernoulli_block) (refresh_draws): a pure function of (seed, network, neuron, step), whichever
   // step computed and cached the five.
-  KOKKOS_INLINE_FUNCTION void bernoulli(const ordinal_t i0, const int n, const int g,
-                                        const real_t* lambda, spike_count_t* x,
-                                        std::uint32_t* clip) const {
-    const int m = whole(n);
-    const real_t dt = model.dt(g);
+  template <class P>
+  KOKKOS_INLINE_FUNCTION void bernoulli(const ordinal_t i0, const int m,
+                                        const StageParameters<P>& p, const real_t* lambda,
+                                        spike_count_t* x, std::uint32_t* clip) const {
+    const P& dt = p.dt;
     const std::uint32_t* KOKKOS_RESTRICT u = &draws(draw_index(step), i0);
     for (int l = 0; l < m; ++l) {
-      real_t p = lambda[l] * dt;
+      real_t p = lambda[l] * dt[l];
       clip[l] = (p >= real_t(0) && p <= real_t(1)) ? 0u : 1u;
       p = clip[l] ? (p > real_t(1) ? real_t(1) : real_t(0)) : p;
       x[l] = draw_bernoulli24(p, u[l]) ? 1 : 0;
@@ -380,51 +436,75 @@ struct NeuronStep {
     }
   }
 
-  // Writes the segment's spikes: ring, recorded row, the segment's spike list, the self history.
-  // (Raw pointers: a store through a View could alias the functor's own members for the compiler,
-  // which then reloads them every iteration and does not vectorise.)
-  KOKKOS_INLINE_FUNCTION void store(const ordinal_t b, const ordinal_t i0, const int n,
-                                    const spike_count_t* KOKKOS_RESTRICT x) const {
+  // Writes the group's spikes: ring and recorded row over its lanes, then per segment its spike
+  // list, recorded bits and self history, from the bits of the lanes that fired (spike_masks.hpp).
+  // (Raw pointers: a store through a View could alias the functor's own members for the
+  // compiler, which then reloads them every iteration and does not vectorise.)
+  KOKKOS_INLINE_FUNCTION void store(const ordinal_t b0, const ordinal_t b1, const ordinal_t i0,
+                                    const int n, spike_count_t* KOKKOS_RESTRICT x) const {
     real_t* KOKKOS_RESTRICT ring = &spikes(slot, i0);
-    spike_count_t any = 0;
     if (record_row >= 0 && raster.extent(0) > 0) {  // one loop with both stores (a copy loop
       spike_count_t* KOKKOS_RESTRICT row = &raster(record_row, i0);  // alone becomes a memcpy)
-      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), row[l] = x[l], any |= x[l];
+      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), row[l] = x[l];
     } else {
-      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]), any |= x[l];
+      for (int l = 0; l < n; ++l) ring[l] = static_cast<real_t>(x[l]);
     }
-    int k = 0;
-    ordinal_t* KOKKOS_RESTRICT list = &spiked.list(i0);
-    if (any)
-      for (int l = 0; l < n; ++l) {
-        list[k] = i0 + l;  // overwritten unless it spiked
-        k += x[l] != 0 ? 1 : 0;
+    // The lanes that fired. Hosts read whole chunks: the lanes past the whole vectors computed
+    // are zeroed first (vector by vector: no memset call).
+    std::uint64_t fired[segment / 64 + 2];
+    if constexpr (segment % mask_chunk == 0) {
+      for (int v = whole(n); v % mask_chunk != 0; v += lanes)
+        for (int l = v; l < v + lanes; ++l) x[l] = 0;
+      spike_mask_chunks(x, n, fired);
+    } else {
+      spike_mask_lanes(x, n, fired);
+    }
+    for (ordinal_t b = b0; b < b1; ++b) {
+      const ordinal_t s0 = block_start(b);
+      const int o = static_cast<int>(s0 - i0), size_b = size(b);
+      constexpr int words = (segment + 63) / 64;
+      std::uint64_t bits[words];
+      for (int w = 0; w < words; ++w) {
+        const int left = size_b - 64 * w;
+        const std::uint64_t word = left > 0 ? mask_word(fired, o + 64 * w) : 0;
+        bits[w] = left >= 64 ? word : word & ((std::uint64_t(1) << (left > 0 ? left : 0)) - 1);
       }
-    spiked.count(b) = k;
+      int k = 0;
+      ordinal_t* KOKKOS_RESTRICT list = &spiked.list(s0);
+      for (int w = 0; w < words; ++w)
+        for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
+          list[k++] = s0 + 64 * w + lowest_bit(left);
+      spiked.count(b) = k;
+      if (record_row >= 0) record(b, s0, k, bits);
+      if (model.self_length > 0) shift_history(b, k > 0);
+    }
+  }
+
+  // The recorded bits of segment b (first neuron s0) and its count of spikes k.
+  KOKKOS_INLINE_FUNCTION void record(const ordinal_t b, const ordinal_t s0, const int k,
+                                     const std::uint64_t* KOKKOS_RESTRICT bits) const {
     static_assert(segment <= 255, "a segment's spike count fits a byte");
-    if (record_row >= 0) {
-      if constexpr (neuron_bits) {
-        if (k > 0)  // (unsigned long long: CUDA's native atomicOr)
-          Kokkos::atomic_fetch_or(
-              reinterpret_cast<unsigned long long*>(&spike_bits(record_row, i0 / 64)),
-              1ull << (i0 % 64));
-      } else {
-        segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
-      }
-      if constexpr (bit_words > 0) {
-        std::uint64_t* KOKKOS_RESTRICT bits = &spike_bits(record_row, b * bit_words);
-        for (int w = 0; w < bit_words; ++w) bits[w] = 0;
-        for (int s = 0; s < k; ++s) {
-          const int l = static_cast<int>(list[s] - i0);
-          bits[l / 64] |= std::uint64_t(1) << (l % 64);
-        }
-      }
+    if constexpr (neuron_bits) {
+      if (k > 0)  // (unsigned long long: CUDA's native atomicOr)
+        Kokkos::atomic_fetch_or(
+            reinterpret_cast<unsigned long long*>(&spike_bits(record_row, s0 / 64)),
+            1ull << (s0 % 64));
+    } else {
+      segment_spikes(record_row, b) = static_cast<std::uint8_t>(k);
     }
-    if (model.self_length == 0) return;
+    if constexpr (bit_words > 0) {
+      std::uint64_t* KOKKOS_RESTRICT row = &spike_bits(record_row, b * bit_words);
+      for (int w = 0; w < bit_words; ++w) row[w] = bits[w];
+    }
+  }
+
+  // Shifts lag 0 (whether segment b spiked) into its self history, from the top word down.
+  KOKKOS_INLINE_FUNCTION void shift_history(const ordinal_t b, const bool spiked_now) const {
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);
-    for (int w = words - 1; w >= 0; --w) {  // shift in lag 0, from the top word down
-      const history_word below = w > 0 ? history(w - 1, b) >> (history_bits - 1) : (k > 0 ? 1 : 0);
+    for (int w = words - 1; w >= 0; --w) {
+      const history_word below =
+          w > 0 ? history(w - 1, b) >> (history_bits - 1) : (spiked_now ? 1 : 0);
       const history_word bits = (history(w, b) << 1) | below;
       history(w, b) = w == words - 1 ? bits & top : bits;
     }

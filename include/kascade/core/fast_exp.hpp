@@ -16,7 +16,7 @@
 namespace kascade::math {
 
 // a b + c: one rounding where the target fuses, else two.
-KOKKOS_INLINE_FUNCTION float multiply_add(float a, float b, float c) {
+KOKKOS_FORCEINLINE_FUNCTION float multiply_add(float a, float b, float c) {
 #if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
   return fmaf(a, b, c);
 #elif defined(__FMA__)
@@ -26,7 +26,7 @@ KOKKOS_INLINE_FUNCTION float multiply_add(float a, float b, float c) {
 #endif
 }
 
-KOKKOS_INLINE_FUNCTION float fast_exp(float x) {
+KOKKOS_FORCEINLINE_FUNCTION float fast_exp(float x) {
   x = x < -87.3f ? -87.3f : (x > 88.0f ? 88.0f : x);
   // n = round(x / ln2) by the 1.5 * 2^23 shifter: adding it rounds x / ln2 to an integer held
   // in the low mantissa bits (|x / ln2| < 2^22), read back as float (n) and as integer bits.

@@ -51,7 +51,7 @@ KOKKOS_INLINE_FUNCTION bool is_finite(real_t v) { return v - v == real_t(0); }
 // subnormal float costs a microcode assist (~100 cycles on x86). The cap keeps the rate below
 // gain e^-80 (~1.8e-35 gain), under the resolution of every draw (2^-24 Bernoulli, 2^-53 Poisson,
 // for gain dt up to 10^10): no spike changes.
-KOKKOS_INLINE_FUNCTION real_t sigmoid_denominator(real_t x) {
+KOKKOS_FORCEINLINE_FUNCTION real_t sigmoid_denominator(real_t x) {
   const real_t minus_x = -x;
   return real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x);
 }

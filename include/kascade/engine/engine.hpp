@@ -210,6 +210,7 @@ class Engine {
   // only the segments that did). Hosts only (empty on devices: their bits say it all).
   Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, memory_space> segment_spikes_;
   std::vector<ordinal_t> host_block_start_;    // block_start_ on the host
+  std::vector<int> host_segment_network_;      // the batch network of each block
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
   Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
   Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;

@@ -70,6 +70,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
                                                                                     groups.size()));
   host_block_start_ = starts;
+  for (std::size_t b = 0; b + 1 < starts.size(); ++b)
+    host_segment_network_.push_back(detail::network_from(
+        batch_.neuron_offset, host_segment_network_.empty() ? 0 : host_segment_network_.back(),
+        starts[b]));
   const std::size_t segments = starts.size() - 1;
   segment_spikes_ =
       decltype(segment_spikes_)("kascade::segment_spikes", rows, Step::neuron_bits ? 0 : segments);
@@ -522,7 +526,8 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
   const auto count = [&](const int k, const ordinal_t i) { return counts(k, i); };
-  // On the host's threads: a network each, or, with fewer networks than threads, a block of
+  // On the host's threads: a range of whole networks each, or, with fewer networks than
+  // threads, a block of
   // rows each, joined in row order; the devices' rows of bits in a range of whole networks per
   // thread. (The events do not depend on the cut.)
   using Host = Kokkos::DefaultHostExecutionSpace;
@@ -530,22 +535,38 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   const int pieces =
       neuron_bits || networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
+  const std::vector<int> first_network =
+      pieces > 1 || neuron_bits ? std::vector<int>{}
+                                : detail::network_pieces(batch_.neuron_offset, threads);
   if constexpr (neuron_bits) {
     detail::bit_events_on_host_threads(bits.data(), static_cast<std::size_t>(bits.stride(0)), rows,
                                        batch_.neuron_offset, first_recorded, with_counts, count,
                                        chunk);
   } else {
-    const detail::SegmentRows recorded{fired.data(), static_cast<std::size_t>(fired.stride(0)),
-                                       bits.data(), static_cast<std::size_t>(bits.stride(0)),
-                                       detail::NeuronStep<memory_space, Extension>::bit_words};
+    const detail::SegmentRows recorded{fired.data(),
+                                       static_cast<std::size_t>(fired.stride(0)),
+                                       bits.data(),
+                                       static_cast<std::size_t>(bits.stride(0)),
+                                       detail::NeuronStep<memory_space, Extension>::bit_words,
+                                       host_segment_network_.data()};
     const std::vector<ordinal_t>& offset = batch_.neuron_offset;
-    Kokkos::parallel_for(
-        "kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces), [&](const int item) {
-          const int g = item / pieces, p = item % pieces;
-          detail::segment_events(recorded, host_block_start_, offset[g], offset[g + 1],
-                                 rows * p / pieces, rows * (p + 1) / pieces, first_recorded,
-                                 with_counts, count, pieces > 1 ? parts[item] : chunk[g]);
-        });
+    if (pieces > 1)  // a block of rows of one network per item
+      Kokkos::parallel_for("kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces),
+                           [&](const int item) {
+                             const int g = item / pieces, p = item % pieces;
+                             detail::segment_events(recorded, host_block_start_, offset, g, g + 1,
+                                                    rows * p / pieces, rows * (p + 1) / pieces,
+                                                    first_recorded, with_counts, count,
+                                                    &parts[static_cast<std::size_t>(item)]);
+                           });
+    else  // a range of whole networks per thread
+      Kokkos::parallel_for(
+          "kascade::hand_over", Kokkos::RangePolicy<Host>(0, threads), [&](const int p) {
+            const int g0 = first_network[static_cast<std::size_t>(p)],
+                      g1 = first_network[static_cast<std::size_t>(p) + 1];
+            detail::segment_events(recorded, host_block_start_, offset, g0, g1, 0, rows,
+                                   first_recorded, with_counts, count, chunk.data() + g0);
+          });
     Host().fence();
   }
   std::size_t events = 0;

@@ -5,6 +5,7 @@
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "kascade/core/types.hpp"
@@ -122,6 +123,13 @@ void bit_events_on_host_threads(const std::uint64_t* bits, const std::size_t str
   Host().fence();
 }
 
+// The top bit of each nonzero byte of v (no branch per byte: a row's segments fire at random).
+inline std::uint64_t nonzero_bytes(const std::uint64_t v) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the bytes of a row, lowest first");
+  constexpr std::uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+  return (((v & low7) + low7) | v) & ~low7;
+}
+
 // Host layout: row k of `fired` holds each segment's spike count (a byte), row k of `bits`
 // `words` words per segment (0: segments of one neuron), segment b starting at neuron starts[b].
 struct SegmentRows {
@@ -130,55 +138,68 @@ struct SegmentRows {
   const std::uint64_t* bits = nullptr;
   std::size_t bits_stride = 0;
   int words = 0;
+  const int* network = nullptr;  // the batch network of each segment
 };
 
-// Rows [k0, k1) of the neurons [first, last) (one network: segments never straddle networks),
-// appended to ev as step first_step + k and neuron i - first, with count(k, i) where
-// with_counts; only the segments that fired in a row are read. (Raw pointers: View indexing in
-// the caller's lambda reloaded the View's fields at every access, ~6 % of a step of small
-// networks.)
+// Rows [k0, k1) of the whole networks [g0, g1) (`offset`: each network's first neuron, then the
+// number of neurons; segment b starts at neuron starts[b], and segments never straddle networks),
+// appended to out[g - g0] as step first_step + k and neuron i - offset[g], with count(k, i) where
+// with_counts, in (step, neuron) order. Each row's spike counts are read eight segments at a
+// time, once to reserve each network's lists and once to fill them; only the segments that
+// fired have their bits read. (Raw pointers: View indexing in the caller's lambda
+// reloaded the View's fields at every access, ~6 % of a step of small networks.)
 template <class Count>
 void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
-                    const ordinal_t first, const ordinal_t last, const step_t k0, const step_t k1,
-                    const step_t first_step, const bool with_counts, const Count& count,
-                    SpikeEvents& ev) {
-  const auto b0 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), first) -
-                                           starts.begin());
-  const auto b1 = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), last) -
-                                           starts.begin());
-  const auto words = static_cast<std::size_t>(r.words);
-  const auto fired_row = [&](const step_t k) {
-    return r.fired + static_cast<std::size_t>(k) * r.fired_stride + b0;
+                    const std::vector<ordinal_t>& offset, const int g0, const int g1,
+                    const step_t k0, const step_t k1, const step_t first_step,
+                    const bool with_counts, const Count& count, SpikeEvents* out) {
+  const auto segment_of = [&](const ordinal_t i) {
+    return static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), i) -
+                                    starts.begin());
   };
-  std::size_t spiking = ev.steps.size();  // the neurons that fired: the events to come
-  for (step_t k = k0; k < k1; ++k) {
-    const std::uint8_t* f = fired_row(k);
-    for (std::size_t b = 0; b < b1 - b0; ++b) spiking += f[b];
+  const std::size_t b0 = segment_of(offset[static_cast<std::size_t>(g0)]),
+                    b1 = segment_of(offset[static_cast<std::size_t>(g1)]);
+  const auto words = static_cast<std::size_t>(r.words);
+  // visit(k, b, g): every segment b in [b0, b1) of network g that fired in row k, in order.
+  const auto fired_segments = [&](const auto& visit) {
+    for (step_t k = k0; k < k1; ++k) {
+      const std::uint8_t* f = r.fired + static_cast<std::size_t>(k) * r.fired_stride;
+      for (std::size_t b = b0; b < b1; b += 8) {
+        std::uint64_t eight = 0;  // counts b .. b + 7, the first in the lowest byte
+        std::memcpy(&eight, f + b, std::min<std::size_t>(8, b1 - b));
+        for (std::uint64_t m = nonzero_bytes(eight); m != 0; m &= m - 1) {
+          const std::size_t s = b + static_cast<std::size_t>(lowest_bit(m)) / 8;
+          visit(k, s, r.network[s]);
+        }
+      }
+    }
+  };
+  std::vector<std::size_t> more(static_cast<std::size_t>(g1 - g0), 0);
+  fired_segments([&](step_t k, std::size_t b, int g) {
+    more[static_cast<std::size_t>(g - g0)] +=
+        r.fired[static_cast<std::size_t>(k) * r.fired_stride + b];
+  });
+  for (int g = g0; g < g1; ++g) {
+    SpikeEvents& ev = out[g - g0];
+    const std::size_t m = more[static_cast<std::size_t>(g - g0)];
+    ev.steps.reserve(ev.steps.size() + m);
+    ev.neurons.reserve(ev.neurons.size() + m);
+    if (with_counts) ev.counts.reserve(ev.counts.size() + m);
   }
-  ev.steps.reserve(spiking);
-  ev.neurons.reserve(spiking);
-  if (with_counts) ev.counts.reserve(spiking);
-  for (step_t k = k0; k < k1; ++k) {
-    const std::uint8_t* f = fired_row(k);
-    const std::uint64_t* row_bits =
-        r.bits + static_cast<std::size_t>(k) * r.bits_stride + b0 * words;
+  fired_segments([&](const step_t k, const std::size_t b, const int g) {
+    SpikeEvents& ev = out[g - g0];
+    const ordinal_t first = offset[static_cast<std::size_t>(g)];
     const auto add = [&](const ordinal_t i) {
       ev.steps.push_back(first_step + k);
       ev.neurons.push_back(static_cast<std::uint32_t>(i - first));
       if (with_counts) ev.counts.push_back(count(static_cast<int>(k), i));
     };
-    for (std::size_t b = 0; b < b1 - b0; ++b) {
-      if (f[b] == 0) continue;
-      const ordinal_t start = starts[b0 + b];
-      if (words == 0) {  // a segment of one neuron
-        add(start);
-        continue;
-      }
-      for (std::size_t w = 0; w < words; ++w)
-        for (std::uint64_t set = row_bits[b * words + w]; set != 0; set &= set - 1)
-          add(start + static_cast<ordinal_t>(w * 64) + lowest_bit(set));
-    }
-  }
+    if (words == 0) return add(starts[b]);  // a segment of one neuron
+    const std::uint64_t* bits = r.bits + static_cast<std::size_t>(k) * r.bits_stride + b * words;
+    for (std::size_t w = 0; w < words; ++w)
+      for (std::uint64_t set = bits[w]; set != 0; set &= set - 1)
+        add(starts[b] + static_cast<ordinal_t>(w * 64) + lowest_bit(set));
+  });
 }
 
 }  // namespace kascade::detail

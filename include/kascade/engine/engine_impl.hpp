@@ -64,7 +64,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       starts.size() - 1);
-  const std::vector<ordinal_t> groups = detail::group_starts(starts, 1, Step::segment);
+  const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::segment);
   for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),

@@ -1,8 +1,8 @@
 #pragma once
-// The neuron kernel's work items: blocks of up to `size` neighbouring neurons of ONE network, so
-// that a block's parameters are scalars and its stages are loops over lanes that vectorise. Each
-// block also lists its neurons that spiked (ascending), which is all the event-driven push needs:
-// it reads a count per block instead of scanning every neuron. Internal.
+// The neuron kernel's blocks: up to `size` neighbouring neurons of ONE network, each with its
+// self history and the list of its neurons that spiked (ascending), which is all the
+// event-driven push needs: it reads a count per block instead of scanning every neuron. Its
+// work items are groups of consecutive blocks. Internal.
 #include <Kokkos_Core.hpp>
 #include <vector>
 
@@ -20,16 +20,16 @@ inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_
   return starts;
 }
 
-// Groups of consecutive blocks whose whole vectors (sizes rounded up to `lanes`) fit `capacity`
-// lanes: the first block of every group, then the number of blocks.
-inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_start, int lanes,
+// Groups of consecutive blocks of at most `capacity` neurons in all: the first block of every
+// group, then the number of blocks.
+inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_start,
                                            int capacity) {
   std::vector<ordinal_t> groups;
   int used = capacity;
   for (std::size_t b = 0; b + 1 < block_start.size(); ++b) {
-    const int whole = (block_start[b + 1] - block_start[b] + lanes - 1) / lanes * lanes;
-    if (used + whole > capacity) groups.push_back(static_cast<ordinal_t>(b)), used = 0;
-    used += whole;
+    const int size = block_start[b + 1] - block_start[b];
+    if (used + size > capacity) groups.push_back(static_cast<ordinal_t>(b)), used = 0;
+    used += size;
   }
   groups.push_back(static_cast<ordinal_t>(block_start.empty() ? 0 : block_start.size() - 1));
   return groups;

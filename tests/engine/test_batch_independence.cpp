@@ -53,38 +53,41 @@ TEST(BatchIndependence, NetworkSevenAloneEqualsInBatchOfFifty) {
   EXPECT_TRUE(reversed.traces[49 - 8] == batch.traces[8]);
 }
 
-// Networks with their own parameters in one batch, several to a group of the neuron kernel (20
-// and 37 neurons: groups cut networks at any lane): each network's spikes are those it has alone.
-// Variants: only theta differs (one coupling for all, parameters per lane); every scalar
-// parameter and the trace window differ (coupling per network); the same with kernel taps and
-// an exponential nonlinearity (rates, then the Bernoulli draw, per lane).
+// Networks with their own parameters in one batch, several to a group of the neuron kernel (20,
+// 37, 64 and 100 neurons: segments begin at any lane, across 64-lane words): each network's
+// spikes are those it has alone. Variants: only theta differs (one coupling for all, parameters
+// per lane); every scalar parameter and the trace window differ (coupling per network); the
+// same with kernel taps and an exponential nonlinearity (rates, then the Bernoulli draw, per
+// lane); and with Poisson counts (drawn neuron by neuron).
 TEST(BatchIndependence, OwnParametersPerNetworkAsAlone) {
   constexpr int count = 12;
   std::vector<Network> nets;
   for (network_id_t g = 0; g < count; ++g) {
     NormalGeneratorParams gp;
-    gp.n_neurons = g % 3 == 1 ? 37 : 20;
+    constexpr ordinal_t sizes[] = {20, 37, 64, 100, 20, 13};
+    gp.n_neurons = sizes[g % 6];
     gp.std = 5.0;
     gp.glorot = true;
     nets.push_back(generate_normal(gp, 5501, g));
   }
-  for (const int variant : {0, 1, 2}) {
+  for (const int variant : {0, 1, 2, 3}) {
     SCOPED_TRACE(variant);
     std::vector<CascadeModel> models;
     for (int g = 0; g < count; ++g) {
       BernoulliGLMParams p;
-      p.theta = (variant == 2 ? 3.0 : 4.0) + 0.2 * g;
+      p.theta = (variant >= 2 ? 3.0 : 4.0) + 0.2 * g;
       if (variant > 0) p.coupling_window = 3 + g % 4, p.alpha = 0.1 + 0.05 * (g % 3);
       CascadeModel m = bernoulli_glm(p);
       if (variant > 0)
         m.r = 1.0f + 0.1f * (g % 2), m.b = 0.2f * (g % 3), m.slope = 1.0f + 0.1f * (g % 4);
-      if (variant == 2) {  // the trace as explicit taps, and lambda = gain e^(g - theta)
+      if (variant >= 2) {  // the trace as explicit taps, and lambda = gain e^(g - theta)
         m.coupling = Coupling::kernel;
         m.coupling_kernel.clear();
         for (int lag = 0; lag < m.trace_window; ++lag)
           m.coupling_kernel.push_back(m.trace_gain * std::pow(m.trace_decay, lag));
         m.nonlinearity = Nonlinearity::exponential;
         m.gain = 0.5f + 0.1f * (g % 3), m.dt = 0.9f;
+        if (variant == 3) m.emission = Emission::poisson;
       }
       models.push_back(m);
     }
@@ -103,6 +106,7 @@ TEST(BatchIndependence, OwnParametersPerNetworkAsAlone) {
       ASSERT_GT(alone.traces[0].size(), 5u) << "the network must spike, or this proves nothing";
       EXPECT_EQ(batch.traces[g].steps, alone.traces[0].steps);
       EXPECT_EQ(batch.traces[g].neurons, alone.traces[0].neurons);
+      EXPECT_EQ(batch.traces[g].counts, alone.traces[0].counts);
       EXPECT_EQ(batch.clipped[g], alone.clipped[0]);
     }
   }

@@ -526,10 +526,10 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
   const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
   const auto count = [&](const int k, const ordinal_t i) { return counts(k, i); };
-  // On the host's threads: a range of whole networks each, or, with fewer networks than
-  // threads, a block of
-  // rows each, joined in row order; the devices' rows of bits in a range of whole networks per
-  // thread. (The events do not depend on the cut.)
+  // On the host's threads: a range of whole networks each, or, with fewer networks than threads
+  // (and more than one row), a block of rows of one network each, joined in row order; the
+  // devices' rows of bits in a range of whole networks per thread. (The events do not depend on
+  // the cut.)
   using Host = Kokkos::DefaultHostExecutionSpace;
   const int threads = Host().concurrency();
   const int pieces =

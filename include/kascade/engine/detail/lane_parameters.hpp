@@ -49,7 +49,7 @@ KOKKOS_INLINE_FUNCTION StageParameters<SameInLanes> network_parameters(
 }
 
 // Whether every network of `model` has network 0's coupling kernel, trace parameters and window
-// (bitwise: a NaN differs).
+// (compared with ==: a NaN differs, +0 and -0 do not).
 template <class MemorySpace>
 bool shares_coupling(const BatchModel<MemorySpace>& model) {
   const auto kernel =

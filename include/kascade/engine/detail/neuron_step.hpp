@@ -209,6 +209,7 @@ struct NeuronStep {
       default:
         for (int l = 0; l < n; ++l)
           x[l] = emit_other(i0 + l, network_of(i0 + l), lambda[l], clip[l]);
+        for (int l = n; l < m; ++l) x[l] = 0, clip[l] = 0;  // (whole vectors, as the others)
     }
   }
 

@@ -33,6 +33,7 @@ KOKKOS_INLINE_FUNCTION void spike_mask_chunks(const spike_count_t* x, const int 
   for (int c = 0; c * mask_chunk < n; ++c) {
     const spike_count_t* p = x + mask_chunk * c;
 #ifdef KASCADE_MASK_AVX2
+    static_assert(sizeof(spike_count_t) == 2, "sixteen counts per vector");
     // Two vectors of sixteen 16-bit counts: packs interleaves their 128-bit halves
     // (a0-7 b0-7 | a8-15 b8-15); the permute restores lane order.
     const __m256i zero = _mm256_setzero_si256();
@@ -52,7 +53,7 @@ KOKKOS_INLINE_FUNCTION void spike_mask_chunks(const spike_count_t* x, const int 
   }
 }
 
-// The bits [o, o + 64) of `mask` (spike_mask(): the words past the last lane are 0).
+// The bits [o, o + 64) of `mask` (spike_mask_*: the words past the last lane are 0).
 KOKKOS_INLINE_FUNCTION std::uint64_t mask_word(const std::uint64_t* mask, const int o) {
   const int w = o / 64, s = o % 64;
   return s == 0 ? mask[w] : (mask[w] >> s) | (mask[w + 1] << (64 - s));

@@ -4,7 +4,7 @@
 // fork-joins (several microseconds each with OpenMP) are a large part of a small batch's step.
 // When the batch cuts into whole networks of nearly even size per thread, the threads step units
 // of whole networks, each through the whole stretch, with no barrier at all (no thread reads what
-// another writes, but for the padding lanes past a segment, which are never used:
+// another writes, but for the padding lanes past a group, which are never used:
 // neuron_step.hpp); otherwise, per step: the neuron kernel over the groups, a barrier, the
 // propagation (push blocks or pull rows), a barrier. Every thread derives the step's fields of the
 // neuron kernel as the engine does on the host between launches (set_step), and the work items

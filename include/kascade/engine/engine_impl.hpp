@@ -535,9 +535,6 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
   const int pieces =
       neuron_bits || networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
   std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
-  const std::vector<int> first_network =
-      pieces > 1 || neuron_bits ? std::vector<int>{}
-                                : detail::network_pieces(batch_.neuron_offset, threads);
   if constexpr (neuron_bits) {
     detail::bit_events_on_host_threads(bits.data(), static_cast<std::size_t>(bits.stride(0)), rows,
                                        batch_.neuron_offset, first_recorded, with_counts, count,
@@ -550,7 +547,7 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
                                        detail::NeuronStep<memory_space, Extension>::bit_words,
                                        host_segment_network_.data()};
     const std::vector<ordinal_t>& offset = batch_.neuron_offset;
-    if (pieces > 1)  // a block of rows of one network per item
+    if (pieces > 1) {  // a block of rows of one network per item
       Kokkos::parallel_for("kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces),
                            [&](const int item) {
                              const int g = item / pieces, p = item % pieces;
@@ -559,15 +556,13 @@ std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, 
                                                     first_recorded, with_counts, count,
                                                     &parts[static_cast<std::size_t>(item)]);
                            });
-    else  // a range of whole networks per thread
-      Kokkos::parallel_for(
-          "kascade::hand_over", Kokkos::RangePolicy<Host>(0, threads), [&](const int p) {
-            const int g0 = first_network[static_cast<std::size_t>(p)],
-                      g1 = first_network[static_cast<std::size_t>(p) + 1];
-            detail::segment_events(recorded, host_block_start_, offset, g0, g1, 0, rows,
-                                   first_recorded, with_counts, count, chunk.data() + g0);
-          });
-    Host().fence();
+      Host().fence();
+    } else {
+      detail::on_network_ranges(offset, [&](const int g0, const int g1) {
+        detail::segment_events(recorded, host_block_start_, offset, g0, g1, 0, rows, first_recorded,
+                               with_counts, count, chunk.data() + g0);
+      });
+    }
   }
   std::size_t events = 0;
   for (int g = 0; g < networks; ++g) {
@@ -623,98 +618,6 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
   }
 }
 
-namespace detail {
-
-template <class View>
-std::vector<typename View::non_const_value_type> to_host(const View& v) {
-  std::vector<typename View::non_const_value_type> out(v.size());
-  if (v.size() == 0) return out;
-  Kokkos::View<typename View::non_const_value_type*, Kokkos::HostSpace> h(out.data(), out.size());
-  Kokkos::deep_copy(h, Kokkos::View<typename View::const_value_type*, typename View::memory_space>(
-                           v.data(), v.size()));
-  return out;
-}
-
-template <class View>
-void from_host(const View& v, const std::vector<typename View::non_const_value_type>& values,
-               const char* what) {
-  require(values.size() == v.size(),
-          std::string("engine: the saved state does not fit (") + what + ")");
-  if (v.size() == 0) return;
-  Kokkos::deep_copy(Kokkos::View<typename View::non_const_value_type*, typename View::memory_space>(
-                        v.data(), v.size()),
-                    Kokkos::View<const typename View::non_const_value_type*, Kokkos::HostSpace>(
-                        values.data(), values.size()));
-}
-
-// The first n columns of a padded per-neuron view (rows x (n + padding)), contiguous: the saved
-// state does not depend on the neuron kernel's padding.
-template <class T, class Mem>
-Kokkos::View<T**, Kokkos::LayoutRight, Mem> first_columns(
-    const Kokkos::View<T**, Kokkos::LayoutRight, Mem>& v, ordinal_t n) {
-  Kokkos::View<T**, Kokkos::LayoutRight, Mem> out("kascade::state", v.extent(0), n);
-  Kokkos::deep_copy(out, Kokkos::subview(v, Kokkos::ALL(), std::make_pair(ordinal_t(0), n)));
-  return out;
-}
-template <class T, class Mem>
-Kokkos::View<T*, Mem> first_columns(const Kokkos::View<T*, Mem>& v, ordinal_t n) {
-  if (v.extent(0) == 0) return v;
-  return Kokkos::subview(v, std::make_pair(ordinal_t(0), n));
-}
-
-template <class View>
-void columns_from_host(const View& v, ordinal_t n,
-                       const std::vector<typename View::non_const_value_type>& values,
-                       const char* what) {
-  const auto packed = first_columns(v, n);
-  from_host(packed, values, what);
-  if constexpr (View::rank == 2)
-    Kokkos::deep_copy(Kokkos::subview(v, Kokkos::ALL(), std::make_pair(ordinal_t(0), n)), packed);
-}
-
-}  // namespace detail
-
-template <class ExecutionSpace, class Extension>
-EngineState Engine<ExecutionSpace, Extension>::snapshot() const {
-  EngineState s;
-  s.step = step_;
-  s.trace_pending = trace_pending_;
-  s.dense = dense_;
-  const ordinal_t N = batch_.n_neurons();
-  s.spikes = detail::to_host(detail::first_columns(spikes_, N));
-  s.drive = detail::to_host(detail::first_columns(drive_, N));
-  s.trace = detail::to_host(detail::first_columns(trace_, N));
-  s.clipped = detail::to_host(clipped_);
-  s.runaway = runaway_;
-  s.non_finite = detail::to_host(non_finite_);
-  return s;
-}
-
-template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
-  const ordinal_t N = batch_.n_neurons();
-  detail::columns_from_host(spikes_, N, s.spikes, "spike ring");
-  detail::columns_from_host(drive_, N, s.drive, "drive ring");
-  detail::columns_from_host(trace_, N, s.trace, "trace");
-  detail::from_host(clipped_, s.clipped, "clipped counts");
-  require(s.runaway.size() == runaway_.size(), "engine: the saved state does not fit (runaway)");
-  runaway_ = s.runaway;
-  detail::from_host(non_finite_, s.non_finite, "non-finite counts");
-  step_ = s.step;
-  trace_pending_ = s.trace_pending;
-  dense_ = s.dense || starts_dense();  // (devices pull whenever the choice is theirs)
-  draws_cached_ = no_draws;
-  history_from_ring();
-}
-
-template <class ExecutionSpace, class Extension>
-std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::clipped_counts() const {
-  return detail::to_host(clipped_);
-}
-
-template <class ExecutionSpace, class Extension>
-std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::non_finite_counts() const {
-  return detail::to_host(non_finite_);
-}
-
 }  // namespace kascade
+
+#include "kascade/engine/engine_state_impl.hpp"

@@ -104,6 +104,20 @@ inline std::vector<int> network_pieces(const std::vector<ordinal_t>& offset, con
   return first;
 }
 
+// f(g0, g1) for a range of whole networks [g0, g1) on each of the host's threads (network_pieces
+// over `offset`); returns when all are done.
+template <class F>
+void on_network_ranges(const std::vector<ordinal_t>& offset, const F& f) {
+  using Host = Kokkos::DefaultHostExecutionSpace;
+  const int threads = Host().concurrency();
+  const std::vector<int> first = network_pieces(offset, threads);
+  Kokkos::parallel_for(
+      "kascade::hand_over", Kokkos::RangePolicy<Host>(0, threads), [&](const int p) {
+        f(first[static_cast<std::size_t>(p)], first[static_cast<std::size_t>(p) + 1]);
+      });
+  Host().fence();
+}
+
 // bit_events over the whole batch on the host's threads, a range of whole networks each (on a
 // GPU node the host walks every recorded bit of the batch: for 10^4 small networks most of a
 // step, measured on an H200 with one host thread).
@@ -112,15 +126,9 @@ void bit_events_on_host_threads(const std::uint64_t* bits, const std::size_t str
                                 const step_t rows, const std::vector<ordinal_t>& offset,
                                 const step_t first_step, const bool with_counts, const Count& count,
                                 std::vector<SpikeEvents>& chunk) {
-  using Host = Kokkos::DefaultHostExecutionSpace;
-  const int threads = Host().concurrency();
-  const std::vector<int> first = network_pieces(offset, threads);
-  Kokkos::parallel_for(
-      "kascade::hand_over_bits", Kokkos::RangePolicy<Host>(0, threads), [&](const int p) {
-        bit_events(bits, stride, rows, offset, first[static_cast<std::size_t>(p)],
-                   first[static_cast<std::size_t>(p) + 1], first_step, with_counts, count, chunk);
-      });
-  Host().fence();
+  on_network_ranges(offset, [&](const int g0, const int g1) {
+    bit_events(bits, stride, rows, offset, g0, g1, first_step, with_counts, count, chunk);
+  });
 }
 
 // The top bit of each nonzero byte of v (no branch per byte: a row's segments fire at random).

@@ -136,13 +136,14 @@ void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& 
 }
 
 // Device memory of one network in a batch: both weight layouts (8 bytes a synapse each), the
-// history rings, the recorded chunk, and per-neuron state; stimuli add 4 bytes a neuron each.
+// history rings, the recorded chunk, and per-neuron state (64 bytes: indices, trace, spike list,
+// draws, network id, the model's six parameters); stimuli add 4 bytes a neuron each.
 double batch_bytes(const Network& net, int kernel_length, const RunConfig& config) {
   const double n = net.n_neurons, synapses = static_cast<double>(net.n_synapses());
   const double chunk =
       static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
   return 16 * synapses +
-         n * (16.0 + 8.0 * kernel_length + 2.0 * chunk + 40.0 + 4.0 * config.stimuli.size());
+         n * (16.0 + 8.0 * kernel_length + 2.0 * chunk + 64.0 + 4.0 * config.stimuli.size());
 }
 
 std::uint64_t total_events(const SpillFile& spill, NetworkRange mine) {

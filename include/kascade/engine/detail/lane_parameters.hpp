@@ -48,35 +48,36 @@ KOKKOS_INLINE_FUNCTION StageParameters<SameInLanes> network_parameters(
           {model.slope(g)}, {model.gain(g)}, {model.dt(g)}};
 }
 
-// Whether every network of `model` has network 0's coupling kernel, trace parameters and window
-// (compared with ==: a NaN differs, +0 and -0 do not).
-template <class MemorySpace>
-bool shares_coupling(const BatchModel<MemorySpace>& model) {
-  const auto kernel =
-      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.coupling_kernel);
-  const auto window = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.trace_window);
-  const auto decay = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.trace_decay);
-  const auto gain = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.trace_gain);
-  const auto tail = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.trace_tail);
-  for (std::size_t g = 1; g < window.extent(0); ++g) {
-    if (window(g) != window(0) || !(decay(g) == decay(0)) || !(gain(g) == gain(0)) ||
-        !(tail(g) == tail(0)))
-      return false;
-    for (std::size_t lag = 0; lag < kernel.extent(1); ++lag)
-      if (!(kernel(g, lag) == kernel(0, lag))) return false;
+// Whether every network's entries (row g of a [network] or [network][lag] view) equal network
+// 0's (compared with ==: a NaN differs, +0 and -0 do not).
+template <class View>
+bool same_in_every_network(const View& v) {
+  const auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  for (std::size_t g = 1; g < h.extent(0); ++g) {
+    if constexpr (View::rank == 1) {
+      if (!(h(g) == h(0))) return false;
+    } else {
+      for (std::size_t lag = 0; lag < h.extent(1); ++lag)
+        if (!(h(g, lag) == h(0, lag))) return false;
+    }
   }
   return true;
 }
 
-// Whether every network of `model` has network 0's r, b, theta, slope, gain and dt.
+// Whether every network couples as network 0 does (kernel, trace parameters and window).
 template <class MemorySpace>
-bool shares_parameters(const BatchModel<MemorySpace>& model) {
-  for (const auto& parameter : {model.r, model.b, model.theta, model.slope, model.gain, model.dt}) {
-    const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameter);
-    for (std::size_t g = 1; g < host.extent(0); ++g)
-      if (!(host(g) == host(0))) return false;
-  }
-  return true;
+bool shares_coupling(const BatchModel<MemorySpace>& m) {
+  return same_in_every_network(m.coupling_kernel) && same_in_every_network(m.trace_window) &&
+         same_in_every_network(m.trace_decay) && same_in_every_network(m.trace_gain) &&
+         same_in_every_network(m.trace_tail);
+}
+
+// Whether every network has network 0's r, b, theta, slope, gain and dt.
+template <class MemorySpace>
+bool shares_parameters(const BatchModel<MemorySpace>& m) {
+  return same_in_every_network(m.r) && same_in_every_network(m.b) &&
+         same_in_every_network(m.theta) && same_in_every_network(m.slope) &&
+         same_in_every_network(m.gain) && same_in_every_network(m.dt);
 }
 
 // Each neuron's parameters from its network's (network_of: the batch network of each neuron),

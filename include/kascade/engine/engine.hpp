@@ -15,6 +15,7 @@
 #include "kascade/engine/detail/neuron_blocks.hpp"
 #include "kascade/engine/detail/part_spikes.hpp"
 #include "kascade/engine/detail/push_cuts.hpp"
+#include "kascade/engine/detail/recorded_events.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/model/extension.hpp"
@@ -164,8 +165,10 @@ class Engine {
   // recorded): in one launch with network teams where network_teams() says so, else on host
   // spaces in one launch (detail/step_stretch.hpp), else step by step; always step by step when
   // a step observer wants to see every step.
-  void advance_steps(step_t steps, step_t first_row);
-  void advance_in_one_launch(step_t steps, step_t first_row);
+  // first_recorded >= 0: the rows are the whole chunk from that recorded step, whose events a
+  // stretch may make itself (make_chunk_events).
+  void advance_steps(step_t steps, step_t first_row, step_t first_recorded = -1);
+  void advance_in_one_launch(step_t steps, step_t first_row, step_t first_recorded);
   // A launch per stretch with a team per unit of whole networks (detail/network_teams.hpp): on
   // device backends when every network has at most settings.network_team_neurons neurons.
   bool network_teams();  // decided once
@@ -188,6 +191,14 @@ class Engine {
   detail::NeuronStep<memory_space, Extension> kernel(
       step_t record_row) const;  // the step's functor
   std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
+  // The chunk's events (chunk_events_) from its recorded rows, on the host's threads.
+  void make_chunk_events(step_t first_recorded, step_t rows);
+  void clear_chunk_events();
+  // The maker of events of whole networks from the host layout's recorded rows into chunk_events_.
+  detail::SegmentUnitEvents segment_unit_events(
+      step_t first_recorded, step_t rows,
+      const detail::HostRows<std::uint8_t, Kokkos::LayoutLeft>& fired,
+      const detail::HostRows<std::uint64_t>& bits, const detail::HostRows<spike_count_t>& counts);
   void check_runaway(step_t first_recorded, step_t rows, std::vector<SpikeEvents>& chunk);
   int slot(step_t s) const;
   ordinal_t blocks() const;  // work items of the neuron kernel (detail/neuron_blocks.hpp)
@@ -208,7 +219,7 @@ class Engine {
   Kokkos::View<spike_count_t**, Kokkos::LayoutRight, memory_space> raster_;
   // Per raster row and kernel segment: how many of the segment's neurons fired (hand_over reads
   // only the segments that did). Hosts only (empty on devices: their bits say it all).
-  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, memory_space> segment_spikes_;
+  Kokkos::View<std::uint8_t**, Kokkos::LayoutLeft, memory_space> segment_spikes_;  // (row, seg)
   std::vector<ordinal_t> host_block_start_;    // block_start_ on the host
   std::vector<int> host_segment_network_;      // the batch network of each block
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
@@ -264,6 +275,8 @@ class Engine {
   Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space> push_scratch_;
   detail::PartSpikes<memory_space> part_spikes_;  // (part_spikes())
   std::vector<step_t> runaway_;                   // per network, -1: none
+  std::vector<SpikeEvents> chunk_events_;         // the chunk handed over (hand_over)
+  bool chunk_made_ = false;  // the last stretch made chunk_events_ (advance_in_one_launch)
 };
 
 // Compiled once in the library for the default execution space without extension.

@@ -8,6 +8,7 @@
 
 #include <KokkosSparse_spmv.hpp>
 #include <algorithm>
+#include <optional>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/network_teams.hpp"
@@ -359,7 +360,8 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row) {
+void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row,
+                                                      step_t first_recorded) {
   if (steps <= 0) return;
   if (detail::NeuronStep<memory_space, Extension>::neuron_bits && first_row >= 0) {
     const auto row0 = static_cast<std::size_t>(first_row);
@@ -373,7 +375,7 @@ void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first
   }
   if (detail::one_launch_stretches<ExecutionSpace> && !observer_) {
     last_launch_ = StepLaunch::one_stretch;
-    return advance_in_one_launch(steps, first_row);
+    return advance_in_one_launch(steps, first_row, first_recorded);
   }
   last_launch_ = StepLaunch::per_step;
   for (step_t k = 0; k < steps; ++k) advance(first_row < 0 ? -1 : first_row + k);
@@ -457,7 +459,8 @@ void Engine<ExecutionSpace, Extension>::advance_in_network_teams(step_t steps, s
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step_t first_row) {
+void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step_t first_row,
+                                                              step_t first_recorded) {
   if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
     using Stretch = detail::StepStretch<ExecutionSpace, memory_space, Extension>;
     Stretch f;
@@ -475,9 +478,19 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     for (std::size_t r = 0; r < ranges.size(); ++r)
       ranges[r].set(team_unit_runs_[r], team_unit_runs_[r + 1]);
     f.ranges = ranges.data();
+    // Independent units make their events themselves when the stretch steps a whole chunk.
+    std::optional<detail::SegmentUnitEvents> events;
+    if (!detail::NeuronStep<memory_space, Extension>::neuron_bits && f.independent &&
+        first_row == 0 && first_recorded >= 0) {
+      clear_chunk_events();
+      events.emplace(
+          segment_unit_events(first_recorded, steps, segment_spikes_, spike_bits_, raster_));
+      f.unit_events = &*events;
+    }
     Kokkos::parallel_for("kascade::step_stretch",
                          Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
     exec_.fence();  // (the barrier lives until here)
+    chunk_made_ = events.has_value();
     stretch_done(steps);
   }
 }
@@ -513,68 +526,89 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
 }
 
 template <class ExecutionSpace, class Extension>
-std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
-                                                         Recorder& recorder) {
+void Engine<ExecutionSpace, Extension>::clear_chunk_events() {
+  // The lists of the last chunk are emptied, not freed: refilling them allocates nothing.
+  chunk_events_.resize(static_cast<std::size_t>(batch_.n_networks()));
+  for (SpikeEvents& ev : chunk_events_) ev.steps.clear(), ev.neurons.clear(), ev.counts.clear();
+}
+
+template <class ExecutionSpace, class Extension>
+detail::SegmentUnitEvents Engine<ExecutionSpace, Extension>::segment_unit_events(
+    const step_t first_recorded, const step_t rows,
+    const detail::HostRows<std::uint8_t, Kokkos::LayoutLeft>& fired,
+    const detail::HostRows<std::uint64_t>& bits, const detail::HostRows<spike_count_t>& counts) {
+  const detail::SegmentRows recorded{fired.data(),
+                                     static_cast<std::size_t>(fired.stride(1)),
+                                     bits.data(),
+                                     static_cast<std::size_t>(bits.stride(0)),
+                                     detail::NeuronStep<memory_space, Extension>::bit_words,
+                                     host_segment_network_.data()};
+  const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
+  return {recorded, host_block_start_,   batch_.neuron_offset, rows, first_recorded, with_counts,
+          counts,   chunk_events_.data()};
+}
+
+template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::make_chunk_events(step_t first_recorded, step_t rows) {
+  clear_chunk_events();
   auto counts = Kokkos::create_mirror_view(raster_);
   Kokkos::deep_copy(counts, raster_);
   auto fired = Kokkos::create_mirror_view(segment_spikes_);
   Kokkos::deep_copy(fired, segment_spikes_);
   auto bits = Kokkos::create_mirror_view(spike_bits_);
   Kokkos::deep_copy(bits, spike_bits_);
-  constexpr bool neuron_bits = detail::NeuronStep<memory_space, Extension>::neuron_bits;
   const int networks = batch_.n_networks();
-  std::vector<SpikeEvents> chunk(static_cast<std::size_t>(networks));
-  const bool with_counts = model_.emission == Emission::poisson;  // others emit 0 or 1
-  const auto count = [&](const int k, const ordinal_t i) { return counts(k, i); };
+  const std::vector<ordinal_t>& offset = batch_.neuron_offset;
+  std::vector<SpikeEvents>& chunk = chunk_events_;
+  if constexpr (detail::NeuronStep<memory_space, Extension>::neuron_bits) {
+    // The devices' rows of bits, in a range of whole networks per host thread.
+    const bool with_counts = model_.emission == Emission::poisson;
+    const auto count = [&](const int k, const ordinal_t i) { return counts(k, i); };
+    detail::bit_events_on_host_threads(bits.data(), static_cast<std::size_t>(bits.stride(0)), rows,
+                                       offset, first_recorded, with_counts, count, chunk);
+    return;
+  }
+  const detail::SegmentUnitEvents events =
+      segment_unit_events(first_recorded, rows, fired, bits, counts);
   // On the host's threads: a range of whole networks each, or, with fewer networks than threads
-  // (and more than one row), a block of rows of one network each, joined in row order; the
-  // devices' rows of bits in a range of whole networks per thread. (The events do not depend on
-  // the cut.)
+  // (and more than one row), a block of rows of one network each, joined in row order. (The
+  // events do not depend on the cut.)
   using Host = Kokkos::DefaultHostExecutionSpace;
   const int threads = Host().concurrency();
-  const int pieces =
-      neuron_bits || networks >= threads ? 1 : static_cast<int>(std::min<step_t>(threads, rows));
-  std::vector<SpikeEvents> parts(pieces > 1 ? static_cast<std::size_t>(networks * pieces) : 0);
-  if constexpr (neuron_bits) {
-    detail::bit_events_on_host_threads(bits.data(), static_cast<std::size_t>(bits.stride(0)), rows,
-                                       batch_.neuron_offset, first_recorded, with_counts, count,
-                                       chunk);
-  } else {
-    const detail::SegmentRows recorded{fired.data(),
-                                       static_cast<std::size_t>(fired.stride(0)),
-                                       bits.data(),
-                                       static_cast<std::size_t>(bits.stride(0)),
-                                       detail::NeuronStep<memory_space, Extension>::bit_words,
-                                       host_segment_network_.data()};
-    const std::vector<ordinal_t>& offset = batch_.neuron_offset;
-    if (pieces > 1) {  // a block of rows of one network per item
-      Kokkos::parallel_for("kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces),
-                           [&](const int item) {
-                             const int g = item / pieces, p = item % pieces;
-                             detail::segment_events(recorded, host_block_start_, offset, g, g + 1,
-                                                    rows * p / pieces, rows * (p + 1) / pieces,
-                                                    first_recorded, with_counts, count,
-                                                    &parts[static_cast<std::size_t>(item)]);
-                           });
-      Host().fence();
-    } else {
-      detail::on_network_ranges(offset, [&](const int g0, const int g1) {
-        detail::segment_events(recorded, host_block_start_, offset, g0, g1, 0, rows, first_recorded,
-                               with_counts, count, chunk.data() + g0);
-      });
-    }
+  if (networks >= threads || rows < 2) {
+    detail::on_network_ranges(offset, [&](const int g0, const int g1) { events.networks(g0, g1); });
+    return;
   }
-  std::size_t events = 0;
+  const int pieces = static_cast<int>(std::min<step_t>(threads, rows));
+  std::vector<SpikeEvents> parts(static_cast<std::size_t>(networks * pieces));
+  Kokkos::parallel_for("kascade::hand_over", Kokkos::RangePolicy<Host>(0, networks * pieces),
+                       [&](const int item) {
+                         const int g = item / pieces, p = item % pieces;
+                         events.rows(g, g + 1, rows * p / pieces, rows * (p + 1) / pieces,
+                                     &parts[static_cast<std::size_t>(item)]);
+                       });
+  Host().fence();
   for (int g = 0; g < networks; ++g) {
     SpikeEvents& ev = chunk[g];
-    ev.network = batch_.host_network_ids[g];
-    for (int p = 0; p < (pieces > 1 ? pieces : 0); ++p) {
+    for (int p = 0; p < pieces; ++p) {
       const SpikeEvents& part = parts[static_cast<std::size_t>(g * pieces + p)];
       ev.steps.insert(ev.steps.end(), part.steps.begin(), part.steps.end());
       ev.neurons.insert(ev.neurons.end(), part.neurons.begin(), part.neurons.end());
       ev.counts.insert(ev.counts.end(), part.counts.begin(), part.counts.end());
     }
-    events += ev.steps.size();
+  }
+}
+
+template <class ExecutionSpace, class Extension>
+std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
+                                                         Recorder& recorder) {
+  if (!chunk_made_) make_chunk_events(first_recorded, rows);  // (else the stretch made them)
+  chunk_made_ = false;
+  std::vector<SpikeEvents>& chunk = chunk_events_;
+  std::size_t events = 0;
+  for (int g = 0; g < batch_.n_networks(); ++g) {
+    chunk[g].network = batch_.host_network_ids[g];
+    events += chunk[g].steps.size();
   }
   check_runaway(first_recorded, rows, chunk);
   recorder.record(chunk);
@@ -608,7 +642,7 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
   const auto chunk = static_cast<step_t>(spike_bits_.extent(0));
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
-    advance_steps(rows, 0);
+    advance_steps(rows, 0, done);
     const std::size_t spikes = hand_over(done, rows, recorder);
     if (settings_.propagation == Propagation::automatic && !device_pulls)
       dense_ = static_cast<double>(spikes) >

@@ -105,11 +105,14 @@ struct NeuronStep {
   // over the batch, neuron i at bit i % 64 of word i / 64, set by an atomic or (the same bits
   // in any order); the engine zeroes the rows before a stretch, and segment_spikes is empty.
   static constexpr bool neuron_bits = segment == 1;
-  static constexpr int bit_words = segment > 1 ? (segment + 63) / 64 : 0;         // per segment
-  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, MemorySpace> spike_bits;     // [row][word]
-  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;         // [row][neuron]
-  Kokkos::View<std::uint8_t**, Kokkos::LayoutRight, MemorySpace> segment_spikes;  // [row][seg]
-  count_view clipped, non_finite;                                                 // per network
+  static constexpr int bit_words = segment > 1 ? (segment + 63) / 64 : 0;      // per segment
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, MemorySpace> spike_bits;  // [row][word]
+  Kokkos::View<spike_count_t**, Kokkos::LayoutRight, MemorySpace> raster;      // [row][neuron]
+  // Each segment's counts are a column of their own ((row, segment) at segment * rows + row), so
+  // that threads stepping different networks never write into one cache line (a row of the
+  // counts over the batch would be written by all of them, step after step).
+  Kokkos::View<std::uint8_t**, Kokkos::LayoutLeft, MemorySpace> segment_spikes;  // (row, seg)
+  count_view clipped, non_finite;                                                // per network
   BlockSpikes<MemorySpace> spiked;  // out: the spikes of every segment, for the push
   // Each neuron's Bernoulli uniforms for the steps of draw_block(step), a 24-bit draw in the top
   // bits of each word: one Philox call serves five steps. `refresh`: compute them (first step

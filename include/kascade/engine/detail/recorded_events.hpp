@@ -138,10 +138,11 @@ inline std::uint64_t nonzero_bytes(const std::uint64_t v) {
   return (((v & low7) + low7) | v) & ~low7;
 }
 
-// Host layout: row k of `fired` holds each segment's spike count (a byte), row k of `bits`
-// `words` words per segment (0: segments of one neuron), segment b starting at neuron starts[b].
+// Host layout: column b of `fired` holds segment b's spike count (a byte) in each row, row k of
+// `bits` `words` words per segment (0: segments of one neuron), segment b starting at neuron
+// starts[b].
 struct SegmentRows {
-  const std::uint8_t* fired = nullptr;
+  const std::uint8_t* fired = nullptr;  // row k of segment b at fired[b * fired_stride + k]
   std::size_t fired_stride = 0;
   const std::uint64_t* bits = nullptr;
   std::size_t bits_stride = 0;
@@ -152,10 +153,10 @@ struct SegmentRows {
 // Rows [k0, k1) of the whole networks [g0, g1) (`offset`: each network's first neuron, then the
 // number of neurons; segment b starts at neuron starts[b], and segments never straddle networks),
 // appended to out[g - g0] as step first_step + k and neuron i - offset[g], with count(k, i) where
-// with_counts, in (step, neuron) order. Each row's spike counts are read eight segments at a
-// time, once to reserve each network's lists and once to fill them; only the segments that
-// fired have their bits read. (Raw pointers: View indexing in the caller's lambda
-// reloaded the View's fields at every access, ~6 % of a step of small networks.)
+// with_counts, in (step, neuron) order. The counts of a network of one segment are read eight
+// rows at a time, once to reserve each network's lists and once to fill them; only the segments
+// that fired have their bits read. (Raw pointers: View indexing in the caller's lambda reloaded
+// the View's fields at every access, ~6 % of a step of small networks.)
 template <class Count>
 void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
                     const std::vector<ordinal_t>& offset, const int g0, const int g1,
@@ -168,24 +169,36 @@ void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
   const std::size_t b0 = segment_of(offset[static_cast<std::size_t>(g0)]),
                     b1 = segment_of(offset[static_cast<std::size_t>(g1)]);
   const auto words = static_cast<std::size_t>(r.words);
-  // visit(k, b, g): every segment b in [b0, b1) of network g that fired in row k, in order.
+  const auto fired = [&](const std::size_t b, const step_t k) {
+    return r.fired[b * r.fired_stride + static_cast<std::size_t>(k)];
+  };
+  // visit(k, b, g): every segment b in [b0, b1) of network g that fired in row k, network by
+  // network, each in (row, segment) order.
   const auto fired_segments = [&](const auto& visit) {
-    for (step_t k = k0; k < k1; ++k) {
-      const std::uint8_t* f = r.fired + static_cast<std::size_t>(k) * r.fired_stride;
-      for (std::size_t b = b0; b < b1; b += 8) {
-        std::uint64_t eight = 0;  // counts b .. b + 7, the first in the lowest byte
-        std::memcpy(&eight, f + b, std::min<std::size_t>(8, b1 - b));
-        for (std::uint64_t m = nonzero_bytes(eight); m != 0; m &= m - 1) {
-          const std::size_t s = b + static_cast<std::size_t>(lowest_bit(m)) / 8;
-          visit(k, s, r.network[s]);
+    for (std::size_t b = b0, e = b0; b < b1; b = e) {
+      const int g = r.network[b];
+      while (e < b1 && r.network[e] == g) ++e;  // the network's segments [b, e)
+      if (e == b + 1) {                         // one segment: eight rows at a time
+        const std::uint8_t* column = &r.fired[b * r.fired_stride];
+        for (step_t k = k0; k < k1; k += 8) {
+          std::uint64_t eight = 0;  // rows k .. k + 7, the first in the lowest byte
+          if (k + 8 <= k1)
+            std::memcpy(&eight, column + k, 8);
+          else
+            for (step_t j = k; j < k1; ++j) eight |= std::uint64_t(column[j]) << (8 * (j - k));
+          for (std::uint64_t m = nonzero_bytes(eight); m != 0; m &= m - 1)
+            visit(k + lowest_bit(m) / 8, b, g);
         }
+      } else {
+        for (step_t k = k0; k < k1; ++k)
+          for (std::size_t s = b; s < e; ++s)
+            if (fired(s, k) != 0) visit(k, s, g);
       }
     }
   };
   std::vector<std::size_t> more(static_cast<std::size_t>(g1 - g0), 0);
   fired_segments([&](step_t k, std::size_t b, int g) {
-    more[static_cast<std::size_t>(g - g0)] +=
-        r.fired[static_cast<std::size_t>(k) * r.fired_stride + b];
+    more[static_cast<std::size_t>(g - g0)] += fired(b, k);
   });
   for (int g = g0; g < g1; ++g) {
     SpikeEvents& ev = out[g - g0];
@@ -209,5 +222,62 @@ void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
         add(starts[b] + static_cast<ordinal_t>(w * 64) + lowest_bit(set));
   });
 }
+
+// The events of units of whole networks, made by whoever stepped them: on host stretches
+// (step_stretch.hpp) the thread that stepped a unit makes its events right after its last step,
+// while the unit's recorded rows are still in that core's caches, instead of a second launch
+// over the batch after the stretch.
+struct UnitEvents {
+  virtual ~UnitEvents() = default;
+  // The events of the networks of neurons [first, end) (whole networks).
+  virtual void operator()(ordinal_t first, ordinal_t end) const = 0;
+};
+
+// A chunk's rows of T on the host ((row, ...)).
+template <class T, class Layout = Kokkos::LayoutRight>
+using HostRows = Kokkos::View<const T**, Layout, Kokkos::HostSpace>;
+
+// segment_events over rows [0, rows) of whole networks into chunk[g] (the host layout), with
+// the counts of `counts` ([row][neuron]) where with_counts.
+class SegmentUnitEvents final : public UnitEvents {
+ public:
+  SegmentUnitEvents(const SegmentRows& recorded, const std::vector<ordinal_t>& starts,
+                    const std::vector<ordinal_t>& offset, const step_t rows,
+                    const step_t first_step, const bool with_counts,
+                    const HostRows<spike_count_t>& counts, SpikeEvents* chunk)
+      : recorded_(recorded),
+        starts_(starts),
+        offset_(offset),
+        rows_(rows),
+        first_step_(first_step),
+        with_counts_(with_counts),
+        counts_(counts),
+        chunk_(chunk) {}
+
+  void operator()(const ordinal_t first, const ordinal_t end) const override {
+    networks(network_at(first), network_at(end));
+  }
+  void networks(const int g0, const int g1) const { rows(g0, g1, 0, rows_, chunk_ + g0); }
+  // Rows [k0, k1) of networks [g0, g1) into out[g - g0].
+  void rows(const int g0, const int g1, const step_t k0, const step_t k1, SpikeEvents* out) const {
+    const auto count = [this](const int k, const ordinal_t i) { return counts_(k, i); };
+    segment_events(recorded_, starts_, offset_, g0, g1, k0, k1, first_step_, with_counts_, count,
+                   out);
+  }
+
+ private:
+  int network_at(const ordinal_t first_neuron) const {  // (a network's first neuron, or N)
+    return static_cast<int>(std::lower_bound(offset_.begin(), offset_.end(), first_neuron) -
+                            offset_.begin());
+  }
+
+  SegmentRows recorded_;
+  const std::vector<ordinal_t>& starts_;
+  const std::vector<ordinal_t>& offset_;
+  step_t rows_, first_step_;
+  bool with_counts_;
+  HostRows<spike_count_t> counts_;
+  SpikeEvents* chunk_;
+};
 
 }  // namespace kascade::detail

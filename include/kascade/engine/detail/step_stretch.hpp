@@ -23,6 +23,7 @@
 
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
+#include "kascade/engine/detail/recorded_events.hpp"
 
 namespace kascade::detail {
 
@@ -158,7 +159,9 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   // barrier.
   Kokkos::View<const ordinal_t*, MemorySpace> unit;
   bool independent = false;
-  UnitRange* ranges = nullptr;     // (independent) one per thread, alive during the launch
+  UnitRange* ranges = nullptr;  // (independent) one per thread, alive during the launch
+  // (independent, optional) makes each unit's events after its last step, on its thread.
+  const UnitEvents* unit_events = nullptr;
   SpinBarrier* barrier = nullptr;  // the team's (not independent), alive during the launch
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
@@ -217,6 +220,7 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
       else
         p.rows(r0, r1, -1, -1, b0, b1);
     }
+    if (unit_events != nullptr) (*unit_events)(r0, r1);
   }
 };
 

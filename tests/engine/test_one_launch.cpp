@@ -210,6 +210,36 @@ TEST(OneLaunch, UnitsHoldWholeNetworksAndRunsShareThemOut) {
   EXPECT_EQ(detail::stretch_unit_neurons(1000000, 2), 4096);
 }
 
+TEST(OneLaunch, ThreadSharesBeginGroupsUnitsAndRuns) {
+  // Case B: 100 networks of 20 neurons in one-network segments, groups of up to 128 neurons.
+  std::vector<ordinal_t> starts;
+  for (ordinal_t i = 0; i <= 2000; i += 20) starts.push_back(i);
+  EXPECT_EQ(detail::share_cuts(starts, 1), std::vector<ordinal_t>{});
+  EXPECT_EQ(detail::share_cuts(starts, 2), std::vector<ordinal_t>{1000});
+  EXPECT_EQ(detail::share_cuts(starts, 3), (std::vector<ordinal_t>{660, 1340}));  // nearest
+  EXPECT_EQ(detail::share_cuts({0, 2000}, 2), std::vector<ordinal_t>{});  // one network: none
+  EXPECT_EQ(detail::share_cuts({0, 1990, 2000}, 4), std::vector<ordinal_t>{1990});  // no repeat
+  const std::vector<ordinal_t> cuts{1000};
+  const std::vector<ordinal_t> groups = detail::group_starts(starts, 128, cuts);
+  std::vector<ordinal_t> first;
+  for (const ordinal_t q : groups) first.push_back(starts[q]);
+  // Six networks a group, and a group begins at 1000: 8 x 120, 40, 8 x 120, 40.
+  ASSERT_EQ(first.size(), 19u);
+  EXPECT_EQ(first[8], 960);
+  EXPECT_EQ(first[9], 1000);
+  EXPECT_EQ(first[17], 1960);
+  EXPECT_EQ(detail::group_starts(starts, 128).size(), 18u);  // without: 16 x 120, 80
+  // Units of at least 64 neurons end at the cut: thread 1's run begins there (1000 : 1000).
+  const std::vector<ordinal_t> units = detail::network_units(first, starts, 64, cuts);
+  const std::vector<int> runs = detail::unit_runs(units, first, 2, cuts);
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(first[units[runs[1]]], 1000);
+  EXPECT_EQ(runs[2] + 1, static_cast<int>(units.size()));
+  // Without the cut the 40-neuron group joins the next unit, and the runs split 960 : 1040.
+  const std::vector<ordinal_t> plain = detail::network_units(first, starts, 64);
+  EXPECT_EQ(first[plain[detail::unit_runs(plain, first, 2)[1]]], 960);
+}
+
 TEST(OneLaunch, EveryUnitIsTakenOnce) {
   detail::UnitRange range;
   range.set(3, 8);

@@ -257,7 +257,8 @@ class Engine {
   // neuron kernel, then N; whether the threads step independent units of whole networks, and
   // those units (detail::StepStretch::unit).
   std::vector<ordinal_t> group_first_neuron_;
-  int team_size_ = 0;  // 0: not decided yet
+  std::vector<ordinal_t> share_cuts_;  // where the host threads' shares begin (detail::share_cuts)
+  int team_size_ = 0;                  // 0: not decided yet
   Kokkos::View<ordinal_t*, memory_space> team_units_;
   std::vector<int> team_unit_runs_;  // each thread's run of units (detail::unit_runs)
   bool team_independent_ = false;

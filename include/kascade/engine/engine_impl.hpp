@@ -65,7 +65,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       starts.size() - 1);
-  const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::segment);
+  // On host threads, a group begins where each thread's share of the networks does.
+  if (detail::one_launch_stretches<ExecutionSpace>)
+    share_cuts_ = detail::share_cuts(batch_.neuron_offset, exec_.concurrency());
+  const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::segment, share_cuts_);
   for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
   Kokkos::deep_copy(group_start_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(groups.data(),
@@ -261,8 +264,8 @@ Engine<ExecutionSpace, Extension>::kernel(step_t record_row) const {
   f.seed = settings_.seed;
   f.extension = extension_;
   f.stimuli = stimuli_;
-  detail::set_step(f, step_, record_row, detail::draw_block(step_) != draws_cached_, trace_pending_,
-                   settings_.equilibration_steps);
+  detail::set_step(f, step_, slot(step_), record_row, detail::draw_block(step_) != draws_cached_,
+                   trace_pending_, settings_.equilibration_steps);
   return f;
 }
 
@@ -505,10 +508,12 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     const ordinal_t largest =
         detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
     team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
+    const std::vector<ordinal_t> no_cuts,
+        &cuts = share_cuts_.size() + 1 == static_cast<std::size_t>(threads) ? share_cuts_ : no_cuts;
     const std::vector<ordinal_t> units =
         detail::network_units(group_first_neuron_, batch_.neuron_offset,
-                              detail::stretch_unit_neurons(batch_.n_neurons(), threads));
-    team_unit_runs_ = detail::unit_runs(units, group_first_neuron_, threads);
+                              detail::stretch_unit_neurons(batch_.n_neurons(), threads), cuts);
+    team_unit_runs_ = detail::unit_runs(units, group_first_neuron_, threads, cuts);
     team_units_ = decltype(team_units_)("kascade::team_units", units.size());
     Kokkos::deep_copy(
         team_units_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(units.data(), units.size()));

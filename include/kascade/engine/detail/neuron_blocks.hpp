@@ -20,15 +20,19 @@ inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_
   return starts;
 }
 
-// Groups of consecutive blocks of at most `capacity` neurons in all: the first block of every
-// group, then the number of blocks.
-inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_start,
-                                           int capacity) {
+// Groups of consecutive blocks of at most `capacity` neurons in all, a group also beginning at
+// every neuron of `cuts` that begins a block (ascending): the first block of every group, then
+// the number of blocks.
+inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_start, int capacity,
+                                           const std::vector<ordinal_t>& cuts = {}) {
   std::vector<ordinal_t> groups;
   int used = capacity;
+  auto cut = cuts.begin();
   for (std::size_t b = 0; b + 1 < block_start.size(); ++b) {
     const int size = block_start[b + 1] - block_start[b];
-    if (used + size > capacity) groups.push_back(static_cast<ordinal_t>(b)), used = 0;
+    while (cut != cuts.end() && *cut < block_start[b]) ++cut;
+    const bool at_cut = cut != cuts.end() && *cut == block_start[b];
+    if (used + size > capacity || at_cut) groups.push_back(static_cast<ordinal_t>(b)), used = 0;
     used += size;
   }
   groups.push_back(static_cast<ordinal_t>(block_start.empty() ? 0 : block_start.size() - 1));

@@ -19,13 +19,20 @@
 
 namespace kascade::detail {
 
+// One step's row of a ring (spikes or drive): unmanaged, so that pointing it at the next step's
+// row is a pointer and an extent (a stretch does so every step; on two threads, for each of
+// ~17 units of case B, where a managed subview's tracking cost ~3 % of the step).
+template <class T, class MemorySpace>
+using RingRow =
+    Kokkos::View<T*, Kokkos::LayoutRight, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+
 template <class MemorySpace>
 struct PullRows {
   Kokkos::View<const offset_t*, MemorySpace> row_ptr;
   Kokkos::View<const ordinal_t*, MemorySpace> column;
   Kokkos::View<const real_t*, MemorySpace> value;
-  Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;
-  Kokkos::View<real_t*, Kokkos::LayoutRight, MemorySpace> drive;
+  RingRow<const real_t, MemorySpace> x;
+  RingRow<real_t, MemorySpace> drive;
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t i) const {
     real_t sum = 0;
@@ -60,10 +67,10 @@ struct PushSpikes {
   Kokkos::View<const offset_t*, MemorySpace> column_ptr;
   Kokkos::View<const ColumnEntry*, MemorySpace> column_entry;
   Kokkos::View<const ordinal_t*, MemorySpace> network_of, neuron_offset;
-  Kokkos::View<const real_t*, Kokkos::LayoutRight, MemorySpace> x;  // this step's spikes
-  Kokkos::View<real_t*, Kokkos::LayoutRight, MemorySpace> drive;    // this step's drive
-  Kokkos::View<const ordinal_t*, MemorySpace> block_start;          // the neuron kernel's blocks
-  BlockSpikes<MemorySpace> spiked;                                  // their spikes, ascending
+  RingRow<const real_t, MemorySpace> x;                     // this step's spikes
+  RingRow<real_t, MemorySpace> drive;                       // this step's drive
+  Kokkos::View<const ordinal_t*, MemorySpace> block_start;  // the neuron kernel's blocks
+  BlockSpikes<MemorySpace> spiked;                          // their spikes, ascending
   ordinal_t n_rows = 0, rows_per_block = 1;
   PushCuts<MemorySpace> cuts;  // where each block begins in the columns it cuts (or none)
   // The threads' own accumulators (host teams; else empty), rows pages apart: rows(..., own)

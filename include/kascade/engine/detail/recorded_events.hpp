@@ -174,6 +174,7 @@ void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
   };
   // visit(k, b, g): every segment b in [b0, b1) of network g that fired in row k, network by
   // network, each in (row, segment) order.
+  std::vector<std::uint64_t> fired_masks;
   const auto fired_segments = [&](const auto& visit) {
     for (std::size_t b = b0, e = b0; b < b1; b = e) {
       const int g = r.network[b];
@@ -189,10 +190,22 @@ void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
           for (std::uint64_t m = nonzero_bytes(eight); m != 0; m &= m - 1)
             visit(k + lowest_bit(m) / 8, b, g);
         }
-      } else {
+      } else {  // several: which of them fired, a bit per segment and row, then row by row
+        const std::size_t windows = (e - b + 63) / 64;  // 64 segments a word
+        fired_masks.assign(static_cast<std::size_t>(k1 - k0) * windows, 0);
+        for (std::size_t s = b; s < e; ++s) {
+          const std::uint8_t* column = &r.fired[s * r.fired_stride];
+          const std::uint64_t bit = std::uint64_t(1) << ((s - b) % 64);
+          std::uint64_t* mask = fired_masks.data() + (s - b) / 64;
+          for (step_t k = k0; k < k1; ++k)  // (no branch: about half the segments fire per row)
+            mask[static_cast<std::size_t>(k - k0) * windows] |=
+                bit & (0 - std::uint64_t(column[k] != 0));
+        }
         for (step_t k = k0; k < k1; ++k)
-          for (std::size_t s = b; s < e; ++s)
-            if (fired(s, k) != 0) visit(k, s, g);
+          for (std::size_t w = 0; w < windows; ++w)
+            for (std::uint64_t m = fired_masks[static_cast<std::size_t>(k - k0) * windows + w];
+                 m != 0; m &= m - 1)
+              visit(k, b + 64 * w + static_cast<std::size_t>(lowest_bit(m)), g);
       }
     }
   };

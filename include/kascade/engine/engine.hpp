@@ -166,9 +166,9 @@ class Engine {
   // spaces in one launch (detail/step_stretch.hpp), else step by step; always step by step when
   // a step observer wants to see every step.
   // first_recorded >= 0: the rows are the whole chunk from that recorded step, whose events a
-  // stretch may make itself (make_chunk_events).
-  void advance_steps(step_t steps, step_t first_row, step_t first_recorded = -1);
-  void advance_in_one_launch(step_t steps, step_t first_row, step_t first_recorded);
+  // stretch may make itself into chunk_events_; returns whether it did.
+  bool advance_steps(step_t steps, step_t first_row, step_t first_recorded = -1);
+  bool advance_in_one_launch(step_t steps, step_t first_row, step_t first_recorded);
   // A launch per stretch with a team per unit of whole networks (detail/network_teams.hpp): on
   // device backends when every network has at most settings.network_team_neurons neurons.
   bool network_teams();  // decided once
@@ -190,7 +190,9 @@ class Engine {
   void history_from_ring();  // the self kernel's spike bits from the spike ring
   detail::NeuronStep<memory_space, Extension> kernel(
       step_t record_row) const;  // the step's functor
-  std::size_t hand_over(step_t first_recorded, step_t rows, Recorder& recorder);  // events
+  // The chunk's events to the recorder (made first unless the stretch made them); returns their
+  // number.
+  std::size_t hand_over(step_t first_recorded, step_t rows, bool events_made, Recorder& recorder);
   // The chunk's events (chunk_events_) from its recorded rows, on the host's threads.
   void make_chunk_events(step_t first_recorded, step_t rows);
   void clear_chunk_events();
@@ -277,7 +279,6 @@ class Engine {
   detail::PartSpikes<memory_space> part_spikes_;  // (part_spikes())
   std::vector<step_t> runaway_;                   // per network, -1: none
   std::vector<SpikeEvents> chunk_events_;         // the chunk handed over (hand_over)
-  bool chunk_made_ = false;  // the last stretch made chunk_events_ (advance_in_one_launch)
 };
 
 // Compiled once in the library for the default execution space without extension.

@@ -363,9 +363,9 @@ void Engine<ExecutionSpace, Extension>::advance(step_t record_row) {
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row,
+bool Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first_row,
                                                       step_t first_recorded) {
-  if (steps <= 0) return;
+  if (steps <= 0) return false;
   if (detail::NeuronStep<memory_space, Extension>::neuron_bits && first_row >= 0) {
     const auto row0 = static_cast<std::size_t>(first_row);
     Kokkos::deep_copy(
@@ -374,7 +374,8 @@ void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first
   }
   if (!observer_ && network_teams()) {
     last_launch_ = StepLaunch::network_teams;
-    return advance_in_network_teams(steps, first_row);
+    advance_in_network_teams(steps, first_row);
+    return false;
   }
   if (detail::one_launch_stretches<ExecutionSpace> && !observer_) {
     last_launch_ = StepLaunch::one_stretch;
@@ -382,6 +383,7 @@ void Engine<ExecutionSpace, Extension>::advance_steps(step_t steps, step_t first
   }
   last_launch_ = StepLaunch::per_step;
   for (step_t k = 0; k < steps; ++k) advance(first_row < 0 ? -1 : first_row + k);
+  return false;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -462,7 +464,7 @@ void Engine<ExecutionSpace, Extension>::advance_in_network_teams(step_t steps, s
 }
 
 template <class ExecutionSpace, class Extension>
-void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step_t first_row,
+bool Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step_t first_row,
                                                               step_t first_recorded) {
   if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
     using Stretch = detail::StepStretch<ExecutionSpace, memory_space, Extension>;
@@ -493,9 +495,10 @@ void Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     Kokkos::parallel_for("kascade::step_stretch",
                          Kokkos::TeamPolicy<ExecutionSpace>(exec_, 1, team), f);
     exec_.fence();  // (the barrier lives until here)
-    chunk_made_ = events.has_value();
     stretch_done(steps);
+    return events.has_value();
   }
+  return false;
 }
 
 template <class ExecutionSpace, class Extension>
@@ -606,9 +609,8 @@ void Engine<ExecutionSpace, Extension>::make_chunk_events(step_t first_recorded,
 
 template <class ExecutionSpace, class Extension>
 std::size_t Engine<ExecutionSpace, Extension>::hand_over(step_t first_recorded, step_t rows,
-                                                         Recorder& recorder) {
-  if (!chunk_made_) make_chunk_events(first_recorded, rows);  // (else the stretch made them)
-  chunk_made_ = false;
+                                                         bool events_made, Recorder& recorder) {
+  if (!events_made) make_chunk_events(first_recorded, rows);
   std::vector<SpikeEvents>& chunk = chunk_events_;
   std::size_t events = 0;
   for (int g = 0; g < batch_.n_networks(); ++g) {
@@ -647,8 +649,8 @@ void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCa
   const auto chunk = static_cast<step_t>(spike_bits_.extent(0));
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
-    advance_steps(rows, 0, done);
-    const std::size_t spikes = hand_over(done, rows, recorder);
+    const bool events_made = advance_steps(rows, 0, done);
+    const std::size_t spikes = hand_over(done, rows, events_made, recorder);
     if (settings_.propagation == Propagation::automatic && !device_pulls)
       dense_ = static_cast<double>(spikes) >
                settings_.dense_above * static_cast<double>(rows) * batch_.n_neurons();

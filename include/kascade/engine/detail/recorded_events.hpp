@@ -153,9 +153,9 @@ struct SegmentRows {
 // Rows [k0, k1) of the whole networks [g0, g1) (`offset`: each network's first neuron, then the
 // number of neurons; segment b starts at neuron starts[b], and segments never straddle networks),
 // appended to out[g - g0] as step first_step + k and neuron i - offset[g], with count(k, i) where
-// with_counts, in (step, neuron) order. The counts of a network of one segment are read eight
-// rows at a time, once to reserve each network's lists and once to fill them; only the segments
-// that fired have their bits read. (Raw pointers: View indexing in the caller's lambda reloaded
+// with_counts, in (step, neuron) order. The counts are summed to reserve each network's lists,
+// then a network of one segment reads its counts eight rows at a time; only the segments that
+// fired have their bits read. (Raw pointers: View indexing in the caller's lambda reloaded
 // the View's fields at every access, ~6 % of a step of small networks.)
 template <class Count>
 void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
@@ -209,10 +209,12 @@ void segment_events(const SegmentRows& r, const std::vector<ordinal_t>& starts,
       }
     }
   };
-  std::vector<std::size_t> more(static_cast<std::size_t>(g1 - g0), 0);
-  fired_segments([&](step_t k, std::size_t b, int g) {
-    more[static_cast<std::size_t>(g - g0)] += fired(b, k);
-  });
+  std::vector<std::size_t> more(static_cast<std::size_t>(g1 - g0), 0);  // each network's events
+  for (std::size_t b = b0; b < b1; ++b) {
+    std::size_t sum = 0;  // (a sum over the segment's column: no walk of the segments that fired)
+    for (step_t k = k0; k < k1; ++k) sum += fired(b, k);
+    more[static_cast<std::size_t>(r.network[b] - g0)] += sum;
+  }
   for (int g = g0; g < g1; ++g) {
     SpikeEvents& ev = out[g - g0];
     const std::size_t m = more[static_cast<std::size_t>(g - g0)];

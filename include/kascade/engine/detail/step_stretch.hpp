@@ -250,30 +250,6 @@ inline ordinal_t stretch_unit_neurons(const ordinal_t n, const int threads) {
   return std::min<ordinal_t>(4096, std::max<ordinal_t>(64, n / (16 * threads)));
 }
 
-// Where the shares of whole networks of `threads` threads begin (r = 1 .. threads - 1), as even
-// in neurons as the networks allow: the first neuron of the network nearest to r / threads of
-// the neurons, ascending, without repeats, 0 or N (`network_start`: the first neuron of every
-// network, then N). The engine begins a group of the neuron kernel at each (group_starts), so
-// that the threads' units can split the batch there: on case B (100 networks of 20 neurons in
-// groups of 120) the split had been 960 : 1040 neurons, and the thread with the smaller share
-// then stole a whole unit (two threads, cycle counts per 100 steps: one thread done ~90 k
-// cycles, 8 %, before the other).
-inline std::vector<ordinal_t> share_cuts(const std::vector<ordinal_t>& network_start,
-                                         const int threads) {
-  std::vector<ordinal_t> cuts;
-  if (network_start.size() < 2) return cuts;
-  const ordinal_t n = network_start.back();
-  for (int r = 1; r < threads; ++r) {
-    const double target = static_cast<double>(n) * r / threads;
-    auto at = std::lower_bound(network_start.begin(), network_start.end(), target);
-    if (at != network_start.begin() &&
-        (at == network_start.end() || *at - target > target - at[-1]))
-      --at;
-    if (*at > 0 && *at < n && (cuts.empty() || *at > cuts.back())) cuts.push_back(*at);
-  }
-  return cuts;
-}
-
 // Units of whole networks of about `neurons` neurons each (at least one network) for the
 // independent stretch, one ending at each of `cuts` that begins a group: the first group of
 // every unit, then the number of groups (the layout of the network teams' units).
@@ -353,6 +329,28 @@ inline ordinal_t network_parts(const std::vector<ordinal_t>& first_neuron,
     largest = std::max(largest, first_neuron[part[r]] - first_neuron[part[r - 1]]);
   }
   return largest;
+}
+
+// Where the shares of whole networks of `threads` threads begin (r = 1 .. threads - 1), as even
+// in neurons as the networks allow: the first neuron of the network nearest to r / threads of
+// the neurons, ascending, without repeats, 0 or N (`network_start`: the first neuron of every
+// network, then N). The engine begins a group of the neuron kernel at each (group_starts), so
+// that the threads' units can split the batch there: on case B (100 networks of 20 neurons in
+// groups of 120) the split had been 960 : 1040 neurons, and the thread with the smaller share
+// then stole a whole unit (two threads, cycle counts per 100 steps: one thread done ~90 k
+// cycles, 8 %, before the other).
+inline std::vector<ordinal_t> share_cuts(const std::vector<ordinal_t>& network_start,
+                                         const int threads) {
+  std::vector<ordinal_t> cuts, part;
+  if (network_start.size() < 2) return cuts;
+  // network_parts over the networks themselves: part[r] is the network nearest the cut.
+  network_parts(network_start, network_start, threads, part);
+  for (int r = 1; r < threads; ++r) {
+    const ordinal_t at = network_start[static_cast<std::size_t>(part[static_cast<std::size_t>(r)])];
+    if (at > 0 && at < network_start.back() && (cuts.empty() || at > cuts.back()))
+      cuts.push_back(at);
+  }
+  return cuts;
 }
 
 }  // namespace kascade::detail

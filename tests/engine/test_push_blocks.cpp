@@ -46,8 +46,7 @@ void expect_push_equals_pull(const std::vector<const Network*>& nets) {
   Kokkos::View<ordinal_t*, Mem> block_start("block_start", starts.size());
   Kokkos::deep_copy(
       block_start, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(), starts.size()));
-  detail::BlockSpikes<Mem> spiked{Kokkos::View<ordinal_t*, Mem>("list", n),
-                                  Kokkos::View<int*, Mem>("count", starts.size() - 1)};
+  const auto spiked = detail::make_block_spikes<Mem>(n, static_cast<ordinal_t>(starts.size()) - 1);
   Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, starts.size() - 1),
                        detail::ListSpikes<Mem>{block_start, x, spiked});
   Kokkos::View<real_t*, Mem> pulled("pulled", n);

@@ -62,9 +62,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
   if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", padded);
   const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, Step::segment);
+  const auto n_blocks = static_cast<ordinal_t>(starts.size()) - 1;
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
-      starts.size() - 1);
+      n_blocks > 0 ? detail::block_slot<detail::history_word>(n_blocks - 1) + 1 : 0);
   // On host threads, a group begins where each thread's share of the networks does.
   if (detail::one_launch_stretches<ExecutionSpace>)
     share_cuts_ = detail::share_cuts(batch_.neuron_offset, exec_.concurrency());
@@ -94,9 +95,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
     neuron_network_ = decltype(neuron_network_)("kascade::neuron_network", N);
     detail::global_network_ids(exec_, batch_.network_of, batch_.network_ids, neuron_network_);
   }
-  const auto n_blocks = starts.size() - 1;
-  spiked_.list = decltype(spiked_.list)("kascade::spike_list", N);
-  spiked_.count = decltype(spiked_.count)("kascade::spike_count", n_blocks);
+  spiked_ = detail::make_block_spikes<memory_space>(N, n_blocks);
   lane_parameters_ = detail::make_lane_parameters(exec_, model_, batch_.network_of, padded);
   dense_ = starts_dense();
   runaway_.assign(static_cast<std::size_t>(batch_.n_networks()), -1);
@@ -476,7 +475,15 @@ bool Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
     f.unit = team_units_;
     f.independent = team_independent_;
-    if (!f.independent && team > 1 && !f.dense) f.push.parts = part_spikes(team, f.groups);
+    if (!f.independent && team > 1 && !f.dense) {
+      f.push.parts = part_spikes(team, f.groups);
+      f.own_rows = f.push_blocks == team;  // (then headers of no step yet: step_own_rows)
+      for (int r = 0; f.own_rows && r <= team; ++r)
+        f.own_rows = group_first_neuron_[detail::share_begin(f.groups, team, r)] ==
+                     std::min(f.rows, r * f.push.rows_per_block);
+      if (f.own_rows)
+        Kokkos::deep_copy(Kokkos::subview(part_spikes_.word, Kokkos::ALL(), 0), std::uint64_t(0));
+    }
     detail::SpinBarrier barrier;
     f.barrier = &barrier;
     std::vector<detail::UnitRange> ranges(team_unit_runs_.size() - 1);

@@ -41,15 +41,6 @@ struct PullRows {
   }
 };
 
-// Whether the thread of part `part` of a shared network walks its neurons and rows downwards:
-// every other part does, so that at the boundary between parts 0 and 1 (2 and 3, ...) both
-// threads move away from each other. Walking up to a boundary, a core's hardware prefetcher
-// pulls in the next lines, which belong to the other thread, and that thread then has to take
-// them back before writing: on case C with two threads the second thread's first 128 neurons
-// took ~2300 cycles per step instead of ~1000. (Work items are independent: the direction never
-// changes a result.)
-KOKKOS_INLINE_FUNCTION bool descending(const int part) { return part % 2 == 0; }
-
 // Rows per block when the push is cut into about `blocks_wanted` blocks: at least 64, and a
 // whole number of the neuron kernel's segments of 128 neurons, so that on one network each
 // thread pushes into the rows its own neuron kernel then reads (a team deals out segments the
@@ -104,10 +95,16 @@ struct PushSpikes {
   // The drive of rows [r0, r1) (r0 < r1): block `block` (for its cuts), or -1 (r0 begins a
   // network, or no cuts: searched); accumulated in row `own` of the scratch if there is one.
   // Segments [b0, b1) hold every spike that reaches these rows if the caller knows them (whole
-  // networks), else b0 < 0: they are looked up.
+  // networks), else b0 < 0: they are looked up. With part lists, wait(part) returns once part
+  // `part`'s list of the step may be read (step_stretch.hpp).
+  struct NoWait {
+    KOKKOS_INLINE_FUNCTION void operator()(int) const {}
+  };
+  template <class Wait = NoWait>
   KOKKOS_INLINE_FUNCTION void rows(const ordinal_t r0, const ordinal_t r1,
                                    const ordinal_t block = -1, const ordinal_t own = -1,
-                                   ordinal_t b0 = -1, ordinal_t b1 = -1) const {
+                                   ordinal_t b0 = -1, ordinal_t b1 = -1,
+                                   const Wait& wait = Wait{}) const {
     const auto n_rows_here = static_cast<std::size_t>(r1 - r0);
     const bool own_rows = own >= 0 && static_cast<std::size_t>(own) < scratch.extent(0) &&
                           n_rows_here <= scratch.extent(1);
@@ -128,7 +125,13 @@ struct PushSpikes {
     const auto flush = [&] {
       Span spans[batch];
       for (int m = 0; m < n; ++m) spans[m] = span(spikes[m].neuron, r0, r1, block);
-      for (int m = 0; m < n; ++m) add_span(spans[m], spikes[m].x, acc, r0, r1);
+      // The lines past the first few of each column are asked for while the column before it
+      // is added, not on entry: by the time a column's adds reach its fifth line it has come.
+      if (n > 0) prefetch_rest(spans[0]);
+      for (int m = 0; m < n; ++m) {
+        if (m + 1 < n) prefetch_rest(spans[m + 1]);
+        add_span(spans[m], spikes[m].x, acc, r0, r1);
+      }
       n = 0;
     };
     const auto take = [&](const ordinal_t j, const real_t xj) {
@@ -137,11 +140,12 @@ struct PushSpikes {
     };
     if (parts.active()) {
       for (int part = 0; part < parts.parts(); ++part) {
-        const int n_part = parts.count(part, 0);  // (ascending: parts below s0 skipped whole)
-        if (n_part == 0 || parts.entry(part, n_part - 1).neuron < s0) continue;
-        if (parts.entry(part, 0).neuron >= s1) break;
+        wait(part);
+        const int n_part = parts.n(part);  // (ascending: parts below s0 skipped whole)
+        if (n_part == 0 || parts.at(part, n_part - 1).neuron < s0) continue;
+        if (parts.at(part, 0).neuron >= s1) break;
         for (int k = 0; k < n_part; ++k) {
-          const SpikeEntry spike = parts.entry(part, k);
+          const SpikeEntry spike = parts.at(part, k);
           if (spike.neuron >= s1) break;
           if (spike.neuron >= s0) take(spike.neuron, spike.x);
         }
@@ -154,7 +158,7 @@ struct PushSpikes {
         b1 = lower_bound(b0, n_blocks, s1, start);
       }
       for (ordinal_t b = b0; b < b1; ++b)
-        for (int k = 0; k < spiked.count(b); ++k) {
+        for (int k = 0; k < spiked.size(b); ++k) {
           const ordinal_t j = spiked.list(block_start(b) + k);
           take(j, x(j));
         }
@@ -162,10 +166,7 @@ struct PushSpikes {
     flush();
     if (!own_rows) return;
     real_t* KOKKOS_RESTRICT out = &drive(r0);
-    if (descending(own))
-      for (std::size_t i = n_rows_here; i-- > 0;) out[i] = acc[i];
-    else
-      for (std::size_t i = 0; i < n_rows_here; ++i) out[i] = acc[i];
+    for (std::size_t i = 0; i < n_rows_here; ++i) out[i] = acc[i];
   }
 
   // The entries of a column that reach rows [r0, r1): [from, to), or, if `bounded`, those of
@@ -199,12 +200,16 @@ struct PushSpikes {
       else
         out.bounded = neuron_offset(g + 1) > r1;
     }
-    if (out.from == out.to) return out;
+    prefetch_span(out);
+    return out;
+  }
+
+  KOKKOS_INLINE_FUNCTION void prefetch_span(const Span& out) const {
+    if (out.from == out.to) return;
     const char* p = reinterpret_cast<const char*>(&column_entry(out.from));
     const char* last = reinterpret_cast<const char*>(&column_entry(out.to - 1));
     for (int line = 0; line < prefetch_lines && p + 64 * line <= last; ++line)
       prefetch_line(p + 64 * line);
-    return out;
   }
 
   // Where the block's rows begin in column j, from its cut table, relative to the column's start;
@@ -244,6 +249,13 @@ struct PushSpikes {
   }
 
   // Adds a column's span times xj into the rows from r0 (acc: row r0 first).
+  static constexpr offset_t ahead = 128;
+  static constexpr offset_t per_line = 64 / sizeof(ColumnEntry);
+  KOKKOS_INLINE_FUNCTION void prefetch_rest(const Span& sp) const {
+    for (offset_t e = sp.from + prefetch_lines * per_line; e < sp.from + ahead && e < sp.to;
+         e += per_line)
+      prefetch_line(&column_entry(e));
+  }
   KOKKOS_INLINE_FUNCTION void add_span(const Span& sp, const real_t xj, real_t* acc,
                                        const ordinal_t r0, const ordinal_t r1) const {
     if (!sp.bounded) return add_range(sp.from, sp.to, xj, acc, r0);
@@ -260,10 +272,6 @@ struct PushSpikes {
   // two threads 23-27 k -> 20-22 k).
   KOKKOS_INLINE_FUNCTION void add_range(const offset_t e0, const offset_t e1, const real_t xj,
                                         real_t* acc, const ordinal_t r0) const {
-    constexpr offset_t ahead = 128;
-    constexpr offset_t per_line = 64 / sizeof(ColumnEntry);
-    for (offset_t e = e0 + prefetch_lines * per_line; e < e0 + ahead && e < e1; e += per_line)
-      prefetch_line(&column_entry(e));
     offset_t e = e0;
     for (; e + 8 <= e1; e += 8) {
       if (e + ahead < e1) prefetch_line(&column_entry(e + ahead));

@@ -12,6 +12,7 @@
 #include "engine_test_support.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
+#include "kascade/engine/detail/step_stretch.hpp"
 #include "kascade/network/normal_generator.hpp"
 
 namespace kascade {
@@ -32,56 +33,70 @@ Network banded(ordinal_t n, ordinal_t width, ordinal_t silent_every) {
   return Network::from_edges(n, src, dst, w);
 }
 
+// A batch, one step's spikes of it (a third of the neurons, some counts of 2), its segments'
+// spike lists, and the drive of the dense pull.
+struct PushCase {
+  Batch<Mem> batch;
+  ordinal_t n = 0;
+  Kokkos::View<real_t*, Mem> x;
+  Kokkos::View<ordinal_t*, Mem> block_start;
+  detail::BlockSpikes<Mem> spiked;
+  std::vector<real_t> expected;
+
+  PushCase(const std::vector<const Network*>& nets, const unsigned seed) {
+    std::vector<network_id_t> ids;
+    for (std::size_t g = 0; g < nets.size(); ++g) ids.push_back(static_cast<network_id_t>(g));
+    batch = make_batch<Mem>(nets, ids);
+    n = batch.n_neurons();
+    std::mt19937 rng(seed);
+    std::vector<real_t> spikes(static_cast<std::size_t>(n));
+    for (auto& s : spikes) s = rng() % 3 == 0 ? real_t(1 + rng() % 2) : real_t(0);
+    x = test::device_vector(spikes);
+    using Step = detail::NeuronStep<Mem, NoExtension>;
+    const std::vector<ordinal_t> starts = detail::block_starts(batch.neuron_offset, Step::segment);
+    block_start = decltype(block_start)("block_start", starts.size());
+    Kokkos::deep_copy(block_start, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(
+                                       starts.data(), starts.size()));
+    spiked = detail::make_block_spikes<Mem>(n, segments());
+    Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, segments()),
+                         detail::ListSpikes<Mem>{block_start, x, spiked});
+    Kokkos::View<real_t*, Mem> pulled("pulled", n);
+    const auto& w = batch.weights;
+    Kokkos::parallel_for(
+        Kokkos::RangePolicy<Exec>(0, n),
+        detail::PullRows<Mem>{w.graph.row_map, w.graph.entries, w.values, x, pulled});
+    expected = test::host_vector(pulled);
+  }
+  ordinal_t segments() const { return static_cast<ordinal_t>(block_start.extent(0)) - 1; }
+
+  // The drive pushed in blocks of `rows` rows.
+  std::vector<real_t> push(const ordinal_t rows, const detail::PushCuts<Mem>& cuts,
+                           const Kokkos::View<real_t**, Kokkos::LayoutRight, Mem>& scratch,
+                           const detail::PartSpikes<Mem>& parts = {}) const {
+    Kokkos::View<real_t*, Mem> pushed("pushed", n);
+    Kokkos::parallel_for(
+        Kokkos::RangePolicy<Exec>(0, (n + rows - 1) / rows),
+        detail::PushSpikes<Mem>{batch.column_ptr, batch.column_entry, batch.network_of,
+                                batch.neuron_offset_device, x, pushed, block_start, spiked, n, rows,
+                                cuts, scratch, parts});
+    return test::host_vector(pushed);
+  }
+};
+
 void expect_push_equals_pull(const std::vector<const Network*>& nets) {
-  std::vector<network_id_t> ids;
-  for (std::size_t g = 0; g < nets.size(); ++g) ids.push_back(static_cast<network_id_t>(g));
-  const Batch<Mem> batch = make_batch<Mem>(nets, ids);
-  const ordinal_t n = batch.n_neurons();
-  std::mt19937 rng(5);
-  std::vector<real_t> spikes(static_cast<std::size_t>(n));
-  for (auto& s : spikes) s = rng() % 3 == 0 ? real_t(1 + rng() % 2) : real_t(0);
-  const auto x = test::device_vector(spikes);
-  using Step = detail::NeuronStep<Mem, NoExtension>;
-  const std::vector<ordinal_t> starts = detail::block_starts(batch.neuron_offset, Step::segment);
-  Kokkos::View<ordinal_t*, Mem> block_start("block_start", starts.size());
-  Kokkos::deep_copy(
-      block_start, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(starts.data(), starts.size()));
-  const auto spiked = detail::make_block_spikes<Mem>(n, static_cast<ordinal_t>(starts.size()) - 1);
-  Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, starts.size() - 1),
-                       detail::ListSpikes<Mem>{block_start, x, spiked});
-  Kokkos::View<real_t*, Mem> pulled("pulled", n);
-  const auto& w = batch.weights;
-  Kokkos::parallel_for(
-      Kokkos::RangePolicy<Exec>(0, n),
-      detail::PullRows<Mem>{w.graph.row_map, w.graph.entries, w.values, x, pulled});
-  const std::vector<real_t> expected = test::host_vector(pulled);
-  for (const ordinal_t rows : {ordinal_t(1), ordinal_t(7), ordinal_t(64), ordinal_t(150), n})
+  const PushCase c(nets, 5);
+  for (const ordinal_t rows : {ordinal_t(1), ordinal_t(7), ordinal_t(64), ordinal_t(150), c.n})
     for (const int variant : {0, 1, 2}) {  // cuts searched; from their table; + own rows
       const bool table = variant > 0, own = variant > 1;
-      Kokkos::View<real_t*, Mem> pushed("pushed", n);
-      const ordinal_t blocks = (n + rows - 1) / rows;
+      const ordinal_t blocks = (c.n + rows - 1) / rows;
       const auto cuts =
-          table ? detail::make_push_cuts(Exec(), batch, rows, blocks) : detail::PushCuts<Mem>{};
+          table ? detail::make_push_cuts(Exec(), c.batch, rows, blocks) : detail::PushCuts<Mem>{};
       // A row per block, its values left over from another batch: rows() must clear them.
       Kokkos::View<real_t**, Kokkos::LayoutRight, Mem> scratch("scratch", own ? blocks : 0, rows);
       Kokkos::deep_copy(scratch, real_t(7));
-      Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, blocks),
-                           detail::PushSpikes<Mem>{batch.column_ptr,
-                                                   batch.column_entry,
-                                                   batch.network_of,
-                                                   batch.neuron_offset_device,
-                                                   x,
-                                                   pushed,
-                                                   block_start,
-                                                   spiked,
-                                                   n,
-                                                   rows,
-                                                   cuts,
-                                                   scratch,
-                                                   {}});
-      const std::vector<real_t> got = test::host_vector(pushed);
-      for (ordinal_t i = 0; i < n; ++i)
-        ASSERT_EQ(got[i], expected[i])
+      const std::vector<real_t> got = c.push(rows, cuts, scratch);
+      for (ordinal_t i = 0; i < c.n; ++i)
+        ASSERT_EQ(got[i], c.expected[i])
             << "row " << i << ", blocks of " << rows << " rows" << (table ? ", cut table" : "")
             << (own ? ", own accumulators" : "");
     }
@@ -105,6 +120,40 @@ TEST(PushBlocks, RandomColumnsOfSeveralNetworksCutAnywhere) {
   const Network band = banded(130, 5, 0);
   std::vector<const Network*> ptrs{&nets[0], &band, &nets[1], &nets[2], &nets[3]};
   expect_push_equals_pull(ptrs);
+}
+
+// The threads' spike lists (part_spikes.hpp) of an even and an odd step, kept apart: each
+// step's push from its parts' lists gives its own pull's drive, and each header holds its
+// step's tag and length.
+TEST(PushBlocks, PartListsOfEvenAndOddStepsKeptApart) {
+  const Network net = banded(400, 30, 7);
+  const PushCase step[2] = {PushCase({&net}, 5), PushCase({&net}, 6)};
+  for (const int parts : {2, 3}) {
+    auto lists = detail::make_part_spikes<Mem>(parts, step[0].n);
+    std::vector<int> length(2 * static_cast<std::size_t>(parts));
+    for (int k = 0; k < 2; ++k) {
+      lists.set_step(k);
+      const PushCase& c = step[k];
+      for (int r = 0; r < parts; ++r) {  // part r: its share of the segments
+        const auto b0 = detail::share_begin(c.segments(), parts, r),
+                   b1 = detail::share_begin(c.segments(), parts, r + 1);
+        const int n = lists.gather(r, b0, b1, c.spiked, c.block_start, c.x);
+        *lists.header(r) = lists.header_word(static_cast<std::uint32_t>(k + 1), n);
+        length[static_cast<std::size_t>(2 * r + k)] = n;
+      }
+    }
+    for (int k = 0; k < 2; ++k) {
+      lists.set_step(k);
+      for (int r = 0; r < parts; ++r) {
+        EXPECT_EQ(*lists.header(r) >> 32, static_cast<std::uint64_t>(k + 1));
+        EXPECT_EQ(lists.n(r), length[static_cast<std::size_t>(2 * r + k)]);
+      }
+      const std::vector<real_t> got = step[k].push(150, {}, {}, lists);
+      for (ordinal_t i = 0; i < step[k].n; ++i)
+        ASSERT_EQ(got[i], step[k].expected[i])
+            << "row " << i << ", step " << k << ", " << parts << " parts";
+    }
+  }
 }
 
 }  // namespace

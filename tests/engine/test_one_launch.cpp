@@ -217,8 +217,13 @@ TEST(OneLaunch, ThreadSharesBeginGroupsUnitsAndRuns) {
   EXPECT_EQ(detail::share_cuts(starts, 1), std::vector<ordinal_t>{});
   EXPECT_EQ(detail::share_cuts(starts, 2), std::vector<ordinal_t>{1000});
   EXPECT_EQ(detail::share_cuts(starts, 3), (std::vector<ordinal_t>{660, 1340}));  // nearest
-  EXPECT_EQ(detail::share_cuts({0, 2000}, 2), std::vector<ordinal_t>{});  // one network: none
-  EXPECT_EQ(detail::share_cuts({0, 1990, 2000}, 4), std::vector<ordinal_t>{1990});  // no repeat
+  // Threads that share networks begin at their push blocks, whole lines of 16 rows, and a
+  // segment begins there too.
+  EXPECT_EQ(detail::share_cuts({0, 5000}, 2), std::vector<ordinal_t>{2512});  // case C
+  EXPECT_EQ(detail::share_cuts({0, 1990, 2000}, 4), (std::vector<ordinal_t>{512, 1024, 1536}));
+  const std::vector<ordinal_t> segments = detail::block_starts({0, 700, 1400}, 128, {1056});
+  EXPECT_EQ(segments, (std::vector<ordinal_t>{0, 128, 256, 384, 512, 640, 700, 828, 956, 1056, 1184,
+                                              1312, 1400}));
   const std::vector<ordinal_t> cuts{1000};
   const std::vector<ordinal_t> groups = detail::group_starts(starts, 128, cuts);
   std::vector<ordinal_t> first;

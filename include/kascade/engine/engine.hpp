@@ -181,7 +181,7 @@ class Engine {
   // `blocks` to their number. Finds the blocks' cuts (detail/push_cuts.hpp) when they change.
   detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted, ordinal_t& blocks);
   // Each thread's list of its spikes when `team` threads share the kernel's `groups`.
-  detail::PartSpikes<memory_space> part_spikes(int team, ordinal_t groups);
+  detail::PartSpikes<memory_space> part_spikes(int team);
   // The team of the one-launch stretches (decided once: it depends only on the batch and the
   // host's threads): its size, and whether and how it steps independent units (below).
   template <class Functor>
@@ -263,6 +263,7 @@ class Engine {
   std::vector<ordinal_t> share_cuts_;  // where the host threads' shares begin (detail::share_cuts)
   int team_size_ = 0;                  // 0: not decided yet
   Kokkos::View<ordinal_t*, memory_space> team_units_;
+  Kokkos::View<ordinal_t*, memory_space> team_groups_;  // each thread's groups (shared steps; host)
   std::vector<int> team_unit_runs_;  // each thread's run of units (detail::unit_runs)
   bool team_independent_ = false;
   // Network teams: the first group of each unit, then the groups (empty: not decided or not

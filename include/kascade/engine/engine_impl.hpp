@@ -61,14 +61,15 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   clipped_ = decltype(clipped_)("kascade::clipped", networks);
   non_finite_ = decltype(non_finite_)("kascade::non_finite", networks);
   if (model_.coupling == Coupling::trace) trace_ = decltype(trace_)("kascade::trace", padded);
-  const std::vector<ordinal_t> starts = detail::block_starts(batch_.neuron_offset, Step::segment);
+  // On host threads, a segment and a group begin where each thread's share does.
+  if (detail::one_launch_stretches<ExecutionSpace>)
+    share_cuts_ = detail::share_cuts(batch_.neuron_offset, exec_.concurrency());
+  const std::vector<ordinal_t> starts =
+      detail::block_starts(batch_.neuron_offset, Step::segment, share_cuts_);
   const auto n_blocks = static_cast<ordinal_t>(starts.size()) - 1;
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
       n_blocks > 0 ? detail::block_slot<detail::history_word>(n_blocks - 1) + 1 : 0);
-  // On host threads, a group begins where each thread's share of the networks does.
-  if (detail::one_launch_stretches<ExecutionSpace>)
-    share_cuts_ = detail::share_cuts(batch_.neuron_offset, exec_.concurrency());
   const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::segment, share_cuts_);
   for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
@@ -165,12 +166,12 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
 
 template <class ExecutionSpace, class Extension>
 detail::PartSpikes<typename Engine<ExecutionSpace, Extension>::memory_space>
-Engine<ExecutionSpace, Extension>::part_spikes(const int team, const ordinal_t groups) {
+Engine<ExecutionSpace, Extension>::part_spikes(const int team) {
   if (part_spikes_.parts() != team) {
-    ordinal_t most = 0;  // neurons in the largest share (detail::share_begin)
+    ordinal_t most = 0;  // neurons in the largest share (team_groups_)
     for (int r = 0; r < team; ++r)
-      most = std::max(most, group_first_neuron_[detail::share_begin(groups, team, r + 1)] -
-                                group_first_neuron_[detail::share_begin(groups, team, r)]);
+      most = std::max(
+          most, group_first_neuron_[team_groups_(r + 1)] - group_first_neuron_[team_groups_(r)]);
     part_spikes_ = detail::make_part_spikes<memory_space>(team, most);
   }
   return part_spikes_;
@@ -475,12 +476,13 @@ bool Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
     f.unit = team_units_;
     f.independent = team_independent_;
+    f.thread_group = team_groups_;
     if (!f.independent && team > 1 && !f.dense) {
-      f.push.parts = part_spikes(team, f.groups);
+      f.push.parts = part_spikes(team);
       f.own_rows = f.push_blocks == team;  // (then headers of no step yet: step_own_rows)
       for (int r = 0; f.own_rows && r <= team; ++r)
-        f.own_rows = group_first_neuron_[detail::share_begin(f.groups, team, r)] ==
-                     std::min(f.rows, r * f.push.rows_per_block);
+        f.own_rows =
+            group_first_neuron_[team_groups_(r)] == std::min(f.rows, r * f.push.rows_per_block);
       if (f.own_rows)
         Kokkos::deep_copy(Kokkos::subview(part_spikes_.word, Kokkos::ALL(), 0), std::uint64_t(0));
     }
@@ -517,9 +519,20 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     std::vector<ordinal_t> part;
     const ordinal_t largest =
         detail::network_parts(group_first_neuron_, batch_.neuron_offset, threads, part);
-    team_independent_ = static_cast<double>(largest) * threads <= 1.1 * batch_.n_neurons();
+    team_independent_ = detail::even_enough(largest, threads, batch_.n_neurons());
     const std::vector<ordinal_t> no_cuts,
         &cuts = share_cuts_.size() + 1 == static_cast<std::size_t>(threads) ? share_cuts_ : no_cuts;
+    // Shared steps: thread r's groups begin at the group of cut r - 1, or else an even count.
+    const auto groups = static_cast<ordinal_t>(group_first_neuron_.size()) - 1;
+    team_groups_ = decltype(team_groups_)("kascade::team_groups", threads + 1);
+    for (int r = 0; r <= threads; ++r) team_groups_(r) = detail::share_begin(groups, threads, r);
+    for (std::size_t c = 0; c < cuts.size(); ++c) {
+      const auto at =
+          std::lower_bound(group_first_neuron_.begin(), group_first_neuron_.end(), cuts[c]);
+      if (at != group_first_neuron_.end() && *at == cuts[c])
+        team_groups_(static_cast<int>(c) + 1) =
+            static_cast<ordinal_t>(at - group_first_neuron_.begin());
+    }
     const std::vector<ordinal_t> units =
         detail::network_units(group_first_neuron_, batch_.neuron_offset,
                               detail::stretch_unit_neurons(batch_.n_neurons(), threads), cuts);

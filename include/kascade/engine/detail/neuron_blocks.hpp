@@ -11,11 +11,18 @@
 namespace kascade::detail {
 
 // First neuron of every block, then the number of neurons (blocks + 1 entries): each network
-// [offset[g], offset[g + 1]) is cut into blocks of `size` from its first neuron.
-inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_offset, int size) {
+// [offset[g], offset[g + 1]) is cut into blocks of `size` from its first neuron, and from each
+// neuron of `cuts` (ascending) inside it.
+inline std::vector<ordinal_t> block_starts(const std::vector<ordinal_t>& neuron_offset, int size,
+                                           const std::vector<ordinal_t>& cuts = {}) {
   std::vector<ordinal_t> starts;
+  auto cut = cuts.begin();
   for (std::size_t g = 0; g + 1 < neuron_offset.size(); ++g)
-    for (ordinal_t i = neuron_offset[g]; i < neuron_offset[g + 1]; i += size) starts.push_back(i);
+    for (ordinal_t i = neuron_offset[g]; i < neuron_offset[g + 1];) {
+      starts.push_back(i);
+      while (cut != cuts.end() && *cut <= i) ++cut;
+      i = cut != cuts.end() && *cut < i + size ? *cut : i + size;
+    }
   starts.push_back(neuron_offset.empty() ? 0 : neuron_offset.back());
   return starts;
 }

@@ -41,14 +41,15 @@ struct PullRows {
   }
 };
 
-// Rows per block when the push is cut into about `blocks_wanted` blocks: at least 64, and a
-// whole number of the neuron kernel's segments of 128 neurons, so that on one network each
-// thread pushes into the rows its own neuron kernel then reads (a team deals out segments the
-// same way), and no cache line of the drive is written by two threads (ring rows are whole
-// lines, engine_impl.hpp).
+// Rows per block when the push is cut into about `blocks_wanted` blocks: at least 64, and whole
+// cache lines of the drive, so that no line is written by two threads (ring rows are whole
+// lines, engine_impl.hpp). Where host threads share networks, the engine begins a segment and a
+// group of the neuron kernel at each block (share_cuts), so that each thread pushes into the
+// rows its own neuron kernel then reads; the blocks are as even as lines allow (case C on two
+// threads: 2512 : 2488 rows, where whole segments of 128 gave 2560 : 2440).
 KOKKOS_INLINE_FUNCTION ordinal_t push_rows_per_block(const ordinal_t n_rows,
                                                      const ordinal_t blocks_wanted) {
-  constexpr ordinal_t whole = 128;
+  constexpr ordinal_t whole = 64 / sizeof(real_t);
   const ordinal_t rows = (n_rows + blocks_wanted - 1) / blocks_wanted;
   return rows <= 64 ? 64 : (rows + whole - 1) / whole * whole;
 }

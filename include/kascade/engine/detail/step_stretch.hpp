@@ -176,6 +176,8 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   // a barrier.
   Kokkos::View<const ordinal_t*, MemorySpace> unit;
   bool independent = false;
+  // (not independent) thread r's groups: [thread_group(r), thread_group(r + 1))
+  Kokkos::View<const ordinal_t*, MemorySpace> thread_group;
   bool own_rows = false;        // (not independent, event-driven) push block r: thread r's rows
   UnitRange* ranges = nullptr;  // (independent) one per thread, alive during the launch
   // (independent, optional) makes each unit's events after its last step, on its thread.
@@ -196,17 +198,20 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     PullRows<MemorySpace> d = this->pull;
     int barriers = 0;
     // This thread's segments, whose spikes it lists for the push (hoisted out of the steps).
-    const ordinal_t b0 = f.group_start(share_begin(groups, threads, r)),
-                    b1 = f.group_start(share_begin(groups, threads, r + 1));
-    // Each thread its own share of the groups (then of the push blocks: the same rows).
+    const ordinal_t q0 = thread_group(r), q1 = thread_group(r + 1);
+    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);
+    const auto own_groups = [&] {
+      for (ordinal_t q = q0; q < q1; ++q) f(q);
+    };
+    // Each thread its own share of the push blocks (or pulled rows).
     const auto share = [&](const ordinal_t n, const auto& work) {
       const ordinal_t a = share_begin(n, threads, r), b = share_begin(n, threads, r + 1);
       for (ordinal_t i = a; i < b; ++i) work(i);
     };
-    if (own_rows) return step_own_rows(r, threads, f, p, d, b0, b1, share);
+    if (own_rows) return step_own_rows(r, threads, f, p, d, b0, b1, own_groups);
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
-      share(groups, f);
+      own_groups();
       if (p.parts.active())  // this thread's spikes, for the push (part_spikes.hpp)
         *p.parts.header(r) =
             p.parts.header_word(static_cast<std::uint32_t>(k + 1),
@@ -229,17 +234,17 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   // each phase), a thread waits only for lists it needs, and a fast thread runs up to a step
   // ahead (lists of even and odd steps: part_spikes.hpp), no further: it sees every list of a
   // step before it leaves it. The headers are zero at the launch (engine).
-  template <class Share>
+  template <class Groups>
   KOKKOS_INLINE_FUNCTION void step_own_rows(const int r, const int threads,
                                             NeuronStep<MemorySpace, Extension>& f,
                                             PushSpikes<MemorySpace>& p, PullRows<MemorySpace>& d,
                                             const ordinal_t b0, const ordinal_t b1,
-                                            const Share& share) const {
+                                            const Groups& own_groups) const {
     const ordinal_t r0 = f.block_start(b0), r1 = f.block_start(b1);
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
       p.parts.set_step(k);
-      share(groups, f);
+      own_groups();
       const auto tag = static_cast<std::uint32_t>(k + 1);
       publish(p.parts.header(r),
               p.parts.header_word(tag, p.parts.gather(r, b0, b1, f.spiked, f.block_start, p.x)));
@@ -377,20 +382,32 @@ inline ordinal_t network_parts(const std::vector<ordinal_t>& first_neuron,
   return largest;
 }
 
-// Where the shares of whole networks of `threads` threads begin (r = 1 .. threads - 1), as even
-// in neurons as the networks allow: the first neuron of the network nearest to r / threads of
-// the neurons, ascending, without repeats, 0 or N (`network_start`: the first neuron of every
-// network, then N). The engine begins a group of the neuron kernel at each (group_starts), so
-// that the threads' units can split the batch there: on case B (100 networks of 20 neurons in
-// groups of 120) the split had been 960 : 1040 neurons, and the thread with the smaller share
-// then stole a whole unit (two threads, cycle counts per 100 steps: one thread done ~90 k
-// cycles, 8 %, before the other).
+// Whether whole networks per thread, the largest share `largest` neurons of n, leave `threads`
+// threads within 10 % of an even share (else they share networks).
+inline bool even_enough(const ordinal_t largest, const int threads, const ordinal_t n) {
+  return static_cast<double>(largest) * threads <= 1.1 * n;
+}
+
+// Where the shares of `threads` threads begin (r = 1 .. threads - 1), ascending, without
+// repeats, 0 or N (`network_start`: the first neuron of every network, then N). Of whole
+// networks, as even in neurons as the networks allow: the first neuron of the network nearest
+// to r / threads of the neurons; the engine begins a group of the neuron kernel at each
+// (group_starts), so that the threads' units can split the batch there (on case B, 100 networks
+// of 20 neurons in groups of 120, the split had been 960 : 1040 neurons, and the thread with the
+// smaller share then stole a whole unit: one thread done ~90 k cycles, 8 % of 100 steps, before
+// the other). If the threads share networks (even_enough), where each thread's block of the
+// push begins; the engine also begins a segment there (block_starts).
 inline std::vector<ordinal_t> share_cuts(const std::vector<ordinal_t>& network_start,
                                          const int threads) {
   std::vector<ordinal_t> cuts, part;
   if (network_start.size() < 2) return cuts;
   // network_parts over the networks themselves: part[r] is the network nearest the cut.
-  network_parts(network_start, network_start, threads, part);
+  const ordinal_t n = network_start.back();
+  if (!even_enough(network_parts(network_start, network_start, threads, part), threads, n)) {
+    const ordinal_t rows = push_rows_per_block(n, threads);
+    for (int r = 1; r < threads && r * rows < n; ++r) cuts.push_back(r * rows);
+    return cuts;
+  }
   for (int r = 1; r < threads; ++r) {
     const ordinal_t at = network_start[static_cast<std::size_t>(part[static_cast<std::size_t>(r)])];
     if (at > 0 && at < network_start.back() && (cuts.empty() || at > cuts.back()))

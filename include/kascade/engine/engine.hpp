@@ -50,11 +50,13 @@ struct EngineSettings {
   // handed over. 0: no check.
   double runaway_spikes_per_step = 0;
   bool runaway_stop = false;
-  // Host threads that meet at two barriers per step (networks that cannot be dealt out whole
-  // to the threads) each need at least this many neurons; fewer threads step otherwise. The
-  // spikes do not depend on it. (Measured before this limit: one 1000-neuron network stepped in
-  // 3.4 us on one thread and 4.2 on two; one of 5000 now steps in 25 and 17.)
-  ordinal_t min_neurons_per_thread = 2048;
+  // Host threads that share networks (networks that cannot be dealt out whole to the threads)
+  // each need at least this many neurons; fewer threads step otherwise. The spikes do not
+  // depend on it. Measured with threads that meet point to point (step_stretch.hpp), one
+  // network on one and two threads: 1000 neurons (case D) 3.1 -> 2.5 us, 250 neurons (dense
+  // propagation) 3.1 -> 2.6 us, 100 neurons 0.71 -> 0.77 us. (With two barriers per step it
+  // had been 2048: 1000 neurons stepped in 3.4 us on one thread and 4.2 on two.)
+  ordinal_t min_neurons_per_thread = 128;
   // Device backends step batches whose networks all have at most this many neurons with a team
   // of threads per network and a launch per stretch of steps (GPU: one launch instead of two
   // per step). Host backends do so only with network_teams_on_host (tests of that path). On an

@@ -69,7 +69,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
   const auto n_blocks = static_cast<ordinal_t>(starts.size()) - 1;
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
-      n_blocks > 0 ? detail::block_slot<detail::history_word>(n_blocks - 1) + 1 : 0);
+      n_blocks);
   const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::segment, share_cuts_);
   for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());

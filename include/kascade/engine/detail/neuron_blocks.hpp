@@ -46,35 +46,21 @@ inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_s
   return groups;
 }
 
-// Where block b's word of a per-block array that the neuron kernel writes every step sits: a
-// cache line apart on hosts, where the blocks on either side of a cut between two threads'
-// shares of one network would otherwise share a line that both write at the start of every
-// step (and read back, for the self history). GPU blocks are single neurons: packed.
-template <class T>
-KOKKOS_INLINE_FUNCTION constexpr ordinal_t block_slot(const ordinal_t b) {
-#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
-  return b;
-#else
-  return b * static_cast<ordinal_t>(64 / sizeof(T));
-#endif
-}
-
 // Spikes per block: list(block_start(b) + k), k < size(b), the neurons of block b with x > 0
 // (each block lists within its own neurons' range: one entry per neuron in all).
 template <class MemorySpace>
 struct BlockSpikes {
   Kokkos::View<ordinal_t*, MemorySpace> list;
-  Kokkos::View<int*, MemorySpace> count;  // at block_slot<int>(b)
+  Kokkos::View<int*, MemorySpace> count;
 
-  KOKKOS_INLINE_FUNCTION int& size(const ordinal_t b) const { return count(block_slot<int>(b)); }
+  KOKKOS_INLINE_FUNCTION int& size(const ordinal_t b) const { return count(b); }
 };
 
 // Lists for `n` neurons in `blocks` blocks.
 template <class MemorySpace>
 BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const ordinal_t blocks) {
   return {Kokkos::View<ordinal_t*, MemorySpace>("kascade::spike_list", n),
-          Kokkos::View<int*, MemorySpace>("kascade::spike_count",
-                                          blocks > 0 ? block_slot<int>(blocks - 1) + 1 : 0)};
+          Kokkos::View<int*, MemorySpace>("kascade::spike_count", blocks)};
 }
 
 // Fills the block lists from a spike vector (when the spikes did not come from the neuron

@@ -8,7 +8,6 @@
 #include <cstdint>
 
 #include "kascade/core/types.hpp"
-#include "kascade/engine/detail/neuron_blocks.hpp"
 
 namespace kascade::detail {
 
@@ -40,7 +39,7 @@ template <class MemorySpace>
 struct BuildSelfHistory {
   Kokkos::View<const real_t**, Kokkos::LayoutRight, MemorySpace> spikes;
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;
-  Kokkos::View<history_word**, Kokkos::LayoutRight, MemorySpace> history;  // [word][block_slot]
+  Kokkos::View<history_word**, Kokkos::LayoutRight, MemorySpace> history;  // [word][block]
   int slot = 0, self_length = 0;
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {
@@ -54,7 +53,7 @@ struct BuildSelfHistory {
         for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
           if (spikes(s, i) != real_t(0)) bits |= history_word(1) << k;
       }
-      history(w, block_slot<history_word>(b)) = bits;
+      history(w, b) = bits;
     }
   }
 };

@@ -483,8 +483,8 @@ bool Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
       for (int r = 0; f.own_rows && r <= team; ++r)
         f.own_rows =
             group_first_neuron_[team_groups_(r)] == std::min(f.rows, r * f.push.rows_per_block);
-      if (f.own_rows)
-        Kokkos::deep_copy(Kokkos::subview(part_spikes_.word, Kokkos::ALL(), 0), std::uint64_t(0));
+      for (std::size_t list = 0; f.own_rows && list < part_spikes_.word.extent(0); ++list)
+        part_spikes_.word(list, 0) = 0;  // (host memory: one-launch stretches)
     }
     detail::SpinBarrier barrier;
     f.barrier = &barrier;
@@ -522,17 +522,20 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     team_independent_ = detail::even_enough(largest, threads, batch_.n_neurons());
     const std::vector<ordinal_t> no_cuts,
         &cuts = share_cuts_.size() + 1 == static_cast<std::size_t>(threads) ? share_cuts_ : no_cuts;
-    // Shared steps: thread r's groups begin at the group of cut r - 1, or else an even count.
+    // Shared steps: thread r's groups begin at the group of cut r - 1 (every cut begins one:
+    // group_starts), or else at an even count of groups.
     const auto groups = static_cast<ordinal_t>(group_first_neuron_.size()) - 1;
     team_groups_ = decltype(team_groups_)("kascade::team_groups", threads + 1);
     for (int r = 0; r <= threads; ++r) team_groups_(r) = detail::share_begin(groups, threads, r);
-    for (std::size_t c = 0; c < cuts.size(); ++c) {
-      const auto at =
-          std::lower_bound(group_first_neuron_.begin(), group_first_neuron_.end(), cuts[c]);
-      if (at != group_first_neuron_.end() && *at == cuts[c])
-        team_groups_(static_cast<int>(c) + 1) =
-            static_cast<ordinal_t>(at - group_first_neuron_.begin());
+    std::vector<ordinal_t> at_cuts;
+    for (const ordinal_t cut : cuts) {
+      const auto at = std::lower_bound(group_first_neuron_.begin(), group_first_neuron_.end(), cut);
+      if (at != group_first_neuron_.end() && *at == cut)
+        at_cuts.push_back(static_cast<ordinal_t>(at - group_first_neuron_.begin()));
     }
+    if (!cuts.empty() && at_cuts.size() == cuts.size())
+      for (std::size_t c = 0; c < at_cuts.size(); ++c)
+        team_groups_(static_cast<int>(c) + 1) = at_cuts[c];
     const std::vector<ordinal_t> units =
         detail::network_units(group_first_neuron_, batch_.neuron_offset,
                               detail::stretch_unit_neurons(batch_.n_neurons(), threads), cuts);

@@ -268,6 +268,7 @@ BENCHMARK(BM_StepPropagation)
     ->ArgsProduct({{1, 100}, {1000}, {900}, {0, 1}, {0}})
     ->ArgsProduct({{1, 10000}, {20}, {500}, {1}, {0}})
     ->ArgsProduct({{1, 100}, {100, 250, 500}, {900}, {1}, {0, 1}})
+    ->ArgsProduct({{1}, {100, 250, 500}, {900}, {0}, {1}})
     ->ArgNames({"networks", "neurons", "sparsity", "dense", "teams"})
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);

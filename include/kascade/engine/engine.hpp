@@ -53,10 +53,12 @@ struct EngineSettings {
   // Host threads that share networks (networks that cannot be dealt out whole to the threads)
   // each need at least this many neurons; fewer threads step otherwise. The spikes do not
   // depend on it. Measured with threads that meet point to point (step_stretch.hpp), one
-  // network on one and two threads: 1000 neurons (case D) 3.1 -> 2.5 us, 250 neurons (dense
-  // propagation) 3.1 -> 2.6 us, 100 neurons 0.71 -> 0.77 us. (With two barriers per step it
-  // had been 2048: 1000 neurons stepped in 3.4 us on one thread and 4.2 on two.)
-  ordinal_t min_neurons_per_thread = 128;
+  // network on one and two threads (`BM_StepPropagation`): event-driven, 1000 neurons (case D)
+  // 3.1 -> 2.5 us, 500 neurons 1.57 -> 1.66 us (two threads pay from ~600 neurons); dense, 500
+  // neurons 11.2 -> 6.9 us, 250 neurons 3.1 -> 2.6. Event-driven steps are the usual ones.
+  // (With two barriers per step it had been 2048: 1000 neurons took 3.4 us on one thread and
+  // 4.2 on two.)
+  ordinal_t min_neurons_per_thread = 320;
   // Device backends step batches whose networks all have at most this many neurons with a team
   // of threads per network and a launch per stretch of steps (GPU: one launch instead of two
   // per step). Host backends do so only with network_teams_on_host (tests of that path). On an

@@ -234,6 +234,12 @@ TEST(OneLaunch, ThreadSharesBeginGroupsUnitsAndRuns) {
   EXPECT_EQ(first[9], 1000);
   EXPECT_EQ(first[17], 1960);
   EXPECT_EQ(detail::group_starts(starts, 128).size(), 18u);  // without: 16 x 120, 80
+  // Shared steps: each thread's groups begin at its cut; without cuts, or with one that begins
+  // no group, at even counts.
+  const std::vector<ordinal_t> four{0, 100, 200, 300, 1000};  // four groups
+  EXPECT_EQ(detail::thread_groups(four, 2, {300}), (std::vector<ordinal_t>{0, 3, 4}));
+  EXPECT_EQ(detail::thread_groups(four, 2, {}), (std::vector<ordinal_t>{0, 2, 4}));
+  EXPECT_EQ(detail::thread_groups(four, 2, {250}), (std::vector<ordinal_t>{0, 2, 4}));
   // Units of at least 64 neurons end at the cut: thread 1's run begins there (1000 : 1000).
   const std::vector<ordinal_t> units = detail::network_units(first, starts, 64, cuts);
   const std::vector<int> runs = detail::unit_runs(units, first, 2, cuts);

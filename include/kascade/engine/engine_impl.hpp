@@ -470,7 +470,6 @@ bool Engine<ExecutionSpace, Extension>::advance_in_one_launch(step_t steps, step
     using Stretch = detail::StepStretch<ExecutionSpace, memory_space, Extension>;
     Stretch f;
     stretch_fields(f, steps, first_row);
-    f.groups = static_cast<ordinal_t>(group_start_.extent(0)) - 1;
     f.rows = batch_.n_neurons();
     const int team = stretch_team(f);
     if (f.rows > 0) f.push = pusher(0, team, f.push_blocks);  // a block of rows per thread
@@ -522,20 +521,10 @@ int Engine<ExecutionSpace, Extension>::stretch_team(const Functor& f) {
     team_independent_ = detail::even_enough(largest, threads, batch_.n_neurons());
     const std::vector<ordinal_t> no_cuts,
         &cuts = share_cuts_.size() + 1 == static_cast<std::size_t>(threads) ? share_cuts_ : no_cuts;
-    // Shared steps: thread r's groups begin at the group of cut r - 1 (every cut begins one:
-    // group_starts), or else at an even count of groups.
-    const auto groups = static_cast<ordinal_t>(group_first_neuron_.size()) - 1;
-    team_groups_ = decltype(team_groups_)("kascade::team_groups", threads + 1);
-    for (int r = 0; r <= threads; ++r) team_groups_(r) = detail::share_begin(groups, threads, r);
-    std::vector<ordinal_t> at_cuts;
-    for (const ordinal_t cut : cuts) {
-      const auto at = std::lower_bound(group_first_neuron_.begin(), group_first_neuron_.end(), cut);
-      if (at != group_first_neuron_.end() && *at == cut)
-        at_cuts.push_back(static_cast<ordinal_t>(at - group_first_neuron_.begin()));
-    }
-    if (!cuts.empty() && at_cuts.size() == cuts.size())
-      for (std::size_t c = 0; c < at_cuts.size(); ++c)
-        team_groups_(static_cast<int>(c) + 1) = at_cuts[c];
+    const std::vector<ordinal_t> shares = detail::thread_groups(group_first_neuron_, threads, cuts);
+    team_groups_ = decltype(team_groups_)("kascade::team_groups", shares.size());
+    Kokkos::deep_copy(team_groups_, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(
+                                        shares.data(), shares.size()));
     const std::vector<ordinal_t> units =
         detail::network_units(group_first_neuron_, batch_.neuron_offset,
                               detail::stretch_unit_neurons(batch_.n_neurons(), threads), cuts);

@@ -46,14 +46,12 @@ inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_s
   return groups;
 }
 
-// Spikes per block: list(block_start(b) + k), k < size(b), the neurons of block b with x > 0
+// Spikes per block: list(block_start(b) + k), k < count(b), the neurons of block b with x > 0
 // (each block lists within its own neurons' range: one entry per neuron in all).
 template <class MemorySpace>
 struct BlockSpikes {
   Kokkos::View<ordinal_t*, MemorySpace> list;
   Kokkos::View<int*, MemorySpace> count;
-
-  KOKKOS_INLINE_FUNCTION int& size(const ordinal_t b) const { return count(b); }
 };
 
 // Lists for `n` neurons in `blocks` blocks.
@@ -75,7 +73,7 @@ struct ListSpikes {
     int k = 0;
     for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
       if (x(i) > real_t(0)) out.list(block_start(b) + k++) = i;
-    out.size(b) = k;
+    out.count(b) = k;
   }
 };
 

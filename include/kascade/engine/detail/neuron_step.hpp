@@ -478,7 +478,7 @@ struct NeuronStep {
       for (int w = 0; w < words; ++w)
         for (std::uint64_t left = bits[w]; left != 0; left &= left - 1)
           list[k++] = s0 + 64 * w + lowest_bit(left);
-      spiked.size(b) = k;
+      spiked.count(b) = k;
       if (record_row >= 0) record(b, s0, k, bits);
       if (model.self_length > 0) shift_history(b, k > 0);
     }

@@ -62,7 +62,7 @@ struct PartSpikes {
                                     const Starts& block_start, const X& x) const {
     int n = 0;
     for (ordinal_t b = b0; b < b1; ++b)
-      for (int k = 0; k < spiked.size(b); ++k) {
+      for (int k = 0; k < spiked.count(b); ++k) {
         const ordinal_t j = spiked.list(block_start(b) + k);
         const SpikeEntry e{j, x(j)};
         std::memcpy(&word(2 * part + odd, 1 + n++), &e, sizeof e);

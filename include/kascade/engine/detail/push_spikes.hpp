@@ -161,7 +161,7 @@ struct PushSpikes {
         b1 = lower_bound(b0, n_blocks, s1, start);
       }
       for (ordinal_t b = b0; b < b1; ++b)
-        for (int k = 0; k < spiked.size(b); ++k) {
+        for (int k = 0; k < spiked.count(b); ++k) {
           const ordinal_t j = spiked.list(block_start(b) + k);
           take(j, x(j));
         }
@@ -207,6 +207,7 @@ struct PushSpikes {
     return out;
   }
 
+  // Asks for a span's first prefetch_lines lines.
   KOKKOS_INLINE_FUNCTION void prefetch_span(const Span& out) const {
     if (out.from == out.to) return;
     const char* p = reinterpret_cast<const char*>(&column_entry(out.from));
@@ -251,7 +252,8 @@ struct PushSpikes {
     return lower_bound(lo + 1, e1 - lo > step ? lo + step : e1, r, column_row);
   }
 
-  // Adds a column's span times xj into the rows from r0 (acc: row r0 first).
+  // Asks for a span's lines past those prefetch_span() asked for, up to the prefetch distance of
+  // add_range (1 kB): rows() does so while the column before it is added.
   static constexpr offset_t ahead = 128;
   static constexpr offset_t per_line = 64 / sizeof(ColumnEntry);
   KOKKOS_INLINE_FUNCTION void prefetch_rest(const Span& sp) const {
@@ -259,6 +261,8 @@ struct PushSpikes {
          e += per_line)
       prefetch_line(&column_entry(e));
   }
+
+  // Adds a column's span times xj into the rows from r0 (acc: row r0 first).
   KOKKOS_INLINE_FUNCTION void add_span(const Span& sp, const real_t xj, real_t* acc,
                                        const ordinal_t r0, const ordinal_t r1) const {
     if (!sp.bounded) return add_range(sp.from, sp.to, xj, acc, r0);
@@ -270,9 +274,9 @@ struct PushSpikes {
   // every 8: a column is one stream (row and weight side by side), and from DRAM one stream gets
   // too few lines in flight from the hardware prefetcher (10^8 synapses: 0.90 ms per step with
   // rows and weights as two streams, 1.19 with one, 0.80 with this; case C 25.9 -> 25.2 us).
-  // The lines between those span() asked for and the first one 1 kB ahead are asked for on
-  // entry (case C, cycles per step in the push: one thread 32.7-37.3 k -> 30.6-33.6 k, each of
-  // two threads 23-27 k -> 20-22 k).
+  // The lines between those span() asked for and the first one 1 kB ahead were asked for by
+  // rows() before (prefetch_rest; on entry, as first measured: case C, cycles per step in the
+  // push, one thread 32.7-37.3 k -> 30.6-33.6 k, each of two threads 23-27 k -> 20-22 k).
   KOKKOS_INLINE_FUNCTION void add_range(const offset_t e0, const offset_t e1, const real_t xj,
                                         real_t* acc, const ordinal_t r0) const {
     offset_t e = e0;

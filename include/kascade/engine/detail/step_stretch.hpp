@@ -165,7 +165,7 @@ template <class ExecutionSpace, class MemorySpace, class Extension>
 struct StepStretch : StretchFields<MemorySpace, Extension> {
   using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
 
-  ordinal_t groups = 0, push_blocks = 0, rows = 0;
+  ordinal_t push_blocks = 0, rows = 0;
   // Independent units (or none): unit u is the groups [unit(u), unit(u + 1)), whole
   // networks whose neurons are also the rows it propagates into, so no thread reads what another
   // writes and the team needs no barrier. Thread r owns a run of units (ranges[r]), takes them
@@ -196,26 +196,19 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
     PushSpikes<MemorySpace> p = this->push;
     PullRows<MemorySpace> d = this->pull;
-    int barriers = 0;
-    // This thread's segments, whose spikes it lists for the push (hoisted out of the steps).
     const ordinal_t q0 = thread_group(r), q1 = thread_group(r + 1);
-    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);
-    const auto own_groups = [&] {
-      for (ordinal_t q = q0; q < q1; ++q) f(q);
-    };
+    if (own_rows) return step_own_rows(r, threads, f, p, d, q0, q1);
+    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);  // its segments
+    int barriers = 0;
     // Each thread its own share of the push blocks (or pulled rows).
     const auto share = [&](const ordinal_t n, const auto& work) {
       const ordinal_t a = share_begin(n, threads, r), b = share_begin(n, threads, r + 1);
       for (ordinal_t i = a; i < b; ++i) work(i);
     };
-    if (own_rows) return step_own_rows(r, threads, f, p, d, b0, b1, own_groups);
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
-      own_groups();
-      if (p.parts.active())  // this thread's spikes, for the push (part_spikes.hpp)
-        *p.parts.header(r) =
-            p.parts.header_word(static_cast<std::uint32_t>(k + 1),
-                                p.parts.gather(r, b0, b1, f.spiked, f.block_start, p.x));
+      for (ordinal_t q = q0; q < q1; ++q) f(q);
+      if (p.parts.active()) list_spikes(r, k, f, p, b0, b1);
       barrier->wait(threads, barriers);  // the spikes and spike lists of the step are complete
       if (this->dense)
         share(rows, d);
@@ -226,30 +219,37 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
     }
   }
 
-  // The steps when thread r pushes exactly the rows of its own groups (segments [b0, b1)): all
-  // it needs of the other threads is their spike lists. It publishes its own after its groups,
-  // and its push waits for each other part's just before reading it (the rows of part 0 take
-  // its own spikes first: that push begins at once). No barrier: instead of waiting for the
-  // slowest thread twice a step (~135 ns per trip between cores here, and every imbalance of
-  // each phase), a thread waits only for lists it needs, and a fast thread runs up to a step
-  // ahead (lists of even and odd steps: part_spikes.hpp), no further: it sees every list of a
-  // step before it leaves it. The headers are zero at the launch (engine).
-  template <class Groups>
+  // Thread r's spikes of stretch step k, after its groups (segments [b0, b1)), in its list for
+  // the push (part_spikes.hpp), the header stored last.
+  KOKKOS_INLINE_FUNCTION void list_spikes(const int r, const step_t k,
+                                          const NeuronStep<MemorySpace, Extension>& f,
+                                          const PushSpikes<MemorySpace>& p, const ordinal_t b0,
+                                          const ordinal_t b1) const {
+    const int n = p.parts.gather(r, b0, b1, f.spiked, f.block_start, p.x);
+    publish(p.parts.header(r), p.parts.header_word(static_cast<std::uint32_t>(k + 1), n));
+  }
+
+  // The steps when thread r pushes exactly the rows of its own groups [q0, q1): all it needs of
+  // the other threads is their spike lists. It publishes its own after its groups, and its push
+  // waits for each other part's just before reading it (the rows of part 0 take its own spikes
+  // first: that push begins at once). No barrier: instead of waiting for the slowest thread
+  // twice a step (~135 ns per trip between cores here, and every imbalance of each phase), a
+  // thread waits only for lists it needs, and a fast thread runs up to a step ahead (lists of
+  // even and odd steps: part_spikes.hpp), no further: it sees every list of a step before it
+  // leaves it. The headers are zero at the launch (engine).
   KOKKOS_INLINE_FUNCTION void step_own_rows(const int r, const int threads,
                                             NeuronStep<MemorySpace, Extension>& f,
                                             PushSpikes<MemorySpace>& p, PullRows<MemorySpace>& d,
-                                            const ordinal_t b0, const ordinal_t b1,
-                                            const Groups& own_groups) const {
+                                            const ordinal_t q0, const ordinal_t q1) const {
+    const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);  // its segments
     const ordinal_t r0 = f.block_start(b0), r1 = f.block_start(b1);
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
       p.parts.set_step(k);
-      own_groups();
-      const auto tag = static_cast<std::uint32_t>(k + 1);
-      publish(p.parts.header(r),
-              p.parts.header_word(tag, p.parts.gather(r, b0, b1, f.spiked, f.block_start, p.x)));
+      for (ordinal_t q = q0; q < q1; ++q) f(q);
+      list_spikes(r, k, f, p, b0, b1);
       const auto wait = [&](const int part) {
-        if (part != r) wait_for(p.parts.header(part), tag);
+        if (part != r) wait_for(p.parts.header(part), static_cast<std::uint32_t>(k + 1));
       };
       if (r0 < r1) p.rows(r0, r1, r, r, -1, -1, wait);
       for (int part = 0; part < threads; ++part) wait(part);
@@ -386,6 +386,28 @@ inline ordinal_t network_parts(const std::vector<ordinal_t>& first_neuron,
 // threads within 10 % of an even share (else they share networks).
 inline bool even_enough(const ordinal_t largest, const int threads, const ordinal_t n) {
   return static_cast<double>(largest) * threads <= 1.1 * n;
+}
+
+// The first group of each of `threads` threads' shares of the groups (`first_neuron[q]`: the
+// first neuron of group q, q <= groups), then the number of groups, for steps shared by the
+// threads: at the group that begins at each of `cuts` (one for each thread but the first) when
+// every cut begins one (group_starts), else an even count of groups each (share_begin).
+inline std::vector<ordinal_t> thread_groups(const std::vector<ordinal_t>& first_neuron,
+                                            const int threads, const std::vector<ordinal_t>& cuts) {
+  const auto groups = static_cast<ordinal_t>(first_neuron.size()) - 1;
+  std::vector<ordinal_t> share(static_cast<std::size_t>(threads) + 1);
+  for (int r = 0; r <= threads; ++r)
+    share[static_cast<std::size_t>(r)] = share_begin(groups, threads, r);
+  std::vector<ordinal_t> at_cuts;
+  for (const ordinal_t cut : cuts) {
+    const auto at = std::lower_bound(first_neuron.begin(), first_neuron.end(), cut);
+    if (at != first_neuron.end() && *at == cut)
+      at_cuts.push_back(static_cast<ordinal_t>(at - first_neuron.begin()));
+  }
+  if (!cuts.empty() && at_cuts.size() == cuts.size() &&
+      cuts.size() + 1 == static_cast<std::size_t>(threads))
+    std::copy(at_cuts.begin(), at_cuts.end(), share.begin() + 1);
+  return share;
 }
 
 // Where the shares of `threads` threads begin (r = 1 .. threads - 1), ascending, without

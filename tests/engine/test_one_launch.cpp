@@ -224,6 +224,14 @@ TEST(OneLaunch, ThreadSharesBeginGroupsUnitsAndRuns) {
   const std::vector<ordinal_t> segments = detail::block_starts({0, 700, 1400}, 128, {1056});
   EXPECT_EQ(segments, (std::vector<ordinal_t>{0, 128, 256, 384, 512, 640, 700, 828, 956, 1056, 1184,
                                               1312, 1400}));
+  // Each share's per-segment words a spacing apart: the segments from the cut 1056 on are
+  // moved up by it, the others keep their numbers; then the number of slots.
+  EXPECT_EQ(detail::segment_slots(segments, {1056}, 100),
+            (std::vector<ordinal_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 109, 110, 111, 112}));
+  EXPECT_EQ(detail::segment_slots(segments),
+            (std::vector<ordinal_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+  EXPECT_EQ(detail::segment_slots({0, 128, 256}, {128, 256}, 10),
+            (std::vector<ordinal_t>{0, 11, 12}));  // (a cut at the end moves nothing)
   const std::vector<ordinal_t> cuts{1000};
   const std::vector<ordinal_t> groups = detail::group_starts(starts, 128, cuts);
   std::vector<ordinal_t> first;

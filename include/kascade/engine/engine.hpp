@@ -229,7 +229,7 @@ class Engine {
   std::vector<ordinal_t> host_block_start_;    // block_start_ on the host
   std::vector<int> host_segment_network_;      // the batch network of each block
   Kokkos::View<real_t*, memory_space> trace_;  // Coupling::trace: (W s)_i, N + pad
-  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][block]
+  Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, memory_space> self_history_;  // [word][slot]
   Kokkos::View<std::uint64_t*, memory_space> clipped_, non_finite_;
   Kokkos::View<ordinal_t*, memory_space> group_start_;  // work items: runs of blocks
   Kokkos::View<ordinal_t*, memory_space> block_start_;  // first neuron of each kernel block

@@ -66,10 +66,10 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
     share_cuts_ = detail::share_cuts(batch_.neuron_offset, exec_.concurrency());
   const std::vector<ordinal_t> starts =
       detail::block_starts(batch_.neuron_offset, Step::segment, share_cuts_);
-  const auto n_blocks = static_cast<ordinal_t>(starts.size()) - 1;
+  const std::vector<ordinal_t> slots = detail::segment_slots(starts, share_cuts_);
   self_history_ = decltype(self_history_)(
       "kascade::self_history", static_cast<std::size_t>(detail::history_words(model_.self_length)),
-      n_blocks);
+      slots.back());
   const std::vector<ordinal_t> groups = detail::group_starts(starts, Step::segment, share_cuts_);
   for (const ordinal_t q : groups) group_first_neuron_.push_back(starts[q]);
   group_start_ = decltype(group_start_)("kascade::group_start", groups.size());
@@ -96,7 +96,7 @@ Engine<ExecutionSpace, Extension>::Engine(Batch<memory_space> batch, BatchModel<
     neuron_network_ = decltype(neuron_network_)("kascade::neuron_network", N);
     detail::global_network_ids(exec_, batch_.network_of, batch_.network_ids, neuron_network_);
   }
-  spiked_ = detail::make_block_spikes<memory_space>(N, n_blocks);
+  spiked_ = detail::make_block_spikes<memory_space>(N, slots);
   lane_parameters_ = detail::make_lane_parameters(exec_, model_, batch_.network_of, padded);
   dense_ = starts_dense();
   runaway_.assign(static_cast<std::size_t>(batch_.n_networks()), -1);
@@ -189,10 +189,10 @@ void Engine<ExecutionSpace, Extension>::clear_history() {
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::history_from_ring() {
   if (self_history_.size() == 0) return;
-  Kokkos::parallel_for("kascade::self_history",
-                       Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
-                       detail::BuildSelfHistory<memory_space>{spikes_, block_start_, self_history_,
-                                                              slot(step_), model_.self_length});
+  Kokkos::parallel_for(
+      "kascade::self_history", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, blocks()),
+      detail::BuildSelfHistory<memory_space>{spikes_, block_start_, self_history_, spiked_.slot,
+                                             slot(step_), model_.self_length});
 }
 
 template <class ExecutionSpace, class Extension>

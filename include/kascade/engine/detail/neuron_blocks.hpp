@@ -46,19 +46,56 @@ inline std::vector<ordinal_t> group_starts(const std::vector<ordinal_t>& block_s
   return groups;
 }
 
+// Where each segment keeps the words the neuron kernel rewrites every step (its spike count,
+// below; its self history, engine): in slot b plus `spacing` for every thread cut (ascending
+// neurons) at or below its first neuron. Threads that share one network each own a run of
+// segments and write their words upwards; a core's prefetcher, seeing the lower run written
+// upwards, pulls in the lines that follow it - the next thread's, which that thread then wins
+// back on every write (case C on two threads: the upper share's neuron phase ~10 % longer).
+// Runs whole pages apart end that. Returns one slot per segment, then the number of slots.
+constexpr ordinal_t segment_slot_spacing = 1024;  // >= 4 kB of 4-byte counts, 8 kB of history
+inline std::vector<ordinal_t> segment_slots(const std::vector<ordinal_t>& block_start,
+                                            const std::vector<ordinal_t>& cuts = {},
+                                            const ordinal_t spacing = segment_slot_spacing) {
+  std::vector<ordinal_t> slots;
+  ordinal_t gap = 0;
+  auto cut = cuts.begin();
+  for (std::size_t b = 0; b + 1 < block_start.size(); ++b) {
+    for (; cut != cuts.end() && *cut <= block_start[b]; ++cut)
+      if (*cut > 0) gap += spacing;
+    slots.push_back(static_cast<ordinal_t>(b) + gap);
+  }
+  slots.push_back(slots.empty() ? 0 : slots.back() + 1);
+  return slots;
+}
+
 // Spikes per block: list(block_start(b) + k), k < count(b), the neurons of block b with x > 0
 // (each block lists within its own neurons' range: one entry per neuron in all).
 template <class MemorySpace>
 struct BlockSpikes {
   Kokkos::View<ordinal_t*, MemorySpace> list;
-  Kokkos::View<int*, MemorySpace> count;
+  Kokkos::View<int*, MemorySpace> counts;            // by slot
+  Kokkos::View<const ordinal_t*, MemorySpace> slot;  // of each block (segment_slots)
+  KOKKOS_INLINE_FUNCTION int& count(const ordinal_t b) const { return counts(slot(b)); }
 };
 
-// Lists for `n` neurons in `blocks` blocks.
+// Lists for `n` neurons in blocks whose words are at `slots` (segment_slots: one per block, then
+// the number of slots).
+template <class MemorySpace>
+BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const std::vector<ordinal_t>& slots) {
+  Kokkos::View<ordinal_t*, MemorySpace> slot("kascade::segment_slot", slots.size() - 1);
+  Kokkos::deep_copy(
+      slot, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(slots.data(), slots.size() - 1));
+  return {Kokkos::View<ordinal_t*, MemorySpace>("kascade::spike_list", n),
+          Kokkos::View<int*, MemorySpace>("kascade::spike_count", slots.back()), slot};
+}
+
+// The same for `blocks` blocks, each in its own slot.
 template <class MemorySpace>
 BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const ordinal_t blocks) {
-  return {Kokkos::View<ordinal_t*, MemorySpace>("kascade::spike_list", n),
-          Kokkos::View<int*, MemorySpace>("kascade::spike_count", blocks)};
+  std::vector<ordinal_t> slots(static_cast<std::size_t>(blocks) + 1);
+  for (std::size_t b = 0; b < slots.size(); ++b) slots[b] = static_cast<ordinal_t>(b);
+  return make_block_spikes<MemorySpace>(n, slots);
 }
 
 // Fills the block lists from a spike vector (when the spikes did not come from the neuron

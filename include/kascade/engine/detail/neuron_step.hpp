@@ -97,7 +97,7 @@ struct NeuronStep {
   Kokkos::View<const ordinal_t*, MemorySpace> group_start;  // work items: runs of segments
   ring_type spikes, drive;                                  // [T][N + lanes]
   Kokkos::View<real_t*, MemorySpace> trace;                 // Coupling::trace: (W s)_i
-  history_type history;                                     // self_history.hpp; [word][segment]
+  history_type history;  // self_history.hpp; [word][slot of the segment] (spiked.slot)
   // Recorded rows: which neurons fired, a bit each, and their counts where they can exceed 1
   // (Poisson; else `raster` is empty). Bits rather than a count per neuron: a 5000-neuron row
   // is 640 bytes to write and to scan instead of 10 kB. Hosts: bit_words per segment, and
@@ -329,7 +329,8 @@ struct NeuronStep {
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);
     for (int w = 0; w < words; ++w) {
-      history_word bits = b >= 0 ? history(w, b) : (w == words - 1 ? top : ~history_word(0));
+      history_word bits =
+          b >= 0 ? history(w, spiked.slot(b)) : (w == words - 1 ? top : ~history_word(0));
       for (; bits != 0; bits &= bits - 1) {
         const int lag = w * history_bits + lowest_bit(bits);
         const real_t c = model.self_kernel(g, lag);
@@ -506,11 +507,12 @@ struct NeuronStep {
   KOKKOS_INLINE_FUNCTION void shift_history(const ordinal_t b, const bool spiked_now) const {
     const int words = history_words(model.self_length);
     const history_word top = top_word_mask(model.self_length);
+    const ordinal_t at = spiked.slot(b);
     for (int w = words - 1; w >= 0; --w) {
       const history_word below =
-          w > 0 ? history(w - 1, b) >> (history_bits - 1) : (spiked_now ? 1 : 0);
-      const history_word bits = (history(w, b) << 1) | below;
-      history(w, b) = w == words - 1 ? bits & top : bits;
+          w > 0 ? history(w - 1, at) >> (history_bits - 1) : (spiked_now ? 1 : 0);
+      const history_word bits = (history(w, at) << 1) | below;
+      history(w, at) = w == words - 1 ? bits & top : bits;
     }
   }
 

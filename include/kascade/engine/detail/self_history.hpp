@@ -39,7 +39,8 @@ template <class MemorySpace>
 struct BuildSelfHistory {
   Kokkos::View<const real_t**, Kokkos::LayoutRight, MemorySpace> spikes;
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;
-  Kokkos::View<history_word**, Kokkos::LayoutRight, MemorySpace> history;  // [word][block]
+  Kokkos::View<history_word**, Kokkos::LayoutRight, MemorySpace> history;  // [word][slot]
+  Kokkos::View<const ordinal_t*, MemorySpace> block_slot;                  // segment_slots
   int slot = 0, self_length = 0;
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {
@@ -53,7 +54,7 @@ struct BuildSelfHistory {
         for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
           if (spikes(s, i) != real_t(0)) bits |= history_word(1) << k;
       }
-      history(w, b) = bits;
+      history(w, block_slot(b)) = bits;
     }
   }
 };

@@ -232,6 +232,15 @@ TEST(OneLaunch, ThreadSharesBeginGroupsUnitsAndRuns) {
             (std::vector<ordinal_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
   EXPECT_EQ(detail::segment_slots({0, 128, 256}, {128, 256}, 10),
             (std::vector<ordinal_t>{0, 11, 12}));  // (a cut at the end moves nothing)
+  // Where every segment is its own slot nothing is held (no load per use); else each its own.
+  using Host = Kokkos::HostSpace;
+  const auto same = detail::make_segment_slots<Host>(detail::segment_slots(segments));
+  EXPECT_EQ(same.slot.extent(0), 0u);
+  EXPECT_EQ(same(7), 7);
+  const auto apart = detail::make_segment_slots<Host>(detail::segment_slots(segments, {1056}, 100));
+  ASSERT_EQ(apart.slot.extent(0), segments.size() - 1);
+  EXPECT_EQ(apart(8), 8);
+  EXPECT_EQ(apart(9), 109);
   const std::vector<ordinal_t> cuts{1000};
   const std::vector<ordinal_t> groups = detail::group_starts(starts, 128, cuts);
   std::vector<ordinal_t> first;

@@ -69,13 +69,33 @@ inline std::vector<ordinal_t> segment_slots(const std::vector<ordinal_t>& block_
   return slots;
 }
 
+// Each block's slot (segment_slots), or none held where every block is its own slot (no thread
+// cuts: one thread, whole networks per thread, GPUs), which then costs no load.
+template <class MemorySpace>
+struct SegmentSlots {
+  Kokkos::View<const ordinal_t*, MemorySpace> slot;  // empty: slot b is b
+  KOKKOS_INLINE_FUNCTION ordinal_t operator()(const ordinal_t b) const {
+    return slot.extent(0) > 0 ? slot(b) : b;
+  }
+};
+
+// `slots` (segment_slots) where they are not the blocks themselves.
+template <class MemorySpace>
+SegmentSlots<MemorySpace> make_segment_slots(const std::vector<ordinal_t>& slots) {
+  const std::size_t blocks = slots.size() - 1;
+  if (slots.back() == static_cast<ordinal_t>(blocks)) return {};  // (segment_slots only adds)
+  Kokkos::View<ordinal_t*, MemorySpace> slot("kascade::segment_slot", blocks);
+  Kokkos::deep_copy(slot, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(slots.data(), blocks));
+  return {slot};
+}
+
 // Spikes per block: list(block_start(b) + k), k < count(b), the neurons of block b with x > 0
 // (each block lists within its own neurons' range: one entry per neuron in all).
 template <class MemorySpace>
 struct BlockSpikes {
   Kokkos::View<ordinal_t*, MemorySpace> list;
-  Kokkos::View<int*, MemorySpace> counts;            // by slot
-  Kokkos::View<const ordinal_t*, MemorySpace> slot;  // of each block (segment_slots)
+  Kokkos::View<int*, MemorySpace> counts;  // by slot
+  SegmentSlots<MemorySpace> slot;
   KOKKOS_INLINE_FUNCTION int& count(const ordinal_t b) const { return counts(slot(b)); }
 };
 
@@ -83,19 +103,17 @@ struct BlockSpikes {
 // the number of slots).
 template <class MemorySpace>
 BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const std::vector<ordinal_t>& slots) {
-  Kokkos::View<ordinal_t*, MemorySpace> slot("kascade::segment_slot", slots.size() - 1);
-  Kokkos::deep_copy(
-      slot, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(slots.data(), slots.size() - 1));
   return {Kokkos::View<ordinal_t*, MemorySpace>("kascade::spike_list", n),
-          Kokkos::View<int*, MemorySpace>("kascade::spike_count", slots.back()), slot};
+          Kokkos::View<int*, MemorySpace>("kascade::spike_count", slots.back()),
+          make_segment_slots<MemorySpace>(slots)};
 }
 
 // The same for `blocks` blocks, each in its own slot.
 template <class MemorySpace>
 BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const ordinal_t blocks) {
-  std::vector<ordinal_t> slots(static_cast<std::size_t>(blocks) + 1);
-  for (std::size_t b = 0; b < slots.size(); ++b) slots[b] = static_cast<ordinal_t>(b);
-  return make_block_spikes<MemorySpace>(n, slots);
+  return {Kokkos::View<ordinal_t*, MemorySpace>("kascade::spike_list", n),
+          Kokkos::View<int*, MemorySpace>("kascade::spike_count", blocks),
+          {}};
 }
 
 // Fills the block lists from a spike vector (when the spikes did not come from the neuron

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "kascade/core/types.hpp"
+#include "kascade/engine/detail/neuron_blocks.hpp"
 
 namespace kascade::detail {
 
@@ -40,7 +41,7 @@ struct BuildSelfHistory {
   Kokkos::View<const real_t**, Kokkos::LayoutRight, MemorySpace> spikes;
   Kokkos::View<const ordinal_t*, MemorySpace> block_start;
   Kokkos::View<history_word**, Kokkos::LayoutRight, MemorySpace> history;  // [word][slot]
-  Kokkos::View<const ordinal_t*, MemorySpace> block_slot;                  // segment_slots
+  SegmentSlots<MemorySpace> block_slot;
   int slot = 0, self_length = 0;
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t b) const {

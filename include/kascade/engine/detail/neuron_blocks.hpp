@@ -70,7 +70,9 @@ inline std::vector<ordinal_t> segment_slots(const std::vector<ordinal_t>& block_
 }
 
 // Each block's slot (segment_slots), or none held where every block is its own slot (no thread
-// cuts: one thread, whole networks per thread, GPUs), which then costs no load.
+// cuts: one thread, GPUs), which then costs no load. (Threads that step whole networks of
+// their own are cut between networks: their runs are spaced too, which neither helps nor costs
+// there, on cases B and C2.)
 template <class MemorySpace>
 struct SegmentSlots {
   Kokkos::View<const ordinal_t*, MemorySpace> slot;  // empty: slot b is b

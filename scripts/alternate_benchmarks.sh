@@ -67,6 +67,8 @@ for b in range(1, len(bins) + 1):
                         continue
                     times.setdefault((bench["run_name"], b, t), []).append(bench["us_per_step"])
 names = sorted({key[0] for key in times}, key=lambda n: n)
+if not names:  # (e.g. BM_Triad: a yardstick, timed per iteration, not per step)
+    sys.exit("alternate_benchmarks: no step benchmark (one with a us_per_step counter) matched the filter")
 for b, path in enumerate(bins, 1):
     print(f"[{b}] {path}")
 for name in names:

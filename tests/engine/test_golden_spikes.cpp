@@ -3,7 +3,7 @@
 // or checks statistics; a change that moves every path alike - the draws' keys, how a Philox
 // call is cut into draws, the exp, the order of a sum - passes them all and still changes the
 // spikes every user gets from the same deck and seed. Such a change must be deliberate: say so
-// in its commit and in docs/reliability.md, and take the new values this test prints.
+// in its commit and take the new values this test prints (docs/reliability.md).
 // Host backends (a GPU may round differently: docs/cluster.md, "Reproducibility across machines").
 #include <gtest/gtest.h>
 

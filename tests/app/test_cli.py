@@ -4,6 +4,7 @@
 usage: test_cli.py KASCADE_BINARY SOURCE_DIR
 """
 import glob
+import hashlib
 import os
 import subprocess
 import sys
@@ -56,6 +57,15 @@ with tempfile.TemporaryDirectory() as tmp:
         syn = f["networks/synapse_offset"][:]
         check(syn[-1] == len(f["connectivity/weight"]), "synapse offsets cover the connectivity")
         check(not np.any(f["connectivity/source"][:] == f["connectivity/target"][:]), "no self-connections")
+        # What `kascade run` gives for this deck, pinned: the deck's defaults, the generator and the
+        # engine together (tests/engine/test_golden_spikes.cpp pins the engine alone). A deliberate
+        # change takes the printed value (docs/reliability.md).
+        digest = hashlib.sha256()
+        for name in ("spikes/step", "spikes/neuron", "connectivity/source", "connectivity/target",
+                     "connectivity/weight"):
+            digest.update(np.ascontiguousarray(f[name][:]).tobytes())
+        check(digest.hexdigest()[:16] == "7f7bd3cefd672172",
+              f"quickstart's spikes and connectivity are the pinned ones (got {digest.hexdigest()[:16]})")
 
     # The reproducibility contract across thread counts (an OpenMP build; Serial ignores it):
     # 1 and 2 threads give the same spikes, with stimuli and event-driven propagation, for small

@@ -19,9 +19,8 @@
 namespace kascade {
 namespace {
 
-// FNV-1a over every network's events in batch order: its index, its event count, then each
-// event's step, neuron and count.
-class SpikeHash {
+// FNV-1a, 64 bits, over the bytes of the words added (little end first).
+class Fnv1a {
  public:
   void add(const std::uint64_t word) {
     for (int byte = 0; byte < 8; ++byte) {
@@ -59,7 +58,9 @@ Pinned run(const std::vector<Network>& nets, const std::vector<CascadeModel>& mo
   engine.initialize_random();
   test::CountingRecorder recorder;
   engine.run(recorder);
-  SpikeHash events;
+  // Every network in batch order: its index, its event count, then each event's step, neuron
+  // and count.
+  Fnv1a events;
   Pinned out;
   for (std::size_t g = 0; g < recorder.traces.size(); ++g) {
     const test::CountTrace& t = recorder.traces[g];
@@ -74,7 +75,7 @@ Pinned run(const std::vector<Network>& nets, const std::vector<CascadeModel>& mo
   }
   out.events_hash = events.value();
   const EngineState state = engine.snapshot();
-  SpikeHash floats;
+  Fnv1a floats;
   for (const std::vector<real_t>* v : {&state.spikes, &state.drive, &state.trace}) {
     floats.add(v->size());
     for (const real_t x : *v) {

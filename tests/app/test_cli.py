@@ -64,8 +64,11 @@ with tempfile.TemporaryDirectory() as tmp:
         for name in ("spikes/step", "spikes/neuron", "connectivity/source", "connectivity/target",
                      "connectivity/weight"):
             digest.update(np.ascontiguousarray(f[name][:]).tobytes())
-        check(digest.hexdigest()[:16] == "7f7bd3cefd672172",
-              f"quickstart's spikes and connectivity are the pinned ones (got {digest.hexdigest()[:16]})")
+        if os.environ.get("KASCADE_GOLDEN_PLATFORM") == "1":  # (tests/CMakeLists.txt)
+            check(digest.hexdigest()[:16] == "7f7bd3cefd672172",
+                  f"quickstart's spikes and connectivity are the pinned ones (got {digest.hexdigest()[:16]})")
+        else:
+            print(f"quickstart digest {digest.hexdigest()[:16]} (another platform: not compared)")
 
     # The reproducibility contract across thread counts (an OpenMP build; Serial ignores it):
     # 1 and 2 threads give the same spikes, with stimuli and event-driven propagation, for small

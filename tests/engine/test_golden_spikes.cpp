@@ -3,8 +3,9 @@
 // or checks statistics; a change that moves every path alike - the draws' keys, how a Philox
 // call is cut into draws, the exp, the order of a sum - passes them all and still changes the
 // spikes every user gets from the same deck and seed. Such a change must be deliberate: say so
-// in its commit and take the new values this test prints (docs/reliability.md).
-// Host backends (a GPU may round differently: docs/cluster.md, "Reproducibility across machines").
+// in its commit and take the new values this test prints (docs/reliability.md). The values are
+// compared only on the platform they were made on (tests/CMakeLists.txt): another compiler, libm
+// or a GPU may round differently (docs/cluster.md, "Reproducibility across machines").
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -94,17 +95,22 @@ CascadeModel preset(const std::string& name) {
 }
 
 // A pinned value, with what to paste if it moved and enough events for the hash to mean
-// something.
+// something. Compared only on the platform the values were made on (tests/CMakeLists.txt);
+// elsewhere printed.
 void expect_pinned(const Pinned& got, const Pinned& want, const char* what) {
   EXPECT_GE(got.events, 100u) << what << ": too few spikes to pin anything";
-  EXPECT_EQ(got.events, want.events) << what;
-  EXPECT_EQ(got.events_hash, want.events_hash) << what;
-  EXPECT_EQ(got.state_hash, want.state_hash) << what;
-  if (got.events_hash != want.events_hash || got.events != want.events ||
+  const bool compared = KASCADE_GOLDEN_PLATFORM;
+  if (compared) {
+    EXPECT_EQ(got.events, want.events) << what;
+    EXPECT_EQ(got.events_hash, want.events_hash) << what;
+    EXPECT_EQ(got.state_hash, want.state_hash) << what;
+  }
+  if (!compared || got.events_hash != want.events_hash || got.events != want.events ||
       got.state_hash != want.state_hash)
-    std::printf("%s: {0x%016llxull, %zu, 0x%016llxull}\n", what,
+    std::printf("%s: {0x%016llxull, %zu, 0x%016llxull}%s\n", what,
                 static_cast<unsigned long long>(got.events_hash), got.events,
-                static_cast<unsigned long long>(got.state_hash));
+                static_cast<unsigned long long>(got.state_hash),
+                compared ? "" : " (another platform: not compared)");
 }
 
 const EngineSettings settings{/*seed=*/20261126, /*equilibration_steps=*/100,

@@ -61,7 +61,9 @@ TEST(Presets, EveryPresetBuildsFromItsDefaults) {
     EXPECT_GE(m.kernel_length(), 1);
     for (const ParameterSpec& s : p.parameters) {
       EXPECT_FALSE(s.meaning.empty()) << s.name;
-      if (s.integer) EXPECT_EQ(s.fallback, std::floor(s.fallback)) << s.name;
+      if (s.integer) {
+        EXPECT_EQ(s.fallback, std::floor(s.fallback)) << s.name;
+      }
     }
     EXPECT_EQ(&find_preset(p.name), &p);
   }

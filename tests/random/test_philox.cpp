@@ -172,11 +172,11 @@ TEST(Philox, ArraysMatchOneAtATime) {
 // 128 bits (w0 lowest), each at the top of its word; checked against 128-bit shifts, and every
 // one of the 120 bits lands in exactly one draw.
 TEST(Philox, FiveDrawsCutTheLow120Bits) {
+  __extension__ typedef unsigned __int128 u128;  // (GCC and Clang; not ISO C++)
   for (std::uint32_t call = 0; call < 1000; ++call) {
     const Bits4 b = philox_bits(99, 3, call, 7, bernoulli_block);
-    const unsigned __int128 all =
-        static_cast<unsigned __int128>(b.v[0]) | static_cast<unsigned __int128>(b.v[1]) << 32 |
-        static_cast<unsigned __int128>(b.v[2]) << 64 | static_cast<unsigned __int128>(b.v[3]) << 96;
+    const u128 all = static_cast<u128>(b.v[0]) | static_cast<u128>(b.v[1]) << 32 |
+                     static_cast<u128>(b.v[2]) << 64 | static_cast<u128>(b.v[3]) << 96;
     std::uint32_t d[5];
     five_draws(b.v[0], b.v[1], b.v[2], b.v[3], d);
     for (int j = 0; j < 5; ++j) {

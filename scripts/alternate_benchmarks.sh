@@ -66,7 +66,7 @@ for b in range(1, len(bins) + 1):
                     if bench.get("run_type") != "iteration" or "us_per_step" not in bench:
                         continue
                     times.setdefault((bench["run_name"], b, t), []).append(bench["us_per_step"])
-names = sorted({key[0] for key in times}, key=lambda n: n)
+names = sorted({key[0] for key in times})
 if not names:  # (e.g. BM_Triad: a yardstick, timed per iteration, not per step)
     sys.exit("alternate_benchmarks: no step benchmark (one with a us_per_step counter) matched the filter")
 for b, path in enumerate(bins, 1):

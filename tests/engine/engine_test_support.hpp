@@ -122,6 +122,7 @@ class CountingRecorder : public Recorder {
 struct CountResult {
   std::vector<CountTrace> traces;  // batch order
   std::vector<std::uint64_t> clipped, non_finite;
+  EngineState state;  // at the end of the run
 };
 
 // One model per network (per-network parameters, shared structure), initialize_random() then
@@ -134,7 +135,8 @@ inline CountResult simulate_counts(const std::vector<const Network*>& networks,
   engine.initialize_random();
   CountingRecorder recorder;
   engine.run(recorder);
-  CountResult r{recorder.traces, engine.clipped_counts(), engine.non_finite_counts()};
+  CountResult r{recorder.traces, engine.clipped_counts(), engine.non_finite_counts(),
+                engine.snapshot()};
   if (r.traces.empty()) r.traces.resize(networks.size());
   return r;
 }

@@ -42,6 +42,9 @@ struct Pinned {
   std::uint64_t events_hash = 0;
   std::size_t events = 0;
   std::uint64_t state_hash = 0;
+  bool operator==(const Pinned& o) const {
+    return events_hash == o.events_hash && events == o.events && state_hash == o.state_hash;
+  }
 };
 
 Pinned run(const std::vector<Network>& nets, const std::vector<CascadeModel>& models,
@@ -54,17 +57,13 @@ Pinned run(const std::vector<Network>& nets, const std::vector<CascadeModel>& mo
     all_models.push_back(&models[g % models.size()]);
     ids.push_back(static_cast<network_id_t>(g));
   }
-  Engine<test::Exec> engine(make_batch<test::Mem>(all, ids),
-                            make_batch_model<test::Mem>(all_models), settings);
-  engine.initialize_random();
-  test::CountingRecorder recorder;
-  engine.run(recorder);
+  const test::CountResult result = test::simulate_counts(all, ids, all_models, settings);
   // Every network in batch order: its index, its event count, then each event's step, neuron
   // and count.
   Fnv1a events;
   Pinned out;
-  for (std::size_t g = 0; g < recorder.traces.size(); ++g) {
-    const test::CountTrace& t = recorder.traces[g];
+  for (std::size_t g = 0; g < result.traces.size(); ++g) {
+    const test::CountTrace& t = result.traces[g];
     events.add(g);
     events.add(t.size());
     for (std::size_t e = 0; e < t.size(); ++e) {
@@ -75,9 +74,9 @@ Pinned run(const std::vector<Network>& nets, const std::vector<CascadeModel>& mo
     out.events += t.size();
   }
   out.events_hash = events.value();
-  const EngineState state = engine.snapshot();
   Fnv1a floats;
-  for (const std::vector<real_t>* v : {&state.spikes, &state.drive, &state.trace}) {
+  for (const std::vector<real_t>* v :
+       {&result.state.spikes, &result.state.drive, &result.state.trace}) {
     floats.add(v->size());
     for (const real_t x : *v) {
       std::uint32_t bits;
@@ -105,8 +104,7 @@ void expect_pinned(const Pinned& got, const Pinned& want, const char* what) {
     EXPECT_EQ(got.events_hash, want.events_hash) << what;
     EXPECT_EQ(got.state_hash, want.state_hash) << what;
   }
-  if (!compared || got.events_hash != want.events_hash || got.events != want.events ||
-      got.state_hash != want.state_hash)
+  if (!compared || !(got == want))
     std::printf("%s: {0x%016llxull, %zu, 0x%016llxull}%s\n", what,
                 static_cast<unsigned long long>(got.events_hash), got.events,
                 static_cast<unsigned long long>(got.state_hash),

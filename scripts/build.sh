@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Configures and builds kascade against one Kokkos: `serial` (Debian's Kokkos 3.4.1), `openmp`
 # (Kokkos 3.4.1 with OpenMP built by scripts/setup.sh) or `sanitize` (Debian's Serial Kokkos,
-# AddressSanitizer + UndefinedBehaviorSanitizer, -O1, no benchmarks) or `cuda` (Kokkos with CUDA
-# from `scripts/setup.sh cuda`). Prints the build directory.
-#   scripts/build.sh [serial|openmp|sanitize|cuda] [extra cmake args...]
+# AddressSanitizer + UndefinedBehaviorSanitizer, -O1, no benchmarks), `tsan` (clang 14 and the
+# OpenMP Kokkos of `scripts/setup.sh tsan`, ThreadSanitizer, -O1, no benchmarks) or `cuda` (Kokkos
+# with CUDA from `scripts/setup.sh cuda`). Prints the build directory.
+#   scripts/build.sh [serial|openmp|sanitize|tsan|cuda] [extra cmake args...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-openmp}; shift || true
@@ -24,6 +25,17 @@ case "$flavour" in
     # tests/sanitizers/, as tests/CMakeLists.txt gives every test.
     export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0:use_tls=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ;;
+  tsan)
+    # Threads checked by ThreadSanitizer: tests/sanitizers/README.md.
+    kokkos="$cache/kokkos-openmp-tsan"
+    [ -f "$kokkos/.complete" ] || { echo "build.sh: no ThreadSanitizer Kokkos in $kokkos: run scripts/setup.sh tsan" >&2; exit 2; }
+    tsan="-fsanitize=thread -g -O1"
+    args=(-DCMAKE_BUILD_TYPE=Tsan -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_C_COMPILER=clang-14
+      "-DCMAKE_CXX_FLAGS_TSAN=$tsan" "-DCMAKE_C_FLAGS_TSAN=$tsan"
+      "-DCMAKE_EXE_LINKER_FLAGS_TSAN=-fsanitize=thread" "-DCMAKE_SHARED_LINKER_FLAGS_TSAN=-fsanitize=thread"
+      -DKokkos_ROOT="$kokkos" -DKokkosKernels_ROOT="$kokkos" -DKASCADE_BUILD_BENCHMARKS=OFF)
+    # (GoogleTest lists the tests by running the program: no warning about the OpenMP runtime)
+    export TSAN_OPTIONS="ignore_noninstrumented_modules=1" ;;
   cuda)
     # Kokkos with CUDA from `scripts/setup.sh cuda`; the build needs nvcc, not a GPU.
     kokkos="$cache/kokkos-cuda-omp-${KASCADE_CUDA_ARCH:-HOPPER90}"
@@ -33,7 +45,7 @@ case "$flavour" in
     export NVCC_WRAPPER_DEFAULT_COMPILER=${NVCC_WRAPPER_DEFAULT_COMPILER:-g++}
     args+=(-DKokkos_ROOT="$kokkos" -DCMAKE_CXX_COMPILER="$kokkos/bin/nvcc_wrapper")
     [ "${KASCADE_CUDA_ARCH:-HOPPER90}" = HOPPER90 ] || build="$root/build/cuda-$KASCADE_CUDA_ARCH" ;;
-  *) echo "build.sh: unknown flavour '$flavour' (serial, openmp, sanitize or cuda)" >&2; exit 2 ;;
+  *) echo "build.sh: unknown flavour '$flavour' (serial, openmp, sanitize, tsan or cuda)" >&2; exit 2 ;;
 esac
 if command -v ccache >/dev/null && [ "$flavour" != cuda ]; then
   # Paths relative to the checkout, so a fresh clone elsewhere (as CI makes) hits the cache.

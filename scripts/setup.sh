@@ -3,16 +3,20 @@
 # from Debian's own trilinos source package. Idempotent: a second run does nothing but checks.
 #   KASCADE_CACHE  where the Kokkos builds live (default ~/.cache/kascade)
 #   setup.sh cuda  also builds Kokkos with CUDA (KASCADE_CUDA_ARCH, default HOPPER90)
+#   setup.sh tsan  also builds Kokkos with OpenMP under ThreadSanitizer (clang 14, LLVM's OpenMP)
 set -euo pipefail
 case "${1:-}" in
-  "" | cuda) ;;
-  *) echo "setup.sh: unknown argument '$1' (none, or cuda)" >&2; exit 2 ;;
+  "" | cuda | tsan) ;;
+  *) echo "setup.sh: unknown argument '$1' (none, cuda or tsan)" >&2; exit 2 ;;
 esac
 
 cache=${KASCADE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kascade}
 packages=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
   libtrilinos-kokkos-dev libtrilinos-kokkos-kernels-dev libgtest-dev libgmock-dev libbenchmark-dev
   librandom123-dev libcli11-dev libtoml11-dev python3-h5py python3-numpy python3-matplotlib ccache)
+# ThreadSanitizer needs an OpenMP runtime that tells it about its own synchronisation: LLVM's,
+# with its Archer tool (GCC's libgomp is not instrumented: every parallel region would race).
+[ "${1:-}" = tsan ] && packages+=(clang-14 libomp-14-dev)
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 
 missing=()
@@ -51,6 +55,8 @@ build_kokkos() {
     bash "$(dirname "$0")/patch_kokkos_cuda.sh" "$src/kokkos"
     compiler=(-DCMAKE_CXX_COMPILER="$src/kokkos/bin/nvcc_wrapper")
     export NVCC_WRAPPER_DEFAULT_COMPILER=${NVCC_WRAPPER_DEFAULT_COMPILER:-g++}
+  elif [ "$what" = tsan ]; then
+    compiler=(-DCMAKE_CXX_COMPILER=clang++-14 "-DCMAKE_CXX_FLAGS=-fsanitize=thread -g -O1")
   fi
   echo "setup: building Kokkos ($what) into $prefix"
   cmake -S "$src/kokkos" -B "$work/build-kokkos" -DCMAKE_BUILD_TYPE=Release "${compiler[@]}" \
@@ -82,4 +88,10 @@ if [ "${1:-}" = cuda ]; then
   build_kokkos "$cache/kokkos-cuda-omp-$arch" cuda -DKokkos_ENABLE_CUDA=ON -DKokkos_ENABLE_CUDA_LAMBDA=ON \
     -DKokkos_ENABLE_OPENMP=ON -DKokkos_ARCH_"$arch"=ON
   echo "setup: ready (CUDA Kokkos in $cache/kokkos-cuda-omp-$arch)"
+fi
+# `setup.sh tsan`: Kokkos with OpenMP built by clang 14 under ThreadSanitizer, for
+# `scripts/build.sh tsan` (tests/sanitizers/README.md).
+if [ "${1:-}" = tsan ]; then
+  build_kokkos "$cache/kokkos-openmp-tsan" tsan -DKokkos_ENABLE_OPENMP=ON
+  echo "setup: ready (ThreadSanitizer OpenMP Kokkos in $cache/kokkos-openmp-tsan)"
 fi

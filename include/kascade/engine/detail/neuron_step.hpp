@@ -228,7 +228,8 @@ struct NeuronStep {
     std::uint32_t bad = 0;
     if (lambda)  // & (not &&): no branch
       for (int l = 0; l < n; ++l)
-        bad |= clip[l] | (is_finite(in[l]) & is_finite(lambda[l] * dt[l]) ? 0u : 1u);
+        bad |= clip[l] | (1u ^ (static_cast<std::uint32_t>(is_finite(in[l])) &
+                                static_cast<std::uint32_t>(is_finite(lambda[l] * dt[l]))));
     else
       for (int l = 0; l < n; ++l) bad |= clip[l] | (is_finite(in[l]) ? 0u : 1u);
     if (bad == 0) return;

@@ -23,12 +23,16 @@ done
 mkdir -p "${bundle}/bin" "${bundle}/lib"
 for b in "${binaries[@]}"; do strip -o "${bundle}/bin/$(basename "$b")" "${build}/${b}"; done
 
-# Every library a binary or plugin resolves here, but the C library's own (the machine's are
-# newer and must match its loader) and the driver's.
+# Every library a binary or plugin resolves here, but the C library's own parts (the machine's
+# are newer, and must match its loader: libresolv, for one, calls libc's private functions) and
+# the driver's.
 copy_libraries() {
   ldd "$@" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u |
-    grep -Ev '/(libc|libm|libdl|librt|libpthread|libcuda|ld-linux[^/]*)\.so' |
-    while read -r lib; do cp -nL "$lib" "${bundle}/lib/"; done
+    grep -Ev '/(libc|libm|libdl|librt|libpthread|libresolv|libutil|libanl|libnsl|libmvec|libBrokenLocale|libnss_[^/]*|libthread_db|libcuda|ld-linux[^/]*)\.so' |
+    while read -r lib; do
+      # (not `cp -n`: from coreutils 9.2 on, a file it skips is an error)
+      [ -e "${bundle}/lib/${lib##*/}" ] || cp -L "$lib" "${bundle}/lib/"
+    done
 }
 copy_libraries "${bundle}"/bin/*
 

@@ -15,6 +15,7 @@ archive="${root}/.gpu/kascade-gpu.tar.xz"
 bundle=/tmp/kascade-gpu-bundle
 out="${OUT:-${GPU_OUT:-/tmp/kascade-gpu}}"
 [ -f "${archive}" ] || { echo "gpu_check: no ${archive}: run scripts/gpu_bundle.sh first and carry .gpu" >&2; exit 2; }
+command -v xz >/dev/null || { echo "gpu_check: no xz on this machine to unpack ${archive}" >&2; exit 2; }
 mkdir -p "${out}" && rm -rf "${bundle}" && mkdir -p "${bundle}" && tar -C "${bundle}" -xJf "${archive}" || exit 2
 
 export LD_LIBRARY_PATH="${bundle}/lib${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}"

@@ -16,7 +16,9 @@ packages=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-d
   librandom123-dev libcli11-dev libtoml11-dev python3-h5py python3-numpy python3-matplotlib ccache)
 # ThreadSanitizer needs an OpenMP runtime that tells it about its own synchronisation: LLVM's,
 # with its Archer tool (GCC's libgomp is not instrumented: every parallel region would race).
-[ "${1:-}" = tsan ] && packages+=(clang-14 libomp-14-dev)
+# (libclang-rt-14-dev: the sanitizer's run-time, only recommended by clang; llvm-14: the
+# symbolizer that names the functions of a report, which the suppressions match)
+[ "${1:-}" = tsan ] && packages+=(clang-14 libomp-14-dev libclang-rt-14-dev llvm-14)
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
 
 missing=()

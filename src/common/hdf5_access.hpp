@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/hdf5_handle.hpp"
+#include "common/hdf5_watchdog.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade::detail {
@@ -112,12 +113,14 @@ struct Array1d {
   }
 };
 
-// The value of a string attribute (fixed or variable length); empty when absent or not a string.
-inline std::string string_attribute(hid_t object, const char* name) {
+// The value of a string attribute (fixed or variable length) of an object of `file`; empty when
+// absent or not a string. The read is watched (a damaged global heap makes HDF5 loop forever).
+inline std::string string_attribute(hid_t object, const char* name, const std::string& file) {
   if (H5Aexists(object, name) <= 0) return {};
   H5Handle a(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
   H5Handle type(H5Aget_type(a), H5Tclose);
   if (H5Tget_class(type) != H5T_STRING) return {};
+  const Hdf5Watchdog watchdog(file, std::string("the attribute ") + name);
   if (H5Tis_variable_str(type) > 0) {
     H5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mem, H5T_VARIABLE);

@@ -69,8 +69,8 @@ Network load_sonata_population(const std::string& file, const std::string& popul
   // Node ids count within a node population: sources and targets must be the same neurons.
   const H5Handle src_set(H5Dopen2(f, source.path.c_str(), H5P_DEFAULT), H5Dclose);
   const H5Handle dst_set(H5Dopen2(f, target.path.c_str(), H5P_DEFAULT), H5Dclose);
-  const std::string src_nodes = string_attribute(src_set, "node_population");
-  const std::string dst_nodes = string_attribute(dst_set, "node_population");
+  const std::string src_nodes = string_attribute(src_set, "node_population", file);
+  const std::string dst_nodes = string_attribute(dst_set, "node_population", file);
   if (!src_nodes.empty() && !dst_nodes.empty() && src_nodes != dst_nodes)
     input_error(file, pop + " connects node population '" + src_nodes + "' to '" + dst_nodes +
                           "'; a kascade network needs sources and targets in one population");

@@ -256,6 +256,7 @@ EXPECTED = {
     "sonata_two_billion_node_id.toml": ["sonata_two_billion_node_id.h5",
                                         "simulation.memory_budget_gib"],
     "sonata_truncated.toml": ["truncated.h5"],
+    "sonata_corrupt_global_heap.toml": ["sonata_corrupt_global_heap.h5", "HDF5 did not return"],
     "runaway_bad_action.toml": ["simulation.runaway_action", "abort"],
     "runaway_negative_rate.toml": ["simulation.runaway_rate_hz"],
     # [tune]
@@ -278,7 +279,8 @@ EXPECTED = {
 }
 
 # One thread per run: many runs go at once, and threads would only add address space.
-ENV = dict(os.environ, OMP_NUM_THREADS="1")
+# (KASCADE_HDF5_TIMEOUT: the readers' watchdog on HDF5 calls that a corrupt file can hang)
+ENV = dict(os.environ, OMP_NUM_THREADS="1", KASCADE_HDF5_TIMEOUT="5")
 
 # Signs of a crash or of a library talking past kascade's one line.
 CRASH = ("terminate called", "Segmentation fault", "core dumped", "HDF5-DIAG", "#000:",
@@ -314,6 +316,7 @@ def make_inputs(root):
             elif name.endswith(".npy") or name == "npy":
                 os.symlink(os.path.join(here, name), os.path.join(bad, sub, name))
     os.symlink(os.path.join(source, "inputs"), os.path.join(root, "inputs"))
+    os.symlink(os.path.join(source, "tests", "data"), os.path.join(root, "tests", "data"))
     subprocess.run([sys.executable, os.path.join(SOURCE_BAD, "decks", "make_data.py"), bad],
                    check=True)
     return os.path.join(bad, "decks")

@@ -113,13 +113,22 @@ struct Array1d {
   }
 };
 
+// Whether attribute `a` holds exactly one value (a scalar, or one element). Every attribute kascade
+// reads is one value; reading an attribute of several into one would write past it (a crafted
+// file: a heap or stack overflow under AddressSanitizer), so none other is read.
+inline bool holds_one_value(hid_t a) {
+  H5Handle space(H5Aget_space(a), H5Sclose);
+  return space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
+}
+
 // The value of a string attribute (fixed or variable length) of an object of `file`; empty when
-// absent or not a string. The read is watched (a damaged global heap makes HDF5 loop forever).
+// absent, not a string or not one value. The read is watched (a damaged global heap makes HDF5 loop
+// forever).
 inline std::string string_attribute(hid_t object, const char* name, const std::string& file) {
   if (H5Aexists(object, name) <= 0) return {};
   H5Handle a(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
   H5Handle type(H5Aget_type(a), H5Tclose);
-  if (H5Tget_class(type) != H5T_STRING) return {};
+  if (H5Tget_class(type) != H5T_STRING || !holds_one_value(a)) return {};
   const Hdf5Watchdog watchdog(file, std::string("the attribute ") + name);
   if (H5Tis_variable_str(type) > 0) {
     H5Handle mem(H5Tcopy(H5T_C_S1), H5Tclose);

@@ -40,7 +40,7 @@ OutputReader::OutputReader(const std::string& path) : path_(path) {
     H5Handle a(H5Aopen(f, "format", H5P_DEFAULT), H5Aclose);
     H5Handle type(H5Aget_type(a), H5Tclose);
     std::string format(H5Tget_size(type), '\0');
-    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type))
+    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && detail::holds_one_value(a))
       H5Aread(a, type, format.data());
     ours = format.substr(0, format.find('\0')) == "kascade";
   }
@@ -55,14 +55,14 @@ OutputReader::~OutputReader() { H5Fclose(static_cast<hid_t>(file_)); }
 bool OutputReader::complete() const {
   H5Handle a(H5Aopen(static_cast<hid_t>(file_), "complete", H5P_DEFAULT), H5Aclose);
   int v = 0;
-  H5Aread(a, H5T_NATIVE_INT, &v);
+  if (detail::holds_one_value(a)) H5Aread(a, H5T_NATIVE_INT, &v);
   return v == 1;
 }
 
 std::uint64_t OutputReader::n_networks() const {
   H5Handle a(H5Aopen(static_cast<hid_t>(file_), "n_networks", H5P_DEFAULT), H5Aclose);
   std::uint64_t v = 0;
-  H5Aread(a, H5T_NATIVE_UINT64, &v);
+  if (detail::holds_one_value(a)) H5Aread(a, H5T_NATIVE_UINT64, &v);
   return v;
 }
 
@@ -109,6 +109,7 @@ std::map<std::string, std::string> OutputReader::attributes() const {
     char name[256] = {0};
     H5Aget_name(a, sizeof name, name);
     H5Handle type(H5Aget_type(a), H5Tclose);
+    if (!detail::holds_one_value(a)) continue;  // (kascade writes none such)
     if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type)) {
       std::string text(H5Tget_size(type), '\0');
       H5Aread(a, type, text.data());

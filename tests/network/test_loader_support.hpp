@@ -85,6 +85,16 @@ class H5Writer {
     H5Awrite(a, type, value.data());
     H5Aclose(a), H5Sclose(space), H5Tclose(type);
   }
+  // A 1-D attribute of several values (crafted files: kascade reads attributes of one value),
+  // `file_type` and `mem_type` as for H5Awrite; `data`: the values in `mem_type`.
+  void array_attribute(const std::string& path, const char* name, hid_t file_type, hid_t mem_type,
+                       hsize_t n, const void* data) {
+    const hid_t space = H5Screate_simple(1, &n, nullptr);
+    const hid_t a = H5Acreate_by_name(file_, path.c_str(), name, file_type, space, H5P_DEFAULT,
+                                      H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, mem_type, data);
+    H5Aclose(a), H5Sclose(space);
+  }
 
  private:
   hid_t file_;

@@ -69,6 +69,11 @@ std::uint64_t OutputReader::n_networks() const {
 std::string OutputReader::deck() const {
   H5Handle d(H5Dopen2(static_cast<hid_t>(file_), "deck", H5P_DEFAULT), H5Dclose);
   H5Handle type(H5Dget_type(d), H5Tclose);
+  H5Handle space(H5Dget_space(d), H5Sclose);
+  // (as written: one fixed-length string; anything else would be read past the buffer)
+  require(d >= 0 && H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) &&
+              H5Sget_simple_extent_npoints(space) == 1,
+          path_ + ": the dataset deck is not one fixed-length string");
   std::string text(H5Tget_size(type), '\0');
   H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data());
   return text.substr(0, text.find('\0'));
@@ -78,6 +83,7 @@ NetworkSpikes OutputReader::spikes(network_id_t g) const {
   const auto f = static_cast<hid_t>(file_);
   require(g < n_networks(), path_ + ": no network " + std::to_string(g));
   const auto ptr = read_range<std::uint64_t>(f, "spikes/block_ptr", H5T_NATIVE_UINT64, g, 2);
+  require(ptr[0] <= ptr[1], path_ + ": spikes/block_ptr decreases at network " + std::to_string(g));
   const auto offset = read_range<std::uint64_t>(f, "spikes/block_offset", H5T_NATIVE_UINT64, ptr[0],
                                                 ptr[1] - ptr[0]);
   const auto length = read_range<std::uint64_t>(f, "spikes/block_length", H5T_NATIVE_UINT64, ptr[0],

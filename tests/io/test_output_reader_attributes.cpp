@@ -1,6 +1,6 @@
-// The output reader (`kascade info`, `kascade export`) on files whose attributes hold several
-// values where kascade writes one: refused or ignored, never read past the one value it holds
-// (before, a crafted file overran a heap or stack buffer under AddressSanitizer).
+// The output reader (`kascade info`, `kascade export`) on files whose attributes (or deck) hold
+// several values where kascade writes one: refused or ignored, never read past the one value it
+// holds (before, a crafted file overran a heap or stack buffer under AddressSanitizer).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -50,6 +50,26 @@ TEST(OutputReaderAttributes, NumbersOfSeveralValuesAreNotRead) {
   EXPECT_EQ(attributes.count("n_networks"), 0u);
   EXPECT_EQ(attributes.at("seed"), "42");
   EXPECT_EQ(attributes.at("format"), "kascade");
+}
+
+TEST(OutputReaderAttributes, DeckOfSeveralStringsIsRefused) {
+  const test::ScratchDir dir("reader_attributes");
+  const std::string path = dir.file("deck_array.h5");
+  {
+    test::H5Writer w(path);
+    w.string_attribute("/", "format", "kascade");
+  }
+  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, 8);
+  const hsize_t n = 3;
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t d = H5Dcreate2(f, "deck", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const char text[] = "seed = 1seed = 2seed = 3";
+  H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text);
+  H5Dclose(d), H5Sclose(space), H5Tclose(type), H5Fclose(f);
+  const OutputReader reader(path);
+  EXPECT_THROW(reader.deck(), InputError);
 }
 
 }  // namespace

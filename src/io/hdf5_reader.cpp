@@ -29,22 +29,22 @@ std::vector<T> read_range(hid_t file, const char* name, hid_t mem_type, hsize_t 
   return out;
 }
 
+// The root attribute `name` of `file` as one number of `mem_type`; 0 unless it holds one value.
+template <class T>
+T root_number(hid_t file, const char* name, hid_t mem_type) {
+  H5Handle a(H5Aopen(file, name, H5P_DEFAULT), H5Aclose);
+  T v = 0;
+  if (detail::holds_one_value(a)) H5Aread(a, mem_type, &v);
+  return v;
+}
+
 }  // namespace
 
 OutputReader::OutputReader(const std::string& path) : path_(path) {
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f < 0) throw InputError(path + ": cannot open as HDF5");
   file_ = f;
-  bool ours = false;
-  if (H5Aexists(f, "format") > 0) {
-    H5Handle a(H5Aopen(f, "format", H5P_DEFAULT), H5Aclose);
-    H5Handle type(H5Aget_type(a), H5Tclose);
-    std::string format(H5Tget_size(type), '\0');
-    if (H5Tget_class(type) == H5T_STRING && !H5Tis_variable_str(type) && detail::holds_one_value(a))
-      H5Aread(a, type, format.data());
-    ours = format.substr(0, format.find('\0')) == "kascade";
-  }
-  if (!ours) {
+  if (detail::string_attribute(f, "format", path) != "kascade") {
     H5Fclose(f);
     throw InputError(path + ": not a kascade output file (root attribute format != \"kascade\")");
   }
@@ -53,17 +53,11 @@ OutputReader::OutputReader(const std::string& path) : path_(path) {
 OutputReader::~OutputReader() { H5Fclose(static_cast<hid_t>(file_)); }
 
 bool OutputReader::complete() const {
-  H5Handle a(H5Aopen(static_cast<hid_t>(file_), "complete", H5P_DEFAULT), H5Aclose);
-  int v = 0;
-  if (detail::holds_one_value(a)) H5Aread(a, H5T_NATIVE_INT, &v);
-  return v == 1;
+  return root_number<int>(static_cast<hid_t>(file_), "complete", H5T_NATIVE_INT) == 1;
 }
 
 std::uint64_t OutputReader::n_networks() const {
-  H5Handle a(H5Aopen(static_cast<hid_t>(file_), "n_networks", H5P_DEFAULT), H5Aclose);
-  std::uint64_t v = 0;
-  if (detail::holds_one_value(a)) H5Aread(a, H5T_NATIVE_UINT64, &v);
-  return v;
+  return root_number<std::uint64_t>(static_cast<hid_t>(file_), "n_networks", H5T_NATIVE_UINT64);
 }
 
 std::string OutputReader::deck() const {

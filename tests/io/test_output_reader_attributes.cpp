@@ -58,16 +58,11 @@ TEST(OutputReaderAttributes, DeckOfSeveralStringsIsRefused) {
   {
     test::H5Writer w(path);
     w.string_attribute("/", "format", "kascade");
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, 8);
+    w.array_dataset("/deck", type, type, 3, "seed = 1seed = 2seed = 3");
+    H5Tclose(type);
   }
-  const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, 8);
-  const hsize_t n = 3;
-  const hid_t space = H5Screate_simple(1, &n, nullptr);
-  const hid_t d = H5Dcreate2(f, "deck", type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  const char text[] = "seed = 1seed = 2seed = 3";
-  H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text);
-  H5Dclose(d), H5Sclose(space), H5Tclose(type), H5Fclose(f);
   const OutputReader reader(path);
   EXPECT_THROW(reader.deck(), InputError);
 }

@@ -95,6 +95,15 @@ class H5Writer {
     H5Awrite(a, mem_type, data);
     H5Aclose(a), H5Sclose(space);
   }
+  // The same as a 1-D dataset at `path` in the root group (any type, strings too).
+  void array_dataset(const std::string& path, hid_t file_type, hid_t mem_type, hsize_t n,
+                     const void* data) {
+    const hid_t space = H5Screate_simple(1, &n, nullptr);
+    const hid_t d =
+        H5Dcreate2(file_, path.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    H5Dclose(d), H5Sclose(space);
+  }
 
  private:
   hid_t file_;

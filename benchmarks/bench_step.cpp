@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,7 +66,9 @@ struct StepCase {
   BernoulliGLMParams model = standard_glm();
   bool recorded = true;
   Propagation propagation = Propagation::automatic;
-  bool network_teams = true;  // device backends: a team per network where networks are small
+  // Device backends: 0 no network teams, 1 a team per network up to the default
+  // network_team_neurons, 2 for networks of any size. (Host backends: no effect.)
+  int network_teams = 1;
 };
 
 struct StepFixture {
@@ -83,7 +86,8 @@ struct StepFixture {
     // Unrecorded: one chunk as long as the whole benchmark, so nothing is handed over in it.
     settings.chunk_steps = c.recorded ? steps_per_iteration : std::int64_t(1) << 40;
     settings.propagation = c.propagation;
-    if (!c.network_teams) settings.network_team_neurons = 0;
+    if (c.network_teams == 0) settings.network_team_neurons = 0;
+    if (c.network_teams == 2) settings.network_team_neurons = std::numeric_limits<ordinal_t>::max();
     engine = std::make_unique<Engine<Exec>>(nets.batch, make_batch_model<Mem>(models), settings);
     engine->initialize_random();
     for (int k = 0; k < warmup_chunks; ++k) step_chunk();
@@ -116,7 +120,7 @@ std::string key_of(const StepCase& c) {
          std::to_string(c.sparsity) + "/" + std::to_string(m.coupling_window) + "/" +
          std::to_string(m.abs_ref_scale) + "/" + std::to_string(m.rel_ref_scale) + "/" +
          std::to_string(m.theta) + "/" + std::to_string(static_cast<int>(c.propagation)) + "/" +
-         (c.network_teams ? "teams/" : "") + (c.recorded ? "recorded" : "unrecorded");
+         "teams" + std::to_string(c.network_teams) + "/" + (c.recorded ? "recorded" : "unrecorded");
 }
 
 void run_steps(benchmark::State& state, const StepCase& c) {
@@ -228,15 +232,16 @@ void BM_StepFiring(benchmark::State& state) {
 }
 
 // Propagation forced, 0 event or 1 dense (range 3), on range(0) networks of range(1) neurons at
-// range(2) per mille sparsity: where each wins on a backend. range(4) = 0 takes device backends
-// off network teams (a launch per phase and step whatever the network size).
+// range(2) per mille sparsity: where each wins on a backend. range(4) (device backends): 0 a launch
+// per phase and step whatever the network size, 1 network teams up to the default size, 2 network
+// teams whatever the size (with the event-driven push of team_push.hpp, or the pull).
 void BM_StepPropagation(benchmark::State& state) {
   StepCase c = case_A;
   c.networks = static_cast<int>(state.range(0));
   c.neurons = static_cast<ordinal_t>(state.range(1));
   c.sparsity = static_cast<double>(state.range(2)) / 1000;
   c.propagation = state.range(3) != 0 ? Propagation::dense : Propagation::event;
-  c.network_teams = state.range(4) != 0;
+  c.network_teams = static_cast<int>(state.range(4));
   run_steps(state, c);
 }
 
@@ -269,6 +274,8 @@ BENCHMARK(BM_StepPropagation)
     ->ArgsProduct({{1, 10000}, {20}, {500}, {1}, {0}})
     ->ArgsProduct({{1, 100}, {100, 250, 500}, {900}, {1}, {0, 1}})
     ->ArgsProduct({{1}, {100, 250, 500}, {900}, {0}, {1}})
+    ->ArgsProduct({{1, 100}, {1000}, {900}, {0, 1}, {2}})
+    ->ArgsProduct({{1}, {5000}, {900}, {0}, {2}})
     ->ArgNames({"networks", "neurons", "sparsity", "dense", "teams"})
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);

@@ -3,9 +3,12 @@
 // rows are far from where their proportion puts them (banded connectivity), with empty columns
 // and a batch of several networks; the cuts searched per column, or from their table
 // (push_cuts.hpp); into the drive or each block's own accumulator. (The engine's runs use one block
-// per thread: with one thread no column is ever cut, so this checks the cuts directly.)
+// per thread: with one thread no column is ever cut, so this checks the cuts directly.) The push of
+// device backends, a team per network walking the spiking columns together (team_push.hpp), gives
+// the same bits with teams of one and of several threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -13,6 +16,7 @@
 #include "kascade/engine/detail/neuron_step.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
 #include "kascade/engine/detail/step_stretch.hpp"
+#include "kascade/engine/detail/team_push.hpp"
 #include "kascade/network/normal_generator.hpp"
 
 namespace kascade {
@@ -81,6 +85,19 @@ struct PushCase {
                                 cuts, scratch, parts});
     return test::host_vector(pushed);
   }
+
+  // The drive pushed by a team of `threads` per network, as device backends launch it per step;
+  // the drive and the lists hold values left over from another step, which it must replace.
+  std::vector<real_t> team_push(const int threads) const {
+    Kokkos::View<real_t*, Mem> pushed("pushed", n);
+    Kokkos::deep_copy(pushed, real_t(7));
+    Kokkos::View<detail::SpikeEntry*, Mem> listed("listed", n);
+    Kokkos::deep_copy(listed, detail::SpikeEntry{n - 1, real_t(3)});
+    Kokkos::parallel_for(Kokkos::TeamPolicy<Exec>(batch.n_networks(), threads),
+                         detail::TeamPush<Mem>{batch.column_ptr, batch.column_entry, listed,
+                                               batch.neuron_offset_device, x, pushed});
+    return test::host_vector(pushed);
+  }
 };
 
 void expect_push_equals_pull(const std::vector<const Network*>& nets) {
@@ -102,6 +119,18 @@ void expect_push_equals_pull(const std::vector<const Network*>& nets) {
     }
 }
 
+void expect_team_push_equals_pull(const std::vector<const Network*>& nets) {
+  const PushCase c(nets, 5);
+  const int most = Kokkos::TeamPolicy<Exec>(1, 1).team_size_max(detail::TeamPush<Mem>{},
+                                                                Kokkos::ParallelForTag());
+  const int all = std::max(1, std::min(static_cast<int>(Exec().concurrency()), most));
+  for (const int threads : {1, all}) {
+    const std::vector<real_t> got = c.team_push(threads);
+    for (ordinal_t i = 0; i < c.n; ++i)
+      ASSERT_EQ(got[i], c.expected[i]) << "row " << i << ", teams of " << threads;
+  }
+}
+
 TEST(PushBlocks, BandedColumnsCutAnywhere) {
   const Network net = banded(400, 30, 7);
   expect_push_equals_pull({&net});
@@ -120,6 +149,12 @@ TEST(PushBlocks, RandomColumnsOfSeveralNetworksCutAnywhere) {
   const Network band = banded(130, 5, 0);
   std::vector<const Network*> ptrs{&nets[0], &band, &nets[1], &nets[2], &nets[3]};
   expect_push_equals_pull(ptrs);
+  expect_team_push_equals_pull(ptrs);
+}
+
+TEST(PushBlocks, TeamPushOfBandedColumnsEqualsPull) {
+  const Network net = banded(400, 30, 7);
+  expect_team_push_equals_pull({&net});
 }
 
 // The threads' spike lists (part_spikes.hpp) of an even and an odd step, kept apart: each

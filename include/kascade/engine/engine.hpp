@@ -27,6 +27,8 @@ template <class MemorySpace, class Extension>
 struct NeuronStep;
 template <class MemorySpace>
 struct PushSpikes;
+template <class MemorySpace>
+struct TeamPush;
 }  // namespace kascade::detail
 
 namespace kascade {
@@ -184,6 +186,10 @@ class Engine {
   // The event-driven propagation of ring slot `slot` in up to `blocks_wanted` row blocks; sets
   // `blocks` to their number. Finds the blocks' cuts (detail/push_cuts.hpp) when they change.
   detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted, ordinal_t& blocks);
+  // The event-driven propagation of ring slot `slot` by teams (network teams; per step on
+  // device backends: a team per network, team_push_size() threads).
+  detail::TeamPush<memory_space> team_pusher(int slot);
+  int team_push_size();
   // Each thread's list of its spikes when `team` threads share the kernel's `groups`.
   detail::PartSpikes<memory_space> part_spikes(int team);
   // The team of the one-launch stretches (decided once: it depends only on the batch and the
@@ -247,9 +253,11 @@ class Engine {
     return Kokkos::Experimental::require(Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, n),
                                          Kokkos::Experimental::WorkItemProperty::HintLightWeight);
   }
-  // Device backends pull whenever the choice is theirs: their push (a thread per block of rows,
-  // walking every neuron's spike count) measured 7-12x slower than the pull on an H200 for
-  // networks of 1000-5000 neurons (docs/performance.md).
+  // Device backends pull whenever the choice is theirs: their first push (a thread per block of
+  // rows, walking every neuron's spike count) measured 7-12x slower than the pull on an H200 for
+  // networks of 1000-5000 neurons (docs/performance.md). The team push that replaced it
+  // (detail/team_push.hpp; Propagation::event) has not yet run on a GPU: until its
+  // crossover with the pull is measured (BM_StepPropagation), `automatic` keeps the pull there.
   static constexpr bool device_pulls =
       !Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
   bool starts_dense() const {
@@ -281,9 +289,11 @@ class Engine {
   static constexpr ordinal_t max_cut_blocks = 1024;
   // The push's accumulators on hosts, one row per block (detail::PushSpikes::scratch).
   Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space> push_scratch_;
-  detail::PartSpikes<memory_space> part_spikes_;  // (part_spikes())
-  std::vector<step_t> runaway_;                   // per network, -1: none
-  std::vector<SpikeEvents> chunk_events_;         // the chunk handed over (hand_over)
+  detail::PartSpikes<memory_space> part_spikes_;                 // (part_spikes())
+  Kokkos::View<detail::SpikeEntry*, memory_space> team_spikes_;  // (team_pusher())
+  int team_push_size_ = 0;                                       // 0: not decided yet
+  std::vector<step_t> runaway_;                                  // per network, -1: none
+  std::vector<SpikeEvents> chunk_events_;  // the chunk handed over (hand_over)
 };
 
 // Compiled once in the library for the default execution space without extension.

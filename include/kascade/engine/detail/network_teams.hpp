@@ -4,11 +4,13 @@
 // propagation into the unit's rows, a team barrier, next step. Networks never reach each other
 // (the batch is block-diagonal), so the teams never wait for one another, and a batch of
 // thousands of small networks is one launch per stretch instead of two launches per step (each
-// of which, on a GPU, costs more than a 20-neuron network's whole step). The work items (groups,
-// rows) and their order are those of the per-step launches, so the spikes are bitwise the same.
-// Internal.
+// of which, on a GPU, costs more than a 20-neuron network's whole step). The work items of the
+// neuron kernel (groups) are those of the per-step launches, and both propagations sum every row
+// in ascending presynaptic order (the event-driven one: team_push.hpp), so the spikes are bitwise
+// the same. Internal.
 #include <Kokkos_Core.hpp>
 #include "kascade/engine/detail/step_stretch.hpp"
+#include "kascade/engine/detail/team_push.hpp"
 
 namespace kascade::detail {
 
@@ -18,6 +20,7 @@ struct NetworkTeamStretch : StretchFields<MemorySpace, Extension> {
 
   // Unit u (league rank) is the groups [unit_group(u), unit_group(u + 1)): whole networks.
   Kokkos::View<const ordinal_t*, MemorySpace> unit_group;
+  TeamPush<MemorySpace> team_push;  // (event-driven; its x and drive: the step's, from `push`)
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
     NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
@@ -26,9 +29,6 @@ struct NetworkTeamStretch : StretchFields<MemorySpace, Extension> {
     const ordinal_t u = team.league_rank();
     const ordinal_t q0 = unit_group(u), q1 = unit_group(u + 1);
     const ordinal_t r0 = f.block_start(f.group_start(q0)), r1 = f.block_start(f.group_start(q1));
-    // A block of rows per thread for the push (each walks the unit's spikes once).
-    const ordinal_t threads = team.team_size();
-    const ordinal_t rows_per_block = (r1 - r0 + threads - 1) / threads;
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
       Kokkos::parallel_for(Kokkos::TeamThreadRange(team, q0, q1), [&](const ordinal_t q) { f(q); });
@@ -38,10 +38,7 @@ struct NetworkTeamStretch : StretchFields<MemorySpace, Extension> {
           Kokkos::parallel_for(Kokkos::TeamThreadRange(team, r0, r1),
                                [&](const ordinal_t i) { d(i); });
         else
-          Kokkos::parallel_for(Kokkos::TeamThreadRange(team, threads), [&](const ordinal_t b) {
-            const ordinal_t a = r0 + b * rows_per_block;
-            if (a < r1) p.rows(a, a + rows_per_block < r1 ? a + rows_per_block : r1);
-          });
+          team_push.rows(team, r0, r1, p.x, p.drive);
       }
       team.team_barrier();  // the drive is complete; the spike lists may be overwritten
     }

@@ -86,16 +86,25 @@ struct PushCase {
     return test::host_vector(pushed);
   }
 
-  // The drive pushed by a team of `threads` per network, as device backends launch it per step;
-  // the drive and the lists hold values left over from another step, which it must replace.
-  std::vector<real_t> team_push(const int threads) const {
+  // The drive pushed by a team of `threads` per network, as device backends launch it per step,
+  // summed in team scratch (units of up to `scratch_rows` rows) or in the drive itself; the
+  // drive and the lists hold values left over from another step, which it must replace.
+  std::vector<real_t> team_push(const int threads, const ordinal_t scratch_rows) const {
     Kokkos::View<real_t*, Mem> pushed("pushed", n);
     Kokkos::deep_copy(pushed, real_t(7));
-    Kokkos::View<detail::SpikeEntry*, Mem> listed("listed", n);
-    Kokkos::deep_copy(listed, detail::SpikeEntry{n - 1, real_t(3)});
-    Kokkos::parallel_for(Kokkos::TeamPolicy<Exec>(batch.n_networks(), threads),
-                         detail::TeamPush<Mem>{batch.column_ptr, batch.column_entry, listed,
-                                               batch.neuron_offset_device, x, pushed});
+    Kokkos::View<detail::ListedColumn*, Mem> listed("listed", n);
+    Kokkos::deep_copy(listed, detail::ListedColumn{0, 3, real_t(3)});
+    const detail::TeamPush<Mem> push{batch.column_ptr,
+                                     batch.column_entry,
+                                     listed,
+                                     scratch_rows,
+                                     batch.neuron_offset_device,
+                                     x,
+                                     pushed};
+    Kokkos::parallel_for(
+        Kokkos::TeamPolicy<Exec>(batch.n_networks(), threads)
+            .set_scratch_size(0, Kokkos::PerTeam(push.scratch_bytes(scratch_rows))),
+        push);
     return test::host_vector(pushed);
   }
 };
@@ -119,16 +128,33 @@ void expect_push_equals_pull(const std::vector<const Network*>& nets) {
     }
 }
 
+// Teams of one thread, two, and as many as the space runs (powers of two: Kokkos 3.4 scans a
+// CUDA team only then), with the rows summed in the drive and in team scratch.
 void expect_team_push_equals_pull(const std::vector<const Network*>& nets) {
   const PushCase c(nets, 5);
-  const int most = Kokkos::TeamPolicy<Exec>(1, 1).team_size_max(detail::TeamPush<Mem>{},
-                                                                Kokkos::ParallelForTag());
-  const int all = std::max(1, std::min(static_cast<int>(Exec().concurrency()), most));
-  for (const int threads : {1, all}) {
-    const std::vector<real_t> got = c.team_push(threads);
-    for (ordinal_t i = 0; i < c.n; ++i)
-      ASSERT_EQ(got[i], c.expected[i]) << "row " << i << ", teams of " << threads;
+  const int most = std::min(static_cast<int>(Exec().concurrency()),
+                            Kokkos::TeamPolicy<Exec>(1, 1).team_size_max(detail::TeamPush<Mem>{},
+                                                                         Kokkos::ParallelForTag()));
+  ordinal_t largest = 0;
+  for (const Network* net : nets) largest = std::max(largest, net->n_neurons);
+  for (const int threads : {1, 2, detail::team_size_power_of_two(most, most)}) {
+    if (threads > most) continue;
+    for (const ordinal_t scratch_rows : {ordinal_t(0), largest}) {
+      const std::vector<real_t> got = c.team_push(threads, scratch_rows);
+      for (ordinal_t i = 0; i < c.n; ++i)
+        ASSERT_EQ(got[i], c.expected[i]) << "row " << i << ", teams of " << threads
+                                         << (scratch_rows > 0 ? ", in scratch" : ", in the drive");
+    }
   }
+}
+
+TEST(PushBlocks, TeamSizesArePowersOfTwo) {
+  EXPECT_EQ(detail::team_size_power_of_two(1, 1024), 1);
+  EXPECT_EQ(detail::team_size_power_of_two(20, 1024), 32);
+  EXPECT_EQ(detail::team_size_power_of_two(96, 1024), 128);
+  EXPECT_EQ(detail::team_size_power_of_two(1000, 448), 256);
+  EXPECT_EQ(detail::team_size_power_of_two(3, 2), 2);
+  EXPECT_EQ(detail::team_size_power_of_two(5, 1), 1);
 }
 
 TEST(PushBlocks, BandedColumnsCutAnywhere) {

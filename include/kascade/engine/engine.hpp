@@ -188,8 +188,10 @@ class Engine {
   detail::PushSpikes<memory_space> pusher(int slot, ordinal_t blocks_wanted, ordinal_t& blocks);
   // The event-driven propagation of ring slot `slot` by teams (network teams; per step on
   // device backends: a team per network, team_push_size() threads).
-  detail::TeamPush<memory_space> team_pusher(int slot);
+  // `rows`: the most rows a team pushes (its scratch holds them where they fit).
+  detail::TeamPush<memory_space> team_pusher(int slot, ordinal_t rows);
   int team_push_size();
+  ordinal_t largest_network();  // its neurons (found once)
   // Each thread's list of its spikes when `team` threads share the kernel's `groups`.
   detail::PartSpikes<memory_space> part_spikes(int team);
   // The team of the one-launch stretches (decided once: it depends only on the batch and the
@@ -280,6 +282,7 @@ class Engine {
   // Network teams: the first group of each unit, then the groups (empty: not decided or not
   // used); the team size.
   Kokkos::View<ordinal_t*, memory_space> unit_group_;
+  ordinal_t unit_rows_ = 0;  // neurons of the largest unit
   bool no_network_teams_ = false;
   StepLaunch last_launch_ = StepLaunch::per_step;
   int unit_team_ = 1;
@@ -289,10 +292,11 @@ class Engine {
   static constexpr ordinal_t max_cut_blocks = 1024;
   // The push's accumulators on hosts, one row per block (detail::PushSpikes::scratch).
   Kokkos::View<real_t**, Kokkos::LayoutRight, memory_space> push_scratch_;
-  detail::PartSpikes<memory_space> part_spikes_;                 // (part_spikes())
-  Kokkos::View<detail::SpikeEntry*, memory_space> team_spikes_;  // (team_pusher())
-  int team_push_size_ = 0;                                       // 0: not decided yet
-  std::vector<step_t> runaway_;                                  // per network, -1: none
+  detail::PartSpikes<memory_space> part_spikes_;                   // (part_spikes())
+  Kokkos::View<detail::ListedColumn*, memory_space> team_spikes_;  // (team_pusher())
+  int team_push_size_ = 0;                                         // 0: not decided yet
+  ordinal_t largest_network_ = -1;                                 // -1: not found yet
+  std::vector<step_t> runaway_;                                    // per network, -1: none
   std::vector<SpikeEvents> chunk_events_;  // the chunk handed over (hand_over)
 };
 

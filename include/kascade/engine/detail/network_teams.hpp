@@ -20,7 +20,9 @@ struct NetworkTeamStretch : StretchFields<MemorySpace, Extension> {
 
   // Unit u (league rank) is the groups [unit_group(u), unit_group(u + 1)): whole networks.
   Kokkos::View<const ordinal_t*, MemorySpace> unit_group;
-  TeamPush<MemorySpace> team_push;  // (event-driven; its x and drive: the step's, from `push`)
+  // (event-driven; its x and drive: the step's, from `push`; the launch gives each team
+  // TeamPush::scratch_bytes(team_push.scratch_rows))
+  TeamPush<MemorySpace> team_push;
 
   KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
     NeuronStep<MemorySpace, Extension> f = this->first;  // this thread's: the step fields change
@@ -29,6 +31,7 @@ struct NetworkTeamStretch : StretchFields<MemorySpace, Extension> {
     const ordinal_t u = team.league_rank();
     const ordinal_t q0 = unit_group(u), q1 = unit_group(u + 1);
     const ordinal_t r0 = f.block_start(f.group_start(q0)), r1 = f.block_start(f.group_start(q1));
+    const auto scratch = team_push.scratch(team);  // (once per launch)
     for (step_t k = 0; k < this->steps; ++k) {
       this->next_step(k, f, p, d);
       Kokkos::parallel_for(Kokkos::TeamThreadRange(team, q0, q1), [&](const ordinal_t q) { f(q); });
@@ -38,7 +41,7 @@ struct NetworkTeamStretch : StretchFields<MemorySpace, Extension> {
           Kokkos::parallel_for(Kokkos::TeamThreadRange(team, r0, r1),
                                [&](const ordinal_t i) { d(i); });
         else
-          team_push.rows(team, r0, r1, p.x, p.drive);
+          team_push.rows(team, scratch, r0, r1, p.x, p.drive);
       }
       team.team_barrier();  // the drive is complete; the spike lists may be overwritten
     }

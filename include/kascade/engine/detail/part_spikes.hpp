@@ -28,6 +28,13 @@ struct SpikeEntry {
 };
 static_assert(sizeof(SpikeEntry) == sizeof(std::uint64_t), "a spike entry is one list word");
 
+// A spiking neuron's column, entries [from, to), and its spike: the lists of the team push
+// (team_push.hpp).
+struct ListedColumn {
+  offset_t from, to;
+  real_t x;
+};
+
 template <class MemorySpace>
 struct PartSpikes {
   // [list][word]: list 2 p + (k & 1) is part p's list of step k: its header, then its spikes.

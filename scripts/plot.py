@@ -46,9 +46,17 @@ def _title(f, g, what):
             f"({kr._text(f.attrs['model'])}): {what}")
 
 
+def _recorded_steps(f):
+    """The file's recorded steps; NoPlot if there are none (a file of kascade generate or tune)."""
+    steps = int(f.attrs["recorded_steps"])
+    if steps == 0:
+        raise NoPlot(f"{f.filename} has no recorded steps (as written by kascade generate or tune)")
+    return steps
+
+
 def _window(f, window_ms):
     """[t0, t1) in recorded steps from a (start, stop) pair in ms (None: every recorded step)."""
-    steps = int(f.attrs["recorded_steps"])
+    steps = _recorded_steps(f)
     if window_ms is None:
         return 0, steps
     dt = kr.dt_ms(f)
@@ -162,6 +170,7 @@ def neuron_rates(f, g):
 
 def plot_rates(f, g):
     """Histogram of the mean rates (Hz) of network g's neurons."""
+    _recorded_steps(f)
     rates = neuron_rates(f, g)
     fig, ax = _figure()
     bins = np.histogram_bin_edges(rates, bins=int(np.clip(np.sqrt(len(rates)) * 2, 5, 50)))
@@ -195,6 +204,7 @@ def intervals(f, g):
 
 def plot_isi(f, g):
     """Distribution of network g's inter-spike intervals (ms), with their mean and CV."""
+    _recorded_steps(f)
     dt = kr.dt_ms(f)
     isi = intervals(f, g)
     fig, ax = _figure()
@@ -267,6 +277,7 @@ def plot_sta(f, g, stimulus=None, window_ms=None, bin_ms=None):
     """Stimulus-triggered average: the rate of network g's stimulus targets and other neurons
     around the onsets of a regular or Poisson stimulus (by default the first in name order).
     window_ms = (before, after) onset; by default half an interval before and one after."""
+    _recorded_steps(f)
     pulses = pulse_stimuli(f, g)
     if stimulus is None:
         if not pulses:
@@ -367,8 +378,11 @@ def main(argv=None):
     if not args.quiet:
         for path in written:
             print(path)
+    kinds_by_reason = {}
     for kind, reason in skipped.items():
-        print(f"plot: {kind} not plotted: {reason}", file=sys.stderr)
+        kinds_by_reason.setdefault(reason, []).append(kind)
+    for reason, which in kinds_by_reason.items():
+        print(f"plot: {', '.join(which)} not plotted: {reason}", file=sys.stderr)
     return 2 if explicit and skipped else 0
 
 

@@ -6,7 +6,7 @@
 
 namespace kascade::app {
 
-LocalPlan make_local_plan(const RunConfig& config, NetworkRange range,
+LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const step_t stimulus_steps,
                           const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   LocalPlan plan;
   plan.range = range;
@@ -30,7 +30,7 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range,
     for (std::uint64_t j = 0; j < range.count; ++j)
       plan.stimuli[k].push_back(realise(config.stimuli[k], k, config.seed,
                                         static_cast<network_id_t>(range.first + j),
-                                        plan.networks[j].n_neurons, config.simulation.steps));
+                                        plan.networks[j].n_neurons, stimulus_steps));
   return plan;
 }
 

@@ -27,8 +27,11 @@ struct LocalPlan {
   std::vector<std::vector<RealisedStimulus>> stimuli;     // [stimulus][local network]
 };
 
-// `progress`, if given, is called after each network with (networks done, synapses so far).
-LocalPlan make_local_plan(const RunConfig& config, NetworkRange range,
+// The stimuli are realised over `stimulus_steps` recorded steps: the deck's, also where none are
+// recorded (generate, tune), so that the file holds, and tuning applies, the stimuli of a run of
+// the deck. `progress`, if given, is called after each network with (networks done, synapses so
+// far).
+LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, step_t stimulus_steps,
                           const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 // Runs `work` on every rank; if it throws InputError on any rank, every rank throws the error

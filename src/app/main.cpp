@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <vector>
 
 #include "kascade/app/info_command.hpp"
 #include "kascade/app/run_command.hpp"
@@ -103,7 +104,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"sonata", "npy"}));
   export_cmd->add_option("-o,--output", export_dir, "directory to write into")->required();
   export_cmd->add_option("--max-neurons", max_neurons, "npy: largest network to write densely");
-  bool export_quiet = false;
+  bool export_overwrite = false, export_quiet = false;
+  export_cmd->add_flag("--overwrite", export_overwrite,
+                       "write into a non-empty directory, replacing files of the same names");
   export_cmd->add_flag("-q,--quiet", export_quiet, "no progress on stderr");
 
   std::string info_file;
@@ -114,14 +117,19 @@ int main(int argc, char** argv) {
   bool parsed = false;
   try {
     cli.parse(argc, argv);
-    for (const CLI::App* app :
-         {static_cast<const CLI::App*>(&cli), static_cast<const CLI::App*>(run_cmd)})
+    // Extras are allowed only for Kokkos's own options (subcommands inherit allow_extras).
+    std::vector<const CLI::App*> apps{&cli};
+    for (const CLI::App* sub : cli.get_subcommands()) apps.push_back(sub);  // (those parsed)
+    for (const CLI::App* app : apps)
       for (const auto& extra : app->remaining())
         if (extra.rfind("--kokkos", 0) != 0)
-          throw kascade::InputError("unknown option '" + extra + "' (see kascade --help)");
+          throw kascade::InputError("unknown option or argument '" + extra +
+                                    "' (see kascade --help)");
     parsed = true;
+  } catch (const CLI::Success& e) {  // --help, --version
+    status = rank == 0 ? cli.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
-    status = (rank == 0 ? cli.exit(e) : e.get_exit_code()) == 0 ? 0 : 2;
+    status = report(rank, 2, std::string(e.what()) + " (see kascade --help)");
   } catch (const kascade::InputError& e) {
     status = report(rank, 2, e.what());
   }
@@ -141,9 +149,9 @@ int main(int argc, char** argv) {
           bar->update(done, 0);
         };
         if (export_format == "sonata")
-          kascade::export_sonata(export_file, export_dir, progress);
+          kascade::export_sonata(export_file, export_dir, export_overwrite, progress);
         else
-          kascade::export_npy(export_file, export_dir, max_neurons, progress);
+          kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons, progress);
         if (bar) bar->finish(0);
       }
     } catch (const kascade::InputError& e) {

@@ -281,7 +281,10 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
                config.output.c_str(), static_cast<unsigned long long>(config.networks.count),
                static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds, ranks);
   if (totals[1] > 0)
-    std::fprintf(stderr, "[kascade] warning: %.0f probabilities outside [0, 1] were clipped\n",
+    std::fprintf(stderr,
+                 "[kascade] warning: %.0f spike probabilities outside [0, 1] (Bernoulli) or "
+                 "Poisson counts out of range were clipped (per network: "
+                 "/networks/clipped_probabilities)\n",
                  totals[1]);
   if (totals[3] > 0)
     std::fprintf(stderr,
@@ -308,10 +311,15 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   RunConfig config = read_deck(options.deck, options.overrides);
   if (!options.output.empty()) config.output = options.output;
+  const step_t deck_steps = config.simulation.steps;  // (the stimuli's, also with none recorded)
   require(!options.tune_only || config.tune.has_value(),
           config.deck_path + ": `kascade tune` needs a [tune] section in the deck");
   if (options.connectivity_only || options.tune_only)
     config.simulation.steps = 0;  // recorded as such in the file
+  // What would stop the output from taking its name is found before any step, not after them.
+  std::error_code ec;
+  require(!std::filesystem::is_directory(config.output, ec),
+          config.output + ": is a directory; the output must be a file name");
   if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
@@ -328,10 +336,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   Progress generating("building networks", mine.count,
                       rank == 0 && !options.quiet && !options.dry_run, "networks", "synapses");
   collectively(comm, [&] {
-    plan = make_local_plan(config, mine, [&](std::uint64_t done, std::uint64_t synapses) {
-      generating.update(done, synapses);
-      if (done == mine.count) generating.finish_if_shown(synapses);
-    });
+    plan =
+        make_local_plan(config, mine, deck_steps, [&](std::uint64_t done, std::uint64_t synapses) {
+          generating.update(done, synapses);
+          if (done == mine.count) generating.finish_if_shown(synapses);
+        });
   });
   std::vector<double> bytes;
   std::vector<std::uint64_t> neurons;

@@ -87,33 +87,114 @@ void check_utf8(const std::string& text, const std::string& name) {
   }
 }
 
+// toml11 3.7 reads integer literals with operator>>, which saturates: seed = 2^64 - 1 became
+// 2^63 - 1, the same data as another seed. A value at either limit is refused unless its literal
+// is that limit.
+bool literal_is_limit(const toml::value& v) {
+  const auto where = v.location();
+  if (where.column() < 1 || where.column() - 1 >= where.line_str().size()) return false;
+  std::string literal = where.line_str().substr(where.column() - 1, where.region());
+  literal.erase(std::remove(literal.begin(), literal.end(), '_'), literal.end());
+  std::transform(literal.begin(), literal.end(), literal.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!literal.empty() && literal[0] == '+') literal.erase(0, 1);
+  return literal == "9223372036854775807" || literal == "-9223372036854775808" ||
+         literal == "0x7fffffffffffffff" || literal == "0o777777777777777777777" ||
+         literal == "0b" + std::string(63, '1');
+}
+
+void check_integers(const toml::value& v, const std::string& name) {
+  if (v.is_integer()) {
+    const std::int64_t x = v.as_integer();
+    if ((x == std::numeric_limits<std::int64_t>::max() ||
+         x == std::numeric_limits<std::int64_t>::min()) &&
+        !literal_is_limit(v))
+      throw InputError(name + ": integer out of range [-2^63, 2^63 - 1] (line " +
+                       std::to_string(v.location().line()) + ")");
+  } else if (v.is_array()) {
+    for (const toml::value& item : v.as_array()) check_integers(item, name);
+  } else if (v.is_table()) {
+    for (const auto& [key, item] : v.as_table()) check_integers(item, name);
+  }
+}
+
 toml::value parse_toml(const std::string& text, const std::string& name) {
   check_nesting(text, name);
   check_utf8(text, name);
   std::istringstream in(text);
+  toml::value root;
   try {
-    return toml::parse(in, name);
+    root = toml::parse(in, name);
   } catch (const std::exception& e) {
     throw InputError(name + ": syntax error: " + one_line(e.what()));
   }
+  check_integers(root, name);
+  return root;
 }
 
-void apply_override(toml::value& root, const std::string& assignment) {
-  const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0)
-    throw InputError("--set '" + assignment + "': expected key=value");
-  const std::string key = assignment.substr(0, eq);
-  const toml::value parsed = parse_toml("v = " + assignment.substr(eq + 1), "--set " + key);
+// The first '=' outside quotes (a quoted key may hold one), or npos.
+std::size_t assignment_sign(const std::string& assignment) {
+  char quote = 0;
+  for (std::size_t k = 0; k < assignment.size(); ++k) {
+    const char c = assignment[k];
+    if (quote)
+      quote = c == quote ? 0 : quote;
+    else if (c == '"' || c == '\'')
+      quote = c;
+    else if (c == '=')
+      return k;
+  }
+  return std::string::npos;
+}
+
+// The segments of a TOML key (dotted, bare or quoted, spaces around the dots), read by toml11
+// itself so that --set takes any key a deck can hold.
+std::vector<std::string> key_path(const std::string& key, const std::string& name) {
+  const toml::value parsed = parse_toml(key + " = 0", name);
+  std::vector<std::string> path;
+  for (const toml::value* v = &parsed; v->is_table();) {
+    const auto& table = v->as_table();
+    if (table.size() != 1) throw InputError(name + ": expected one key");
+    path.push_back(table.begin()->first);
+    v = &table.begin()->second;
+  }
+  return path;
+}
+
+// key = value, as one line of the deck would say it: the value replaces the key's (a table
+// value replaces the whole table). Returns the key, dotted.
+std::string apply_override(toml::value& root, const std::string& assignment) {
+  const std::string name = "--set '" + assignment + "'";
+  for (const unsigned char c : assignment)
+    if (c < 0x20 || c == 0x7f)
+      throw InputError(name + ": a key=value on one line, without control characters");
+  const auto eq = assignment_sign(assignment);
+  if (eq == std::string::npos || assignment.find_first_not_of(" \t") >= eq)
+    throw InputError(name + ": expected key=value");
+  const std::vector<std::string> path = key_path(assignment.substr(0, eq), name);
+  const toml::value parsed = parse_toml("v = " + assignment.substr(eq + 1), name);
   toml::value* table = &root;
-  std::size_t start = 0;
-  for (std::size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) {
-    toml::value& next = table->as_table()[key.substr(start, dot - start)];
+  std::string prefix;
+  for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+    prefix += (k ? "." : "") + path[k];
+    toml::value& next = table->as_table()[path[k]];
     if (next.is_uninitialized()) next = toml::table{};
-    if (!next.is_table())
-      throw InputError("--set '" + key + "': '" + key.substr(0, dot) + "' is not a table");
+    if (!next.is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
     table = &next;
   }
-  table->as_table()[key.substr(start)] = toml::find(parsed, "v");
+  table->as_table()[path.back()] = toml::find(parsed, "v");
+  return prefix + (prefix.empty() ? "" : ".") + path.back();
+}
+
+// An unknown key that came from --set is blamed on the --set, not on the deck file.
+std::string blame_override(const std::string& message, const std::string& file,
+                           const std::vector<std::pair<std::string, std::string>>& keys) {
+  for (const auto& [assignment, key] : keys) {
+    const std::string tag = file + ": unknown key '" + key + "'";
+    if (message.rfind(tag, 0) == 0)
+      return "--set '" + assignment + "': unknown key '" + key + "'" + message.substr(tag.size());
+  }
+  return message;
 }
 
 std::int64_t positive(DeckTable& t, const std::string& key, std::int64_t fallback,
@@ -462,18 +543,13 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
   return s;
 }
 
-}  // namespace
-
-RunConfig parse_deck(const std::string& text, const std::string& name,
-                     const std::vector<std::string>& overrides) {
-  toml::value root = parse_toml(text, name);
+// The configuration of a parsed deck (overrides applied; they are recorded in its text).
+RunConfig read_config(toml::value& root, const std::string& text, const std::string& name,
+                      const std::vector<std::string>& overrides) {
   RunConfig config;
   config.deck_path = name;
   config.deck_text = text;
-  for (const auto& o : overrides) {
-    apply_override(root, o);
-    config.deck_text += "\n# --set " + o;
-  }
+  for (const auto& o : overrides) config.deck_text += "\n# --set " + o;
   DeckTable top(&root, "", name);
   const std::int64_t seed = top.integer("seed", 0);
   require(seed >= 0, name + ": key 'seed' must be >= 0");
@@ -511,6 +587,20 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   }
   top.finish();
   return config;
+}
+
+}  // namespace
+
+RunConfig parse_deck(const std::string& text, const std::string& name,
+                     const std::vector<std::string>& overrides) {
+  toml::value root = parse_toml(text, name);
+  std::vector<std::pair<std::string, std::string>> override_keys;  // (assignment, key)
+  for (const auto& o : overrides) override_keys.emplace_back(o, apply_override(root, o));
+  try {
+    return read_config(root, text, name, overrides);
+  } catch (const InputError& e) {
+    throw InputError(blame_override(e.what(), name, override_keys));
+  }
 }
 
 TuneProblem tuning_problem(const RunConfig& config) {

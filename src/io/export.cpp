@@ -1,8 +1,12 @@
 #include "kascade/io/export.hpp"
 
+#include <stdlib.h>  // mkdtemp
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <numeric>
+#include <set>
+#include <vector>
 
 #include "common/hdf5_access.hpp"
 #include "kascade/core/error.hpp"
@@ -15,6 +19,7 @@ using detail::create_group;
 using detail::create_output;
 using detail::H5Handle;
 using detail::write_1d;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -22,98 +27,240 @@ void require_complete(const OutputReader& reader, const std::string& file) {
   require(reader.complete(), file + ": the run is not complete; resume it before exporting");
 }
 
-void make_dir(const std::string& dir) {
+// Refuses a directory that the export would mix with other files: an existing non-empty one
+// unless `overwrite`, and one where a name of `files` is taken by a directory.
+void check_target(const std::string& dir, const std::vector<std::string>& files, bool overwrite) {
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  require(!ec && std::filesystem::is_directory(dir), dir + ": cannot create the directory");
+  if (!fs::exists(dir, ec)) return;
+  require(fs::is_directory(dir, ec), dir + ": exists and is not a directory");
+  const bool empty = fs::is_empty(dir, ec);
+  require(!ec, dir + ": cannot read the directory");
+  require(empty || overwrite, dir +
+                                  ": the directory is not empty; pass --overwrite to replace the "
+                                  "files of the same names, or export into a new directory");
+  for (const auto& name : files) {
+    const fs::path path = fs::path(dir) / name;
+    require(!fs::is_directory(fs::symlink_status(path, ec)),
+            path.string() + ": is a directory, which the export cannot replace");
+  }
 }
 
-}  // namespace
+bool is_numbered_npy(const std::string& name) {
+  const std::size_t stem = name.size() - std::min<std::size_t>(name.size(), 4);
+  return stem > 0 && name.compare(stem, 4, ".npy") == 0 &&
+         std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(stem),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
 
-void export_sonata(const std::string& output_file, const std::string& dir,
-                   const ExportProgress& progress) {
-  const OutputReader reader(output_file);
-  require_complete(reader, output_file);
-  make_dir(dir);
-  const double dt = std::stod(reader.attributes().at("dt_ms"));
-  const std::uint64_t G = reader.n_networks();
+// An npy export is read as the set of <dir>/<g>.npy: <number>.npy files that this export would
+// not replace would pass for networks of it, so they are refused (even with --overwrite, which
+// replaces files but deletes none).
+void refuse_other_npy(const std::string& dir, const std::vector<std::string>& files) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  const std::set<std::string> ours(files.begin(), files.end());
+  std::vector<std::string> others;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (is_numbered_npy(name) && ours.count(name) == 0) others.push_back(name);
+  }
+  require(!ec, dir + ": cannot read the directory");
+  if (others.empty()) return;
+  const auto first = *std::min_element(others.begin(), others.end(), [](auto& a, auto& b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;  // numeric order
+  });
+  const std::string more =
+      others.size() > 1 ? " and " + std::to_string(others.size() - 1) + " more <number>.npy" : "";
+  throw InputError(dir + ": holds " + first + more + " that an export of " +
+                   std::to_string(files.size()) +
+                   " networks would not replace, so the folder would look like a larger "
+                   "export; remove them or export into an empty directory");
+}
 
-  detail::Hdf5Quiet quiet;
-  const std::string spikes_file = dir + "/spikes.h5";
-  const H5Handle f = create_output(spikes_file);
-  detail::write_sonata_root_attributes(f);
-  // sorting: HDF5 enum none = 0, by_id = 1, by_time = 2
+// The files of one export, written into a fresh folder inside the output directory and moved
+// into place by commit(); until then, destroying it removes everything this export created.
+class Staging {
+ public:
+  explicit Staging(const std::string& dir) : dir_(fs::path(dir).lexically_normal()) {
+    std::error_code ec;
+    for (fs::path p = dir_; p.has_relative_path() && !fs::exists(p, ec); p = p.parent_path())
+      created_.push_back(p);  // innermost first, the order to remove them in
+    try {
+      fs::create_directories(dir_, ec);
+      require(!ec && fs::is_directory(dir_), dir + ": cannot create the directory");
+      std::string name = (dir_ / "export.partial-XXXXXX").string();
+      require(mkdtemp(name.data()) != nullptr, dir + ": cannot write into the directory");
+      staging_ = name;
+    } catch (...) {
+      discard();
+      throw;
+    }
+  }
+  ~Staging() {
+    if (!committed_) discard();
+  }
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+
+  std::string file(const std::string& name) const { return (staging_ / name).string(); }
+
+  // Each rename replaces a file of the same name at once (same file system).
+  void commit(const std::vector<std::string>& names) {
+    std::error_code ec;
+    for (const auto& name : names) {
+      const fs::path target = dir_ / name;
+      const bool fresh = !fs::exists(fs::symlink_status(target, ec));
+      fs::rename(staging_ / name, target, ec);
+      require(!ec, target.string() + ": cannot move the exported file into place");
+      if (fresh) moved_.push_back(target);
+    }
+    fs::remove(staging_, ec);
+    committed_ = true;
+  }
+
+ private:
+  void discard() noexcept {
+    std::error_code ec;
+    if (!staging_.empty()) fs::remove_all(staging_, ec);
+    for (const auto& p : moved_) fs::remove(p, ec);
+    for (const auto& p : created_) fs::remove(p, ec);  // (only while empty: nobody else's files)
+  }
+
+  fs::path dir_, staging_;
+  std::vector<fs::path> created_, moved_;  // directories made, files moved in where none was
+  bool committed_ = false;
+};
+
+// The SONATA enum of a population's "sorting": none = 0, by_id = 1, by_time = 2.
+H5Handle sorting_type() {
   H5Handle sorting(H5Tenum_create(H5T_NATIVE_UINT8), H5Tclose);
   const std::uint8_t values[3] = {0, 1, 2};
   H5Tenum_insert(sorting, "none", &values[0]);
   H5Tenum_insert(sorting, "by_id", &values[1]);
   H5Tenum_insert(sorting, "by_time", &values[2]);
-
-  const H5Handle spikes = create_group(f, "spikes");
-  std::vector<std::string> names;
-  std::vector<Network> nets;
-  for (std::uint64_t g = 0; g < G; ++g) {
-    const auto id = static_cast<network_id_t>(g);
-    const NetworkSpikes s = reader.spikes(id);
-    std::vector<double> times;
-    std::vector<std::uint64_t> nodes;
-    for (std::size_t e = 0; e < s.steps.size(); ++e) {  // a count of k is k spikes
-      const int repeat = s.counts.empty() ? 1 : s.counts[e];
-      for (int k = 0; k < repeat; ++k) {
-        times.push_back(static_cast<double>(s.steps[e]) * dt);
-        nodes.push_back(s.neurons[e]);
-      }
-    }
-    names.push_back("network_" + std::to_string(g));
-    const H5Handle pop = create_group(spikes, names.back());
-    H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
-    H5Handle a(H5Acreate2(pop, "sorting", sorting, scalar, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(a, sorting, &values[2]);  // events are in step order
-    write_1d(pop, "timestamps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, times);
-    write_1d(pop, "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, nodes);
-    const H5Handle d(H5Dopen2(pop, "timestamps", H5P_DEFAULT), H5Dclose);
-    detail::write_string_attribute(d, "units", "ms");
-    nets.push_back(reader.network(id));
-    if (progress) progress(g + 1, G);
-  }
-  std::vector<const Network*> ptrs;
-  for (const auto& n : nets) ptrs.push_back(&n);
-  write_sonata_edges(dir + "/edges.h5", names, ptrs);
+  return sorting;
 }
 
-void export_npy(const std::string& output_file, const std::string& dir, std::int64_t max_neurons,
-                const ExportProgress& progress) {
+void write_spike_population(hid_t spikes, hid_t sorting, const std::string& name,
+                            const NetworkSpikes& s, double dt) {
+  std::vector<double> times;
+  std::vector<std::uint64_t> nodes;
+  for (std::size_t e = 0; e < s.steps.size(); ++e) {  // a count of k is k spikes
+    const int repeat = s.counts.empty() ? 1 : s.counts[e];
+    for (int k = 0; k < repeat; ++k) {
+      times.push_back(static_cast<double>(s.steps[e]) * dt);
+      nodes.push_back(s.neurons[e]);
+    }
+  }
+  const H5Handle pop = create_group(spikes, name);
+  const std::uint8_t by_time = 2;  // events are in step order
+  H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle a(H5Acreate2(pop, "sorting", sorting, scalar, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  H5Awrite(a, sorting, &by_time);
+  write_1d(pop, "timestamps", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, times);
+  write_1d(pop, "node_ids", H5T_STD_U64LE, H5T_NATIVE_UINT64, nodes);
+  const H5Handle d(H5Dopen2(pop, "timestamps", H5P_DEFAULT), H5Dclose);
+  detail::write_string_attribute(d, "units", "ms");
+}
+
+// Writes the spikes file and returns the networks, for the edges file.
+std::vector<Network> write_spikes(const OutputReader& reader, const std::string& file,
+                                  const std::vector<std::string>& names,
+                                  const ExportProgress& progress) {
+  const double dt = std::stod(reader.attributes().at("dt_ms"));
+  detail::Hdf5Quiet quiet;
+  const H5Handle f = create_output(file);
+  detail::write_sonata_root_attributes(f);
+  const H5Handle sorting = sorting_type();
+  const H5Handle spikes = create_group(f, "spikes");
+  std::vector<Network> nets;
+  for (std::uint64_t g = 0; g < names.size(); ++g) {
+    const auto id = static_cast<network_id_t>(g);
+    write_spike_population(spikes, sorting, names[g], reader.spikes(id), dt);
+    nets.push_back(reader.network(id));
+    if (progress) progress(g + 1, names.size());
+  }
+  require(H5Fflush(f, H5F_SCOPE_LOCAL) >= 0, file + ": cannot write");
+  return nets;
+}
+
+void require_dense(const std::string& file, std::uint64_t g, double n, std::int64_t max_neurons) {
+  require(n <= static_cast<double>(max_neurons),
+          file + ": network " + std::to_string(g) + " has " +
+              std::to_string(static_cast<std::int64_t>(n)) + " neurons, more than --max-neurons " +
+              std::to_string(max_neurons) + " for a dense matrix");
+}
+
+// .npy version 1.0: magic, header length, a Python dict padded so the data is 64-aligned.
+void write_npy(const std::string& path, const Network& net) {
+  const auto n = static_cast<std::size_t>(net.n_neurons);
+  std::vector<float> dense(n * n, 0.0f);
+  for (std::size_t i = 0; i < n; ++i)
+    for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k)
+      dense[static_cast<std::size_t>(net.presynaptic[k]) * n + i] += net.weight[k];
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
+                       ", " + std::to_string(n) + "), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  require(static_cast<bool>(out), path + ": cannot write");
+  const auto length = static_cast<std::uint16_t>(header.size());
+  out.write("\x93NUMPY\x01\x00", 8);
+  out.put(static_cast<char>(length & 0xff)).put(static_cast<char>(length >> 8));
+  out << header;
+  out.write(reinterpret_cast<const char*>(dense.data()),
+            static_cast<std::streamsize>(dense.size() * 4));
+  out.close();  // (a full disk may show only here)
+  require(!out.fail(), path + ": cannot write");
+}
+
+}  // namespace
+
+std::string sonata_population_name(std::uint64_t g, std::uint64_t n_networks) {
+  const std::size_t width = std::to_string(n_networks > 0 ? n_networks - 1 : 0).size();
+  const std::string digits = std::to_string(g);
+  return "network_" + std::string(width - std::min(width, digits.size()), '0') + digits;
+}
+
+void export_sonata(const std::string& output_file, const std::string& dir, bool overwrite,
+                   const ExportProgress& progress) {
   const OutputReader reader(output_file);
   require_complete(reader, output_file);
-  make_dir(dir);
-  for (std::uint64_t g = 0; g < reader.n_networks(); ++g) {
+  const std::vector<std::string> files{"spikes.h5", "edges.h5"};
+  check_target(dir, files, overwrite);
+  std::vector<std::string> names;
+  for (std::uint64_t g = 0; g < reader.n_networks(); ++g)
+    names.push_back(sonata_population_name(g, reader.n_networks()));
+
+  Staging staging(dir);
+  const std::vector<Network> nets = write_spikes(reader, staging.file(files[0]), names, progress);
+  std::vector<const Network*> ptrs;
+  for (const auto& n : nets) ptrs.push_back(&n);
+  write_sonata_edges(staging.file(files[1]), names, ptrs);
+  staging.commit(files);
+}
+
+void export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
+                std::int64_t max_neurons, const ExportProgress& progress) {
+  const OutputReader reader(output_file);
+  require_complete(reader, output_file);
+  const std::uint64_t G = reader.n_networks();
+  const std::vector<double> sizes = reader.per_network("n_neurons");
+  for (std::uint64_t g = 0; g < G && g < sizes.size(); ++g)
+    require_dense(output_file, g, sizes[g], max_neurons);  // all before writing any
+  std::vector<std::string> files;
+  for (std::uint64_t g = 0; g < G; ++g) files.push_back(std::to_string(g) + ".npy");
+  check_target(dir, files, overwrite);
+  refuse_other_npy(dir, files);
+
+  Staging staging(dir);
+  for (std::uint64_t g = 0; g < G; ++g) {
     const Network net = reader.network(static_cast<network_id_t>(g));
-    const auto n = static_cast<std::size_t>(net.n_neurons);
-    require(net.n_neurons <= max_neurons, output_file + ": network " + std::to_string(g) + " has " +
-                                              std::to_string(n) +
-                                              " neurons, more than --max-neurons " +
-                                              std::to_string(max_neurons) + " for a dense matrix");
-    std::vector<float> dense(n * n, 0.0f);
-    for (std::size_t i = 0; i < n; ++i)
-      for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k)
-        dense[static_cast<std::size_t>(net.presynaptic[k]) * n + i] += net.weight[k];
-    // .npy version 1.0: magic, header length, a Python dict padded so the data is 64-aligned.
-    std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
-                         ", " + std::to_string(n) + "), }";
-    header.append(64 - (10 + header.size() + 1) % 64, ' ');
-    header += '\n';
-    const std::string path = dir + "/" + std::to_string(g) + ".npy";
-    std::ofstream out(path, std::ios::binary);
-    require(static_cast<bool>(out), path + ": cannot write");
-    const auto length = static_cast<std::uint16_t>(header.size());
-    out.write("\x93NUMPY\x01\x00", 8);
-    out.put(static_cast<char>(length & 0xff)).put(static_cast<char>(length >> 8));
-    out << header;
-    out.write(reinterpret_cast<const char*>(dense.data()),
-              static_cast<std::streamsize>(dense.size() * 4));
-    require(static_cast<bool>(out), path + ": cannot write");
-    if (progress) progress(g + 1, reader.n_networks());
+    require_dense(output_file, g, net.n_neurons, max_neurons);  // (should the sizes disagree)
+    write_npy(staging.file(files[g]), net);
+    if (progress) progress(g + 1, G);
   }
+  staging.commit(files);
 }
 
 }  // namespace kascade

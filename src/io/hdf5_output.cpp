@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
+#include <stdexcept>
 #include <type_traits>
 
 #include "common/hdf5_handle.hpp"
@@ -344,7 +345,10 @@ void Hdf5Output::finalize() {
   if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0)
     failed = 1;
   MPI_Bcast(&failed, 1, MPI_INT, 0, s.comm);
-  if (failed) throw InputError(s.description.path + ": cannot rename " + s.partial_path + " to it");
+  if (failed)  // (checked before the run: this is a file system that changed under it)
+    throw std::runtime_error(s.description.path + ": cannot rename " + s.partial_path +
+                             " to it; the whole result is in " + s.partial_path +
+                             " (complete = 1): rename it yourself");
   s.finalized = true;
 }
 

@@ -356,6 +356,42 @@ def judge(label, expected, result, tmp):
     return seconds
 
 
+def check_command_lines(root, deck):
+    """Mistakes on the command line, with a valid deck: the same one line, status 2, nothing
+    written (every subcommand refuses what it does not know; an output that could not take its
+    name is refused before any step)."""
+    directory = os.path.join(root, "an_output_directory")
+    os.mkdir(directory)
+    cases = {
+        "run without a deck": (["run"], ["deck is required"]),
+        "run with two outputs": (["run", deck, "-o", "{tmp}/a.h5", "-o", "{tmp}/b.h5"], ["--output"]),
+        "generate with an option of run": (["generate", deck, "-o", "{tmp}/g.h5", "--dry-run"],
+                                           ["--dry-run"]),
+        "tune with an unknown option": (["tune", deck, "-o", "{tmp}/t.h5", "--bogus"], ["--bogus"]),
+        "info with an extra argument": (["info", "{tmp}/none.h5", "extra"], ["extra"]),
+        "export with an unknown option": (["export", "{tmp}/none.h5", "-o", "{tmp}/e", "--bogus"],
+                                          ["--bogus"]),
+        "a directory as the output": (["run", deck, "-o", directory, "--overwrite"],
+                                      ["an_output_directory", "is a directory"]),
+        "a newline in --set": (["run", deck, "-o", "{tmp}/n.h5", "--set", "simulation.steps=9\nseed=5"],
+                               ["one line"]),
+        "a seed beyond 64 bits": (["run", deck, "-o", "{tmp}/s.h5", "--set", "seed=18446744073709551615"],
+                                  ["seed=18446744073709551615", "out of range"]),
+        "an unknown key in --set": (["run", deck, "-o", "{tmp}/u.h5", "--set", "simulation.stepz=9"],
+                                    ["--set 'simulation.stepz=9'", "did you mean 'simulation.steps'"]),
+    }
+    for k, (label, (args, want)) in enumerate(cases.items()):
+        tmp = os.path.join(root, f"cli_{k}")
+        os.mkdir(tmp)
+        t0 = time.time()
+        r = subprocess.run([binary] + [a.replace("{tmp}", tmp) for a in args], capture_output=True,
+                           timeout=120, env=ENV)
+        judge(label, want, (r.returncode, r.stdout.decode("utf-8", "replace"),
+                            r.stderr.decode("utf-8", "replace"), time.time() - t0), tmp)
+    left = [f for f in os.listdir(root) if f.startswith("an_output_directory")]
+    check(left == ["an_output_directory"], f"nothing beside the directory given as output ({left})")
+
+
 def main():
     global DECKS
     limit_resources()
@@ -400,6 +436,7 @@ def main():
         check(status == 0 and sorted(os.listdir(tmp)) == ["out.h5"],
               f"an empty deck runs with the defaults ({status}, {err.strip()!r}, "
               f"{sorted(os.listdir(tmp))})")
+        check_command_lines(root, empty)
         print(f"{len(jobs)} bad inputs in {time.time() - t0:.1f} s "
               f"(slowest: {slowest[1]}, {slowest[0]:.1f} s)")
     finish()

@@ -180,7 +180,7 @@ with tempfile.TemporaryDirectory() as tmp:
         check(s_.attrs["magic"] == 0x0A7A and list(s_.attrs["version"]) == [0, 1], "spikes magic/version")
         counts = k["networks/spike_count"][:]
         for g in range(len(counts)):
-            pop = s_[f"spikes/network_{g}"]
+            pop = s_[f"spikes/network_{g:02d}"]  # padded: 20 networks
             ts, ids = pop["timestamps"], pop["node_ids"]
             enum = h5py.check_enum_dtype(pop.attrs.get_id("sorting").dtype)
             check(enum == {"none": 0, "by_id": 1, "by_time": 2} and pop.attrs["sorting"] == 2,
@@ -193,10 +193,78 @@ with tempfile.TemporaryDirectory() as tmp:
             src, dst = k["connectivity/source"][s0:s1], k["connectivity/target"][s0:s1]
             check(np.array_equal(w[src, dst], k["connectivity/weight"][s0:s1]) and
                   np.count_nonzero(w) == s1 - s0, f"network {g}: npy is W[pre][post]")
-            epop = e_[f"edges/network_{g}"]
+            epop = e_[f"edges/network_{g:02d}"]
             check(np.array_equal(epop["source_node_id"][:], src) and
                   np.array_equal(epop["0/syn_weight"][:], k["connectivity/weight"][s0:s1]),
                   f"network {g}: SONATA edges equal the connectivity")
+
+    # Export into a directory holding files: refused (one line naming it, nothing written)
+    # unless --overwrite, which replaces the files of the same names.
+    def listing(d):
+        return {n: hashlib.sha256(open(os.path.join(d, n), "rb").read()).hexdigest()
+                for n in sorted(os.listdir(d))}
+
+    def refused(r, *names):
+        return (r.returncode == 2 and r.stderr.count("\n") == 1 and
+                r.stderr.startswith("kascade: error: ") and all(n in r.stderr for n in names))
+
+    keep = os.path.join(tmp, "keep")
+    os.mkdir(keep)
+    with open(os.path.join(keep, "edges.h5"), "w") as fh:
+        fh.write("precious\n")
+    before = listing(keep)
+    r = run("export", pg, "--format", "sonata", "-o", keep, "-q")
+    check(refused(r, keep, "--overwrite"), f"export into a non-empty directory refused: {r.stderr!r}")
+    check(listing(keep) == before, "a refused export leaves the directory as it was")
+    r = run("export", pg, "--format", "sonata", "-o", keep, "-q", "--overwrite")
+    check(r.returncode == 0 and sorted(os.listdir(keep)) == ["edges.h5", "spikes.h5"],
+          f"export --overwrite replaces edges.h5 ({r.stderr.strip()})")
+    # npy: <number>.npy files that an export would not rewrite are refused even with --overwrite
+    # (the folder would pass for one larger export); a failed export changes nothing.
+    quick = os.path.join(source, "inputs", "quickstart.toml")
+    five, mixed = os.path.join(tmp, "five.h5"), os.path.join(tmp, "mixed.h5")
+    for path, sizes in ((five, "20"), (mixed, "[10,10,10,30,10]")):
+        r = run("run", quick, "-q", "-o", path, "--set", "simulation.steps=100", "--set",
+                "networks.count=5", "--set", f"networks.neurons={sizes}")
+        check(r.returncode == 0, f"run of 5 networks ({r.stderr.strip()})")
+    before = listing(ndir)
+    for extra in ([], ["--overwrite"]):
+        r = run("export", five, "--format", "npy", "-o", ndir, "-q", *extra)
+        check(refused(r, ndir), f"npy export of 5 networks over 20 refused {extra}: {r.stderr!r}")
+    check(listing(ndir) == before, "the 20-network npy export is left as it was")
+    mx = os.path.join(tmp, "mx")
+    r = run("export", mixed, "--format", "npy", "-o", mx, "--max-neurons", "20", "-q")
+    check(refused(r, "mixed.h5", "network 3") and not os.path.exists(mx),
+          f"a network above --max-neurons: refused before anything is written: {r.stderr!r}")
+    fdir = os.path.join(tmp, "npy5")
+    check(run("export", five, "--format", "npy", "-o", fdir, "-q").returncode == 0, "npy of 5")
+    before = listing(fdir)
+    r = run("export", mixed, "--format", "npy", "-o", fdir, "--max-neurons", "20", "-q", "--overwrite")
+    check(refused(r, "network 3") and listing(fdir) == before,
+          f"a failed export --overwrite keeps the earlier export: {r.stderr!r}")
+
+    # SONATA round trip: 12 networks exported and read back by the sonata generator (which
+    # orders populations by name) give each network its own weights.
+    q12, son = os.path.join(tmp, "q12.h5"), os.path.join(tmp, "son12")
+    r = run("run", quick, "-q", "-o", q12, "--set", "simulation.steps=50", "--set", "networks.count=12")
+    check(r.returncode == 0, f"run of 12 networks ({r.stderr.strip()})")
+    check(run("export", q12, "--format", "sonata", "-o", son, "-q").returncode == 0, "export 12")
+    rt = os.path.join(tmp, "roundtrip.toml")
+    with open(rt, "w") as fh:
+        fh.write('[networks]\ngenerator = "sonata"\n\n[networks.sonata]\nfile = "son12/edges.h5"\n')
+    back = os.path.join(tmp, "roundtrip.h5")
+    r = run("generate", rt, "-q", "-o", back)
+    check(r.returncode == 0, f"generate from the exported edges ({r.stderr.strip()})")
+    with h5py.File(son + "/edges.h5", "r") as e_:
+        check(sorted(e_["edges"]) == [f"network_{g:02d}" for g in range(12)],
+              f"populations network_00 .. network_11: {sorted(e_['edges'])}")
+    with h5py.File(q12, "r") as a, h5py.File(back, "r") as b:
+        for g in range(12):
+            same = True
+            for name in ("source", "target", "weight"):
+                (a0, a1), (b0, b1) = a["networks/synapse_offset"][g:g + 2], b["networks/synapse_offset"][g:g + 2]
+                same &= np.array_equal(a[f"connectivity/{name}"][a0:a1], b[f"connectivity/{name}"][b0:b1])
+            check(same, f"network {g}: exported and read back with the same weights")
 
     # Bad input: exit 2, one line naming the key, no output file.
     bad = os.path.join(tmp, "bad.toml")
@@ -243,6 +311,26 @@ def check_stimuli_group():
                 check(len(o) > 5 and o[0] == 100 and np.all(np.diff(o) > 0) and o[-1] < 3000,
                       f"poisson: onsets of {n} start at 100, increase, end before the last step")
             check(not np.array_equal(on[optr[0]:optr[1]], on[optr[1]:optr[2]]), "poisson: onsets differ per network")
+
+        # generate and tune realise the stimuli of a run of the deck (they record no steps, but a
+        # Poisson train's onsets span the deck's steps): the same onsets, and tuning with them.
+        deck = os.path.join(source, "inputs", "inverse_problem_dataset.toml")
+        shrink = ["--set", "networks.count=4", "--set", "simulation.steps=2000",
+                  "--set", "simulation.equilibration_steps=100", "--set", "tune.epochs=4", "-q"]
+        files = {c: os.path.join(tmp, f"{c}.h5") for c in ("run", "tune", "generate")}
+        for command, path in files.items():
+            r = run(command, deck, *shrink, "-o", path)
+            check(r.returncode == 0, f"{command} of the Poisson deck exits 0 ({r.stderr.strip()})")
+        with h5py.File(files["run"], "r") as a, h5py.File(files["tune"], "r") as b, \
+                h5py.File(files["generate"], "r") as c:
+            onsets = a["stimuli/probe/onsets"][:]
+            check(len(onsets) > 0, "the Poisson deck's run stores onsets")
+            for name, f in (("tune", b), ("generate", c)):
+                check(np.array_equal(f["stimuli/probe/onset_ptr"][:], a["stimuli/probe/onset_ptr"][:])
+                      and np.array_equal(f["stimuli/probe/onsets"][:], onsets),
+                      f"{name} stores the onsets of a run of the deck")
+            check(np.array_equal(b["tuning/theta"][:], a["tuning/theta"][:]),
+                  "tune tunes with the Poisson stimulus, as a run does")
 
         out = os.path.join(tmp, "sinusoid.h5")
         deck = os.path.join(source, "inputs", "stimuli", "sinusoid.toml")

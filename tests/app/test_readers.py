@@ -265,6 +265,34 @@ try:
         check_png(os.path.join(out, name))
     r = run_python(plot, partial, "--out", os.path.join(tmp, "none"))
     check(r.returncode == 2 and "incomplete" in r.stderr, "plot.py refuses a partial file")
+
+    # A file without recorded steps (kascade generate): the weights only, the rest skipped with
+    # one line naming the file; and a run in which nothing fires: every plot.
+    quickstart = os.path.join(source, "inputs", "quickstart.toml")
+    generated, silent = os.path.join(tmp, "generated.h5"), os.path.join(tmp, "silent.h5")
+    for args in (["generate", quickstart, "-o", generated],
+                 ["run", quickstart, "--set", "model.theta=100", "--set", "simulation.steps=200",
+                  "-o", silent]):
+        r = subprocess.run([binary, *args, "-q"], capture_output=True, text=True)
+        check(r.returncode == 0, f"kascade {args[0]} ({r.stderr.strip()})")
+    out = os.path.join(tmp, "png_generated")
+    r = run_python(plot, generated, "--out", out)
+    check(r.returncode == 0 and r.stderr.strip() == "plot: raster, rate, rates, isi, sta not "
+          f"plotted: {generated} has no recorded steps (as written by kascade generate or tune)",
+          f"plot.py of a generated file skips the plots of spikes in one line ({r.stderr.strip()})")
+    check(os.listdir(out) == ["network0_weights.png"] if os.path.isdir(out) else False,
+          "plot.py of a generated file writes the weights only")
+    check_png(os.path.join(out, "network0_weights.png"))
+    r = run_python(plot, generated, "--out", out, "--kind", "raster", "--kind", "rate")
+    check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and generated in r.stderr,
+          f"plot.py --kind raster --kind rate of a generated file fails clearly ({r.stderr})")
+    out = os.path.join(tmp, "png_silent")
+    r = run_python(plot, silent, "--out", out, "--kind", "all")
+    with kr.open_output(silent) as f:
+        check(int(f["networks/spike_count"][()].sum()) == 0, "model.theta=100: no spikes")
+    check(r.returncode == 0 and sorted(os.listdir(out)) == sorted(
+              f"network0_{k}.png" for k in kinds[:-1]),
+          f"plot.py of a run without spikes writes every plot that applies ({r.stderr.strip()})")
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -72,9 +72,38 @@ TEST(Deck, OverridesReplaceAndAreRecorded) {
   EXPECT_DOUBLE_EQ(c.networks.random_graph.b, 2.0);
   EXPECT_EQ(c.seed, 9u);
   EXPECT_NE(c.deck_text.find("# --set simulation.steps=25"), std::string::npos);
+  // An unknown key from --set is blamed on the --set, not on the deck.
   EXPECT_EQ(error_of("", {"simulation.stesp=3"}),
-            "deck.toml: unknown key 'simulation.stesp' (did you mean 'simulation.steps'?)");
+            "--set 'simulation.stesp=3': unknown key 'simulation.stesp' (did you mean "
+            "'simulation.steps'?)");
   EXPECT_EQ(error_of("", {"novalue"}), "--set 'novalue': expected key=value");
+  EXPECT_EQ(error_of("", {" =3"}), "--set ' =3': expected key=value");
+  // A newline would let one --set smuggle a second assignment into the recorded deck.
+  EXPECT_EQ(error_of("", {"simulation.steps=20\nseed=5"}),
+            "--set 'simulation.steps=20\nseed=5': a key=value on one line, without control "
+            "characters");
+}
+
+// --set takes a key as a deck line would write it: spaces around '=' and the dots, quoted parts.
+TEST(Deck, OverrideKeysAreTomlKeys) {
+  const RunConfig c = parse_deck("[simulation]\nsteps = 10\n", "deck.toml",
+                                 {"simulation . steps = 25", "\"seed\"=9"});
+  EXPECT_EQ(c.simulation.steps, 25);
+  EXPECT_EQ(c.seed, 9u);
+  EXPECT_EQ(error_of("[networks]\ncount = 2\n", {"networks.count.x=3"}),
+            "--set 'networks.count.x=3': 'networks.count' is not a table");
+}
+
+// toml11 saturates integer literals beyond 64 bits: such a literal is an error, not 2^63 - 1.
+TEST(Deck, IntegersBeyondSixtyFourBitsAreRefused) {
+  EXPECT_EQ(error_of("seed = 18446744073709551615\n", {}),
+            "deck.toml: integer out of range [-2^63, 2^63 - 1] (line 1)");
+  EXPECT_EQ(error_of("", {"seed=9223372036854775808"}),
+            "--set 'seed=9223372036854775808': integer out of range [-2^63, 2^63 - 1] (line 1)");
+  EXPECT_EQ(error_of("[simulation]\nsteps = -9_223_372_036_854_775_809\n", {}),
+            "deck.toml: integer out of range [-2^63, 2^63 - 1] (line 2)");
+  const RunConfig c = parse_deck("seed = 9_223_372_036_854_775_807\n", "deck.toml", {});
+  EXPECT_EQ(c.seed, 9223372036854775807u);  // the limit itself is a value
 }
 
 TEST(Deck, MissingFileIsNamed) {

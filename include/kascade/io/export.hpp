@@ -1,6 +1,11 @@
 #pragma once
 // Exports of an output file for other tools: SONATA spikes (one population per network, times
 // in ms, sorted by time) and SONATA edges, or the predecessor's dense .npy matrices.
+//
+// The output directory: a new or empty one, or with `overwrite` one whose files of the same names
+// are replaced (other files are left alone). Every file is written into a staging folder inside
+// it and moved into place only once all are complete, so a failed export leaves neither a partial
+// set nor a damaged earlier export, and removes the directories it created.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -10,13 +15,18 @@ namespace kascade {
 // Called after each network with (networks done, networks in the file).
 using ExportProgress = std::function<void(std::uint64_t, std::uint64_t)>;
 
-// <dir>/spikes.h5 and <dir>/edges.h5; populations are named network_<g>.
-void export_sonata(const std::string& output_file, const std::string& dir,
+// "network_<g>", g zero-padded to the width of the largest index (network_00 .. network_11 for
+// 12 networks), so that the populations' name order is the networks' order.
+std::string sonata_population_name(std::uint64_t g, std::uint64_t n_networks);
+
+// <dir>/spikes.h5 and <dir>/edges.h5, with the populations named by sonata_population_name.
+void export_sonata(const std::string& output_file, const std::string& dir, bool overwrite,
                    const ExportProgress& progress = {});
 
-// <dir>/<g>.npy, float32 [N, N] with W[presynaptic][postsynaptic]; refuses networks larger than
-// `max_neurons` (dense matrices grow as N^2).
-void export_npy(const std::string& output_file, const std::string& dir, std::int64_t max_neurons,
-                const ExportProgress& progress = {});
+// <dir>/<g>.npy, float32 [N, N] with W[presynaptic][postsynaptic]; refuses, before writing
+// anything, a file with a network larger than `max_neurons` (dense matrices grow as N^2), and a
+// directory holding other <number>.npy files, which would pass for networks of this export.
+void export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
+                std::int64_t max_neurons, const ExportProgress& progress = {});
 
 }  // namespace kascade

@@ -1,0 +1,147 @@
+// `kascade export`: the SONATA populations read back in the networks' order, and the output
+// directory is never left half-written nor its earlier files lost (a failure midway is made by a
+// progress callback that throws).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kascade/app/run_command.hpp"
+#include "kascade/core/error.hpp"
+#include "kascade/io/export.hpp"
+#include "kascade/io/hdf5_reader.hpp"
+#include "kascade/network/loaders.hpp"
+#include "test_support.hpp"
+
+namespace kascade {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A complete output `name`.h5 in `dir` of `networks` small networks.
+std::string make_output(const test::ScratchDir& dir, int networks, int neurons = 20,
+                        const std::string& name = "out") {
+  test::write_text(dir.file(name + ".toml"), test::small_deck(networks, neurons, 100, 64));
+  app::RunOptions o;
+  o.deck = dir.file(name + ".toml");
+  o.output = dir.file(name + ".h5");
+  o.quiet = true;
+  app::run_command(o, MPI_COMM_SELF);
+  return o.output;
+}
+
+// Every file under `dir` (relative name -> contents): what must not change.
+std::map<std::string, std::string> snapshot(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    std::ostringstream text;
+    if (entry.is_regular_file()) text << std::ifstream(entry.path(), std::ios::binary).rdbuf();
+    files[fs::relative(entry.path(), dir).string()] = text.str();
+  }
+  return files;
+}
+
+// Fails the export after `networks` networks.
+ExportProgress fail_after(std::uint64_t networks) {
+  return [networks](std::uint64_t done, std::uint64_t) {
+    if (done == networks) throw InputError("stopped by the test");
+  };
+}
+
+TEST(Export, PopulationNamesArePaddedToTheLargestIndex) {
+  EXPECT_EQ(sonata_population_name(0, 1), "network_0");
+  EXPECT_EQ(sonata_population_name(9, 10), "network_9");
+  EXPECT_EQ(sonata_population_name(0, 11), "network_00");
+  EXPECT_EQ(sonata_population_name(10, 11), "network_10");
+  EXPECT_EQ(sonata_population_name(7, 50), "network_07");
+  EXPECT_EQ(sonata_population_name(7, 101), "network_007");
+}
+
+TEST(Export, SonataPopulationsReadBackInTheNetworksOrder) {
+  const test::ScratchDir dir("export_sonata");
+  const std::string out = make_output(dir, 12);
+  export_sonata(out, dir.file("son"), false);
+  const std::string edges = dir.file("son/edges.h5");
+  const std::vector<std::string> populations = sonata_populations(edges);
+  const OutputReader reader(out);
+  ASSERT_EQ(populations.size(), 12u);
+  for (network_id_t g = 0; g < 12; ++g) {
+    EXPECT_EQ(populations[g], sonata_population_name(g, 12));
+    const Network stored = reader.network(g);
+    const Network back = load_sonata_population(edges, populations[g], stored.n_neurons);
+    EXPECT_EQ(back.row_ptr, stored.row_ptr) << "network " << g;
+    EXPECT_EQ(back.presynaptic, stored.presynaptic) << "network " << g;
+    EXPECT_EQ(back.weight, stored.weight) << "network " << g;
+  }
+}
+
+TEST(Export, RefusesANonEmptyDirectoryWithoutOverwrite) {
+  const test::ScratchDir dir("export_refuse");
+  const std::string out = make_output(dir, 3);
+  fs::create_directory(dir.file("keep"));
+  test::write_text(dir.file("keep/edges.h5"), "precious\n");
+  const auto before = snapshot(dir.file("keep"));
+  EXPECT_THROW(export_sonata(out, dir.file("keep"), false), InputError);
+  EXPECT_THROW(export_npy(out, dir.file("keep"), false, 100), InputError);
+  EXPECT_EQ(snapshot(dir.file("keep")), before);
+
+  export_sonata(out, dir.file("keep"), true);  // replaces edges.h5, adds spikes.h5
+  EXPECT_EQ(sonata_populations(dir.file("keep/edges.h5")).size(), 3u);
+  EXPECT_EQ(snapshot(dir.file("keep")).size(), 2u);
+}
+
+TEST(Export, NpyRefusesOtherNumberedFilesEvenWithOverwrite) {
+  const test::ScratchDir dir("export_stale");
+  const std::string out = make_output(dir, 3);
+  fs::create_directory(dir.file("npy"));
+  for (const char* name : {"0.npy", "7.npy", "notes.txt"})
+    test::write_text(dir.file("npy/") + name, name);
+  const auto before = snapshot(dir.file("npy"));
+  EXPECT_THROW(export_npy(out, dir.file("npy"), true, 100), InputError);
+  EXPECT_EQ(snapshot(dir.file("npy")), before);
+
+  fs::remove(dir.file("npy/7.npy"));
+  export_npy(out, dir.file("npy"), true, 100);  // other files than <number>.npy are kept
+  const auto after = snapshot(dir.file("npy"));
+  EXPECT_EQ(after.size(), 4u);
+  EXPECT_EQ(after.at("notes.txt"), "notes.txt");
+  EXPECT_NE(after.at("0.npy"), "0.npy");
+}
+
+TEST(Export, NpyChecksEverySizeBeforeWriting) {
+  const test::ScratchDir dir("export_sizes");
+  const std::string out = make_output(dir, 3);
+  EXPECT_THROW(export_npy(out, dir.file("a/npy"), false, 19), InputError);
+  EXPECT_FALSE(fs::exists(dir.file("a")));
+}
+
+TEST(Export, FailureMidwayRemovesWhatTheExportCreated) {
+  const test::ScratchDir dir("export_midway");
+  const std::string out = make_output(dir, 5);
+  EXPECT_THROW(export_npy(out, dir.file("new/npy"), false, 100, fail_after(3)), InputError);
+  EXPECT_THROW(export_sonata(out, dir.file("new/son"), false, fail_after(3)), InputError);
+  EXPECT_FALSE(fs::exists(dir.file("new")));  // nor the directories made for it
+}
+
+TEST(Export, FailureMidwayKeepsAnEarlierExport) {
+  const test::ScratchDir dir("export_keep");
+  const std::string earlier = make_output(dir, 5, 20, "earlier"), out = make_output(dir, 5, 15);
+  for (const char* sub : {"npy", "son"}) {
+    const std::string to = dir.file(sub);
+    const bool npy = std::string(sub) == "npy";
+    npy ? export_npy(earlier, to, false, 100) : export_sonata(earlier, to, false);
+    test::write_text(to + "/README", "mine\n");
+    const auto before = snapshot(to);
+    EXPECT_THROW(npy ? export_npy(out, to, true, 100, fail_after(2))
+                     : export_sonata(out, to, true, fail_after(2)),
+                 InputError);
+    EXPECT_EQ(snapshot(to), before) << sub;
+  }
+}
+
+}  // namespace
+}  // namespace kascade

@@ -21,6 +21,7 @@
 #include "kascade/io/stimulus_file.hpp"
 #include "local_plan.hpp"
 #include "progress.hpp"
+#include "restart_files.hpp"
 #include "tune_plan.hpp"
 
 namespace kascade::app {
@@ -192,20 +193,27 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
   }
 }
 
-// The checkpoint this rank resumes from, if any; all ranks must agree on whether there is one.
+// The checkpoint this rank resumes from, if any. A rank without one (it owns no network, or was
+// stopped before its first checkpoint while others had written theirs) starts its own networks
+// over: no rank's spikes depend on another's, so the file is the same. A checkpoint of another
+// deck or rank count is refused (read_checkpoint). `kascade generate` and `tune` record no steps
+// but would write the same output and spill files: they refuse to take an interrupted run's.
 std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
-                                          const std::string& path, int ranks, int rank,
-                                          MPI_Comm comm) {
-  int exists = std::filesystem::exists(path) ? 1 : 0, all = 0, any = 0;
-  MPI_Allreduce(&exists, &all, 1, MPI_INT, MPI_MIN, comm);
-  MPI_Allreduce(&exists, &any, 1, MPI_INT, MPI_MAX, comm);
-  if (options.fresh || !any) {
-    if (exists) std::remove(path.c_str());
+                                          const std::string& path, int ranks, int rank) {
+  if (options.connectivity_only || options.tune_only) {
+    for (const RankFile& f : rank_files(config.output))
+      require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
+                                 " resumes from this; write to another file (-o), or finish "
+                                 "or remove that run first");
     return std::nullopt;
   }
-  require(all == 1, path +
-                        ": checkpoints of some ranks are missing; resume with the rank count "
-                        "that wrote them, or pass --fresh to start over");
+  if (options.fresh) {
+    std::remove(path.c_str());
+    std::remove((path + ".tmp").c_str());
+    if (rank == 0) remove_rank_files_from(config.output, ranks);  // an earlier run's, more ranks
+    return std::nullopt;
+  }
+  if (!std::filesystem::exists(path)) return std::nullopt;
   return read_checkpoint(path, deck_hash(config.deck_text), ranks, rank);
 }
 
@@ -318,8 +326,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     config.simulation.steps = 0;  // recorded as such in the file
   // What would stop the output from taking its name is found before any step, not after them.
   std::error_code ec;
-  require(!std::filesystem::is_directory(config.output, ec),
-          config.output + ": is a directory; the output must be a file name");
+  for (const std::string& name : {config.output, config.output + ".partial"})
+    require(!std::filesystem::is_directory(name, ec),
+            name + ": is a directory; the output must be a file name");
   if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
 
@@ -370,23 +379,29 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // periodic checkpoints; a restarted run continues from the last one.
   const bool with_counts = model.emission == Emission::poisson;
   const std::string ckpt_path = config.output + ".ckpt." + std::to_string(rank);
-  std::optional<Checkpoint> resume;
-  collectively(comm,
-               [&] { resume = find_checkpoint(options, config, ckpt_path, ranks, rank, comm); });
-  SpillFile spill(config.output + ".spill." + std::to_string(rank), mine.first, mine.count,
-                  with_counts, resume.has_value());
+  const std::string spill_path = config.output + ".spill." + std::to_string(rank);
   // A run that stops on an error before its first checkpoint leaves nothing behind; after one,
   // the spill file is what a restart resumes from.
   struct RemoveUnlessCheckpointed {
     const std::string spill, checkpoint;
     ~RemoveUnlessCheckpointed() {
-      if (!std::filesystem::exists(checkpoint)) std::remove(spill.c_str());
+      std::error_code ec;  // (a file of that name: never a directory someone made)
+      if (!std::filesystem::exists(checkpoint, ec) && std::filesystem::is_regular_file(spill, ec))
+        std::remove(spill.c_str());
     }
-  } cleanup{spill.path(), ckpt_path};
+  } cleanup{spill_path, ckpt_path};
+  // Collectively: a rank that cannot open or restore its files stops every rank, with its message.
+  std::optional<Checkpoint> resume;
+  std::optional<SpillFile> spill_file;
+  collectively(comm, [&] {
+    resume = find_checkpoint(options, config, ckpt_path, ranks, rank);
+    spill_file.emplace(spill_path, mine.first, mine.count, with_counts, resume.has_value());
+    if (resume) spill_file->restore(resume->spill);
+  });
+  SpillFile& spill = *spill_file;
   NetworkHealth health;  // of the completed batches' networks
   std::uint64_t first_batch = 0;
   if (resume) {
-    spill.restore(resume->spill);
     health = resume->health;
     first_batch = resume->next_batch;
   }
@@ -406,27 +421,31 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   Progress progress("simulating",
                     batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
                     rank == 0 && !options.quiet && !batches.empty());
-  for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
-    const NetworkRange b = batches[round];
-    progress.set_stage("networks " + std::to_string(b.first) + "-" +
-                       std::to_string(b.first + b.count - 1) + " of rank " + std::to_string(rank) +
-                       " (batch " + std::to_string(round + 1) + "/" +
-                       std::to_string(batches.size()) + ")");
-    Engine<Exec> engine = make_engine(config, plan, b, settings);
-    if (resume && resume->in_batch && round == first_batch)
-      engine.restore(resume->state);
-    else
-      engine.initialize_random();
-    const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
-    engine.run(spill, [&](step_t done, step_t) {
-      progress.update(before + done, total_events(spill, mine) - local_spikes_at_start);
-      if (!checkpoints.due()) return;
-      const EngineState state = engine.snapshot();
-      checkpoints.write(spill, round, &state, health);
-    });
-    health.append(engine.health());
-    checkpoints.write(spill, round + 1, nullptr, health);  // cheap: no engine state
-  }
+  // The ranks simulate independently; one that fails stops every rank once all have finished
+  // (collectively), instead of leaving them waiting at the assembly.
+  collectively(comm, [&] {
+    for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
+      const NetworkRange b = batches[round];
+      progress.set_stage("networks " + std::to_string(b.first) + "-" +
+                         std::to_string(b.first + b.count - 1) + " of rank " +
+                         std::to_string(rank) + " (batch " + std::to_string(round + 1) + "/" +
+                         std::to_string(batches.size()) + ")");
+      Engine<Exec> engine = make_engine(config, plan, b, settings);
+      if (resume && resume->in_batch && round == first_batch)
+        engine.restore(resume->state);
+      else
+        engine.initialize_random();
+      const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
+      engine.run(spill, [&](step_t done, step_t) {
+        progress.update(before + done, total_events(spill, mine) - local_spikes_at_start);
+        if (!checkpoints.due()) return;
+        const EngineState state = engine.snapshot();
+        checkpoints.write(spill, round, &state, health);
+      });
+      health.append(engine.health());
+      checkpoints.write(spill, round + 1, nullptr, health);  // cheap: no engine state
+    }
+  });
   progress.finish(total_events(spill, mine));
   if (options.connectivity_only || options.tune_only)
     health = NetworkHealth{}, health.append_healthy(mine.count);
@@ -442,6 +461,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
   std::remove((ckpt_path + ".tmp").c_str());  // left by a kill during a checkpoint write
+  if (rank == 0) remove_rank_files_from(config.output, ranks);  // an earlier run's, more ranks
   if (!options.quiet && (options.connectivity_only || options.tune_only)) {
     if (rank == 0)
       std::fprintf(stderr, "[kascade] wrote the networks of %s to %s\n", config.deck_path.c_str(),

@@ -1,0 +1,49 @@
+#include "restart_files.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+namespace kascade::app {
+
+namespace {
+
+// The rank of `name` if it is <prefix><rank>[<suffix>] (rank: decimal digits), else -1.
+int rank_of(const std::string& name, const std::string& prefix, const std::string& suffix) {
+  if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return -1;
+  const std::string digits =
+      name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+  return std::stoi(digits);
+}
+
+}  // namespace
+
+std::vector<RankFile> rank_files(const std::string& output) {
+  namespace fs = std::filesystem;
+  const fs::path out(output);
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  const std::string base = out.filename().string();
+  std::vector<RankFile> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;  // (a directory of that name is someone else's)
+    const std::string name = it->path().filename().string();
+    const std::string path = (dir / name).string();
+    int rank = -1;
+    if ((rank = rank_of(name, base + ".ckpt.", "")) >= 0 ||
+        (rank = rank_of(name, base + ".ckpt.", ".tmp")) >= 0)
+      found.push_back({rank, true, path});
+    else if ((rank = rank_of(name, base + ".spill.", "")) >= 0)
+      found.push_back({rank, false, path});
+  }
+  return found;
+}
+
+void remove_rank_files_from(const std::string& output, const int first_rank) {
+  for (const RankFile& f : rank_files(output))
+    if (f.rank >= first_rank) std::remove(f.path.c_str());
+}
+
+}  // namespace kascade::app

@@ -1,0 +1,23 @@
+#pragma once
+// The files a run keeps beside its output until it completes: each rank's checkpoint
+// (<output>.ckpt.<rank>, and .tmp while one is written) and spike spill (<output>.spill.<rank>).
+// Found by name, for any rank number: a run with fewer ranks, or a `kascade generate` of the same
+// output, must see those of an earlier run too.
+#include <string>
+#include <vector>
+
+namespace kascade::app {
+
+struct RankFile {
+  int rank;
+  bool checkpoint;  // else a spill file (or a checkpoint's .tmp: checkpoint, too)
+  std::string path;
+};
+
+// Every such file of `output`, in no particular order.
+std::vector<RankFile> rank_files(const std::string& output);
+
+// Removes those of ranks >= `first_rank` (left by a run with more ranks).
+void remove_rank_files_from(const std::string& output, int first_rank);
+
+}  // namespace kascade::app

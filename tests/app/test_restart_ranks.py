@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""Restarts under MPI (2 ranks), where the ranks stop at different points: a rank that owns no
+network, or had written no checkpoint yet, starts its own networks over while the others resume,
+and the file equals an uninterrupted run's; --fresh with fewer ranks removes every rank's files;
+`kascade generate` refuses an output whose run can still resume (and leaves its files alone);
+a rank that cannot open its spill file stops every rank with one line, no hang.
+
+usage: test_restart_ranks.py KASCADE_BINARY SOURCE_DIR MPIEXEC [MPIEXEC_FLAGS...]
+"""
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
+import h5py
+import numpy as np
+
+binary, source, mpiexec, mpi_flags = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+deck = os.path.join(source, "inputs", "quickstart.toml")
+small = ["--set", "simulation.steps=3000", "--set", "simulation.batch_size=2",
+         "--set", "simulation.record_interval=300", "--set", "simulation.checkpoint_every=0", "-q"]
+
+
+def run(out, networks, ranks=1, fault=None, *extra, command="run"):
+    env = dict(os.environ, **({"KASCADE_FAULT": fault} if fault else {}))
+    argv = [binary, command, deck, "-o", out, "--set", f"networks.count={networks}", *small, *extra]
+    if ranks > 1:
+        argv = [mpiexec, "-n", str(ranks), *mpi_flags] + argv
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, "timeout", "", "timeout: the ranks hung")
+
+
+def same(a, b):
+    names = ["spikes/step", "spikes/neuron", "spikes/block_ptr", "connectivity/weight",
+             "networks/spike_count"]
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        return all(np.array_equal(fa[n][:], fb[n][:]) for n in names) and len(fa["spikes/step"]) > 0
+
+
+def leftovers(tmp):
+    return sorted(f for f in os.listdir(tmp) if ".spill." in f or ".ckpt." in f or ".partial" in f)
+
+
+def one_line_error(r, *words):
+    """Status 2 and one line of kascade's (under mpiexec, the launcher adds its own report)."""
+    lines = [line for line in r.stderr.splitlines() if line.startswith("kascade")]
+    return (r.returncode == 2 and len(lines) == 1 and lines[0].startswith("kascade: error: ")
+            and all(w in lines[0] for w in words))
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    for networks in (1, 4):  # rank 1 owns nothing / both ranks own networks
+        ref = os.path.join(tmp, f"ref_{networks}.h5")
+        check(run(ref, networks).returncode == 0, f"reference run of {networks} networks")
+        # Each rank kills itself at its own third checkpoint: with one network rank 1 never
+        # checkpoints (the launcher then stops it); with four, whichever dies first stops the other.
+        out = os.path.join(tmp, f"ranks_{networks}.h5")
+        r = run(out, networks, 2, "checkpoint:3")
+        check(r.returncode != 0, f"{networks} networks: the 2-rank run is killed ({r.returncode})")
+        check(any(".ckpt." in f for f in os.listdir(tmp)), f"{networks} networks: a checkpoint left")
+        r = run(out, networks, 2)
+        check(r.returncode == 0, f"{networks} networks: the same command resumes ({r.stderr.strip()})")
+        check(os.path.exists(out) and same(ref, out),
+              f"{networks} networks: the resumed file equals the uninterrupted run's")
+        check(not leftovers(tmp), f"{networks} networks: nothing left behind ({leftovers(tmp)})")
+
+    # --fresh with one rank after a 2-rank kill: rank 1's files go too.
+    out = os.path.join(tmp, "fresh.h5")
+    run(out, 4, 2, "checkpoint:3")
+    r = run(out, 4, 1, None, "--fresh")
+    check(r.returncode == 0 and same(os.path.join(tmp, "ref_4.h5"), out),
+          f"--fresh on one rank after a 2-rank kill ({r.stderr.strip()})")
+    check(not leftovers(tmp), f"--fresh removes every rank's files ({leftovers(tmp)})")
+    os.remove(out)
+
+    # generate refuses an output whose run can resume, and touches none of its files.
+    out = os.path.join(tmp, "interrupted.h5")
+    run(out, 4, 1, "checkpoint:3")
+    before = {f: os.path.getsize(os.path.join(tmp, f)) for f in leftovers(tmp)}
+    r = run(out, 4, command="generate")
+    check(one_line_error(r, out + ".ckpt.0", "-o"),
+          f"generate refuses an interrupted run's output: {r.returncode} {r.stderr!r}")
+    after = {f: os.path.getsize(os.path.join(tmp, f)) for f in leftovers(tmp)}
+    check(before == after and not os.path.exists(out), "generate leaves the run's files alone")
+    r = run(out, 4)
+    check(r.returncode == 0 and same(os.path.join(tmp, "ref_4.h5"), out), "the run then resumes")
+    os.remove(out)
+
+    # A rank that cannot create its spill file stops both ranks, with its message.
+    out = os.path.join(tmp, "blocked.h5")
+    os.mkdir(out + ".spill.1")
+    r = run(out, 4, 2)
+    check(one_line_error(r, "blocked.h5.spill.1"), f"one rank's error stops both: {r.returncode} {r.stderr!r}")
+    check(os.path.isdir(out + ".spill.1"), "the directory in the way is left alone")
+    os.rmdir(out + ".spill.1")
+    check(not leftovers(tmp) and not os.path.exists(out), f"nothing written ({leftovers(tmp)})")
+finish()

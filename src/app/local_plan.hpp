@@ -52,7 +52,7 @@ void collectively(MPI_Comm comm, Work&& work) {
     error = e.what();
   } catch (const std::bad_alloc&) {
     error =
-        "out of memory while preparing the networks (lower networks.count or sizes, or use "
+        "out of memory (lower networks.count, their sizes or simulation.batch_size, or use "
         "more ranks)";
     input = false;
   } catch (const std::exception& e) {

@@ -1,7 +1,10 @@
 #include "restart_files.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+
+#include "kascade/io/checkpoint.hpp"
 
 namespace kascade::app {
 
@@ -38,10 +41,22 @@ std::vector<RankFile> rank_files(const std::string& output) {
     else if ((rank = rank_of(name, base + ".spill.", "")) >= 0)
       found.push_back({rank, false, path});
   }
-  return found;
+  // Only kascade's: a checkpoint begins with its magic; a spill file counts where its rank has
+  // a checkpoint (without one, a rank's spill file is never resumed from, and left alone).
+  std::vector<RankFile> ours;
+  for (const RankFile& f : found)
+    if (f.checkpoint && looks_like_checkpoint(f.path)) ours.push_back(f);
+  for (const RankFile& f : found)
+    if (!f.checkpoint && std::any_of(ours.begin(), ours.end(), [&](const RankFile& c) {
+          return c.checkpoint && c.rank == f.rank;
+        }))
+      ours.push_back(f);
+  return ours;
 }
 
 void remove_rank_files_from(const std::string& output, const int first_rank) {
+  // (rank_files lists only files that are kascade's: checkpoints by their first bytes, spill
+  // files where their rank has a checkpoint)
   for (const RankFile& f : rank_files(output))
     if (f.rank >= first_rank) std::remove(f.path.c_str());
 }

@@ -14,7 +14,8 @@ struct RankFile {
   std::string path;
 };
 
-// Every such file of `output`, in no particular order.
+// Every such file of `output` that kascade wrote (a checkpoint by its first bytes; a spill file
+// where its rank has a checkpoint), in no particular order.
 std::vector<RankFile> rank_files(const std::string& output);
 
 // Removes those of ranks >= `first_rank` (left by a run with more ranks).

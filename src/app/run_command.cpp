@@ -197,16 +197,11 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
 // stopped before its first checkpoint while others had written theirs) starts its own networks
 // over: no rank's spikes depend on another's, so the file is the same. A checkpoint of another
 // deck or rank count is refused (read_checkpoint). `kascade generate` and `tune` record no steps
-// but would write the same output and spill files: they refuse to take an interrupted run's.
+// but would write the same output and spill files: they refuse an interrupted run's output
+// before any work (run_command).
 std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
                                           const std::string& path, int ranks, int rank) {
-  if (options.connectivity_only || options.tune_only) {
-    for (const RankFile& f : rank_files(config.output))
-      require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
-                                 " resumes from this; write to another file (-o), or finish "
-                                 "or remove that run first");
-    return std::nullopt;
-  }
+  if (options.connectivity_only || options.tune_only) return std::nullopt;  // (refused_outputs)
   if (options.fresh) {
     std::remove(path.c_str());
     std::remove((path + ".tmp").c_str());
@@ -331,6 +326,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
             name + ": is a directory; the output must be a file name");
   if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
     throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
+  if (options.connectivity_only || options.tune_only)  // (the same files on every rank)
+    for (const RankFile& f : rank_files(config.output))
+      require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
+                                 " resumes from this; write to another file (-o), or finish "
+                                 "or remove that run first");
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const CascadeModel model = config.model.build(0);  // the structure all networks share

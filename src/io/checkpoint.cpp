@@ -135,4 +135,10 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   return c;
 }
 
+bool looks_like_checkpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[7] = {};
+  return in.read(head, sizeof head) && std::memcmp(head, kMagic, sizeof head) == 0;
+}
+
 }  // namespace kascade

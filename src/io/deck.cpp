@@ -189,11 +189,16 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
 // An unknown key that came from --set is blamed on the --set, not on the deck file.
 std::string blame_override(const std::string& message, const std::string& file,
                            const std::vector<std::pair<std::string, std::string>>& keys) {
-  for (const auto& [assignment, key] : keys) {
-    const std::string tag = file + ": unknown key '" + key + "'";
-    if (message.rfind(tag, 0) == 0)
-      return "--set '" + assignment + "': unknown key '" + key + "'" + message.substr(tag.size());
-  }
+  const std::string tag = file + ": unknown key '";
+  if (message.rfind(tag, 0) != 0) return message;
+  const std::string unknown =
+      message.substr(tag.size(), message.find('\'', tag.size()) - tag.size());
+  const auto within = [](const std::string& a, const std::string& b) {  // a is b or inside it
+    return a == b || a.rfind(b + ".", 0) == 0;
+  };
+  for (const auto& [assignment, key] : keys)
+    if (within(unknown, key) || within(key, unknown))  // (a table value, or a longer key path)
+      return "--set '" + assignment + "': " + message.substr(file.size() + 2);
   return message;
 }
 

@@ -29,9 +29,13 @@ void require_complete(const OutputReader& reader, const std::string& file) {
 
 // Refuses a directory that the export would mix with other files: an existing non-empty one
 // unless `overwrite`, and one where a name of `files` is taken by a directory.
-void check_target(const std::string& dir, const std::vector<std::string>& files, bool overwrite) {
+void check_target(const std::string& dir, const std::vector<std::string>& files, bool overwrite,
+                  const std::string& source) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return;
+  for (const auto& name : files)  // (--overwrite would replace the file being read)
+    require(!fs::equivalent(fs::path(dir) / name, source, ec),
+            (fs::path(dir) / name).string() + ": is the file being exported; export elsewhere");
   require(fs::is_directory(dir, ec), dir + ": exists and is not a directory");
   const bool empty = fs::is_empty(dir, ec);
   require(!ec, dir + ": cannot read the directory");
@@ -81,10 +85,12 @@ void refuse_other_npy(const std::string& dir, const std::vector<std::string>& fi
 // into place by commit(); until then, destroying it removes everything this export created.
 class Staging {
  public:
-  explicit Staging(const std::string& dir) : dir_(fs::path(dir).lexically_normal()) {
+  // (`dir` as given, resolved by the system as check_target saw it: "link/../out" is not "out")
+  explicit Staging(const std::string& dir) : dir_(dir) {
     std::error_code ec;
-    for (fs::path p = dir_; p.has_relative_path() && !fs::exists(p, ec); p = p.parent_path())
-      created_.push_back(p);  // innermost first, the order to remove them in
+    for (fs::path p = dir_; p.has_relative_path() && !fs::exists(fs::symlink_status(p, ec));
+         p = p.parent_path())
+      created_.push_back(p);  // innermost first, the order to remove them in (no dangling link)
     try {
       fs::create_directories(dir_, ec);
       require(!ec && fs::is_directory(dir_), dir + ": cannot create the directory");
@@ -104,14 +110,17 @@ class Staging {
 
   std::string file(const std::string& name) const { return (staging_ / name).string(); }
 
-  // Each rename replaces a file of the same name at once (same file system).
+  // Each rename replaces a file of the same name at once (same file system). A rename that
+  // fails after others succeeded (rare: one directory) leaves those replaced, and says so.
   void commit(const std::vector<std::string>& names) {
     std::error_code ec;
     for (const auto& name : names) {
       const fs::path target = dir_ / name;
       const bool fresh = !fs::exists(fs::symlink_status(target, ec));
       fs::rename(staging_ / name, target, ec);
-      require(!ec, target.string() + ": cannot move the exported file into place");
+      require(!ec, target.string() + ": cannot move the exported file into place" +
+                       (moved_.size() + replaced_ > 0 ? " (files moved before it stay)" : ""));
+      if (!fresh) ++replaced_;
       if (fresh) moved_.push_back(target);
     }
     fs::remove(staging_, ec);
@@ -128,6 +137,7 @@ class Staging {
 
   fs::path dir_, staging_;
   std::vector<fs::path> created_, moved_;  // directories made, files moved in where none was
+  std::size_t replaced_ = 0;               // files moved over earlier ones
   bool committed_ = false;
 };
 
@@ -227,7 +237,7 @@ void export_sonata(const std::string& output_file, const std::string& dir, bool 
   const OutputReader reader(output_file);
   require_complete(reader, output_file);
   const std::vector<std::string> files{"spikes.h5", "edges.h5"};
-  check_target(dir, files, overwrite);
+  check_target(dir, files, overwrite, output_file);
   std::vector<std::string> names;
   for (std::uint64_t g = 0; g < reader.n_networks(); ++g)
     names.push_back(sonata_population_name(g, reader.n_networks()));
@@ -250,7 +260,7 @@ void export_npy(const std::string& output_file, const std::string& dir, bool ove
     require_dense(output_file, g, sizes[g], max_neurons);  // all before writing any
   std::vector<std::string> files;
   for (std::uint64_t g = 0; g < G; ++g) files.push_back(std::to_string(g) + ".npy");
-  check_target(dir, files, overwrite);
+  check_target(dir, files, overwrite, output_file);
   refuse_other_npy(dir, files);
 
   Staging staging(dir);

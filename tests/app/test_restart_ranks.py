@@ -70,6 +70,22 @@ with tempfile.TemporaryDirectory() as tmp:
               f"{networks} networks: the resumed file equals the uninterrupted run's")
         check(not leftovers(tmp), f"{networks} networks: nothing left behind ({leftovers(tmp)})")
 
+    # Files that merely share the names of other ranks' files, but are not kascade's, are left.
+    out = os.path.join(tmp, "mine.h5")
+    for name in ("mine.h5.ckpt.3", "mine.h5.spill.12"):
+        with open(os.path.join(tmp, name), "w") as f:
+            f.write("precious")
+    r = run(out, 4)
+    check(r.returncode == 0, f"a run beside look-alike files ({r.stderr.strip()})")
+    r = run(os.path.join(tmp, "mine.h5"), 4, 1, None, "--overwrite", "--fresh")
+    check(r.returncode == 0 and all(os.path.exists(os.path.join(tmp, n))
+                                    for n in ("mine.h5.ckpt.3", "mine.h5.spill.12")),
+          f"completed and --fresh runs leave files that are not kascade's ({r.stderr.strip()})")
+    r = run(out, 4, 1, None, "--overwrite", command="generate")
+    check(r.returncode == 0, f"generate is not refused by look-alikes ({r.stderr.strip()})")
+    for name in ("mine.h5", "mine.h5.ckpt.3", "mine.h5.spill.12"):
+        os.remove(os.path.join(tmp, name))
+
     # --fresh with one rank after a 2-rank kill: rank 1's files go too.
     out = os.path.join(tmp, "fresh.h5")
     run(out, 4, 2, "checkpoint:3")

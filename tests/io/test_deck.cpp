@@ -76,6 +76,13 @@ TEST(Deck, OverridesReplaceAndAreRecorded) {
   EXPECT_EQ(error_of("", {"simulation.stesp=3"}),
             "--set 'simulation.stesp=3': unknown key 'simulation.stesp' (did you mean "
             "'simulation.steps'?)");
+  // ... also where the unknown key lies inside it, or it inside the unknown key.
+  EXPECT_EQ(error_of("", {"simulation.stepz.x=3"}),
+            "--set 'simulation.stepz.x=3': unknown key 'simulation.stepz' (did you mean "
+            "'simulation.steps'?)");
+  EXPECT_EQ(error_of("", {"simulation={steps=2, stepz=3}"}),
+            "--set 'simulation={steps=2, stepz=3}': unknown key 'simulation.stepz' (did you "
+            "mean 'simulation.steps'?)");
   EXPECT_EQ(error_of("", {"novalue"}), "--set 'novalue': expected key=value");
   EXPECT_EQ(error_of("", {" =3"}), "--set ' =3': expected key=value");
   // A newline would let one --set smuggle a second assignment into the recorded deck.

@@ -145,3 +145,38 @@ TEST(Export, FailureMidwayKeepsAnEarlierExport) {
 
 }  // namespace
 }  // namespace kascade
+
+namespace kascade {
+namespace {
+
+// What the export must never touch: the file it reads (named like one it writes, in the target
+// directory), and a dangling link the user left where the directory would be created.
+TEST(Export, NeverReplacesItsSourceNorRemovesADanglingLink) {
+  const test::ScratchDir dir("export_source");
+  const std::string source = make_output(dir, 2);
+  const std::string spikes = dir.file("spikes.h5");
+  fs::copy_file(source, spikes);
+  EXPECT_THROW(export_sonata(spikes, dir.path().string(), true), InputError);
+  EXPECT_TRUE(OutputReader(spikes).complete()) << "the source is still a kascade output";
+
+  const std::string link = dir.file("dangling");
+  fs::create_symlink(dir.file("nowhere/deeper"), link);
+  EXPECT_THROW(export_npy(source, link, false, 100), InputError);
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link))) << "the user's link is left alone";
+}
+
+// "link/../out" is where the system resolves it, for the check of a non-empty directory too.
+TEST(Export, ChecksTheDirectoryItWritesInto) {
+  const test::ScratchDir dir("export_link");
+  const std::string source = make_output(dir, 2);
+  fs::create_directories(dir.file("elsewhere/deep"));
+  fs::create_symlink(dir.file("elsewhere/deep"), dir.file("link"));
+  fs::create_directories(dir.file("elsewhere/out"));
+  test::write_text(dir.file("elsewhere/out/spikes.h5"), "user data");
+  EXPECT_THROW(export_sonata(source, dir.file("link/../out"), false), InputError);
+  std::ifstream kept(dir.file("elsewhere/out/spikes.h5"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "user data");
+}
+
+}  // namespace
+}  // namespace kascade

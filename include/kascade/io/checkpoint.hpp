@@ -25,6 +25,9 @@ struct Checkpoint {
 
 std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit
 
+// Whether `path` begins like a kascade checkpoint (of any version): what a cleanup may remove.
+bool looks_like_checkpoint(const std::string& path);
+
 void write_checkpoint(const std::string& path, const Checkpoint& c);
 // Reads and checks a checkpoint against the run that wants to resume from it.
 Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,

@@ -380,14 +380,19 @@ def check_command_lines(root, deck):
         "an unknown key in --set": (["run", deck, "-o", "{tmp}/u.h5", "--set", "simulation.stepz=9"],
                                     ["--set 'simulation.stepz=9'", "did you mean 'simulation.steps'"]),
     }
-    for k, (label, (args, want)) in enumerate(cases.items()):
+    def one(numbered):
+        k, (label, (args, want)) = numbered
         tmp = os.path.join(root, f"cli_{k}")
         os.mkdir(tmp)
         t0 = time.time()
         r = subprocess.run([binary] + [a.replace("{tmp}", tmp) for a in args], capture_output=True,
                            timeout=120, env=ENV)
-        judge(label, want, (r.returncode, r.stdout.decode("utf-8", "replace"),
-                            r.stderr.decode("utf-8", "replace"), time.time() - t0), tmp)
+        return label, want, (r.returncode, r.stdout.decode("utf-8", "replace"),
+                             r.stderr.decode("utf-8", "replace"), time.time() - t0), tmp
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        for label, want, result, tmp in pool.map(one, enumerate(cases.items())):
+            judge(label, want, result, tmp)
     left = [f for f in os.listdir(root) if f.startswith("an_output_directory")]
     check(left == ["an_output_directory"], f"nothing beside the directory given as output ({left})")
 

@@ -21,7 +21,7 @@ import numpy as np
 
 binary, source, mpiexec, mpi_flags = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 deck = os.path.join(source, "inputs", "quickstart.toml")
-small = ["--set", "simulation.steps=3000", "--set", "simulation.batch_size=2",
+small = ["--set", "simulation.steps=1200", "--set", "simulation.batch_size=2",
          "--set", "simulation.record_interval=300", "--set", "simulation.checkpoint_every=0", "-q"]
 
 

@@ -201,7 +201,7 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
 // before any work (run_command).
 std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
                                           const std::string& path, int ranks, int rank) {
-  if (options.connectivity_only || options.tune_only) return std::nullopt;  // (refused_outputs)
+  if (options.connectivity_only || options.tune_only) return std::nullopt;  // (refused earlier)
   if (options.fresh) {
     std::remove(path.c_str());
     std::remove((path + ".tmp").c_str());

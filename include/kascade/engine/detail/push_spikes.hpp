@@ -194,7 +194,12 @@ struct PushSpikes {
     Span out{e0, e1, false};
     if (e0 == e1) return out;
     if (neuron_offset(g) < r0 || neuron_offset(g + 1) > r1) {  // not the whole column
-      const std::int64_t cut = cut_of(j, r0, block);
+      // (A block that begins at or before the network begins at the column's start: looking
+      // for it read the column's first entry, a miss to memory per column on a machine whose
+      // last-level cache is smaller than the columns (case C on the Zen 1 VM of
+      // docs/performance.md: the first of two threads planned its 32 spans in 5.7 k cycles
+      // per step, now 2.1 k).)
+      const std::int64_t cut = r0 <= neuron_offset(g) ? 0 : cut_of(j, r0, block);
       out.from = cut >= 0 ? e0 + static_cast<offset_t>(cut)
                           : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
       const std::int64_t next = cut_of(j, r1, block + 1);

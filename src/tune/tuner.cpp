@@ -137,7 +137,8 @@ class BatchTuner {
           f.accumulate = step.record_row >= 0 && step.stimulus_time >= offset;
           if (!f.accumulate && !recursive) return;  // equilibrating or re-warming the history
           f.step = step;
-          Kokkos::parallel_for("kascade::tune_step", Kokkos::RangePolicy<Exec>(0, N), f);
+          Kokkos::parallel_for("kascade::tune_step",
+                               Kokkos::RangePolicy<Exec>(0, decltype(f)::chunks(N)), f);
         });
     // The first epoch starts from the random initial state and equilibrates; later ones go on
     // from the last state and re-run the history's length under the new values first.

@@ -10,6 +10,7 @@
 //   step_per_triad      step time / time of one float triad over one value per neuron
 //   firing_rate         spikes per neuron per step
 //   syn_events_per_s    synaptic events (spikes x out-degree) per second of stepping
+// BM_Step/S: a stimulated batch (a Poisson probe on 5 neurons of each of 100 networks of 50).
 // BM_StepUnrecorded runs the same steps as equilibration, without the hand-over to the recorder.
 // Sweeps: kernel length T (BM_StepKernel), batch size (BM_StepBatch), synapses (BM_StepSynapses)
 // and firing rate with the propagation forced (BM_StepFiring: where event and dense cross).
@@ -27,6 +28,8 @@
 #include "bench_common.hpp"
 #include "kascade/engine/engine.hpp"
 #include "kascade/model/batch_model.hpp"
+#include "kascade/stimulus/batch_stimuli.hpp"
+#include "kascade/stimulus/stimulus.hpp"
 
 namespace kascade::bench {
 namespace {
@@ -69,7 +72,25 @@ struct StepCase {
   // Device backends: 0 no network teams, 1 a team per network up to the default
   // network_team_neurons, 2 for networks of any size. (Host backends: no effect.)
   int network_teams = 1;
+  // A Poisson pulse train (strength 6, every 250 steps on average, 5 steps wide) on 5 random
+  // neurons of every network, as inputs/inverse_problem_dataset.toml.
+  bool stimulated = false;
 };
+
+// The stimulus of a stimulated case for the batch's networks, onsets over 10^6 steps.
+BatchStimuli<Mem> probe_stimulus(const NetworkBatch& nets) {
+  StimulusSpec probe;
+  probe.kind = StimulusKind::poisson;
+  probe.name = "probe";
+  probe.values = {{"strength", {6}}, {"mean_interval", {250}}, {"width", {5}}};
+  probe.targeting = Targeting::count;
+  probe.amount = {5};
+  const auto& offset = nets.batch.neuron_offset;
+  std::vector<std::vector<RealisedStimulus>> realised(1);
+  for (std::size_t g = 0; g + 1 < offset.size(); ++g)
+    realised[0].push_back(realise(probe, 0, engine_seed, g, offset[g + 1] - offset[g], 1000000));
+  return make_batch_stimuli<Mem>({StimulusKind::poisson}, realised, offset);
+}
 
 struct StepFixture {
   explicit StepFixture(const StepCase& c)
@@ -89,6 +110,7 @@ struct StepFixture {
     if (c.network_teams == 0) settings.network_team_neurons = 0;
     if (c.network_teams == 2) settings.network_team_neurons = std::numeric_limits<ordinal_t>::max();
     engine = std::make_unique<Engine<Exec>>(nets.batch, make_batch_model<Mem>(models), settings);
+    if (c.stimulated) engine->set_stimuli(probe_stimulus(nets));
     engine->initialize_random();
     for (int k = 0; k < warmup_chunks; ++k) step_chunk();
     Exec().fence();
@@ -120,7 +142,8 @@ std::string key_of(const StepCase& c) {
          std::to_string(c.sparsity) + "/" + std::to_string(m.coupling_window) + "/" +
          std::to_string(m.abs_ref_scale) + "/" + std::to_string(m.rel_ref_scale) + "/" +
          std::to_string(m.theta) + "/" + std::to_string(static_cast<int>(c.propagation)) + "/" +
-         "teams" + std::to_string(c.network_teams) + "/" + (c.recorded ? "recorded" : "unrecorded");
+         "teams" + std::to_string(c.network_teams) + "/" +
+         (c.recorded ? "recorded" : "unrecorded") + (c.stimulated ? "/stimulated" : "");
 }
 
 void run_steps(benchmark::State& state, const StepCase& c) {
@@ -180,6 +203,14 @@ const StepCase case_D = issue7_case(1, 1000, 0.9, true);
 // C's work as throughput: two networks of case C in one batch (threads or ranks then step whole
 // networks of their own, as a dataset of many such networks does).
 const StepCase case_C2 = issue7_case(2, 5000, 0.9, true);
+// A dataset's kind of work: 100 networks of 50 neurons (p = 0.5) with a Poisson probe stimulus
+// on 5 neurons of each (inputs/inverse_problem_dataset.toml's networks and stimulus).
+StepCase stimulated_case() {
+  StepCase c = issue7_case(100, 50, 0.5, true);
+  c.stimulated = true;
+  return c;
+}
+const StepCase case_S = stimulated_case();
 
 void BM_Step(benchmark::State& state, const StepCase& c) { run_steps(state, c); }
 
@@ -252,6 +283,7 @@ BENCHMARK_CAPTURE(BM_Step, B_100x20, case_B)->UseManualTime()->Unit(benchmark::k
 BENCHMARK_CAPTURE(BM_Step, C_1x5000, case_C)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Step, D_1x1000, case_D)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Step, C2_2x5000, case_C2)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Step, S_100x50_probed, case_S)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_CAPTURE(BM_StepUnrecorded, A_1x20, case_A)
     ->UseManualTime()

@@ -228,5 +228,101 @@ TEST(StimulusValues, InputSumsTheTargetedStimuliOfEachNeuron) {
   EXPECT_GT(nonzero, 150);  // the comparison is not vacuous
 }
 
+TEST(StimulusValues, PoissonLookupMatchesAScanOnIrregularTrains) {
+  // The onset search starts at a guess from the train's first and last onsets: trains far from
+  // even (clumps, long gaps, repeated onsets, two onsets, one) against a scan of every onset.
+  const StimulusSpec spec =
+      on_lists(test::stimulus(K::poisson, {{"strength", {2}}, {"width", {3}}}), {{0}});
+  std::vector<std::vector<step_t>> trains(4);
+  std::uint64_t x = 12345;  // a fixed LCG: clumps of 0-3 steps, gaps up to ~300
+  for (step_t t = 0; trains[0].size() < 600;) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    t += (x >> 60) < 12 ? static_cast<step_t>(x >> 62) : static_cast<step_t>((x >> 33) % 300);
+    trains[0].push_back(t);
+  }
+  trains[1] = {4, 4, 4, 9, 9, 2000};
+  trains[2] = {7, 5000};
+  trains[3] = {11};
+  std::vector<std::vector<RealisedStimulus>> realised(1);
+  std::vector<ordinal_t> offset{0};
+  for (std::size_t g = 0; g < trains.size(); ++g) {
+    realised[0].push_back(realise(spec, 0, 99, g, 1, 10));
+    realised[0].back().onsets = trains[g];
+    offset.push_back(offset.back() + 1);
+  }
+  const auto batch = make_batch_stimuli<Mem>({K::poisson}, realised, offset);
+  std::vector<Query> q;
+  std::vector<double> want;
+  for (int g = 0; g < static_cast<int>(trains.size()); ++g)
+    for (step_t t = -3; t <= trains[g].back() + 5; ++t) {
+      q.push_back({0, g, 0, t});
+      want.push_back(test::reference_value(K::poisson, realised[0][g], t));
+    }
+  const auto got = evaluate(batch, q);
+  int on = 0;
+  for (std::size_t n = 0; n < q.size(); ++n) {
+    EXPECT_EQ(got[n], want[n]) << "network " << q[n].g << ", t = " << q[n].t;
+    on += want[n] != 0;
+  }
+  EXPECT_GT(on, 500);  // not vacuous: inside and outside pulses
+  EXPECT_GT(static_cast<int>(q.size()) - on, 500);
+}
+
+// add_inputs over a run of neurons [a, a + len) of network g at step t, into rows of `out` that
+// start at `base`: in double and in float, inside a kernel.
+struct RunInputs {
+  BatchStimuli<Mem> s;
+  Kokkos::View<Query*, Mem> q;  // k: the run's length; i: its first batch neuron
+  Kokkos::View<double**, Mem> in_double;
+  Kokkos::View<float**, Mem> in_float;
+  KOKKOS_INLINE_FUNCTION void operator()(const int n) const {
+    const Query& x = q(n);
+    double d[kNeurons];
+    float f[kNeurons];
+    for (int l = 0; l < x.k; ++l) d[l] = 0.5 + l, f[l] = 0.5f + static_cast<float>(l);
+    s.add_inputs(x.g, x.i, x.k, x.t, d);
+    s.add_inputs(x.g, x.i, x.k, x.t, f);
+    for (int l = 0; l < x.k; ++l) in_double(n, l) = d[l], in_float(n, l) = f[l];
+  }
+};
+
+TEST(StimulusValues, InputsOfARunAreEachNeuronsInputBitwise) {
+  // The kernels' per-run sums against input() per neuron, for runs that cover a network whole,
+  // in part and one neuron at a time, at every step of the stimuli's range.
+  Fixture f;
+  std::vector<Query> runs;
+  for (int g = 0; g < kNetworks; ++g)
+    for (step_t t = -25; t < 45; ++t) {
+      runs.push_back({kNeurons, g, g * kNeurons, t});
+      runs.push_back({3, g, g * kNeurons + 1, t});
+      for (ordinal_t i = 0; i < kNeurons; ++i) runs.push_back({1, g, g * kNeurons + i, t});
+    }
+  Kokkos::View<Query*, Mem> q("runs", runs.size());
+  auto qh = Kokkos::create_mirror_view(q);
+  for (std::size_t n = 0; n < runs.size(); ++n) qh(n) = runs[n];
+  Kokkos::deep_copy(q, qh);
+  Kokkos::View<double**, Mem> d("in_double", runs.size(), kNeurons);
+  Kokkos::View<float**, Mem> fl("in_float", runs.size(), kNeurons);
+  Kokkos::parallel_for(
+      "run_inputs",
+      Kokkos::RangePolicy<Kokkos::DefaultExecutionSpace>(0, static_cast<int>(runs.size())),
+      RunInputs{f.batch, q, d, fl});
+  auto dh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d);
+  auto fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), fl);
+  std::vector<Query> each;
+  for (const Query& r : runs)
+    for (int l = 0; l < r.k; ++l) each.push_back({-1, r.g, r.i + l, r.t});
+  const auto input = evaluate(f.batch, each);
+  int nonzero = 0;
+  for (std::size_t n = 0, e = 0; n < runs.size(); ++n)
+    for (int l = 0; l < runs[n].k; ++l, ++e) {
+      EXPECT_EQ(dh(n, l), 0.5 + l + input[e]) << "run " << n << ", lane " << l;
+      EXPECT_EQ(fh(n, l), 0.5f + static_cast<float>(l) + static_cast<float>(input[e]))
+          << "run " << n << ", lane " << l;
+      nonzero += input[e] != 0;
+    }
+  EXPECT_GT(nonzero, 300);  // the comparison is not vacuous
+}
+
 }  // namespace
 }  // namespace kascade

@@ -23,7 +23,8 @@ struct BatchStimuli {
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> loaded;
   step_t loaded_start = 0;
 
-  // sum over stimuli of weight(k, i) * value(k, g, t); t in recorded steps.
+  // sum over stimuli of weight(k, i) * value(k, g, t); t in recorded steps. (Kernels use
+  // add_inputs(), the same sums for a run of neurons.)
   KOKKOS_INLINE_FUNCTION double input(const int g, const ordinal_t i, const step_t t) const {
     double total = 0;
     for (int k = 0; k < count; ++k) {
@@ -33,6 +34,48 @@ struct BatchStimuli {
     const step_t row = t - loaded_start;
     if (row >= 0 && row < static_cast<step_t>(loaded.extent(0))) total += loaded(row, i);
     return total;
+  }
+
+  // Adds input(g, i, t) to out[i - i0] for the neurons [i0, i0 + n) of network g (cast to
+  // Real), the same sum bit for bit, with each stimulus's value found once for the run instead
+  // of once per neuron: per neuron it had been half of the step of a Poisson-stimulated batch
+  // (inputs/inverse_problem_dataset.toml: a bisection over the onsets per targeted neuron).
+#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
+  static constexpr int input_block = 1;  // (a GPU thread's run is one neuron)
+#else
+  static constexpr int input_block = 64;
+#endif
+  template <class Real>
+  KOKKOS_INLINE_FUNCTION void add_inputs(const int g, const ordinal_t i0, const int n,
+                                         const step_t t, Real* out) const {
+    const step_t row = t - loaded_start;
+    const bool from_loaded = row >= 0 && row < static_cast<step_t>(loaded.extent(0));
+    for (int a = 0; a < n; a += input_block) {
+      const int len = n - a < input_block ? n - a : input_block;
+      double total[input_block];
+      for (int k = 0; k < count; ++k) {
+        const real_t* KOKKOS_RESTRICT w = &weights(k, i0 + a);
+        int targets = 0;  // (a count: a loop the compiler vectorises)
+        for (int l = 0; l < len; ++l) targets += w[l] != real_t(0) ? 1 : 0;
+        if (targets == 0) {
+          if (k == 0)
+            for (int l = 0; l < len; ++l) total[l] = 0;
+          continue;
+        }
+        const double v = value(k, g, static_cast<double>(t));
+        // Without branches (the targets are random lanes): adding 0 where w = 0 leaves the
+        // bits of a sum that began at +0 as they were (such a sum is never -0).
+        for (int l = 0; l < len; ++l) {
+          const double before = k == 0 ? 0.0 : total[l];
+          total[l] = before + (w[l] != real_t(0) ? double(w[l]) * v : 0.0);
+        }
+      }
+      if (count == 0)
+        for (int l = 0; l < len; ++l) total[l] = 0;
+      if (from_loaded)
+        for (int l = 0; l < len; ++l) total[l] += loaded(row, i0 + a + l);
+      for (int l = 0; l < len; ++l) out[a + l] += static_cast<Real>(total[l]);
+    }
   }
 
   KOKKOS_INLINE_FUNCTION double value(const int k, const int g, const double t) const {
@@ -53,17 +96,11 @@ struct BatchStimuli {
         const double phase_in_period = (t - t0) - p * math::floor((t - t0) / p);
         return phase_in_period < parameters(k, g, width) ? 1.0 : 0.0;
       }
-      case StimulusKind::poisson: {  // the last onset at or before t, by bisection
-        std::size_t lo = onset_ptr(k, g), hi = onset_ptr(k, g + 1);
+      case StimulusKind::poisson: {
+        const std::size_t lo = onset_ptr(k, g), hi = onset_ptr(k, g + 1);
         if (lo == hi || static_cast<double>(onsets(lo)) > t) return 0;
-        while (hi - lo > 1) {
-          const std::size_t mid = lo + (hi - lo) / 2;
-          if (static_cast<double>(onsets(mid)) <= t)
-            lo = mid;
-          else
-            hi = mid;
-        }
-        return t - static_cast<double>(onsets(lo)) < parameters(k, g, width) ? 1.0 : 0.0;
+        const double last = static_cast<double>(onsets(last_onset_at_or_before(lo, hi, t)));
+        return t - last < parameters(k, g, width) ? 1.0 : 0.0;
       }
       case StimulusKind::sinusoid:
         return math::sin(6.283185307179586 * (t - t0) / parameters(k, g, period) +
@@ -74,6 +111,41 @@ struct BatchStimuli {
         return 0;
     }
     return 0;
+  }
+
+  // The last of the onsets [lo, hi) at or before t (onsets(lo) <= t). Pulse trains' onsets are
+  // spread nearly evenly, so the search starts where t falls between the first and the last and
+  // widens from there (1, 2, 4, ... entries), then halves: a couple of cache lines per lookup
+  // where a bisection of a long train (10^5 steps, an onset every 250: 400 onsets) read one
+  // line per halving. Any start gives the same answer.
+  KOKKOS_INLINE_FUNCTION std::size_t last_onset_at_or_before(const std::size_t lo,
+                                                             const std::size_t hi,
+                                                             const double t) const {
+    const auto at = [&](const std::size_t e) { return static_cast<double>(onsets(e)); };
+    const double earliest = at(lo), latest = at(hi - 1);
+    if (t >= latest) return hi - 1;
+    // the start, lo <= a < hi - 1 (earliest <= t < latest)
+    std::size_t a = lo + static_cast<std::size_t>((t - earliest) / (latest - earliest) *
+                                                  static_cast<double>(hi - 1 - lo)),
+                b;  // at(a) <= t < at(b)
+    if (a >= hi - 1) a = hi - 2;
+    std::size_t step = 1;
+    if (at(a) <= t) {
+      b = a + 1;
+      while (at(b) <= t) a = b, step *= 2, b = a + step < hi - 1 ? a + step : hi - 1;
+    } else {
+      b = a;
+      a = b - (b - lo < step ? b - lo : step);
+      while (at(a) > t) b = a, step *= 2, a = b - (b - lo < step ? b - lo : step);
+    }
+    while (b - a > 1) {
+      const std::size_t mid = a + (b - a) / 2;
+      if (at(mid) <= t)
+        a = mid;
+      else
+        b = mid;
+    }
+    return a;
   }
 
   KOKKOS_INLINE_FUNCTION bool inside(const int k, const int g, const double t) const {

@@ -284,8 +284,9 @@ struct NeuronStep {
                                   step);
       }
     if (stimuli.count > 0)
-      for (int l = 0; l < n; ++l)
-        out[l] += static_cast<real_t>(stimuli.input(network_of(i0 + l), i0 + l, stimulus_time));
+      runs([&](ordinal_t, const ordinal_t first, const int count, const int g) {
+        stimuli.add_inputs(g, first, count, stimulus_time, out + (first - i0));
+      });
   }
 
   // Adds the coupled input of network g's parameters to neurons i0 .. i0 + m - 1: the kernel

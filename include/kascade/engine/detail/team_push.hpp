@@ -49,7 +49,7 @@ struct TeamPush {
   // Team scratch for units of up to `rows` rows: the count, then the sums if they fit (24 kB,
   // e.g. case C's 5000 rows, within the 48 kB of a CUDA block).
   static constexpr ordinal_t most_scratch_rows = 6144;
-  static std::size_t scratch_bytes(const ordinal_t rows) {
+  KOKKOS_INLINE_FUNCTION static std::size_t scratch_bytes(const ordinal_t rows) {
     return 16 + (rows <= most_scratch_rows ? sizeof(real_t) * static_cast<std::size_t>(rows) : 0);
   }
 

@@ -106,11 +106,17 @@ struct SensitivityStep {
     PhiAndSlope phi[chunk];
     lag_sums(i0, i1, coupled, self);
     const auto& m = step.model;
+    for (ordinal_t i = i0; i < i1; ++i)
+      input[i - i0] =
+          input_of(i, step.network_of(i), coupled[i - i0], self[i - i0], background[i - i0]);
+    if (step.stimuli.count > 0 || step.stimuli.loaded.extent(0) > 0)
+      network_runs(i0, i1, [&](const ordinal_t a, const ordinal_t b, const int g) {
+        step.stimuli.add_inputs(g, a, static_cast<int>(b - a), step.stimulus_time,
+                                input + (a - i0));
+      });
     for (ordinal_t i = i0; i < i1; ++i) {
-      const ordinal_t k = i - i0;
       const int g = step.network_of(i);
-      input[k] = input_of(i, g, coupled[k], self[k], background[k]);
-      x[k] = double(m.slope(g)) * (input[k] - m.theta(g));
+      x[i - i0] = double(m.slope(g)) * (input[i - i0] - m.theta(g));
     }
     phi_and_slopes(m.nonlinearity, x, phi, static_cast<int>(i1 - i0));
     for (ordinal_t i = i0; i < i1; ++i) {
@@ -124,10 +130,7 @@ struct SensitivityStep {
   KOKKOS_INLINE_FUNCTION void lag_sums(const ordinal_t i0, const ordinal_t i1, double* coupled,
                                        double* self) const {
     const auto& m = step.model;
-    for (ordinal_t a = i0; a < i1;) {
-      const int g = step.network_of(a);
-      ordinal_t b = a + 1;
-      while (b < i1 && step.network_of(b) == g) ++b;
+    network_runs(i0, i1, [&](const ordinal_t a, const ordinal_t b, const int g) {
       double* KOKKOS_RESTRICT cs = coupled + (a - i0);
       double* KOKKOS_RESTRICT ss = self + (a - i0);
       const ordinal_t len = b - a;
@@ -143,13 +146,25 @@ struct SensitivityStep {
         const real_t* KOKKOS_RESTRICT x = &step.spikes(step.past(lag), a);
         for (ordinal_t k = 0; k < len; ++k) ss[k] += w * x[k];
       }
+    });
+  }
+
+  // run(a, b, g) for the consecutive runs [a, b) of one network g that cover [i0, i1).
+  template <class Run>
+  KOKKOS_INLINE_FUNCTION void network_runs(const ordinal_t i0, const ordinal_t i1,
+                                           const Run& run) const {
+    for (ordinal_t a = i0; a < i1;) {
+      const int g = step.network_of(a);
+      ordinal_t b = a + 1;
+      while (b < i1 && step.network_of(b) == g) ++b;
+      run(a, b, g);
       a = b;
     }
   }
 
-  // Neuron i's input in a measured step (network g), by parts: r (coupled + self) + background
-  // + stimulus. `coupled`: the kernel's sum from lag_sums(), or here the trace's value;
-  // `background`: d background / d b.
+  // Neuron i's input in a measured step (network g) but for the stimuli (added by operator()),
+  // by parts: r (coupled + self) + background. `coupled`: the kernel's sum from lag_sums(), or
+  // here the trace's value; `background`: d background / d b.
   KOKKOS_INLINE_FUNCTION double input_of(const ordinal_t i, const int g, double& coupled,
                                          const double self, double& background) const {
     const auto& m = step.model;
@@ -162,10 +177,7 @@ struct SensitivityStep {
       }
     }
     background = background_factor(i, g);
-    double input = m.r(g) * (coupled + self) + m.b(g) * background;
-    if (step.stimuli.count > 0 || step.stimuli.loaded.extent(0) > 0)
-      input += step.stimuli.input(g, i, step.stimulus_time);
-    return input;
+    return m.r(g) * (coupled + self) + m.b(g) * background;
   }
 
   // Neuron i of a measured step: e and de/dp from the parts of its input and phi.

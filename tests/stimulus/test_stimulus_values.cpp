@@ -7,6 +7,8 @@
 
 #include <Kokkos_Core.hpp>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "kascade/stimulus/batch_stimuli.hpp"
@@ -269,7 +271,9 @@ TEST(StimulusValues, PoissonLookupMatchesAScanOnIrregularTrains) {
 }
 
 // add_inputs over a run of neurons [a, a + len) of network g at step t, into rows of `out` that
-// start at `base`: in double and in float, inside a kernel.
+// start at -0 (which keeps the sign of a zero sum: -0 + +0 is +0), in double and in float,
+// inside a kernel.
+constexpr int kLongestRun = 160;
 struct RunInputs {
   BatchStimuli<Mem> s;
   Kokkos::View<Query*, Mem> q;  // k: the run's length; i: its first batch neuron
@@ -277,14 +281,53 @@ struct RunInputs {
   Kokkos::View<float**, Mem> in_float;
   KOKKOS_INLINE_FUNCTION void operator()(const int n) const {
     const Query& x = q(n);
-    double d[kNeurons];
-    float f[kNeurons];
-    for (int l = 0; l < x.k; ++l) d[l] = 0.5 + l, f[l] = 0.5f + static_cast<float>(l);
+    double d[kLongestRun];
+    float f[kLongestRun];
+    for (int l = 0; l < x.k; ++l) d[l] = -0.0, f[l] = -0.0f;
     s.add_inputs(x.g, x.i, x.k, x.t, d);
     s.add_inputs(x.g, x.i, x.k, x.t, f);
     for (int l = 0; l < x.k; ++l) in_double(n, l) = d[l], in_float(n, l) = f[l];
   }
 };
+
+template <class T, class Bits>
+Bits bits_of(const T x) {
+  Bits b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+// Every run's sums against input() per neuron, bit for bit; returns how many were not zero.
+int expect_runs_match_input(const BatchStimuli<Mem>& batch, const std::vector<Query>& runs) {
+  Kokkos::View<Query*, Mem> q("runs", runs.size());
+  auto qh = Kokkos::create_mirror_view(q);
+  for (std::size_t n = 0; n < runs.size(); ++n) qh(n) = runs[n];
+  Kokkos::deep_copy(q, qh);
+  Kokkos::View<double**, Mem> d("in_double", runs.size(), kLongestRun);
+  Kokkos::View<float**, Mem> fl("in_float", runs.size(), kLongestRun);
+  Kokkos::parallel_for(
+      "run_inputs",
+      Kokkos::RangePolicy<Kokkos::DefaultExecutionSpace>(0, static_cast<int>(runs.size())),
+      RunInputs{batch, q, d, fl});
+  auto dh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d);
+  auto fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), fl);
+  std::vector<Query> each;
+  for (const Query& r : runs)
+    for (int l = 0; l < r.k; ++l) each.push_back({-1, r.g, r.i + l, r.t});
+  const auto input = evaluate(batch, each);
+  int nonzero = 0;
+  for (std::size_t n = 0, e = 0; n < runs.size(); ++n)
+    for (int l = 0; l < runs[n].k; ++l, ++e) {
+      EXPECT_EQ((bits_of<double, std::uint64_t>(dh(n, l))),
+                (bits_of<double, std::uint64_t>(-0.0 + input[e])))
+          << "run " << n << ", lane " << l << ": " << dh(n, l) << " against " << input[e];
+      EXPECT_EQ((bits_of<float, std::uint32_t>(fh(n, l))),
+                (bits_of<float, std::uint32_t>(-0.0f + static_cast<float>(input[e]))))
+          << "run " << n << ", lane " << l;
+      nonzero += input[e] != 0;
+    }
+  return nonzero;
+}
 
 TEST(StimulusValues, InputsOfARunAreEachNeuronsInputBitwise) {
   // The kernels' per-run sums against input() per neuron, for runs that cover a network whole,
@@ -297,31 +340,42 @@ TEST(StimulusValues, InputsOfARunAreEachNeuronsInputBitwise) {
       runs.push_back({3, g, g * kNeurons + 1, t});
       for (ordinal_t i = 0; i < kNeurons; ++i) runs.push_back({1, g, g * kNeurons + i, t});
     }
-  Kokkos::View<Query*, Mem> q("runs", runs.size());
-  auto qh = Kokkos::create_mirror_view(q);
-  for (std::size_t n = 0; n < runs.size(); ++n) qh(n) = runs[n];
-  Kokkos::deep_copy(q, qh);
-  Kokkos::View<double**, Mem> d("in_double", runs.size(), kNeurons);
-  Kokkos::View<float**, Mem> fl("in_float", runs.size(), kNeurons);
-  Kokkos::parallel_for(
-      "run_inputs",
-      Kokkos::RangePolicy<Kokkos::DefaultExecutionSpace>(0, static_cast<int>(runs.size())),
-      RunInputs{f.batch, q, d, fl});
-  auto dh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d);
-  auto fh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), fl);
-  std::vector<Query> each;
-  for (const Query& r : runs)
-    for (int l = 0; l < r.k; ++l) each.push_back({-1, r.g, r.i + l, r.t});
-  const auto input = evaluate(f.batch, each);
-  int nonzero = 0;
-  for (std::size_t n = 0, e = 0; n < runs.size(); ++n)
-    for (int l = 0; l < runs[n].k; ++l, ++e) {
-      EXPECT_EQ(dh(n, l), 0.5 + l + input[e]) << "run " << n << ", lane " << l;
-      EXPECT_EQ(fh(n, l), 0.5f + static_cast<float>(l) + static_cast<float>(input[e]))
-          << "run " << n << ", lane " << l;
-      nonzero += input[e] != 0;
+  EXPECT_GT(expect_runs_match_input(f.batch, runs), 300);  // not vacuous
+}
+
+TEST(StimulusValues, InputsOfLongRunsWithLoadedValuesAreEachNeuronsInputBitwise) {
+  // One network of 150 neurons (runs longer than a kernel's block of 64), sparse targets, a
+  // stimulus of negative strength, and loaded values (some -0, some cancelling a stimulus).
+  constexpr ordinal_t n = 150;
+  std::vector<StimulusSpec> specs = {
+      on_lists(test::stimulus(K::poisson, {{"strength", {1.25}}, {"width", {3}}}), {{3, 70, 140}}),
+      on_lists(test::stimulus(K::regular, {{"strength", {-0.5}}, {"period", {4}}, {"width", {2}}}),
+               {{0, 7, 14, 63, 64, 65, 127, 128, 149}}),
+      on_lists(test::stimulus(K::constant, {{"strength", {0.25}}}), {{64, 65, 128}})};
+  std::vector<K> kinds;
+  std::vector<std::vector<RealisedStimulus>> realised;
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    kinds.push_back(specs[k].kind);
+    realised.push_back({realise(specs[k], k, 7, 0, n, 40)});
+  }
+  realised[0][0].onsets = {2, 9, 10, 30};
+  LoadedValues loaded;
+  loaded.start = 5;
+  loaded.steps = 20;
+  for (step_t t = 0; t < loaded.steps; ++t)
+    for (ordinal_t i = 0; i < n; ++i) {
+      const int r = static_cast<int>((t * 131 + i * 17) % 7);
+      loaded.values.push_back(r == 0 ? -0.0f : r == 1 ? 0.5f : r == 2 ? -0.25f : 0.0f);
     }
-  EXPECT_GT(nonzero, 300);  // the comparison is not vacuous
+  const auto batch = make_batch_stimuli<Mem>(kinds, realised, {0, n}, {loaded});
+  std::vector<Query> runs;
+  for (step_t t = -2; t < 35; ++t) {
+    runs.push_back({n, 0, 0, t});
+    runs.push_back({80, 0, 60, t});
+    runs.push_back({kLongestRun - 20, 0, 10, t});
+    for (ordinal_t i = 0; i < n; i += 13) runs.push_back({1, 0, i, t});
+  }
+  EXPECT_GT(expect_runs_match_input(batch, runs), 1000);  // not vacuous
 }
 
 }  // namespace

@@ -80,7 +80,7 @@ struct SensitivityStep {
 
   // Neurons per work item: on hosts a run of neighbours, so that the sums over lags run over
   // whole vectors of neurons (lags outer, neurons inner) instead of each neuron's chain of
-  // dependent additions (those chains were ~80 % of the tuning step's own time); on GPUs a
+  // dependent additions (those chains were most of this kernel's time); on GPUs a
   // thread per neuron. Each neuron's sums run over the lags in the same order either way.
 #if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
   static constexpr ordinal_t chunk = 1;

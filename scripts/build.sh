@@ -50,6 +50,9 @@ if command -v ccache >/dev/null && [ "$flavour" != cuda ]; then
   export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache} CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=true
   args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
+# The build runs the test program to list its tests (gtest_discover_tests): without these,
+# Kokkos' OpenMP start-up warning would be listed as three tests that then fail.
+export OMP_PROC_BIND=${OMP_PROC_BIND:-spread} OMP_PLACES=${OMP_PLACES:-threads}
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" "${args[@]}" "$@" >&2
 # (GNU nproc honours OMP_NUM_THREADS, which scripts/test.sh sets to 1 for the tests.)
 cmake --build "$build" -j "$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)" >&2

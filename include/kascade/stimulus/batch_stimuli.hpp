@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kascade/core/math.hpp"
+#include "kascade/core/sorted_search.hpp"
 #include "kascade/stimulus/stimulus.hpp"
 
 namespace kascade {
@@ -114,38 +115,20 @@ struct BatchStimuli {
   }
 
   // The last of the onsets [lo, hi) at or before t (onsets(lo) <= t). Pulse trains' onsets are
-  // spread nearly evenly, so the search starts where t falls between the first and the last and
-  // widens from there (1, 2, 4, ... entries), then halves: a couple of cache lines per lookup
-  // where a bisection of a long train (10^5 steps, an onset every 250: 400 onsets) read one
-  // line per halving. Any start gives the same answer.
+  // spread nearly evenly, so the search starts where t falls between the first and the last
+  // (first_true_near): a couple of cache lines per lookup where a bisection of a long train
+  // (10^5 steps, an onset every 250: 400 onsets) read one line per halving.
   KOKKOS_INLINE_FUNCTION std::size_t last_onset_at_or_before(const std::size_t lo,
                                                              const std::size_t hi,
                                                              const double t) const {
     const auto at = [&](const std::size_t e) { return static_cast<double>(onsets(e)); };
     const double earliest = at(lo), latest = at(hi - 1);
     if (t >= latest) return hi - 1;
-    // the start, lo <= a < hi - 1 (earliest <= t < latest)
-    std::size_t a = lo + static_cast<std::size_t>((t - earliest) / (latest - earliest) *
-                                                  static_cast<double>(hi - 1 - lo)),
-                b;  // at(a) <= t < at(b)
-    if (a >= hi - 1) a = hi - 2;
-    std::size_t step = 1;
-    if (at(a) <= t) {
-      b = a + 1;
-      while (at(b) <= t) a = b, step *= 2, b = a + step < hi - 1 ? a + step : hi - 1;
-    } else {
-      b = a;
-      a = b - (b - lo < step ? b - lo : step);
-      while (at(a) > t) b = a, step *= 2, a = b - (b - lo < step ? b - lo : step);
-    }
-    while (b - a > 1) {
-      const std::size_t mid = a + (b - a) / 2;
-      if (at(mid) <= t)
-        a = mid;
-      else
-        b = mid;
-    }
-    return a;
+    // earliest <= t < latest: the guess is in [lo, hi - 1)
+    std::size_t guess = lo + static_cast<std::size_t>((t - earliest) / (latest - earliest) *
+                                                      static_cast<double>(hi - 1 - lo));
+    if (guess >= hi - 1) guess = hi - 2;
+    return first_true_near(lo, hi, guess, [&](const std::size_t e) { return at(e) > t; }) - 1;
   }
 
   KOKKOS_INLINE_FUNCTION bool inside(const int k, const int g, const double t) const {

@@ -11,6 +11,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "kascade/core/prefetch.hpp"
+#include "kascade/core/sorted_search.hpp"
 #include "kascade/core/types.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
 #include "kascade/engine/detail/part_spikes.hpp"
@@ -74,19 +75,6 @@ struct PushSpikes {
   // The step's spikes per thread (shared host stretches, part_spikes.hpp), or none: then the
   // segment lists and x.
   PartSpikes<MemorySpace> parts;
-
-  // First position in [lo, hi) of `a` whose value is >= v (a ascending).
-  template <class Index, class Value, class Key>
-  KOKKOS_INLINE_FUNCTION static Index lower_bound(Index lo, Index hi, Value v, const Key& a) {
-    while (lo < hi) {
-      const Index mid = lo + (hi - lo) / 2;
-      if (a(mid) < v)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    return lo;
-  }
 
   KOKKOS_INLINE_FUNCTION void operator()(const ordinal_t block) const {
     const ordinal_t r0 = block * rows_per_block;
@@ -156,9 +144,8 @@ struct PushSpikes {
     } else {
       if (b0 < 0) {
         const ordinal_t n_blocks = static_cast<ordinal_t>(block_start.extent(0)) - 1;
-        const auto start = [&](ordinal_t b) { return block_start(b); };
-        b0 = lower_bound(ordinal_t(0), n_blocks, s0, start);
-        b1 = lower_bound(b0, n_blocks, s1, start);
+        b0 = first_true(ordinal_t(0), n_blocks, [&](ordinal_t b) { return block_start(b) >= s0; });
+        b1 = first_true(b0, n_blocks, [&](ordinal_t b) { return block_start(b) >= s1; });
       }
       for (ordinal_t b = b0; b < b1; ++b)
         for (int k = 0; k < spiked.count(b); ++k) {
@@ -194,14 +181,10 @@ struct PushSpikes {
     Span out{e0, e1, false};
     if (e0 == e1) return out;
     if (neuron_offset(g) < r0 || neuron_offset(g + 1) > r1) {  // not the whole column
-      // (A block that begins at or before the network begins at the column's start: looking
-      // for it read the column's first entry, a miss to memory per column on a machine whose
-      // last-level cache is smaller than the columns (case C on the Zen 1 VM of
-      // docs/performance.md: the first of two threads planned its 32 spans in 5.7 k cycles
-      // per step, now 2.1 k).)
-      const std::int64_t cut = r0 <= neuron_offset(g) ? 0 : cut_of(j, r0, block);
+      const std::int64_t cut = cut_of(j, r0, block);
       out.from = cut >= 0 ? e0 + static_cast<offset_t>(cut)
-                          : first_at_or_after(e0, e1, guess(j, e0, e1, r0), r0);
+                          : first_true_near(e0, e1, guess(j, e0, e1, r0),
+                                            [&](offset_t e) { return column_entry(e).row >= r0; });
       const std::int64_t next = cut_of(j, r1, block + 1);
       if (next >= 0)
         out.to = e0 + static_cast<offset_t>(next);
@@ -221,40 +204,27 @@ struct PushSpikes {
       prefetch_line(p + 64 * line);
   }
 
-  // Where the block's rows begin in column j, from its cut table, relative to the column's start;
-  // -1: no table, or j's network does not hold the block's first row r0 (any rows of j in the
-  // block then start at or after r0 = the network's start, found at once by first_at_or_after).
+  // Where the rows >= r0 of a block begin in column j, relative to the column's start: 0 where
+  // the block begins at or before j's network (without reading the column: that read was a
+  // miss to memory per spiking column where the columns do not fit the last-level cache; case C
+  // on the Zen 1 VM of docs/performance.md, the lower of two threads planned its spans in 5.7 k
+  // cycles per step, then 2.1 k), else the block's cut table where j's network holds r0, else -1
+  // (no table: span() searches the column).
   KOKKOS_INLINE_FUNCTION std::int64_t cut_of(const ordinal_t j, const ordinal_t r0,
                                              const ordinal_t block) const {
+    if (r0 <= neuron_offset(network_of(j))) return 0;
     if (!cuts.cuts(block)) return -1;
     const ordinal_t g = network_of(r0);
     return network_of(j) == g ? static_cast<std::int64_t>(cuts.at(block, j, neuron_offset(g))) : -1;
   }
 
-  // Where the rows >= r0 of column j (entries [e0, e1), e0 < e1) about begin: its rows are
-  // spread over its network's, so in proportion (exact when the block holds the network's start).
+  // Where the rows >= r0 of column j (entries [e0, e1), e0 < e1; r0 inside j's network) about
+  // begin: its rows are spread over its network's, so in proportion.
   KOKKOS_INLINE_FUNCTION offset_t guess(const ordinal_t j, const offset_t e0, const offset_t e1,
                                         const ordinal_t r0) const {
     const ordinal_t g = network_of(j), n0 = neuron_offset(g), n1 = neuron_offset(g + 1);
-    if (r0 <= n0) return e0;
     const offset_t e = e0 + (e1 - e0) * static_cast<offset_t>(r0 - n0) / (n1 - n0);
     return e < e1 ? e : e1 - 1;
-  }
-
-  // First position in [e0, e1) whose row is >= r, found from `from` (in [e0, e1)) in steps of 1,
-  // 2, 4, ... and then halving: a few entries near `from`, O(log distance) at worst.
-  KOKKOS_INLINE_FUNCTION offset_t first_at_or_after(const offset_t e0, const offset_t e1,
-                                                    const offset_t from, const ordinal_t r) const {
-    const auto column_row = [&](offset_t e) { return column_entry(e).row; };
-    offset_t step = 1;
-    if (column_row(from) >= r) {  // back: column_row(hi) >= r
-      offset_t hi = from;
-      while (hi - e0 >= step && column_row(hi - step) >= r) hi -= step, step *= 2;
-      return lower_bound(hi - e0 >= step ? hi - step : e0, hi, r, column_row);
-    }
-    offset_t lo = from;  // forward: column_row(lo) < r
-    while (e1 - lo > step && column_row(lo + step) < r) lo += step, step *= 2;
-    return lower_bound(lo + 1, e1 - lo > step ? lo + step : e1, r, column_row);
   }
 
   // Asks for a span's lines past those prefetch_span() asked for, up to the prefetch distance of

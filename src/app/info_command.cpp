@@ -16,8 +16,11 @@ void info_command(const std::string& file) {
     return it == attrs.end() ? std::string("?") : it->second;
   };
   const std::uint64_t G = reader.n_networks();
-  std::printf("%s: %s kascade output\n", file.c_str(),
-              reader.complete() ? "complete" : "INCOMPLETE");
+  // (`kascade generate` and `tune` record no steps: networks only)
+  const bool simulated = attr("recorded_steps") != "0";
+  std::printf("%s: %s kascade output%s\n", file.c_str(),
+              reader.complete() ? "complete" : "INCOMPLETE",
+              simulated ? "" : ", networks only (not simulated: kascade generate or tune)");
   std::printf("  made by kascade %s (git %s, Kokkos %s), model %s, seed %s\n",
               attr("kascade_version").c_str(), attr("git_revision").c_str(),
               attr("kokkos_backend").c_str(), attr("model").c_str(), attr("seed").c_str());
@@ -32,6 +35,11 @@ void info_command(const std::string& file) {
   const double total = std::accumulate(spikes.begin(), spikes.end(), 0.0);
   const double n_total = std::accumulate(neurons.begin(), neurons.end(), 0.0);
   const double steps = std::stod(attr("recorded_steps")), dt = std::stod(attr("dt_ms"));
+  if (!simulated) {
+    std::printf("  %.0f neurons\n", n_total);
+    std::printf("deck:\n%s\n", reader.deck().c_str());
+    return;
+  }
   std::printf("  %.0f neurons, %.0f spikes, mean rate %.3f Hz", n_total, total,
               steps > 0 ? 1000.0 * total / (n_total * steps * dt) : 0.0);
   if (!rates.empty())

@@ -6,15 +6,19 @@
 #include <Kokkos_Core.hpp>
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
+#include "interrupt_notice.hpp"
 #include "kascade/app/info_command.hpp"
 #include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/leak_check.hpp"
 #include "kascade/core/version.hpp"
 #include "kascade/io/export.hpp"
+#include "kascade/io/hdf5_output.hpp"
+#include "kokkos_options.hpp"
 #include "progress.hpp"
 
 namespace {
@@ -120,11 +124,18 @@ int main(int argc, char** argv) {
     // Extras are allowed only for Kokkos's own options (subcommands inherit allow_extras).
     std::vector<const CLI::App*> apps{&cli};
     for (const CLI::App* sub : cli.get_subcommands()) apps.push_back(sub);  // (those parsed)
+    std::vector<std::string> kokkos_options;
     for (const CLI::App* app : apps)
-      for (const auto& extra : app->remaining())
-        if (extra.rfind("--kokkos", 0) != 0)
+      for (const auto& extra : app->remaining()) {
+        if (extra.rfind("--kokkos", 0) != 0) {
+          // (first what is wrong with the Kokkos options before it: `--kokkos-threads 4`)
+          kascade::app::check_kokkos_options(kokkos_options, nullptr);
           throw kascade::InputError("unknown option or argument '" + extra +
                                     "' (see kascade --help)");
+        }
+        kokkos_options.push_back(extra);
+      }
+    kascade::app::check_kokkos_options(kokkos_options, std::getenv("OMP_NUM_THREADS"));
     parsed = true;
   } catch (const CLI::Success& e) {  // --help, --version
     status = rank == 0 ? cli.exit(e) : 0;
@@ -136,7 +147,14 @@ int main(int argc, char** argv) {
   if (parsed) {
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
-      if (*run_cmd) kascade::app::run_command(run);
+      if (*run_cmd) {
+        if (rank == 0 && !run.quiet && !run.dry_run)
+          kascade::app::print_on_interrupt(
+              "[kascade] interrupted: the same command resumes from the last checkpoint (taken "
+              "after each batch and every simulation.checkpoint_every seconds); --fresh starts "
+              "over");
+        kascade::app::run_command(run);
+      }
       if (*generate_cmd) kascade::app::run_command(generate);
       if (*tune_cmd) kascade::app::run_command(tune);
       if (*info_cmd && rank == 0) kascade::app::info_command(info_file);
@@ -159,6 +177,10 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       status = report(rank, 1, e.what());
     }
+  }
+  if (kascade::output_left_open()) {  // (its message is out; MPI_Finalize would crash in HDF5)
+    std::fflush(nullptr);
+    std::_Exit(status);
   }
   kascade::check_leaks_now();  // sanitizer builds: before Open MPI unloads its components
   MPI_Finalize();

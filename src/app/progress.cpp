@@ -26,7 +26,8 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
   last_ = now;
   shown_ = true, shown_done_ = done, shown_count_ = count;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? done / elapsed : 0;
+  const double rate =
+      elapsed > 0 && done > done_before_ ? static_cast<double>(done - done_before_) / elapsed : 0;
   const double left = rate > 0 ? (total_ - done) / rate : 0;
   const std::string counted =
       counted_.empty() ? "" : " | " + std::to_string(count) + " " + counted_;

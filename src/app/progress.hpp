@@ -20,6 +20,8 @@ class Progress {
   void finish_if_shown(std::uint64_t count) {
     if (shown_) finish(count);
   }
+  // `done` units were done before this process (a resumed run): the rate leaves them out.
+  void resume_from(std::uint64_t done) { done_before_ = done; }
   // What is being worked on, shown before the numbers (e.g. "networks 40-79 of 200").
   void set_stage(std::string stage) { stage_ = std::move(stage); }
 
@@ -29,6 +31,7 @@ class Progress {
   std::uint64_t total_;
   bool enabled_, terminal_, shown_ = false;
   std::uint64_t shown_done_ = 0, shown_count_ = 0;  // what the last line said
+  std::uint64_t done_before_ = 0;
   clock::time_point start_, last_;
 };
 

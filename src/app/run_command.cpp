@@ -20,6 +20,7 @@
 #include "kascade/io/spill_file.hpp"
 #include "kascade/io/stimulus_file.hpp"
 #include "local_plan.hpp"
+#include "output_lock.hpp"
 #include "progress.hpp"
 #include "restart_files.hpp"
 #include "tune_plan.hpp"
@@ -275,6 +276,14 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
+  // The first few runaway networks of each rank, for the warning to name.
+  constexpr int named = 5;
+  std::int64_t runaway_ids[named];
+  std::fill(runaway_ids, runaway_ids + named, std::int64_t(-1));
+  for (std::size_t k = 0, n = 0; k < health.runaway.size() && n < named; ++k)
+    if (health.runaway[k] >= 0) runaway_ids[n++] = static_cast<std::int64_t>(plan.range.first + k);
+  std::vector<std::int64_t> all_runaway(static_cast<std::size_t>(named) * ranks);
+  MPI_Gather(runaway_ids, named, MPI_INT64_T, all_runaway.data(), named, MPI_INT64_T, 0, comm);
   if (rank != 0) return;
   const double dt = config.model.parameters(0)["dt"];
   const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
@@ -294,14 +303,23 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
                  "[kascade] warning: %.0f rates were not finite (NaN or infinite input; counted "
                  "per network in /networks/non_finite_rates)\n",
                  totals[3]);
-  if (totals[2] > 0)
+  if (totals[2] > 0) {
+    std::vector<std::int64_t> ids;
+    for (const std::int64_t id : all_runaway)
+      if (id >= 0) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    std::string names;
+    for (std::size_t k = 0; k < ids.size() && k < named; ++k)
+      names += (k > 0 ? ", " : "") + std::to_string(ids[k]);
+    if (totals[2] > static_cast<double>(std::min<std::size_t>(ids.size(), named))) names += ", ...";
     std::fprintf(
         stderr,
-        "[kascade] warning: %.0f network(s) fired above simulation.runaway_rate_hz = %g Hz "
+        "[kascade] warning: %.0f network(s) (%s) fired above simulation.runaway_rate_hz = %g Hz "
         "over a record_interval (%s); see /networks/runaway_step\n",
-        totals[2], config.simulation.runaway_rate_hz,
+        totals[2], names.c_str(), config.simulation.runaway_rate_hz,
         config.simulation.runaway_stop ? "their later spikes were not kept"
                                        : "their spikes were all kept");
+  }
 }
 
 }  // namespace
@@ -324,8 +342,12 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   for (const std::string& name : {config.output, config.output + ".partial"})
     require(!std::filesystem::is_directory(name, ec),
             name + ": is a directory; the output must be a file name");
-  if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
-    throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
+  require_output_directory(config.output);
+  const auto refuse_existing_output = [&] {
+    if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
+      throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
+  };
+  refuse_existing_output();
   if (options.connectivity_only || options.tune_only)  // (the same files on every rank)
     for (const RankFile& f : rank_files(config.output))
       require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
@@ -367,6 +389,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     print_plan(config, plan, batches, bytes, comm);
     return;
   }
+  // One run per output (rank 0 holds the lock) from here, before anything is written; the
+  // output is looked for again under the lock: a run of it may have finished meanwhile.
+  std::optional<OutputLock> lock;
+  collectively(comm, [&] {
+    if (rank == 0) lock.emplace(config.output);
+    refuse_existing_output();
+  });
   // Tuning (deterministic, so a restarted run tunes again to the same values), then the steps.
   std::optional<TuneOutcome> tuned;
   if (config.tune && !options.connectivity_only) {
@@ -418,9 +447,20 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   Checkpointer checkpoints(ckpt_path, deck_hash(config.deck_text), ranks, rank,
                            config.simulation.checkpoint_every);
-  Progress progress("simulating",
-                    batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
-                    rank == 0 && !options.quiet && !batches.empty());
+  // (Poisson counts: the progress counts events, neuron-steps with spikes; the summary spikes)
+  Progress progress(
+      "simulating", batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),
+      rank == 0 && !options.quiet && !batches.empty(), "steps", with_counts ? "events" : "spikes");
+  if (resume) {
+    const step_t in_batch =
+        resume->in_batch ? std::max<step_t>(0, resume->state.step - settings.equilibration_steps)
+                         : 0;
+    progress.resume_from(first_batch * static_cast<std::uint64_t>(settings.recorded_steps) +
+                         static_cast<std::uint64_t>(in_batch));
+  }
+  if (rank == 0 && !options.quiet && resume)
+    std::fprintf(stderr, "[kascade] resuming %s from its checkpoint (%s); --fresh starts over\n",
+                 config.output.c_str(), ckpt_path.c_str());
   // The ranks simulate independently; one that fails stops every rank once all have finished
   // (collectively), instead of leaving them waiting at the assembly.
   collectively(comm, [&] {
@@ -452,12 +492,22 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
-  Hdf5Output output(describe(config, model), comm, mine.first, mine.count);
-  write_inputs(output, config, plan);
-  if (tuned) output.write_tuning(tuned->datasets, tuned->about);
-  copy_spikes(spill, output, comm, options.round_events);
-  output.write_summary(health);
-  output.finalize();
+  std::optional<Hdf5Output> output;
+  fault_file_limit();  // (testing hook: a full disk from here on)
+  try {
+    output.emplace(describe(config, model), comm, mine.first, mine.count);
+    write_inputs(*output, config, plan);
+    if (tuned) output->write_tuning(tuned->datasets, tuned->about);
+    copy_spikes(spill, *output, comm, options.round_events);
+    output->write_summary(health);
+    output->finalize();
+  } catch (const std::runtime_error& e) {  // (a full disk: what was simulated is not lost)
+    output.reset();                        // closes and removes the .partial file
+    if (batches.empty() || !std::filesystem::exists(ckpt_path)) throw;
+    throw std::runtime_error(std::string(e.what()) +
+                             "; the simulated spikes are kept: run the same command again to "
+                             "write the file from them");
+  }
   std::remove(spill.path().c_str());
   std::remove(ckpt_path.c_str());
   std::remove((ckpt_path + ".tmp").c_str());  // left by a kill during a checkpoint write
@@ -469,7 +519,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   } else if (!options.quiet) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report(config, plan, output, health, seconds, comm);
+    report(config, plan, *output, health, seconds, comm);
   }
 }
 

@@ -26,6 +26,7 @@ class H5Handle {
     id_ = -1;
   }
   hid_t get() const { return id_; }
+  hid_t release() { return std::exchange(id_, -1); }
   operator hid_t() const { return id_; }
 
  private:

@@ -1,5 +1,7 @@
 #include "kascade/core/fault.hpp"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -8,13 +10,39 @@
 
 namespace kascade {
 
-void fault_point(const char* point) {
+namespace {
+
+// The k of KASCADE_FAULT=<point>:<k>, or nothing where it names another point.
+const char* fault_value(const char* point) {
   static const char* const spec = std::getenv("KASCADE_FAULT");
-  if (spec == nullptr) return;
+  if (spec == nullptr) return nullptr;
   const char* colon = std::strchr(spec, ':');
-  if (colon == nullptr || std::string(spec, colon) != point) return;
+  if (colon == nullptr || std::string(spec, colon) != point) return nullptr;
+  return colon + 1;
+}
+
+}  // namespace
+
+void fault_point(const char* point) {
+  const char* k = fault_value(point);
+  if (k == nullptr) return;
   static std::map<std::string, long> reached;  // host code, one thread
-  if (++reached[point] == std::atol(colon + 1)) std::raise(SIGKILL);
+  if (++reached[point] == std::atol(k)) std::raise(SIGKILL);
+}
+
+void fault_file_limit() {
+  const char* bytes = fault_value("file_limit");
+  if (bytes == nullptr) return;
+  std::signal(SIGXFSZ, SIG_IGN);  // (else the first write past the limit ends the process)
+  const auto limit = static_cast<rlim_t>(std::atoll(bytes));
+  const rlimit size{limit, limit};
+  setrlimit(RLIMIT_FSIZE, &size);
+}
+
+void fault_space_freed() {
+  if (fault_value("file_limit") == nullptr) return;
+  const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+  setrlimit(RLIMIT_FSIZE, &unlimited);
 }
 
 }  // namespace kascade

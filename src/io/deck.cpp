@@ -1,6 +1,7 @@
 #include "kascade/io/deck.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -172,7 +173,19 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
   if (eq == std::string::npos || assignment.find_first_not_of(" \t") >= eq)
     throw InputError(name + ": expected key=value");
   const std::vector<std::string> path = key_path(assignment.substr(0, eq), name);
-  const toml::value parsed = parse_toml("v = " + assignment.substr(eq + 1), name);
+  const std::string value = assignment.substr(eq + 1);
+  toml::value parsed;
+  try {
+    parsed = parse_toml("v = " + value, name);
+  } catch (const InputError& e) {  // (a bare word: most often a string without its quotes)
+    const auto first = value.find_first_not_of(" \t");
+    const bool bare =
+        first != std::string::npos && (std::isalpha(static_cast<unsigned char>(value[first])) ||
+                                       value[first] == '/' || value[first] == '.');
+    if (!bare) throw;
+    throw InputError(std::string(e.what()) + "; a string needs quotes: --set '" +
+                     assignment.substr(0, eq) + "=\"" + value.substr(first) + "\"'");
+  }
   toml::value* table = &root;
   std::string prefix;
   for (std::size_t k = 0; k + 1 < path.size(); ++k) {

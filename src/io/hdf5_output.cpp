@@ -1,5 +1,8 @@
 #include "kascade/io/hdf5_output.hpp"
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -8,6 +11,7 @@
 
 #include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/core/fault.hpp"
 #include "kascade/core/version.hpp"
 
 namespace kascade {
@@ -47,6 +51,18 @@ H5Handle dataset_1d(hid_t parent, const char* name, hid_t type, hsize_t size, bo
                   H5Dclose);
 }
 
+// "<file>: cannot write <object>", and why where it can be told: a full file system.
+std::string write_failure(const hid_t object) {
+  char file[4096] = "", name[1024] = "";
+  H5Fget_name(object, file, sizeof file);
+  H5Iget_name(object, name, sizeof name);
+  std::string message = std::string(file) + ": cannot write " + (*name ? name : "the output");
+  struct statvfs fs {};
+  if (*file && ::statvfs(file, &fs) == 0 && fs.f_bavail * fs.f_frsize < (1u << 20))
+    message += ": no space left on its file system";
+  return message;
+}
+
 // Collective write of `count` elements at `offset` (count may be 0 on some ranks).
 void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, const void* data) {
   H5Handle file_space(H5Dget_space(dataset), H5Sclose);
@@ -59,7 +75,8 @@ void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, co
   }
   H5Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  h5_check(H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data), "write failed");
+  if (H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) < 0)
+    throw std::runtime_error(write_failure(dataset));
 }
 
 // Creates a fixed-size dataset holding every rank's part, in rank order.
@@ -179,7 +196,25 @@ Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t f
   if (d.with_counts) s.count = dataset_1d(s.spikes_group, "count", H5T_STD_U16LE, 0, true);
 }
 
-Hdf5Output::~Hdf5Output() = default;
+namespace {
+bool left_open = false;
+}  // namespace
+
+bool output_left_open() { return left_open; }
+
+// Without finalize(): the .partial file's handles go first; its size is dropped to nothing
+// before the close, so that the close's flush finds room on a full disk.
+Hdf5Output::~Hdf5Output() {
+  State& s = *state_;
+  if (s.finalized || s.file.get() < 0) return;
+  s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset(), s.stimuli.reset();
+  if (s.rank == 0) (void)::truncate(s.partial_path.c_str(), 0);
+  fault_space_freed();  // (testing hook)
+  MPI_Barrier(s.comm);
+  if (H5Fclose(s.file.release()) < 0) left_open = true;
+  MPI_Barrier(s.comm);
+  if (s.rank == 0) std::remove(s.partial_path.c_str());
+}
 
 void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
   State& s = *state_;
@@ -334,12 +369,17 @@ void Hdf5Output::finalize() {
   write_offsets(s.spikes_group, "block_ptr", per_network, s.first_network, s.description.n_networks,
                 s.comm);
 
+  // Everything on disk first, still marked incomplete; then the mark alone.
+  if (H5Fflush(s.file, H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error(write_failure(s.file));
   H5Handle complete(H5Aopen(s.file, "complete", H5P_DEFAULT), H5Aclose);
   const int one = 1;
-  H5Awrite(complete, H5T_NATIVE_INT, &one);
+  if (complete.get() < 0 || H5Awrite(complete, H5T_NATIVE_INT, &one) < 0)
+    throw std::runtime_error(write_failure(s.file));
   complete.reset();
   s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset(), s.stimuli.reset();
-  s.file.reset();  // collective close flushes everything
+  if (H5Fclose(s.file) < 0)  // (collective; the handle stays for the destructor's second try)
+    throw std::runtime_error(s.partial_path + ": cannot close the output");
+  (void)s.file.release();
   MPI_Barrier(s.comm);
   int failed = 0;
   if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0)

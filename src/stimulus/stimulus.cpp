@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <unordered_set>
 
 #include "kascade/core/enum_names.hpp"
@@ -34,14 +35,37 @@ std::vector<ordinal_t> random_targets(std::int64_t k, ordinal_t n, std::uint64_t
   return chosen;
 }
 
+// Intervals drawn for one train at most: 10^8 (seconds of drawing, up to 800 MB of onsets).
+constexpr double kMostPoissonDraws = 1e8;
+
 std::vector<step_t> poisson_onsets(const StimulusSpec& spec, const RealisedStimulus& r,
                                    double mean_interval, double duration, std::uint64_t seed,
                                    network_id_t network, std::size_t index, step_t end) {
   std::vector<step_t> onsets;
   const double last = std::min(r.start + duration, static_cast<double>(end));
+  // Each draw moves on by mean_interval on average (an interval may be 0 under the Poisson law,
+  // is at least 1 under the geometric one): a train that would take more draws than
+  // kMostPoissonDraws is refused, not drawn for hours.
+  const double step_per_draw =
+      spec.geometric_intervals ? std::max(mean_interval, 1.0) : std::max(mean_interval, 1e-300);
+  const double expected_draws = (last - r.start) / step_per_draw;
+  const auto text = [](const double x) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%.6g", x);
+    return std::string(out);
+  };
+  const std::string key = "stimulus[" + std::to_string(index) + "]";
+  require(!(expected_draws > kMostPoissonDraws),
+          key + ".mean_interval = " + text(mean_interval) + " with " + key +
+              ".start = " + text(r.start) + ": about " + text(expected_draws) +
+              " intervals to draw up to step " + text(last) + " (network " +
+              std::to_string(network) + "), more than " + text(kMostPoissonDraws) +
+              "; raise mean_interval, or move start nearer to the recorded steps");
   double t = r.start;
   for (std::int64_t draw = 0; t < last; ++draw) {
-    onsets.push_back(static_cast<step_t>(t));
+    // Zero intervals (Poisson law) repeat an onset: one pulse.
+    const auto onset = static_cast<step_t>(t);
+    if (onsets.empty() || onsets.back() != onset) onsets.push_back(onset);
     const auto b = random::philox_bits(seed, network, static_cast<std::uint32_t>(index), draw,
                                        random::stimulus);
     double interval;
@@ -57,8 +81,6 @@ std::vector<step_t> poisson_onsets(const StimulusSpec& spec, const RealisedStimu
     }
     t += interval;
   }
-  // Zero intervals (Poisson law) repeat an onset: one pulse.
-  onsets.erase(std::unique(onsets.begin(), onsets.end()), onsets.end());
   return onsets;
 }
 

@@ -164,6 +164,8 @@ EXPECTED = {
     "stimulus_period_zero.toml": ["stimulus[0].period"],
     "stimulus_sinusoid_period_zero.toml": ["stimulus[0].period"],
     "stimulus_mean_interval_zero.toml": ["stimulus[0].mean_interval"],
+    "stimulus_mean_interval_tiny.toml": ["stimulus[0].mean_interval", "intervals to draw"],
+    "stimulus_start_far_back.toml": ["stimulus[0].start", "intervals to draw"],
     "stimulus_width_negative.toml": ["stimulus[0].width"],
     "stimulus_start_after_stop.toml": ["stimulus[0].stop"],
     "stimulus_fraction_gt_one.toml": ["stimulus[0].fraction"],
@@ -379,6 +381,14 @@ def check_command_lines(root, deck):
                                   ["seed=18446744073709551615", "out of range"]),
         "an unknown key in --set": (["run", deck, "-o", "{tmp}/u.h5", "--set", "simulation.stepz=9"],
                                     ["--set 'simulation.stepz=9'", "did you mean 'simulation.steps'"]),
+        "an output in a missing directory": (["run", deck, "-o", "{tmp}/no_such_dir/x.h5"],
+                                             ["no_such_dir", "does not exist"]),
+        "no threads": (["run", deck, "-o", "{tmp}/k.h5", "--kokkos-threads=0"],
+                       ["--kokkos-threads", "whole number"]),
+        "threads not a number": (["run", deck, "-o", "{tmp}/k.h5", "--kokkos-threads=abc"],
+                                 ["--kokkos-threads", "whole number"]),
+        "a Kokkos count without '='": (["run", deck, "-o", "{tmp}/k.h5", "--kokkos-numa", "2"],
+                                       ["--kokkos-numa", "with '='"]),
     }
     def one(numbered):
         k, (label, (args, want)) = numbered

@@ -167,4 +167,50 @@ with tempfile.TemporaryDirectory() as tmp:
                        capture_output=True, text=True)
     check(r.returncode == 0, f"--fresh starts over ({r.stderr.strip()})")
 
+    # A full disk during the assembly (KASCADE_FAULT=file_limit:<bytes>: no file grows past 400 kB
+    # from the assembly on; the spill file, 200 kB, is written before): one line naming the
+    # .partial file, exit status 1, the .partial removed, the spill and checkpoint kept; the same
+    # command then writes the uninterrupted run's file.
+    out = os.path.join(tmp, "full_disk.h5")
+    r = run(out, "file_limit:400000")
+    last = r.stderr.strip().splitlines()[-1] if r.stderr.strip() else ""
+    check(r.returncode == 1 and last.startswith("kascade: error: ") and
+          out + ".partial: cannot write" in last and "run the same command again" in last,
+          f"a full disk is reported naming the file ({r.returncode} {r.stderr.strip()[-400:]!r})")
+    check(not os.path.exists(out + ".partial") and not os.path.exists(out),
+          "a full disk leaves no output file")
+    check(os.path.exists(out + ".spill.0") and os.path.exists(out + ".ckpt.0"),
+          "a full disk keeps the spill file and the checkpoint")
+    r = run(out)
+    check(r.returncode == 0 and compare(ref, out), f"after a full disk, the same command writes "
+          f"the file ({r.stderr.strip()})")
+    check(not leftovers(tmp), f"full disk: nothing left behind ({leftovers(tmp)})")
+
+    # One run per output: a second run of an output being written is refused at once with one
+    # line (a sweep whose runs share the deck's output), and the first is not disturbed. Ctrl-C
+    # then says how to resume; a lock left by a killed run does not block the next one.
+    out = os.path.join(tmp, "shared.h5")
+    long = [binary, "run", deck, "-o", out, "--set", "networks.count=40",
+            "--set", "simulation.steps=3000000", "--set", "simulation.checkpoint_every=0.2"]
+    first = subprocess.Popen(long, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not os.path.exists(out + ".spill.0") and time.time() < deadline and first.poll() is None:
+        time.sleep(0.05)
+    r = run(out, None, "--set", "model.theta=4.5")
+    lines = r.stderr.splitlines()
+    check(r.returncode == 2 and len(lines) == 1 and "another kascade run is writing" in lines[0]
+          and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
+          f"{r.stderr.strip()!r})")
+    check(first.poll() is None, "the first run goes on")
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    check(first.returncode == -signal.SIGINT and "interrupted" in err and
+          "the same command resumes" in err, f"Ctrl-C says how to resume ({first.returncode} "
+          f"{err.strip()[-300:]!r})")
+    check(os.path.exists(out + ".lock"), "an interrupted run leaves its (released) lock file")
+    r = run(out, None, "--fresh")
+    check(r.returncode == 0 and compare(ref, out), f"a lock left by a stopped run does not block "
+          f"the next ({r.stderr.strip()})")
+    check(not os.path.exists(out + ".lock"), "a finished run removes its lock file")
+
 finish()

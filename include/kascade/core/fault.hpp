@@ -6,9 +6,14 @@
 //   checkpoint  half-way through writing a checkpoint (half its bytes in <file>.tmp, not renamed)
 //   assembly    after a round of spikes is written to <output>.partial, before the summaries,
 //               the completeness attribute and the rename
-// Without the variable a fault point does nothing (one cached getenv).
+// and KASCADE_FAULT=file_limit:<bytes> makes the disk seem full at the final assembly:
+// fault_file_limit() then stops every file of the process from growing beyond <bytes> (writes
+// past it fail, as on a full file system) until fault_space_freed() (a file was emptied: the
+// disk has room again). Without the variable a fault point does nothing (one cached getenv).
 namespace kascade {
 
 void fault_point(const char* point);
+void fault_file_limit();
+void fault_space_freed();
 
 }  // namespace kascade

@@ -32,12 +32,19 @@ struct OutputDescription {
   bool with_counts = false;  // emission can give more than one spike per step
 };
 
+// Whether an output file could not be closed after a failed write. HDF5 1.10 then keeps a
+// broken file open and crashes when MPI_Finalize shuts it down: the program should end without
+// MPI_Finalize (main.cpp).
+bool output_left_open();
+
 class Hdf5Output : public Recorder {
  public:
   // Creates <path>.partial. Ranks own networks [first_network, first_network + n_local).
   Hdf5Output(const OutputDescription& description, MPI_Comm comm, network_id_t first_network,
              std::uint64_t n_local);
-  ~Hdf5Output() override;  // without finalize(): the .partial file stays, marked incomplete
+  // Without finalize() (an error): the .partial file is closed and removed (a restarted run
+  // writes it again from the spill files).
+  ~Hdf5Output() override;
 
   // Connectivity of this rank's networks, in id order.
   void write_networks(const std::vector<const Network*>& local);

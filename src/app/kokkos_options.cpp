@@ -1,0 +1,67 @@
+#include "kokkos_options.hpp"
+
+#include <Kokkos_Core.hpp>
+#include <cerrno>
+#include <cstdlib>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade::app {
+
+namespace {
+
+// Kokkos 3.4's OpenMP backend sizes its thread data for at most this many threads
+// (OpenMPExec::MAX_THREAD_COUNT); more crash it.
+#if defined(KOKKOS_ENABLE_OPENMP)
+constexpr long most_threads = 512;
+#else
+constexpr long most_threads = 1L << 20;
+#endif
+
+// `text` as a whole number in [low, high], or else InputError naming `what`.
+void check_count(const std::string& what, const std::string& text, const long low,
+                 const long high) {
+  errno = 0;
+  char* end = nullptr;
+  const long value = text.empty() ? 0 : std::strtol(text.c_str(), &end, 10);
+  const bool number = !text.empty() && end != nullptr && *end == '\0' && errno == 0;
+  require(number && value >= low && value <= high,
+          what + " = '" + text + "': needs a whole number from " + std::to_string(low) + " to " +
+              std::to_string(high));
+}
+
+}  // namespace
+
+void check_kokkos_options(const std::vector<std::string>& options, const char* omp_num_threads) {
+  struct Counted {
+    const char* name;
+    long low, high;
+  };
+  const Counted counted[] = {{"--kokkos-threads", 1, most_threads},
+                             {"--kokkos-num-threads", 1, most_threads},
+                             {"--kokkos-numa", 1, 1024},
+                             {"--kokkos-device", 0, 1023},
+                             {"--kokkos-device-id", 0, 1023}};
+  bool threads_given = false;
+  for (const std::string& option : options)
+    for (const Counted& c : counted) {
+      const std::string name = c.name;
+      if (option == name) throw InputError(name + ": give its value with '=', e.g. " + name + "=4");
+      if (option.rfind(name + "=", 0) != 0) continue;
+      check_count(name, option.substr(name.size() + 1), c.low, c.high);
+      threads_given = threads_given || name.find("threads") != std::string::npos;
+    }
+#if defined(KOKKOS_ENABLE_OPENMP)
+  // (OpenMP reads a list, one count per nesting level: the first is Kokkos' threads)
+  if (!threads_given && omp_num_threads != nullptr && *omp_num_threads != '\0') {
+    const std::string first =
+        std::string(omp_num_threads).substr(0, std::string(omp_num_threads).find(','));
+    check_count("OMP_NUM_THREADS", first, 1, most_threads);
+  }
+#else
+  (void)omp_num_threads;
+  (void)threads_given;
+#endif
+}
+
+}  // namespace kascade::app

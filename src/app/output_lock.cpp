@@ -1,0 +1,61 @@
+#include "output_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "kascade/core/error.hpp"
+
+namespace kascade::app {
+
+void require_output_directory(const std::string& output) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(output).has_parent_path() ? fs::path(output).parent_path() : ".";
+  std::error_code ec;
+  require(fs::is_directory(dir, ec),
+          dir.string() + ": the output's directory does not exist (output = " + output + ")");
+}
+
+OutputLock::OutputLock(const std::string& output) : path_(path_of(output)) {
+  // A run that finishes removes the lock file while holding the lock; a process that opened it
+  // just before then gets the lock on a file no longer under that name, and tries again.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      throw InputError(path_ + ": cannot create the output's lock file (" + std::strerror(errno) +
+                       "); can this directory take new files?");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      if (error != EWOULDBLOCK && error != EINTR) {
+        fd_ = fd;  // (ENOLCK, EOPNOTSUPP, ...: no locks on this file system; the file goes too)
+        return;
+      }
+      ::close(fd);
+      if (error == EINTR) continue;
+      throw InputError(output + ": another kascade run is writing this output (" + path_ +
+                       " is locked); wait for it to finish, or write to another file (-o)");
+    }
+    struct stat held {
+    }, named{};
+    if (::fstat(fd, &held) == 0 && ::stat(path_.c_str(), &named) == 0 &&
+        held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
+      fd_ = fd;
+      return;
+    }
+    ::close(fd);
+  }
+  throw InputError(path_ + ": could not lock the output (its lock file keeps being replaced)");
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ < 0) return;
+  ::unlink(path_.c_str());
+  ::close(fd_);
+}
+
+}  // namespace kascade::app

@@ -30,7 +30,12 @@ void print_on_interrupt(const std::string& message) {
   action.sa_handler = announce;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESETHAND;
-  for (const int s : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(s, &action, nullptr);
+  for (const int s : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction before {};
+    // (a signal the caller ignores stays ignored: `nohup`, a background job's SIGINT)
+    if (::sigaction(s, nullptr, &before) == 0 && before.sa_handler == SIG_IGN) continue;
+    ::sigaction(s, &action, nullptr);
+  }
 }
 
 }  // namespace kascade::app

@@ -6,7 +6,8 @@
 namespace kascade::app {
 
 // From now on SIGINT, SIGTERM and SIGHUP print `message` (on one line of its own) before the
-// process ends as the signal would have ended it. Call once, before the work.
+// process ends as the signal would have ended it; those the process ignores stay ignored. Call
+// once, before the work.
 void print_on_interrupt(const std::string& message);
 
 }  // namespace kascade::app

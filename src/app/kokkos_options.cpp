@@ -54,8 +54,10 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
 #if defined(KOKKOS_ENABLE_OPENMP)
   // (OpenMP reads a list, one count per nesting level: the first is Kokkos' threads)
   if (!threads_given && omp_num_threads != nullptr && *omp_num_threads != '\0') {
-    const std::string first =
+    std::string first =
         std::string(omp_num_threads).substr(0, std::string(omp_num_threads).find(','));
+    first.erase(0, first.find_first_not_of(" \t"));
+    first.erase(first.find_last_not_of(" \t") + 1);
     check_count("OMP_NUM_THREADS", first, 1, most_threads);
   }
 #else

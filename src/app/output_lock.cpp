@@ -45,6 +45,7 @@ OutputLock::OutputLock(const std::string& output) : path_(path_of(output)) {
     if (::fstat(fd, &held) == 0 && ::stat(path_.c_str(), &named) == 0 &&
         held.st_dev == named.st_dev && held.st_ino == named.st_ino) {
       fd_ = fd;
+      locked_ = true;
       return;
     }
     ::close(fd);

@@ -23,10 +23,12 @@ class OutputLock {
   OutputLock& operator=(const OutputLock&) = delete;
 
   static std::string path_of(const std::string& output) { return output + ".lock"; }
+  bool locked() const { return locked_; }  // (false: the file system has no locks)
 
  private:
   std::string path_;
   int fd_ = -1;
+  bool locked_ = false;
 };
 
 }  // namespace kascade::app

@@ -396,6 +396,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     if (rank == 0) lock.emplace(config.output);
     refuse_existing_output();
   });
+  if (rank == 0 && !options.quiet && !lock->locked())
+    std::fprintf(stderr,
+                 "[kascade] warning: %s: this file system takes no locks; make sure that no "
+                 "other run writes %s meanwhile\n",
+                 OutputLock::path_of(config.output).c_str(), config.output.c_str());
   // Tuning (deterministic, so a restarted run tunes again to the same values), then the steps.
   std::optional<TuneOutcome> tuned;
   if (config.tune && !options.connectivity_only) {
@@ -501,9 +506,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     copy_spikes(spill, *output, comm, options.round_events);
     output->write_summary(health);
     output->finalize();
+  } catch (const InputError&) {
+    throw;
   } catch (const std::runtime_error& e) {  // (a full disk: what was simulated is not lost)
-    output.reset();                        // closes and removes the .partial file
-    if (batches.empty() || !std::filesystem::exists(ckpt_path)) throw;
+    output.reset();  // closes and removes the .partial file, unless it is whole (its rename failed)
+    if (batches.empty() || !std::filesystem::exists(ckpt_path) ||
+        std::filesystem::exists(config.output + ".partial"))
+      throw;
     throw std::runtime_error(std::string(e.what()) +
                              "; the simulated spikes are kept: run the same command again to "
                              "write the file from them");

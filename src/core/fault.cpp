@@ -34,15 +34,18 @@ void fault_file_limit() {
   const char* bytes = fault_value("file_limit");
   if (bytes == nullptr) return;
   std::signal(SIGXFSZ, SIG_IGN);  // (else the first write past the limit ends the process)
-  const auto limit = static_cast<rlim_t>(std::atoll(bytes));
-  const rlimit size{limit, limit};
+  rlimit size{};
+  getrlimit(RLIMIT_FSIZE, &size);
+  size.rlim_cur = static_cast<rlim_t>(std::atoll(bytes));  // (the soft limit: any user lifts it)
   setrlimit(RLIMIT_FSIZE, &size);
 }
 
 void fault_space_freed() {
   if (fault_value("file_limit") == nullptr) return;
-  const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
-  setrlimit(RLIMIT_FSIZE, &unlimited);
+  rlimit size{};
+  getrlimit(RLIMIT_FSIZE, &size);
+  size.rlim_cur = size.rlim_max;
+  setrlimit(RLIMIT_FSIZE, &size);
 }
 
 }  // namespace kascade

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <type_traits>
@@ -63,8 +64,27 @@ std::string write_failure(const hid_t object) {
   return message;
 }
 
+// Collectively: if the step failed on any rank (HDF5 writes metadata from some ranks only), every
+// rank throws the message of the lowest rank where it failed, so that none is left waiting in
+// the next collective call.
+void fail_together(const bool failed, const std::string& message, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const int mine = failed ? rank : std::numeric_limits<int>::max();
+  int first = mine;
+  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  if (first == std::numeric_limits<int>::max()) return;
+  std::string text = rank == first ? message : std::string();
+  int length = static_cast<int>(text.size());
+  MPI_Bcast(&length, 1, MPI_INT, first, comm);
+  text.resize(static_cast<std::size_t>(length));
+  MPI_Bcast(text.data(), length, MPI_CHAR, first, comm);
+  throw std::runtime_error(text);
+}
+
 // Collective write of `count` elements at `offset` (count may be 0 on some ranks).
-void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, const void* data) {
+void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, const void* data,
+                MPI_Comm comm) {
   H5Handle file_space(H5Dget_space(dataset), H5Sclose);
   H5Handle mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
   if (count > 0) {
@@ -75,8 +95,8 @@ void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, co
   }
   H5Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
   H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  if (H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) < 0)
-    throw std::runtime_error(write_failure(dataset));
+  const bool failed = H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) < 0;
+  fail_together(failed, failed ? write_failure(dataset) : std::string(), comm);
 }
 
 // Creates a fixed-size dataset holding every rank's part, in rank order.
@@ -85,7 +105,7 @@ void write_distributed(hid_t parent, const char* name, hid_t type, const std::ve
                        MPI_Comm comm) {
   const Offsets o = exscan(local.size(), comm);
   H5Handle d = dataset_1d(parent, name, type, o.total, false);
-  if (o.total > 0) write_part(d, type, o.offset, local.size(), local.data());  // none: no space
+  if (o.total > 0) write_part(d, type, o.offset, local.size(), local.data(), comm);  // (no space)
 }
 
 // name[G+1]: name[g] = first element of network g in a per-network concatenation; each rank
@@ -100,8 +120,8 @@ void write_offsets(hid_t parent, const char* name, const std::vector<std::uint64
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   H5Handle d = dataset_1d(parent, name, H5T_STD_U64LE, n_networks + 1, false);
-  write_part(d, H5T_NATIVE_UINT64, first, offsets.size(), offsets.data());
-  write_part(d, H5T_NATIVE_UINT64, n_networks, rank == 0 ? 1 : 0, &o.total);
+  write_part(d, H5T_NATIVE_UINT64, first, offsets.size(), offsets.data(), comm);
+  write_part(d, H5T_NATIVE_UINT64, n_networks, rank == 0 ? 1 : 0, &o.total, comm);
 }
 
 template <class T>
@@ -147,6 +167,7 @@ struct Hdf5Output::State {
   };
   std::vector<Block> blocks;
   bool finalized = false;
+  bool closed = false;  // by finalize(): the .partial is whole (only its rename may have failed)
 };
 
 Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t first_network,
@@ -166,6 +187,18 @@ Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t f
   const hid_t f = H5Fcreate(s.partial_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   if (f < 0) throw InputError(d.path + ": cannot create the output file (" + s.partial_path + ")");
   s.file = H5Handle(f, H5Fclose);
+  try {
+    write_header();
+  } catch (...) {
+    discard();  // (the destructor of an object whose constructor throws does not run)
+    throw;
+  }
+}
+
+// The root attributes, the deck and the empty spike datasets.
+void Hdf5Output::write_header() {
+  State& s = *state_;
+  const OutputDescription& d = s.description;
 
   string_attribute(s.file, "format", "kascade");
   attribute(s.file, "format_version", H5T_NATIVE_INT, 1);
@@ -186,9 +219,10 @@ Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t f
   H5Handle scalar(H5Screate(H5S_SCALAR), H5Sclose);
   H5Handle deck(H5Dcreate2(s.file, "deck", str, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                 H5Dclose);
-  if (s.rank == 0)
-    H5Dwrite(deck, str, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-             d.deck_text.empty() ? " " : d.deck_text.data());
+  const bool failed = deck.get() < 0 ||
+                      (s.rank == 0 && H5Dwrite(deck, str, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                               d.deck_text.empty() ? " " : d.deck_text.data()) < 0);
+  fail_together(failed, failed ? write_failure(s.file) : std::string(), s.comm);
 
   s.spikes_group = group(s.file, "spikes");
   s.step = dataset_1d(s.spikes_group, "step", H5T_STD_I64LE, 0, true);
@@ -202,18 +236,25 @@ bool left_open = false;
 
 bool output_left_open() { return left_open; }
 
-// Without finalize(): the .partial file's handles go first; its size is dropped to nothing
-// before the close, so that the close's flush finds room on a full disk.
-Hdf5Output::~Hdf5Output() {
+Hdf5Output::~Hdf5Output() { discard(); }
+
+// Without finalize() (a failure; every rank comes here): the .partial file's handles go first; its
+// size is dropped to nothing before the close, so that the close's flush finds room on a full
+// disk; then it is removed (a restarted run writes it again from the spill files). A file that
+// finalize() closed is whole and stays.
+void Hdf5Output::discard() noexcept {
   State& s = *state_;
-  if (s.finalized || s.file.get() < 0) return;
+  if (s.finalized || s.closed) return;
   s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset(), s.stimuli.reset();
   if (s.rank == 0) (void)::truncate(s.partial_path.c_str(), 0);
   fault_space_freed();  // (testing hook)
   MPI_Barrier(s.comm);
-  if (H5Fclose(s.file.release()) < 0) left_open = true;
-  MPI_Barrier(s.comm);
+  int failed = s.file.get() >= 0 && H5Fclose(s.file.get()) < 0 ? 1 : 0;
+  (void)s.file.release();
+  MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_MAX, s.comm);
+  if (failed) left_open = true;  // (on every rank: all end the same way, main.cpp)
   if (s.rank == 0) std::remove(s.partial_path.c_str());
+  s.closed = true;
 }
 
 void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
@@ -318,13 +359,14 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   const Offsets o = exscan(steps.size(), s.comm);
   if (o.total == 0) return;
   const hsize_t start = s.events_in_file + o.offset, new_size = s.events_in_file + o.total;
-  for (hid_t d : {s.step.get(), s.neuron.get(), s.count.get()}) {
-    if (d >= 0) H5Dset_extent(d, &new_size);
-  }
-  write_part(s.step, H5T_NATIVE_INT64, start, steps.size(), steps.data());
-  write_part(s.neuron, H5T_NATIVE_UINT32, start, neurons.size(), neurons.data());
+  bool extended = true;
+  for (hid_t d : {s.step.get(), s.neuron.get(), s.count.get()})
+    if (d >= 0) extended = extended && H5Dset_extent(d, &new_size) >= 0;
+  fail_together(!extended, extended ? std::string() : write_failure(s.step), s.comm);
+  write_part(s.step, H5T_NATIVE_INT64, start, steps.size(), steps.data(), s.comm);
+  write_part(s.neuron, H5T_NATIVE_UINT32, start, neurons.size(), neurons.data(), s.comm);
   if (s.count.get() >= 0)
-    write_part(s.count, H5T_NATIVE_UINT16, start, counts.size(), counts.data());
+    write_part(s.count, H5T_NATIVE_UINT16, start, counts.size(), counts.data(), s.comm);
   for (auto& b : blocks) {
     b.offset += start;
     s.blocks.push_back(b);
@@ -370,22 +412,23 @@ void Hdf5Output::finalize() {
                 s.comm);
 
   // Everything on disk first, still marked incomplete; then the mark alone.
-  if (H5Fflush(s.file, H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error(write_failure(s.file));
+  bool failed = H5Fflush(s.file, H5F_SCOPE_GLOBAL) < 0;
+  fail_together(failed, failed ? write_failure(s.file) : std::string(), s.comm);
   H5Handle complete(H5Aopen(s.file, "complete", H5P_DEFAULT), H5Aclose);
   const int one = 1;
-  if (complete.get() < 0 || H5Awrite(complete, H5T_NATIVE_INT, &one) < 0)
-    throw std::runtime_error(write_failure(s.file));
+  failed = complete.get() < 0 || H5Awrite(complete, H5T_NATIVE_INT, &one) < 0;
+  fail_together(failed, failed ? write_failure(s.file) : std::string(), s.comm);
   complete.reset();
   s.step.reset(), s.neuron.reset(), s.count.reset(), s.spikes_group.reset(), s.stimuli.reset();
-  if (H5Fclose(s.file) < 0)  // (collective; the handle stays for the destructor's second try)
-    throw std::runtime_error(s.partial_path + ": cannot close the output");
-  (void)s.file.release();
-  MPI_Barrier(s.comm);
-  int failed = 0;
+  failed = H5Fclose(s.file) < 0;  // (collective; where it failed the handle stays for discard())
+  if (!failed) (void)s.file.release();
+  fail_together(failed, s.partial_path + ": cannot close the output", s.comm);
+  s.closed = true;
+  int renamed = 1;
   if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0)
-    failed = 1;
-  MPI_Bcast(&failed, 1, MPI_INT, 0, s.comm);
-  if (failed)  // (checked before the run: this is a file system that changed under it)
+    renamed = 0;
+  MPI_Bcast(&renamed, 1, MPI_INT, 0, s.comm);
+  if (!renamed)  // (checked before the run: this is a file system that changed under it)
     throw std::runtime_error(s.description.path + ": cannot rename " + s.partial_path +
                              " to it; the whole result is in " + s.partial_path +
                              " (complete = 1): rename it yourself");

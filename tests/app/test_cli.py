@@ -278,6 +278,33 @@ with tempfile.TemporaryDirectory() as tmp:
 
     r = run("run", os.path.join(tmp, "missing.toml"))
     check(r.returncode == 2 and "missing.toml" in r.stderr, "missing deck exits 2 naming the file")
+
+    # A string without its quotes in --set: the message shows the quoted form.
+    r = run("run", quick, "-o", os.path.join(tmp, "unquoted.h5"), "--set", "output=foo.h5")
+    check(r.returncode == 2 and "--set 'output=\"foo.h5\"'" in r.stderr,
+          f"an unquoted string in --set suggests the quotes: {r.stderr!r}")
+    # `kascade info` on networks only (generate): no spike figures, says what the file is.
+    r = run("info", back)
+    check(r.returncode == 0 and "networks only" in r.stdout and "Hz" not in r.stdout,
+          f"info on a generated file says it holds networks only: {r.stdout[:300]!r}")
+    # The runaway warning names the networks (the first five), as the docs say.
+    runaway = os.path.join(tmp, "runaway.h5")
+    r = run("run", quick, "-o", runaway, "--set", "model.theta=-5", "--set", "networks.count=7",
+            "--set", "simulation.steps=300", "--set", "simulation.runaway_rate_hz=100")
+    check(r.returncode == 0 and "7 network(s) (0, 1, 2, 3, 4, ...) fired above" in r.stderr,
+          f"the runaway warning names the first networks: {r.stderr[-400:]!r}")
+    # A resumed run says so, and its rate counts only its own steps (a run resumed after its
+    # last batch once showed ~10^11 steps/s).
+    resumed = os.path.join(tmp, "resumed.h5")
+    env = dict(os.environ, KASCADE_FAULT="assembly:1")
+    killed = subprocess.run([binary, "run", quick, "-q", "-o", resumed, "--set", "simulation.steps=400"],
+                            capture_output=True, text=True, env=env)
+    check(killed.returncode < 0, f"killed in the assembly ({killed.returncode})")
+    r = run("run", quick, "-o", resumed, "--set", "simulation.steps=400")
+    rates = [float(w) for line in r.stderr.replace("\r", "\n").splitlines() if "steps/s" in line
+             for w, unit in zip(line.split(), line.split()[1:]) if unit == "steps/s"]
+    check(r.returncode == 0 and "resuming " + resumed in r.stderr and rates and max(rates) == 0,
+          f"a resumed run says so and counts no steps it did not do: {rates} {r.stderr!r}")
     r = run("--help")
     check(r.returncode == 0 and "run" in r.stdout, "--help lists the run command")
     r = run("--version")

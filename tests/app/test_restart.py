@@ -193,17 +193,25 @@ with tempfile.TemporaryDirectory() as tmp:
     long = [binary, "run", deck, "-o", out, "--set", "networks.count=40",
             "--set", "simulation.steps=3000000", "--set", "simulation.checkpoint_every=0.2"]
     first = subprocess.Popen(long, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while not os.path.exists(out + ".spill.0") and time.time() < deadline and first.poll() is None:
-        time.sleep(0.05)
-    r = run(out, None, "--set", "model.theta=4.5")
-    lines = r.stderr.splitlines()
-    check(r.returncode == 2 and len(lines) == 1 and "another kascade run is writing" in lines[0]
-          and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
-          f"{r.stderr.strip()!r})")
-    check(first.poll() is None, "the first run goes on")
-    first.send_signal(signal.SIGINT)
-    _, err = first.communicate(timeout=60)
+    try:
+        deadline = time.time() + 120  # (its spill file: made once it holds the lock)
+        while (not os.path.exists(out + ".spill.0") and time.time() < deadline and
+               first.poll() is None):
+            time.sleep(0.05)
+        check(os.path.exists(out + ".spill.0") and first.poll() is None,
+              "the first run is under way")
+        r = run(out, None, "--set", "model.theta=4.5")
+        lines = r.stderr.splitlines()
+        check(r.returncode == 2 and len(lines) == 1 and "another kascade run is writing" in lines[0]
+              and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
+              f"{r.stderr.strip()!r})")
+        check(first.poll() is None, "the first run goes on")
+        first.send_signal(signal.SIGINT)
+        _, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
     check(first.returncode == -signal.SIGINT and "interrupted" in err and
           "the same command resumes" in err, f"Ctrl-C says how to resume ({first.returncode} "
           f"{err.strip()[-300:]!r})")

@@ -108,6 +108,25 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and same(os.path.join(tmp, "ref_4.h5"), out), "the run then resumes")
     os.remove(out)
 
+    # A full disk while the two ranks assemble the file (KASCADE_FAULT=file_limit: no file may
+    # grow past 100 kB from the assembly on; the spill files are a few kB): no hang, one line of
+    # kascade's naming the .partial, which is gone; the spill files and checkpoints stay, and the
+    # same command then writes the uninterrupted run's file.
+    out = os.path.join(tmp, "full.h5")
+    r = run(out, 4, 2, "file_limit:100000")
+    lines = [line for line in r.stderr.splitlines() if line.startswith("kascade")]
+    check(r.returncode not in (0, "timeout") and len(lines) == 1 and
+          out + ".partial: cannot write" in lines[0] and "run the same command again" in lines[0],
+          f"a full disk on two ranks: one line, no hang: {r.returncode} {r.stderr[-600:]!r}")
+    check(not os.path.exists(out + ".partial") and not os.path.exists(out) and
+          all(os.path.exists(f"{out}.{kind}.{rank}") for kind in ("spill", "ckpt") for rank in (0, 1)),
+          f"a full disk keeps the spill files and checkpoints only ({sorted(os.listdir(tmp))})")
+    r = run(out, 4, 2)
+    check(r.returncode == 0 and same(os.path.join(tmp, "ref_4.h5"), out),
+          f"after a full disk the same command writes the file ({r.stderr.strip()})")
+    check(not leftovers(tmp), f"full disk on two ranks: nothing left behind ({leftovers(tmp)})")
+    os.remove(out)
+
     # A rank that cannot create its spill file stops both ranks, with its message.
     out = os.path.join(tmp, "blocked.h5")
     os.mkdir(out + ".spill.1")

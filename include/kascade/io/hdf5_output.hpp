@@ -76,6 +76,8 @@ class Hdf5Output : public Recorder {
   std::uint64_t local_spikes() const;  // events recorded by this rank so far
 
  private:
+  void write_header();
+  void discard() noexcept;
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -12,6 +12,7 @@
 
 #include "batch_engine.hpp"
 #include "checkpointer.hpp"
+#include "flagged_networks.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
 #include "kascade/engine/engine.hpp"
@@ -265,25 +266,20 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
 
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
             const NetworkHealth& health, double seconds, MPI_Comm comm) {
-  double neurons = 0, totals[4] = {0, 0, 0, 0};
+  double neurons = 0, totals[3] = {0, 0, 0};
   for (const auto& n : plan.networks) neurons += n.n_neurons;
   totals[0] = static_cast<double>(output.local_spikes());
   for (auto c : health.clipped) totals[1] += static_cast<double>(c);
-  for (auto r : health.runaway) totals[2] += r >= 0 ? 1 : 0;
-  for (auto n : health.non_finite) totals[3] += static_cast<double>(n);
+  for (auto n : health.non_finite) totals[2] += static_cast<double>(n);
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
-  MPI_Allreduce(MPI_IN_PLACE, totals, 4, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, totals, 3, MPI_DOUBLE, MPI_SUM, comm);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
-  // The first few runaway networks of each rank, for the warning to name.
-  constexpr int named = 5;
-  std::int64_t runaway_ids[named];
-  std::fill(runaway_ids, runaway_ids + named, std::int64_t(-1));
-  for (std::size_t k = 0, n = 0; k < health.runaway.size() && n < named; ++k)
-    if (health.runaway[k] >= 0) runaway_ids[n++] = static_cast<std::int64_t>(plan.range.first + k);
-  std::vector<std::int64_t> all_runaway(static_cast<std::size_t>(named) * ranks);
-  MPI_Gather(runaway_ids, named, MPI_INT64_T, all_runaway.data(), named, MPI_INT64_T, 0, comm);
+  std::vector<std::uint64_t> runaway_ids;  // (named by the warning)
+  for (std::size_t k = 0; k < health.runaway.size(); ++k)
+    if (health.runaway[k] >= 0) runaway_ids.push_back(plan.range.first + k);
+  const std::string runaway = flagged_networks(runaway_ids, comm);
   if (rank != 0) return;
   const double dt = config.model.parameters(0)["dt"];
   const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
@@ -298,28 +294,18 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
                  "Poisson counts out of range were clipped (per network: "
                  "/networks/clipped_probabilities)\n",
                  totals[1]);
-  if (totals[3] > 0)
+  if (totals[2] > 0)
     std::fprintf(stderr,
                  "[kascade] warning: %.0f rates were not finite (NaN or infinite input; counted "
                  "per network in /networks/non_finite_rates)\n",
-                 totals[3]);
-  if (totals[2] > 0) {
-    std::vector<std::int64_t> ids;
-    for (const std::int64_t id : all_runaway)
-      if (id >= 0) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
-    std::string names;
-    for (std::size_t k = 0; k < ids.size() && k < named; ++k)
-      names += (k > 0 ? ", " : "") + std::to_string(ids[k]);
-    if (totals[2] > static_cast<double>(std::min<std::size_t>(ids.size(), named))) names += ", ...";
-    std::fprintf(
-        stderr,
-        "[kascade] warning: %.0f network(s) (%s) fired above simulation.runaway_rate_hz = %g Hz "
-        "over a record_interval (%s); see /networks/runaway_step\n",
-        totals[2], names.c_str(), config.simulation.runaway_rate_hz,
-        config.simulation.runaway_stop ? "their later spikes were not kept"
-                                       : "their spikes were all kept");
-  }
+                 totals[2]);
+  if (!runaway.empty())
+    std::fprintf(stderr,
+                 "[kascade] warning: %s fired above simulation.runaway_rate_hz = %g Hz over a "
+                 "record_interval (%s); see /networks/runaway_step\n",
+                 runaway.c_str(), config.simulation.runaway_rate_hz,
+                 config.simulation.runaway_stop ? "their later spikes were not kept"
+                                                : "their spikes were all kept");
 }
 
 }  // namespace

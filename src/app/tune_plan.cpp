@@ -1,10 +1,12 @@
 #include "tune_plan.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <numeric>
 
 #include "batch_engine.hpp"
+#include "flagged_networks.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/tune/tuner.hpp"
 #include "progress.hpp"
@@ -95,8 +97,18 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
         progress->update(static_cast<std::uint64_t>(done), left);
       });
   std::size_t left = 0;
-  for (const TuneResult& r : results) left += r.converged ? 0 : 1;
-  if (progress) progress->finish(resolved_method(settings) == TuneMethod::newton ? left : 0);
+  std::vector<std::uint64_t> short_ids;  // (Newton: not converged within the epochs)
+  for (std::size_t j = 0; j < results.size(); ++j)
+    if (!results[j].converged) ++left, short_ids.push_back(plan.range.first + j);
+  const bool newton = resolved_method(settings) == TuneMethod::newton;
+  if (progress) progress->finish(newton ? left : 0);
+  if (!newton) short_ids.clear();  // (Adam runs its epochs: it has no convergence test)
+  const std::string unconverged = flagged_networks(short_ids, comm);
+  if (show_progress && !unconverged.empty())
+    std::fprintf(stderr,
+                 "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
+                 "%d (converged = 0 in /tuning; they are simulated with their last values)\n",
+                 unconverged.c_str(), settings.max_epochs);
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

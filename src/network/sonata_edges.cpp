@@ -17,6 +17,10 @@ using namespace detail;
 
 namespace {
 
+// The attribute on /edges/<pop> with the network's number of neurons: kascade's own (SONATA keeps
+// sizes in node files), written by the export, read where present.
+constexpr const char* kNodeCount = "kascade_n_nodes";
+
 std::vector<std::string> populations(hid_t f, const std::string& file) {
   if (!is_group(f, "/edges")) input_error(file, "no /edges group (not a SONATA edge file)");
   const H5Handle edges(H5Gopen2(f, "/edges", H5P_DEFAULT), H5Gclose);
@@ -95,13 +99,25 @@ Network load_sonata_population(const std::string& file, const std::string& popul
         Array1d(f, file, group + "/syn_weight", false).read_all<real_t>(H5T_NATIVE_FLOAT);
   }
 
+  {  // a population written by kascade export says its size
+    std::uint64_t written = 0;
+    const H5Handle group(H5Gopen2(f, pop.c_str(), H5P_DEFAULT), H5Gclose);
+    if (n_neurons == 0 && H5Aexists(group, kNodeCount) > 0) {
+      const H5Handle a(H5Aopen(group, kNodeCount, H5P_DEFAULT), H5Aclose);
+      if (H5Aread(a, H5T_NATIVE_UINT64, &written) < 0 || written == 0)
+        input_error(file, pop + ": attribute " + kNodeCount + " is not a neuron count");
+      n_neurons = written;
+    }
+  }
   std::int64_t n = static_cast<std::int64_t>(std::min<std::uint64_t>(n_neurons, INT64_MAX));
   if (n_neurons == 0) {
     for (std::size_t e = 0; e < src.size(); ++e)  // (an id of INT64_MAX must not overflow)
       n = std::max({n, std::min(src[e], INT64_MAX - 1) + 1, std::min(dst[e], INT64_MAX - 1) + 1});
     if (n == 0)
-      input_error(file,
-                  pop + " has no edges, so its number of neurons cannot be inferred; give it");
+      input_error(file, pop +
+                            " has no edges, so its number of neurons cannot be inferred (a "
+                            "population that kascade export wrote says it in its attribute " +
+                            kNodeCount + ")");
   }
   if (n > max_neurons && n <= INT_MAX)  // before from_edges allocates for n neurons
     input_error(file, pop + " has " + std::to_string(n) +
@@ -150,6 +166,13 @@ void write_sonata_edges(const std::string& file, const std::vector<std::string>&
         index.push_back(k);
       }
     const H5Handle pop = create_group(edges, names[p]);
+    {  // the size, which the edges alone cannot give (neurons that no edge touches)
+      const H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+      const H5Handle a(H5Acreate2(pop, kNodeCount, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+                       H5Aclose);
+      const auto n = static_cast<std::uint64_t>(net.n_neurons);
+      require(a.get() >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &n) >= 0, file + ": cannot write");
+    }
     write_1d(pop, "source_node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, source);
     write_1d(pop, "target_node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, target);
     write_1d(pop, "edge_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, zeros);

@@ -16,12 +16,17 @@ double AdamStep::step(double g) {
 
 double NewtonRootFinder::step(double p, double rate, double rate_slope, double target) {
   if (converged_ || failed_) return p;
-  if (!(rate > 0) || !std::isfinite(rate)) {  // no spikes expected: move up the rate
-    if (!(rate_slope != 0) || !std::isfinite(rate_slope)) {
+  if (rate == HUGE_VAL) hi_ = p;  // (an overflowing rate: far above any target)
+  if (!(rate > 0) || rate == HUGE_VAL) {
+    if (!(rate > 0)) lo_ = p;  // no spikes expected (a rectified rate can be exactly 0 here)
+    if (!std::isnan(lo_) && !std::isnan(hi_)) {  // bracketed: the slope here says nothing
+      last_step_ = 0.5 * (lo_ + hi_) - p;
+      return p + last_step_;
+    }
+    if (!(rate_slope != 0) || !std::isfinite(rate_slope) || rate == HUGE_VAL) {
       failed_ = true;
       return p;
     }
-    lo_ = p;
     const double linear = (target - std::max(rate, 0.0)) / rate_slope;
     last_step_ =
         std::fabs(last_step_) > 0 ? std::copysign(2 * std::fabs(last_step_), linear) : linear;
@@ -64,7 +69,10 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     // Three standard errors, widened to Student's t (Cornish-Fisher) for the j - 1 degrees of
     // freedom of sigma's estimate: a lucky small spread among few epochs does not stop early.
     const double nu = j - 1, t = 3.0 + 7.5 / nu + 17.25 / (nu * nu);
-    converged_ = t * std::sqrt(var / j) < tolerance_;
+    // ... and the errors' mean near 0 as well: at a bound the value cannot move, the errors do
+    // not spread, and the error itself stays.
+    const double spread = t * std::sqrt(var / j);
+    converged_ = spread < tolerance_ && std::fabs(mean) < tolerance_ + spread;
   }
   if (!(slope != 0) || !std::isfinite(slope)) return p;
   last_step_ = -e / (slope * j);

@@ -56,7 +56,9 @@ std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
           ends ? p.name.substr(prefix.size(), p.name.size() - prefix.size() - suffix.size()) : "";
       const auto it = std::find(problem.stimulus_names.begin(), problem.stimulus_names.end(), stim);
       require(ends && it != problem.stimulus_names.end(),
-              "tune.parameters: '" + p.name + "' names no stimulus (use stimulus.<name>.strength)");
+              "tune.parameters: '" + p.name +
+                  "' names no stimulus (use stimulus.<name>.strength; a sinusoid's amplitude "
+                  "is tuned as its strength too)");
       slot.stimulus = static_cast<int>(it - problem.stimulus_names.begin());
       require(problem.stimulus_tunable[static_cast<std::size_t>(slot.stimulus)],
               "tune.parameters: '" + p.name +
@@ -311,6 +313,10 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   bool any_shared = false;
   for (const Slot& s : slots) any_shared = any_shared || s.shared;
 
+  // A starting value outside its bounds is moved onto the nearer bound: the search never
+  // leaves them, and a bracket with one end outside could report a value it cannot take.
+  for (TuneNetwork& n : problem.networks)
+    for (const Slot& slot : slots) apply(n, slot, problem, 0.0);
   auto done = [&](std::size_t g) {
     return method == TuneMethod::newton && (newton[g].converged() || newton[g].failed());
   };

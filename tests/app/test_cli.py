@@ -248,12 +248,19 @@ with tempfile.TemporaryDirectory() as tmp:
     q12, son = os.path.join(tmp, "q12.h5"), os.path.join(tmp, "son12")
     r = run("run", quick, "-q", "-o", q12, "--set", "simulation.steps=50", "--set", "networks.count=12")
     check(r.returncode == 0, f"run of 12 networks ({r.stderr.strip()})")
-    check(run("export", q12, "--format", "sonata", "-o", son, "-q").returncode == 0, "export 12")
-    rt = os.path.join(tmp, "roundtrip.toml")
-    with open(rt, "w") as fh:
-        fh.write('[networks]\ngenerator = "sonata"\n\n[networks.sonata]\nfile = "son12/edges.h5"\n')
-    back = os.path.join(tmp, "roundtrip.h5")
-    r = run("generate", rt, "-q", "-o", back)
+
+    def sonata_round_trip(output, name):
+        """`output` exported as SONATA into TMP/NAME, then read back by the sonata generator:
+        (the generate command's result, the file it wrote)."""
+        check(run("export", output, "--format", "sonata", "-o", os.path.join(tmp, name),
+                  "-q").returncode == 0, f"export into {name}")
+        deck_back = os.path.join(tmp, name + "_back.toml")
+        with open(deck_back, "w") as fh:
+            fh.write(f'[networks]\ngenerator = "sonata"\n\n[networks.sonata]\nfile = "{name}/edges.h5"\n')
+        file_back = os.path.join(tmp, name + "_back.h5")
+        return run("generate", deck_back, "-q", "-o", file_back), file_back
+
+    r, back = sonata_round_trip(q12, "son12")
     check(r.returncode == 0, f"generate from the exported edges ({r.stderr.strip()})")
     with h5py.File(son + "/edges.h5", "r") as e_:
         check(sorted(e_["edges"]) == [f"network_{g:02d}" for g in range(12)],
@@ -265,6 +272,29 @@ with tempfile.TemporaryDirectory() as tmp:
                 (a0, a1), (b0, b1) = a["networks/synapse_offset"][g:g + 2], b["networks/synapse_offset"][g:g + 2]
                 same &= np.array_equal(a[f"connectivity/{name}"][a0:a1], b[f"connectivity/{name}"][b0:b1])
             check(same, f"network {g}: exported and read back with the same weights")
+
+    # Sizes survive a SONATA round trip where the edges cannot tell them: sparse networks whose
+    # highest neurons have no synapse, and a network with none at all (the export writes each
+    # population's size; before, the import dropped such neurons and refused an empty network).
+    er_deck = os.path.join(source, "inputs", "networks", "erdos_renyi.toml")
+    sparse = os.path.join(tmp, "sparse.h5")
+    r = run("generate", er_deck, "-q", "-o", sparse, "--set", "networks.count=6",
+            "--set", "networks.neurons=[20, 20, 20, 20, 20, 3]", "--set", "networks.erdos_renyi.p=0.02")
+    check(r.returncode == 0, f"sparse networks generated ({r.stderr.strip()})")
+    with h5py.File(sparse, "r") as f:
+        off = f["networks/synapse_offset"][:]
+        ids = [np.concatenate([f[f"connectivity/{k}"][off[g]:off[g + 1]].astype(np.int64)
+                               for k in ("source", "target")]) for g in range(6)]
+        ends = [int(i.max(initial=-1)) for i in ids]
+        sizes = f["networks/n_neurons"][:]
+    check(any(e + 1 < n for e, n in zip(ends, sizes)) and any(e < 0 for e in ends),
+          f"the case arises: a network whose top neuron has no synapse, one without synapses {ends}")
+    r, back2 = sonata_round_trip(sparse, "sparse_sonata")
+    check(r.returncode == 0, f"the sparse export reads back ({r.stderr.strip()})")
+    if r.returncode == 0:
+        with h5py.File(back2, "r") as f:
+            check(np.array_equal(f["networks/n_neurons"][:], sizes),
+                  f"sizes survive the round trip: {f['networks/n_neurons'][:]} vs {sizes}")
 
     # Bad input: exit 2, one line naming the key, no output file.
     bad = os.path.join(tmp, "bad.toml")

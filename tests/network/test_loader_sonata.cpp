@@ -144,13 +144,15 @@ TEST(SonataLoader, RejectsBadPopulationsWithOneLineMessages) {
             }),
             f + ": /edges/p connects node population 'lgn' to 'v1'; a kascade network needs "
                 "sources and targets in one population");
-  EXPECT_EQ(message([&](auto& w) {
-              w.dataset("/edges/p/source_node_id", H5T_STD_U64LE, U64{});
-              w.dataset("/edges/p/target_node_id", H5T_STD_U64LE, U64{});
-              w.dataset("/edges/p/edge_group_id", H5T_STD_U32LE, U32{});
-              w.dataset("/edges/p/edge_group_index", H5T_STD_U64LE, U64{});
-            }),
-            f + ": /edges/p has no edges, so its number of neurons cannot be inferred; give it");
+  EXPECT_EQ(
+      message([&](auto& w) {
+        w.dataset("/edges/p/source_node_id", H5T_STD_U64LE, U64{});
+        w.dataset("/edges/p/target_node_id", H5T_STD_U64LE, U64{});
+        w.dataset("/edges/p/edge_group_id", H5T_STD_U32LE, U32{});
+        w.dataset("/edges/p/edge_group_index", H5T_STD_U64LE, U64{});
+      }),
+      f + ": /edges/p has no edges, so its number of neurons cannot be inferred (a population "
+          "that kascade export wrote says it in its attribute kascade_n_nodes)");
   EXPECT_EQ(message([&](auto& w) { ids(w); }), f + ": missing dataset /edges/p/edge_group_id");
   EXPECT_EQ(message([&](auto& w) { w.dataset("/connectivity/source", H5T_STD_U64LE, U64{}); }),
             f + ": no /edges group (not a SONATA edge file)");

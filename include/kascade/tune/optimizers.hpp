@@ -24,7 +24,10 @@ class AdamStep {
 // then Robbins-Monro averaging p <- p - e / (j s_mean), which averages out the noise of the
 // estimates: the error left after j epochs is about sigma / sqrt(j). Converged, after at least
 // six such epochs, when three such standard errors (sigma from the epochs' own spread, the
-// factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance.
+// factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and
+// the errors' mean is within the tolerance of 0 (plus that spread). An estimate of no rate at all
+// (a rectified rate below its threshold, where the slope is 0 too) bisects back into the
+// bracket when there is one, and only fails without.
 class NewtonRootFinder {
  public:
   explicit NewtonRootFinder(double tolerance) : tolerance_(tolerance) {}

@@ -34,3 +34,9 @@ if(KASCADE_KOKKOS_BACKEND STREQUAL "Cuda" AND
    (CMAKE_CXX_COMPILER MATCHES "nvcc" OR Kokkos_CXX_COMPILER_ID STREQUAL "NVIDIA"))
   target_compile_options(kascade_fp INTERFACE --fmad=false)
 endif()
+
+# nvcc rewrites each lambda in host code with typedefs of its own (__T<n>) that the host compiler
+# then finds unused: not kascade's code.
+if(CMAKE_CXX_COMPILER MATCHES "nvcc")
+  target_compile_options(kascade_flags INTERFACE -Wno-unused-local-typedefs)
+endif()

@@ -96,13 +96,12 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                                                 show_progress, "epochs", "networks left");
         progress->update(static_cast<std::uint64_t>(done), left);
       });
-  std::size_t left = 0;
-  std::vector<std::uint64_t> short_ids;  // (Newton: not converged within the epochs)
-  for (std::size_t j = 0; j < results.size(); ++j)
-    if (!results[j].converged) ++left, short_ids.push_back(plan.range.first + j);
+  // Newton's networks not converged within the epochs (Adam runs its epochs: no such test).
   const bool newton = resolved_method(settings) == TuneMethod::newton;
-  if (progress) progress->finish(newton ? left : 0);
-  if (!newton) short_ids.clear();  // (Adam runs its epochs: it has no convergence test)
+  std::vector<std::uint64_t> short_ids;
+  for (std::size_t j = 0; j < results.size() && newton; ++j)
+    if (!results[j].converged) short_ids.push_back(plan.range.first + j);
+  if (progress) progress->finish(short_ids.size());
   const std::string unconverged = flagged_networks(short_ids, comm);
   if (show_progress && !unconverged.empty())
     std::fprintf(stderr,

@@ -300,13 +300,6 @@ void read_generator(DeckTable t, NetworkSource& s, const std::string& generator)
   validate(g, smallest, prefix);
 }
 
-// A path in the deck is relative to the deck's own directory.
-std::string deck_relative(const std::string& path, const std::string& deck) {
-  const std::filesystem::path p(path);
-  if (p.is_absolute()) return path;
-  return (std::filesystem::path(deck).parent_path() / p).lexically_normal().string();
-}
-
 // networks.generator = "npy" | "hdf5" | "sonata": the networks of a file, all or the first count.
 void read_file_source(DeckTable& t, NetworkSource& s, const std::string& generator,
                       std::uint64_t count, const std::string& seedless_file) {
@@ -343,7 +336,7 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
       return;
     }
     s.count = static_cast<std::uint64_t>(positive(t, "count", 1, 1, count_max, file, "networks."));
-    if (t.table_at("neurons")) {
+    if (t.table_at("neurons") && !t.table("neurons").has("file")) {  // { min, max }
       DeckTable range = t.table("neurons");
       s.sizes.min =
           static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
@@ -374,7 +367,8 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
     throw InputError(file + ": " + e.what());
   }
   for (const ParameterSpec& spec : preset->parameters)
-    m.values[spec.name] = t.numbers(spec.name, spec.fallback, networks, spec.integer);
+    m.values[spec.name] = t.numbers(spec.name, spec.fallback, networks, spec.integer,
+                                    "/networks/parameters/" + spec.name);
   const ParameterSet defaults = preset_defaults(*preset);
   for (const std::string& choice : preset->choices)
     m.choices[choice] = t.string(choice, defaults.choice(choice));
@@ -438,7 +432,8 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
     throw InputError(file + ": " + e.what());
   }
   for (const auto& [key, fallback] : stimulus_parameters(spec.kind))
-    spec.values[key] = t.numbers(key, fallback, networks, false);
+    spec.values[key] =
+        t.numbers(key, fallback, networks, false, "/stimuli/" + spec.name + "/" + key);
   if (spec.kind == StimulusKind::poisson) {
     const std::string law = t.string("intervals", "poisson");
     require(law == "poisson" || law == "geometric",
@@ -604,6 +599,7 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
     }
   }
   top.finish();
+  for (const std::string& values : top.values_from_files()) config.deck_text += "\n# " + values;
   return config;
 }
 

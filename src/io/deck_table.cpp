@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <vector>
 
 #include "kascade/core/error.hpp"
+#include "kascade/io/checkpoint.hpp"
+#include "kascade/io/values_file.hpp"
 
 namespace kascade {
 
@@ -27,8 +31,23 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::string deck_relative(const std::string& path, const std::string& deck) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) return path;
+  return (std::filesystem::path(deck).parent_path() / p).lexically_normal().string();
+}
+
 DeckTable::DeckTable(const toml::value* table, std::string prefix, std::string file)
-    : table_(table), prefix_(std::move(prefix)), file_(std::move(file)) {}
+    : table_(table),
+      prefix_(std::move(prefix)),
+      file_(std::move(file)),
+      from_files_(std::make_shared<std::vector<std::string>>()) {}
+
+DeckTable DeckTable::child(const toml::value* table, std::string prefix) const {
+  DeckTable t(table, std::move(prefix), file_);
+  t.from_files_ = from_files_;
+  return t;
+}
 
 const toml::value* DeckTable::find(const std::string& key) {
   known_.insert(key);
@@ -98,14 +117,17 @@ double as_number(const toml::value& v, bool integer, bool& ok) {
 }  // namespace
 
 std::vector<double> DeckTable::numbers(const std::string& key, double fallback, std::size_t count,
-                                       bool integer) {
+                                       bool integer, const std::string& default_dataset) {
   const toml::value* v = find(key);
   if (v == nullptr) return {fallback};
-  const char* expected = integer ? "an integer or an array of one integer per network"
-                                 : "a number or an array of one number per network";
+  const char* expected =
+      integer ? "an integer, an array of one integer per network or { file, dataset }"
+              : "a number, an array of one number per network or { file, dataset }";
   std::vector<double> out;
   bool ok = true;
-  if (v->is_array()) {
+  if (v->is_table()) {
+    out = file_numbers(key, *v, count, default_dataset);
+  } else if (v->is_array()) {
     for (const auto& item : v->as_array()) {
       out.push_back(as_number(item, integer, ok));
       if (!ok) type_error(key, expected);
@@ -117,11 +139,43 @@ std::vector<double> DeckTable::numbers(const std::string& key, double fallback, 
     out.push_back(as_number(*v, integer, ok));
     if (!ok) type_error(key, expected);
   }
-  for (double x : out) {
-    if (!std::isfinite(x)) throw InputError(file_ + ": key '" + name(key) + "' must be finite");
+  for (std::size_t g = 0; g < out.size(); ++g) {
+    const std::string which = out.size() > 1 ? " (network " + std::to_string(g) + ")" : "";
+    const double x = out[g];
+    if (!std::isfinite(x))
+      throw InputError(file_ + ": key '" + name(key) + "' must be finite" + which);
     if (std::fabs(x) > 3.4e38)  // model parameters are float32
-      throw InputError(file_ + ": key '" + name(key) + "' is outside the float32 range");
+      throw InputError(file_ + ": key '" + name(key) + "' is outside the float32 range" + which);
+    if (integer && x != std::floor(x))  // (only a file's values can be fractional here)
+      throw InputError(file_ + ": key '" + name(key) + "' takes whole numbers, not " +
+                       std::to_string(x) + which);
   }
+  return out;
+}
+
+// { file = "x.h5", dataset = "/d" }: the values of the first `count` networks from that dataset.
+std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::value& spec,
+                                            const std::size_t count,
+                                            const std::string& default_dataset) {
+  DeckTable t = child(&spec, name(key) + ".");
+  const std::string given = t.string("file", "");
+  std::string dataset = t.string("dataset", default_dataset);
+  if (!dataset.empty() && dataset[0] != '/') dataset.insert(0, "/");
+  t.finish();
+  if (given.empty()) throw InputError(file_ + ": key '" + name(key) + ".file' is required");
+  if (dataset.empty()) throw InputError(file_ + ": key '" + name(key) + ".dataset' is required");
+  const std::string path = deck_relative(given, file_);
+  std::vector<double> out;
+  try {
+    out = read_per_network_values(path, dataset, count);
+  } catch (const InputError& e) {
+    throw InputError(file_ + ": key '" + name(key) + "': " + e.what());
+  }
+  const std::string bytes(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(double));
+  char hash[32];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(deck_hash(bytes)));
+  from_files_->push_back(name(key) + " = " + std::to_string(out.size()) + " values of " + dataset +
+                         " in " + path + ", fnv1a " + hash);
   return out;
 }
 
@@ -141,7 +195,7 @@ std::vector<double> DeckTable::number_list(const std::string& key) {
 DeckTable DeckTable::table(const std::string& key) {
   const toml::value* v = find(key);
   if (v != nullptr && !v->is_table()) type_error(key, "a table");
-  return DeckTable(v, name(key) + ".", file_);
+  return child(v, name(key) + ".");
 }
 
 std::vector<DeckTable> DeckTable::tables(const std::string& key) {
@@ -152,7 +206,7 @@ std::vector<DeckTable> DeckTable::tables(const std::string& key) {
   const auto& items = v->as_array();
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (!items[k].is_table()) type_error(key, "an array of tables");
-    out.emplace_back(&items[k], name(key) + "[" + std::to_string(k) + "].", file_);
+    out.push_back(child(&items[k], name(key) + "[" + std::to_string(k) + "]."));
   }
   return out;
 }

@@ -153,6 +153,18 @@ with tempfile.TemporaryDirectory() as tmp:
         check(np.array_equal(a["spikes/step"][:], b["spikes/step"][:]) and
               np.array_equal(a["spikes/neuron"][:], b["spikes/neuron"][:]) and len(a["spikes/step"]) > 0,
               "tuning then simulating = simulating with the tuned values (no hidden state moved)")
+    # The tuned values read back from the tune's file: the same spikes, no copying by hand.
+    from_file = os.path.join(tmp, "from_file.h5")
+    r = run("run", deck, "--set", f'model.theta={{file="{tuned}"}}', "--set",
+            "simulation.steps=1500", "-o", from_file, "-q")
+    check(r.returncode == 0, f"run with theta from the tune's file exits 0 ({r.stderr.strip()})")
+    with h5py.File(from_file, "r") as a, h5py.File(given, "r") as b:
+        check(np.array_equal(a["networks/parameters/theta"][:], theta) and
+              np.array_equal(a["spikes/step"][:], b["spikes/step"][:]) and
+              np.array_equal(a["spikes/neuron"][:], b["spikes/neuron"][:]),
+              "theta = { file = tuned.h5 } runs as the tuned values written into the deck")
+        check("# model.theta = 50 values of /networks/parameters/theta in " in a["deck"][()].decode(),
+              "the deck text records the values read from the file")
     bare = os.path.join(tmp, "bare.toml")
     with open(bare, "w") as fh:
         fh.write("[networks]\ncount = 2\n")

@@ -425,7 +425,7 @@ for choice, values in choice_values.items():
 
 # ---------------------------------------------------------------- 3. tables and links
 
-owned = ["docs/input-reference.md", "docs/user-guide.md", "docs/output-format.md"]
+owned = ["docs/input-reference.md", "docs/user-guide.md", "docs/output-format.md", "docs/tuning.md"]
 for doc in owned:
     md = read(doc)
     width = None
@@ -476,6 +476,10 @@ else:
                             ("inputs/stimuli/poisson.toml", ["--set", "simulation.steps=1000"])):
             r = run("run", os.path.join(source, deck), "-q", *extra, cwd=tmp)
             check(r.returncode == 0, f"{deck} runs for the snippets ({r.stderr.strip()})")
+        # tuned.h5: the file of docs/tuning.md's "tune once, simulate many times"
+        r = run("tune", os.path.join(source, "inputs/quickstart.toml"), "-q", "-o", "tuned.h5",
+                "--set", "tune.target_rate=10.0", cwd=tmp)
+        check(r.returncode == 0, f"kascade tune writes tuned.h5 for the snippets ({r.stderr.strip()})")
         short = ["--set", "simulation.steps=20", "--set", "simulation.equilibration_steps=5",
                  "-o", os.path.join(tmp, "snippet.h5"), "--overwrite", "-q"]
         for doc in owned:

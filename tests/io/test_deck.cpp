@@ -41,7 +41,8 @@ TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
   EXPECT_EQ(error_of("[networks]\ncount = \"ten\"\n"),
             "deck.toml: key 'networks.count' must be an integer");
   EXPECT_EQ(error_of("[model]\ntheta = \"high\"\n"),
-            "deck.toml: key 'model.theta' must be a number or an array of one number per network");
+            "deck.toml: key 'model.theta' must be a number, an array of one number per network or "
+            "{ file, dataset }");
   EXPECT_EQ(error_of("[networks]\ncount = 0\n"),
             "deck.toml: key 'networks.count' must be in [1, 4294967295], got 0");
   EXPECT_EQ(error_of("[model]\ndt = -1.0\n"), "deck.toml: model.dt must be > 0");

@@ -28,7 +28,8 @@ struct SimulationConfig {
 
 struct RunConfig {
   std::string deck_path;
-  std::string deck_text;  // the deck as given (overrides listed after it as comments)
+  std::string deck_text;  // the deck as given (overrides and values read from files listed after
+                          // it as comments)
   std::uint64_t seed = 0;
   std::string output = "kascade_output.h5";
   NetworkSource networks;

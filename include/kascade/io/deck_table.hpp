@@ -2,12 +2,16 @@
 // Typed, checked access to one table of a TOML deck. Every key read is remembered; finish()
 // rejects the keys nobody read, suggesting the closest known key.
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <toml.hpp>
 #include <vector>
 
 namespace kascade {
+
+// A path given in the deck `deck`, relative to the deck's own directory (absolute: as given).
+std::string deck_relative(const std::string& path, const std::string& deck);
 
 class DeckTable {
  public:
@@ -19,9 +23,15 @@ class DeckTable {
   std::int64_t integer(const std::string& key, std::int64_t fallback);
   bool boolean(const std::string& key, bool fallback);
   std::string string(const std::string& key, const std::string& fallback);
-  // A number, or an array of `count` numbers (one per network); integers only when `integer`.
+  // A number, an array of `count` numbers (one per network), or a table { file = "x.h5",
+  // dataset = "/d" }: the first `count` entries of that dataset (values_file.hpp), `dataset`
+  // optional where `default_dataset` is given. Integers only when `integer`.
   std::vector<double> numbers(const std::string& key, double fallback, std::size_t count,
-                              bool integer);
+                              bool integer, const std::string& default_dataset = {});
+  // One line per key whose values came from a file, of this table and every table under it
+  // ("model.theta = 100 values of /tuning/theta in tuned.h5, fnv1a 0x..."): the deck's text
+  // records them, so that a checkpoint of other values is refused.
+  const std::vector<std::string>& values_from_files() const { return *from_files_; }
   // A string or an array of strings (absent: `fallback`).
   std::vector<std::string> string_list(const std::string& key,
                                        const std::vector<std::string>& fallback);
@@ -45,10 +55,14 @@ class DeckTable {
   std::vector<std::vector<T>> lists(const std::string& key, std::size_t count, bool nested_only,
                                     const char* expected, Read read);
   std::string name(const std::string& key) const { return prefix_ + key; }
+  DeckTable child(const toml::value* table, std::string prefix) const;
+  std::vector<double> file_numbers(const std::string& key, const toml::value& spec,
+                                   std::size_t count, const std::string& default_dataset);
 
   const toml::value* table_;
   std::string prefix_, file_;
   std::set<std::string> known_;
+  std::shared_ptr<std::vector<std::string>> from_files_;  // shared with the tables under it
 };
 
 }  // namespace kascade

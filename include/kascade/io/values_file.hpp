@@ -1,0 +1,16 @@
+#pragma once
+// Per-network values taken from an HDF5 file instead of written into the deck, e.g. the tuned
+// thetas of an earlier `kascade tune` (docs/input-reference.md, "Per-network values").
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace kascade {
+
+// The first `count` entries of the 1-D numeric dataset `dataset` ("/tuning/theta" or
+// "tuning/theta") of the HDF5 file `file`, as doubles: entry g for network g. An InputError
+// "<file>: <what>" if the file, the dataset, its shape or its length does not serve.
+std::vector<double> read_per_network_values(const std::string& file, const std::string& dataset,
+                                            std::size_t count);
+
+}  // namespace kascade

@@ -162,6 +162,40 @@ std::vector<std::string> key_path(const std::string& key, const std::string& nam
   return path;
 }
 
+// The element of an array of tables ([[stimulus]], key `key`) that an override names by its
+// index ("0") or by its `name` (absent: "<key>_<index>", as read_stimulus names it).
+toml::value& array_element(toml::value& array, const std::string& key, const std::string& which,
+                           const std::string& name) {
+  auto& items = array.as_array();
+  std::string names;
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (!items[k].is_table()) break;
+    const std::string index = std::to_string(k);
+    const auto& t = items[k].as_table();
+    const auto given = t.find("name");
+    const std::string own = given != t.end() && given->second.is_string()
+                                ? given->second.as_string().str
+                                : key + "_" + index;
+    if (which == index || which == own) return items[k];
+    names += (k ? ", " : "") + own;
+  }
+  throw InputError(
+      name + ": the deck has no [[" + key + "]] " +
+      (std::all_of(which.begin(), which.end(), [](unsigned char c) { return std::isdigit(c) != 0; })
+           ? "number "
+           : "named ") +
+      which + (names.empty() ? " (it has none)" : " (it has " + names + ")"));
+}
+
+// The dotted name of an element of [[key]] in messages: key[index].
+std::string element_name(const toml::value& array, const std::string& key,
+                         const toml::value* element) {
+  const auto& items = array.as_array();
+  for (std::size_t k = 0; k < items.size(); ++k)
+    if (&items[k] == element) return key + "[" + std::to_string(k) + "]";
+  return key;
+}
+
 // key = value, as one line of the deck would say it: the value replaces the key's (a table
 // value replaces the whole table). Returns the key, dotted.
 std::string apply_override(toml::value& root, const std::string& assignment) {
@@ -192,6 +226,15 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
     prefix += (k ? "." : "") + path[k];
     toml::value& next = table->as_table()[path[k]];
     if (next.is_uninitialized()) next = toml::table{};
+    if (next.is_array() && k + 2 < path.size()) {  // [[stimulus]]: the next segment picks one
+      table = &array_element(next, path[k], path[k + 1], name);
+      prefix = element_name(next, path[k], table);
+      ++k;
+      continue;
+    }
+    if (next.is_array())
+      throw InputError(name + ": '" + prefix + "' is an array of tables: set a key of one, e.g. " +
+                       prefix + ".0.<key> or " + prefix + ".<its name>.<key>");
     if (!next.is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
     table = &next;
   }

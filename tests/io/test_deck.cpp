@@ -92,6 +92,31 @@ TEST(Deck, OverridesReplaceAndAreRecorded) {
             "characters");
 }
 
+// A [[stimulus]] table is picked by its index or its name (without one: stimulus_<index>).
+TEST(Deck, OverridesReachStimuliByIndexOrName) {
+  const std::string deck =
+      "[[stimulus]]\nname = \"probe\"\nstrength = 1.0\n[[stimulus]]\nstrength = 2.0\n";
+  const RunConfig c = parse_deck(
+      deck, "deck.toml",
+      {"stimulus.probe.strength=3.5", "stimulus.1.period=7", "stimulus.stimulus_1.strength=[4.0]"});
+  ASSERT_EQ(c.stimuli.size(), 2u);
+  EXPECT_EQ(c.stimuli[0].values.at("strength"), std::vector<double>{3.5});
+  EXPECT_EQ(c.stimuli[1].values.at("period"), std::vector<double>{7.0});
+  EXPECT_EQ(c.stimuli[1].values.at("strength"), std::vector<double>{4.0});
+  // (override, what follows "--set '<override>': ")
+  const std::pair<const char*, const char*> refused[] = {
+      {"stimulus.2.strength=1", "the deck has no [[stimulus]] number 2 (it has probe, stimulus_1)"},
+      {"stimulus.pobre.strength=1",
+       "the deck has no [[stimulus]] named pobre (it has probe, stimulus_1)"},
+      {"stimulus.0.strenght=1",
+       "unknown key 'stimulus[0].strenght' (did you mean 'stimulus[0].strength'?)"},
+      {"stimulus.0=1",
+       "'stimulus' is an array of tables: set a key of one, e.g. stimulus.0.<key> or "
+       "stimulus.<its name>.<key>"}};
+  for (const auto& [assignment, message] : refused)
+    EXPECT_EQ(error_of(deck, {assignment}), std::string("--set '") + assignment + "': " + message);
+}
+
 // --set takes a key as a deck line would write it: spaces around '=' and the dots, quoted parts.
 TEST(Deck, OverrideKeysAreTomlKeys) {
   const RunConfig c = parse_deck("[simulation]\nsteps = 10\n", "deck.toml",

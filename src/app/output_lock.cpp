@@ -21,6 +21,24 @@ void require_output_directory(const std::string& output) {
           dir.string() + ": the output's directory does not exist (output = " + output + ")");
 }
 
+namespace {
+
+[[noreturn]] void refuse_busy_output(const std::string& output, const std::string& lock) {
+  throw InputError(output + ": another kascade run is writing this output (" + lock +
+                   " is locked); wait for it to finish, or write to another file (-o)");
+}
+
+}  // namespace
+
+void require_no_run_writing(const std::string& output) {
+  const std::string lock = OutputLock::path_of(output);
+  const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // (no lock file: nobody writes it)
+  const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  ::close(fd);
+  if (held) refuse_busy_output(output, lock);
+}
+
 OutputLock::OutputLock(const std::string& output) : path_(path_of(output)) {
   // A run that finishes removes the lock file while holding the lock; a process that opened it
   // just before then gets the lock on a file no longer under that name, and tries again.
@@ -37,8 +55,7 @@ OutputLock::OutputLock(const std::string& output) : path_(path_of(output)) {
       }
       ::close(fd);
       if (error == EINTR) continue;
-      throw InputError(output + ": another kascade run is writing this output (" + path_ +
-                       " is locked); wait for it to finish, or write to another file (-o)");
+      refuse_busy_output(output, path_);
     }
     struct stat held {
     }, named{};

@@ -12,6 +12,10 @@ namespace kascade::app {
 // Throws InputError unless the output's directory exists (checked before any work).
 void require_output_directory(const std::string& output);
 
+// Throws InputError naming the output if a run holds its lock now (for commands that read what
+// a run leaves beside its output, its checkpoints, without taking the lock themselves).
+void require_no_run_writing(const std::string& output);
+
 class OutputLock {
  public:
   // Throws InputError naming the output if another process holds its lock, or if the lock file

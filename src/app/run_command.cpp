@@ -334,11 +334,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
   };
   refuse_existing_output();
-  if (options.connectivity_only || options.tune_only)  // (the same files on every rank)
+  if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
+    require_no_run_writing(config.output);
     for (const RankFile& f : rank_files(config.output))
       require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
                                  " resumes from this; write to another file (-o), or finish "
                                  "or remove that run first");
+  }
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const CascadeModel model = config.model.build(0);  // the structure all networks share

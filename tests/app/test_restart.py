@@ -205,6 +205,11 @@ with tempfile.TemporaryDirectory() as tmp:
         check(r.returncode == 2 and len(lines) == 1 and "another kascade run is writing" in lines[0]
               and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
               f"{r.stderr.strip()!r})")
+        # generate and tune write the output too: refused for the run writing it, not for its
+        # checkpoint (as if that run had been interrupted).
+        r = subprocess.run([binary, "generate", deck, "-o", out], capture_output=True, text=True)
+        check(r.returncode == 2 and "another kascade run is writing" in r.stderr,
+              f"generate of an output being written names the run ({r.stderr.strip()!r})")
         check(first.poll() is None, "the first run goes on")
         first.send_signal(signal.SIGINT)
         _, err = first.communicate(timeout=120)
@@ -216,6 +221,9 @@ with tempfile.TemporaryDirectory() as tmp:
           "the same command resumes" in err, f"Ctrl-C says how to resume ({first.returncode} "
           f"{err.strip()[-300:]!r})")
     check(os.path.exists(out + ".lock"), "an interrupted run leaves its (released) lock file")
+    r = subprocess.run([binary, "generate", deck, "-o", out], capture_output=True, text=True)
+    check(r.returncode == 2 and "an interrupted run of" in r.stderr,
+          f"generate of an interrupted run's output names its checkpoint ({r.stderr.strip()!r})")
     r = run(out, None, "--fresh")
     check(r.returncode == 0 and compare(ref, out), f"a lock left by a stopped run does not block "
           f"the next ({r.stderr.strip()})")

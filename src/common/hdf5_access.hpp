@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -35,14 +37,32 @@ class Hdf5Quiet {
   throw InputError(file + ": " + what);
 }
 
+// Whether an open file carries HDF5's signature where the format puts it: at byte 0, 512, 1024,
+// 2048, ... (after a user block).
+inline bool hdf5_signature(std::FILE* f) {
+  static const char signature[8] = {'\211', 'H', 'D', 'F', '\r', '\n', '\032', '\n'};
+  for (long at = 0; at <= (1L << 20); at = at == 0 ? 512 : 2 * at) {
+    char head[8];
+    if (std::fseek(f, at, SEEK_SET) != 0 || std::fread(head, 1, 8, f) != 8) return false;
+    if (std::memcmp(head, signature, 8) == 0) return true;
+  }
+  return false;
+}
+
 // Serial read-only open (the default file access list works with the parallel library too).
 // H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
 inline H5Handle open_input(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) input_error(file, "is a directory, not a file");
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (f >= 0) return H5Handle(f, H5Fclose);
   std::FILE* probe = std::fopen(file.c_str(), "rb");
   if (probe == nullptr) input_error(file, "no such file or not readable");
+  const bool hdf5 = hdf5_signature(probe);
   std::fclose(probe);
+  if (hdf5)  // (HDF5 1.10+ refuses a file that a writer holds open: its file locking)
+    input_error(file,
+                "an HDF5 file that HDF5 cannot open: is a program writing it? (or it is damaged)");
   input_error(file, "not an HDF5 file");
 }
 

@@ -162,38 +162,28 @@ std::vector<std::string> key_path(const std::string& key, const std::string& nam
   return path;
 }
 
-// The element of an array of tables ([[stimulus]], key `key`) that an override names by its
-// index ("0") or by its `name` (absent: "<key>_<index>", as read_stimulus names it).
-toml::value& array_element(toml::value& array, const std::string& key, const std::string& which,
-                           const std::string& name) {
-  auto& items = array.as_array();
+// The position of the [[key]] table (a deck's array of tables, `items`) that an override
+// names: by its position when `which` is all digits (a name made of digits is reached by its
+// position), else by its `name` (absent: "<key>_<position>", as read_stimulus names it).
+std::size_t array_element(const toml::array& items, const std::string& key,
+                          const std::string& which, const std::string& name) {
+  const bool position =
+      std::all_of(which.begin(), which.end(), [](unsigned char c) { return std::isdigit(c); });
   std::string names;
   for (std::size_t k = 0; k < items.size(); ++k) {
-    if (!items[k].is_table()) break;
     const std::string index = std::to_string(k);
-    const auto& t = items[k].as_table();
-    const auto given = t.find("name");
-    const std::string own = given != t.end() && given->second.is_string()
-                                ? given->second.as_string().str
-                                : key + "_" + index;
-    if (which == index || which == own) return items[k];
-    names += (k ? ", " : "") + own;
+    std::string own = key + "_" + index;
+    if (items[k].is_table()) {
+      const auto& t = items[k].as_table();
+      const auto given = t.find("name");
+      if (given != t.end() && given->second.is_string()) own = given->second.as_string().str;
+    }
+    if (position ? which == index : which == own) return k;
+    names += (k ? ", " : "") + index + ": " + own;
   }
-  throw InputError(
-      name + ": the deck has no [[" + key + "]] " +
-      (std::all_of(which.begin(), which.end(), [](unsigned char c) { return std::isdigit(c) != 0; })
-           ? "number "
-           : "named ") +
-      which + (names.empty() ? " (it has none)" : " (it has " + names + ")"));
-}
-
-// The dotted name of an element of [[key]] in messages: key[index].
-std::string element_name(const toml::value& array, const std::string& key,
-                         const toml::value* element) {
-  const auto& items = array.as_array();
-  for (std::size_t k = 0; k < items.size(); ++k)
-    if (&items[k] == element) return key + "[" + std::to_string(k) + "]";
-  return key;
+  throw InputError(name + ": the deck has no [[" + key + "]] " +
+                   (position ? "at position " : "named ") + which +
+                   (names.empty() ? " (it has none)" : " (it has " + names + ")"));
 }
 
 // key = value, as one line of the deck would say it: the value replaces the key's (a table
@@ -224,17 +214,24 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
   std::string prefix;
   for (std::size_t k = 0; k + 1 < path.size(); ++k) {
     prefix += (k ? "." : "") + path[k];
-    toml::value& next = table->as_table()[path[k]];
-    if (next.is_uninitialized()) next = toml::table{};
-    if (next.is_array() && k + 2 < path.size()) {  // [[stimulus]]: the next segment picks one
-      table = &array_element(next, path[k], path[k + 1], name);
-      prefix = element_name(next, path[k], table);
+    if (table == &root && path[k] == "stimulus") {  // [[stimulus]]: the next segment picks one
+      const auto it = root.as_table().find(path[k]);
+      const toml::array none;
+      const toml::array& items =
+          it != root.as_table().end() && it->second.is_array() ? it->second.as_array() : none;
+      if (k + 2 >= path.size())
+        throw InputError(name + ": '" + prefix +
+                         "' is an array of tables: set a key of one, e.g. " + prefix +
+                         ".0.<key> or " + prefix + ".<its name>.<key>, or the whole array");
+      const std::size_t at = array_element(items, path[k], path[k + 1], name);
+      table = &root.as_table()[path[k]].as_array()[at];
+      if (!table->is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
+      prefix += "[" + std::to_string(at) + "]";
       ++k;
       continue;
     }
-    if (next.is_array())
-      throw InputError(name + ": '" + prefix + "' is an array of tables: set a key of one, e.g. " +
-                       prefix + ".0.<key> or " + prefix + ".<its name>.<key>");
+    toml::value& next = table->as_table()[path[k]];
+    if (next.is_uninitialized()) next = toml::table{};
     if (!next.is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
     table = &next;
   }
@@ -379,7 +376,7 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
       return;
     }
     s.count = static_cast<std::uint64_t>(positive(t, "count", 1, 1, count_max, file, "networks."));
-    if (t.table_at("neurons") && !t.table("neurons").has("file")) {  // { min, max }
+    if (t.table_at("neurons") && !t.values_file("neurons")) {  // { min, max }
       DeckTable range = t.table("neurons");
       s.sizes.min =
           static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
@@ -387,10 +384,12 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
           positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
       range.finish();
     } else {
-      for (double n : t.numbers("neurons", 20, s.count, true)) {
-        require(n >= 1 && n <= int_max,
-                file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]");
-        s.sizes.fixed.push_back(static_cast<ordinal_t>(n));
+      const std::vector<double> sizes = t.numbers("neurons", 20, s.count, true);
+      for (std::size_t g = 0; g < sizes.size(); ++g) {
+        require(sizes[g] >= 1 && sizes[g] <= int_max,
+                file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]" +
+                    (sizes.size() > 1 ? " (network " + std::to_string(g) + ")" : ""));
+        s.sizes.fixed.push_back(static_cast<ordinal_t>(sizes[g]));
       }
     }
     read_generator(t.table(generator), s, generator);
@@ -422,10 +421,13 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
     }
   }
   t.finish();
-  for (const char* shared : {"dt", "squared_noise"})  // they change a batch's structure
-    if (m.values.count(shared))
-      require(m.values[shared].size() == 1,
-              file + ": key 'model." + shared + "' must be one value for all networks");
+  for (const char* shared : {"dt", "squared_noise"}) {  // they change a batch's structure
+    if (!m.values.count(shared)) continue;
+    auto& v = m.values[shared];  // (equal values, e.g. a kascade output's, are one value)
+    if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); })) v.resize(1);
+    require(v.size() == 1,
+            file + ": key 'model." + shared + "' must be one value for all networks");
+  }
   // Build every distinct network's model once, so impossible values fail before any work.
   std::size_t distinct = 1;
   for (const auto& [name, v] : m.values) distinct = std::max(distinct, v.size());
@@ -607,42 +609,47 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
   config.deck_text = text;
   for (const auto& o : overrides) config.deck_text += "\n# --set " + o;
   DeckTable top(&root, "", name);
-  const std::int64_t seed = top.integer("seed", 0);
-  require(seed >= 0, name + ": key 'seed' must be >= 0");
-  config.seed = static_cast<std::uint64_t>(seed);
-  config.output = top.string("output", config.output);
-  require(!config.output.empty(), name + ": key 'output' must not be empty");
-  config.networks.seed = config.seed;
-  read_networks(top.table("networks"), config.networks, name);
-  read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count),
-             name);
-  read_simulation(top.table("simulation"), config.simulation, name);
-  // A neuron takes at least 64 bytes on the device (rings, state, the recorded chunk).
-  config.networks.max_neurons = static_cast<std::int64_t>(
-      std::min(2147483647.0, config.simulation.memory_budget_gib * 1073741824.0 / 64.0));
-  const auto stimuli = top.tables("stimulus");
-  for (std::size_t k = 0; k < stimuli.size(); ++k) {
-    config.stimuli.emplace_back();
-    read_stimulus(stimuli[k], k, static_cast<std::size_t>(config.networks.count),
-                  config.stimuli.back(), name);
-    for (std::size_t other = 0; other < k; ++other)
-      require(config.stimuli[other].name != config.stimuli[k].name,
-              name + ": stimulus[" + std::to_string(k) + "].name '" + config.stimuli[k].name +
-                  "' is already used by stimulus[" + std::to_string(other) + "]");
-  }
-  if (top.table_at("tune")) {
-    config.tune = read_tune(top.table("tune"), static_cast<std::size_t>(config.networks.count),
-                            config.simulation, name);
-    config.tune->seed = config.seed;
-    config.tune->cycle_steps = config.simulation.steps;
-    try {
-      validate_tuning(*config.tune, tuning_problem(config));
-    } catch (const InputError& e) {
-      throw InputError(name + ": " + e.what());
+  try {  // (a message about a key whose values came from a file names the file too)
+    const std::int64_t seed = top.integer("seed", 0);
+    require(seed >= 0, name + ": key 'seed' must be >= 0");
+    config.seed = static_cast<std::uint64_t>(seed);
+    config.output = top.string("output", config.output);
+    require(!config.output.empty(), name + ": key 'output' must not be empty");
+    config.networks.seed = config.seed;
+    read_networks(top.table("networks"), config.networks, name);
+    read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count),
+               name);
+    read_simulation(top.table("simulation"), config.simulation, name);
+    // A neuron takes at least 64 bytes on the device (rings, state, the recorded chunk).
+    config.networks.max_neurons = static_cast<std::int64_t>(
+        std::min(2147483647.0, config.simulation.memory_budget_gib * 1073741824.0 / 64.0));
+    const auto stimuli = top.tables("stimulus");
+    for (std::size_t k = 0; k < stimuli.size(); ++k) {
+      config.stimuli.emplace_back();
+      read_stimulus(stimuli[k], k, static_cast<std::size_t>(config.networks.count),
+                    config.stimuli.back(), name);
+      for (std::size_t other = 0; other < k; ++other)
+        require(config.stimuli[other].name != config.stimuli[k].name,
+                name + ": stimulus[" + std::to_string(k) + "].name '" + config.stimuli[k].name +
+                    "' is already used by stimulus[" + std::to_string(other) + "]");
     }
+    if (top.table_at("tune")) {
+      config.tune = read_tune(top.table("tune"), static_cast<std::size_t>(config.networks.count),
+                              config.simulation, name);
+      config.tune->seed = config.seed;
+      config.tune->cycle_steps = config.simulation.steps;
+      try {
+        validate_tuning(*config.tune, tuning_problem(config));
+      } catch (const InputError& e) {
+        throw InputError(name + ": " + e.what());
+      }
+    }
+    top.finish();
+  } catch (const InputError& e) {
+    throw InputError(top.with_value_sources(e.what()));
   }
-  top.finish();
-  for (const std::string& values : top.values_from_files()) config.deck_text += "\n# " + values;
+  for (const auto& values : top.values_from_files())
+    config.deck_text += "\n# " + values.key + " = " + values.record;
   return config;
 }
 

@@ -41,7 +41,7 @@ DeckTable::DeckTable(const toml::value* table, std::string prefix, std::string f
     : table_(table),
       prefix_(std::move(prefix)),
       file_(std::move(file)),
-      from_files_(std::make_shared<std::vector<std::string>>()) {}
+      from_files_(std::make_shared<std::vector<FileValues>>()) {}
 
 DeckTable DeckTable::child(const toml::value* table, std::string prefix) const {
   DeckTable t(table, std::move(prefix), file_);
@@ -67,6 +67,12 @@ void DeckTable::type_error(const std::string& key, const char* expected) const {
 
 bool DeckTable::table_at(const std::string& key) const {
   return has(key) && table_->as_table().at(key).is_table();
+}
+
+bool DeckTable::values_file(const std::string& key) const {
+  if (!table_at(key)) return false;
+  const auto& t = table_->as_table().at(key).as_table();
+  return t.count("file") > 0 || t.count("dataset") > 0;
 }
 
 double DeckTable::real(const std::string& key, double fallback) {
@@ -146,9 +152,12 @@ std::vector<double> DeckTable::numbers(const std::string& key, double fallback, 
       throw InputError(file_ + ": key '" + name(key) + "' must be finite" + which);
     if (std::fabs(x) > 3.4e38)  // model parameters are float32
       throw InputError(file_ + ": key '" + name(key) + "' is outside the float32 range" + which);
-    if (integer && x != std::floor(x))  // (only a file's values can be fractional here)
-      throw InputError(file_ + ": key '" + name(key) + "' takes whole numbers, not " +
-                       std::to_string(x) + which);
+    if (integer && x != std::floor(x)) {  // (only a file's values can be fractional here)
+      char text[32];
+      std::snprintf(text, sizeof text, "%.17g", x);
+      throw InputError(file_ + ": key '" + name(key) + "' takes whole numbers, not " + text +
+                       which);
+    }
   }
   return out;
 }
@@ -164,6 +173,9 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
   t.finish();
   if (given.empty()) throw InputError(file_ + ": key '" + name(key) + ".file' is required");
   if (dataset.empty()) throw InputError(file_ + ": key '" + name(key) + ".dataset' is required");
+  for (const char* part : {"file", "dataset"})  // (TOML strings may hold "\u0000")
+    if ((part[0] == 'f' ? given : dataset).find('\0') != std::string::npos)
+      throw InputError(file_ + ": key '" + name(key) + "." + part + "' holds a NUL character");
   const std::string path = deck_relative(given, file_);
   std::vector<double> out;
   try {
@@ -174,8 +186,18 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
   const std::string bytes(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(double));
   char hash[32];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(deck_hash(bytes)));
-  from_files_->push_back(name(key) + " = " + std::to_string(out.size()) + " values of " + dataset +
-                         " in " + path + ", fnv1a " + hash);
+  from_files_->push_back(
+      {name(key),
+       std::to_string(out.size()) + " values of " + dataset + " in " + given + ", fnv1a " + hash,
+       dataset + " in " + path});
+  return out;
+}
+
+std::string DeckTable::with_value_sources(const std::string& message) const {
+  std::string out = message;
+  for (const FileValues& v : *from_files_)
+    if (message.find(v.key) != std::string::npos && message.find(v.source) == std::string::npos)
+      out += "; " + v.key + " from " + v.source;
   return out;
 }
 

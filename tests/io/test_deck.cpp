@@ -105,16 +105,28 @@ TEST(Deck, OverridesReachStimuliByIndexOrName) {
   EXPECT_EQ(c.stimuli[1].values.at("strength"), std::vector<double>{4.0});
   // (override, what follows "--set '<override>': ")
   const std::pair<const char*, const char*> refused[] = {
-      {"stimulus.2.strength=1", "the deck has no [[stimulus]] number 2 (it has probe, stimulus_1)"},
+      {"stimulus.2.strength=1",
+       "the deck has no [[stimulus]] at position 2 (it has 0: probe, 1: stimulus_1)"},
       {"stimulus.pobre.strength=1",
-       "the deck has no [[stimulus]] named pobre (it has probe, stimulus_1)"},
+       "the deck has no [[stimulus]] named pobre (it has 0: probe, 1: stimulus_1)"},
       {"stimulus.0.strenght=1",
        "unknown key 'stimulus[0].strenght' (did you mean 'stimulus[0].strength'?)"},
       {"stimulus.0=1",
        "'stimulus' is an array of tables: set a key of one, e.g. stimulus.0.<key> or "
-       "stimulus.<its name>.<key>"}};
+       "stimulus.<its name>.<key>, or the whole array"}};
   for (const auto& [assignment, message] : refused)
     EXPECT_EQ(error_of(deck, {assignment}), std::string("--set '") + assignment + "': " + message);
+  // Digits are a position, whatever the names; a deck without stimuli gets none made up.
+  const RunConfig numbered = parse_deck("[[stimulus]]\nname = \"1\"\n[[stimulus]]\n", "deck.toml",
+                                        {"stimulus.1.strength=9"});
+  EXPECT_EQ(numbered.stimuli[0].values.at("strength"), std::vector<double>{1.0});
+  EXPECT_EQ(numbered.stimuli[1].values.at("strength"), std::vector<double>{9.0});
+  EXPECT_EQ(error_of("", {"stimulus.probe.strength=1"}),
+            "--set 'stimulus.probe.strength=1': the deck has no [[stimulus]] named probe (it has "
+            "none)");
+  // Other arrays are not tables.
+  EXPECT_EQ(error_of("[model]\ntheta = [1.0]\n", {"model.theta.0=5.0"}),
+            "--set 'model.theta.0=5.0': 'model.theta' is not a table");
 }
 
 // --set takes a key as a deck line would write it: spaces around '=' and the dots, quoted parts.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
@@ -38,9 +39,15 @@ class ValuesFile : public ::testing::Test {
                         {1.0, std::numeric_limits<double>::infinity(), 3.0});
       w.dataset<double>("/stimuli/probe/strength", H5T_IEEE_F64LE, {0.5, 1.5, 2.5});
       w.dataset<double>("/rates", H5T_IEEE_F64LE, {5.0, 10.0, 20.0});
+      w.dataset<std::int64_t>("/negative", H5T_STD_I64LE, {2, -3, 4});
+      w.dataset<double>("/networks/parameters/dt", H5T_IEEE_F64LE, {0.5, 0.5, 0.5});
+      w.dataset<double>("/uneven_dt", H5T_IEEE_F64LE, {0.5, 1.0, 0.5});
     }
     write_grid();
     test::write_text(dir_.file("not_hdf5.h5"), "plain text\n");
+    std::filesystem::create_directory(dir_.file("folder.h5"));
+    std::filesystem::copy_file(values(), dir_.file("cut.h5"));  // its signature, not the rest
+    std::filesystem::resize_file(dir_.file("cut.h5"), 600);
   }
 
   // A 2-D dataset /grid (the values file must refuse it).
@@ -100,6 +107,15 @@ TEST_F(ValuesFile, AModelParameterDefaultsToTheValuesAFileWasSimulatedWith) {
   EXPECT_EQ(t.tune->target_hz, (std::vector<double>{5.0, 10.0, 20.0}));
 }
 
+// dt is one value for all networks: a file's equal values (a kascade output's) are that value.
+TEST_F(ValuesFile, SharedParametersTakeAFilesEqualValues) {
+  const RunConfig c = read(deck_text("dt = { file = \"values.h5\" }"));
+  EXPECT_EQ(c.model.values.at("dt"), std::vector<double>{0.5});
+  EXPECT_EQ(error(deck_text("dt = { file = \"values.h5\", dataset = \"uneven_dt\" }")),
+            deck() + ": key 'model.dt' must be one value for all networks; model.dt from " +
+                "/uneven_dt in " + values());
+}
+
 TEST_F(ValuesFile, OverridesTakeTheTableToo) {
   const RunConfig c =
       read(deck_text("theta = 5.0"), {"model.theta={file=\"values.h5\",dataset=\"tuning/theta\"}"});
@@ -110,10 +126,12 @@ TEST_F(ValuesFile, TheDeckTextRecordsTheValuesSoThatOtherValuesAreAnotherDeck) {
   const std::string text =
       deck_text("theta = { file = \"values.h5\", dataset = \"tuning/theta\" }");
   const RunConfig before = read(text);
-  EXPECT_NE(before.deck_text.find("\n# model.theta = 3 values of /tuning/theta in " + values() +
-                                  ", fnv1a "),
-            std::string::npos)
+  // The file as the deck names it: the same deck read through another path is the same deck.
+  EXPECT_NE(
+      before.deck_text.find("\n# model.theta = 3 values of /tuning/theta in values.h5, fnv1a "),
+      std::string::npos)
       << before.deck_text;
+  EXPECT_EQ(read_deck(dir_.path().string() + "/./deck.toml").deck_text, before.deck_text);
   {
     test::H5Writer w(values());  // the same names, one value changed
     w.dataset<double>("/tuning/theta", H5T_IEEE_F64LE, {4.5, 5.25, 6.5});
@@ -130,6 +148,12 @@ TEST_F(ValuesFile, EveryFailureIsOneLineNamingTheKeyAndTheFile) {
             key + ": " + dir_.file("missing.h5") + ": no such file or not readable");
   EXPECT_EQ(theta("{ file = \"not_hdf5.h5\" }"),
             key + ": " + dir_.file("not_hdf5.h5") + ": not an HDF5 file");
+  EXPECT_EQ(theta("{ file = \"folder.h5\" }"),
+            key + ": " + dir_.file("folder.h5") + ": is a directory, not a file");
+  EXPECT_EQ(
+      theta("{ file = \"cut.h5\" }"),
+      key + ": " + dir_.file("cut.h5") +
+          ": an HDF5 file that HDF5 cannot open: is a program writing it? (or it is damaged)");
   EXPECT_EQ(theta("{ file = \"values.h5\", dataset = \"nothing\" }"),
             key + ": " + values() + ": missing dataset /nothing");
   EXPECT_EQ(theta("{ file = \"values.h5\", dataset = \"grid\" }"),
@@ -137,11 +161,24 @@ TEST_F(ValuesFile, EveryFailureIsOneLineNamingTheKeyAndTheFile) {
   EXPECT_EQ(theta("{ file = \"values.h5\", dataset = \"short\" }"),
             key + ": " + values() +
                 ": dataset /short holds 2 values, fewer than the 3 networks of the deck");
+  // A value refused, here or by the checks after, names its network and where it came from.
   EXPECT_EQ(theta("{ file = \"values.h5\", dataset = \"not_finite\" }"),
-            key + " must be finite (network 1)");
+            key + " must be finite (network 1); model.theta from /not_finite in " + values());
   EXPECT_EQ(
       error(deck_text("coupling_window = { file = \"values.h5\", dataset = \"fractional\" }")),
-      deck() + ": key 'model.coupling_window' takes whole numbers, not 2.500000 (network 1)");
+      deck() + ": key 'model.coupling_window' takes whole numbers, not 2.5 (network 1); " +
+          "model.coupling_window from /fractional in " + values());
+  EXPECT_EQ(error(deck_text("",
+                            "[[stimulus]]\nperiod = { file = \"values.h5\", dataset = "
+                            "\"negative\" }\n")),
+            deck() + ": stimulus[0].period must be > 0 (steps); stimulus[0].period from " +
+                "/negative in " + values());
+  EXPECT_EQ(error("[networks]\ncount = 3\nneurons = { file = \"values.h5\", dataset = "
+                  "\"negative\" }\n"),
+            deck() + ": key 'networks.neurons' must be in [1, 2147483647] (network 1); " +
+                "networks.neurons from /negative in " + values());
+  EXPECT_EQ(theta("{ file = \"values.h5\", dataset = \"a\\u0000b\" }"),
+            deck() + ": key 'model.theta.dataset' holds a NUL character");
   EXPECT_EQ(theta("{ dataset = \"tuning/theta\" }"),
             deck() + ": key 'model.theta.file' is required");
   EXPECT_EQ(theta("{ file = \"values.h5\", datset = \"tuning/theta\" }"),

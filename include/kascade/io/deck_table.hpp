@@ -19,6 +19,8 @@ class DeckTable {
 
   bool has(const std::string& key) const;
   bool table_at(const std::string& key) const;  // the key holds a table
+  // The key holds a table with `file` or `dataset`: per-network values from a file (numbers()).
+  bool values_file(const std::string& key) const;
   double real(const std::string& key, double fallback);
   std::int64_t integer(const std::string& key, std::int64_t fallback);
   bool boolean(const std::string& key, bool fallback);
@@ -28,10 +30,16 @@ class DeckTable {
   // optional where `default_dataset` is given. Integers only when `integer`.
   std::vector<double> numbers(const std::string& key, double fallback, std::size_t count,
                               bool integer, const std::string& default_dataset = {});
-  // One line per key whose values came from a file, of this table and every table under it
-  // ("model.theta = 100 values of /tuning/theta in tuned.h5, fnv1a 0x..."): the deck's text
-  // records them, so that a checkpoint of other values is refused.
-  const std::vector<std::string>& values_from_files() const { return *from_files_; }
+  // A key whose values came from a file (of this table or any table under it).
+  struct FileValues {
+    std::string key;     // dotted: "model.theta"
+    std::string record;  // for the deck's text: "100 values of /tuning/theta in tuned.h5 (as
+                         // the deck names it), fnv1a <hash>": other values, another deck
+    std::string source;  // for messages: "/tuning/theta in <the path opened>"
+  };
+  const std::vector<FileValues>& values_from_files() const { return *from_files_; }
+  // `message` with the file and dataset of each key it names whose values came from a file.
+  std::string with_value_sources(const std::string& message) const;
   // A string or an array of strings (absent: `fallback`).
   std::vector<std::string> string_list(const std::string& key,
                                        const std::vector<std::string>& fallback);
@@ -62,7 +70,7 @@ class DeckTable {
   const toml::value* table_;
   std::string prefix_, file_;
   std::set<std::string> known_;
-  std::shared_ptr<std::vector<std::string>> from_files_;  // shared with the tables under it
+  std::shared_ptr<std::vector<FileValues>> from_files_;  // shared with the tables under it
 };
 
 }  // namespace kascade

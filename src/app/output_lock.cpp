@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "kascade/core/error.hpp"
 
@@ -42,7 +44,9 @@ void require_no_run_writing(const std::string& output) {
 OutputLock::OutputLock(const std::string& output) : path_(path_of(output)) {
   // A run that finishes removes the lock file while holding the lock; a process that opened it
   // just before then gets the lock on a file no longer under that name, and tries again.
-  for (int attempt = 0; attempt < 100; ++attempt) {
+  // A lock held for a moment is another command's look (require_no_run_writing), not a run:
+  // asked again for 0.1 s before the output is refused.
+  for (int attempt = 0, busy = 0; attempt < 100; ++attempt) {
     const int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
       throw InputError(path_ + ": cannot create the output's lock file (" + std::strerror(errno) +
@@ -55,7 +59,9 @@ OutputLock::OutputLock(const std::string& output) : path_(path_of(output)) {
       }
       ::close(fd);
       if (error == EINTR) continue;
-      refuse_busy_output(output, path_);
+      if (++busy > 5) refuse_busy_output(output, path_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
     }
     struct stat held {
     }, named{};

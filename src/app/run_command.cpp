@@ -316,39 +316,47 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   MPI_Comm_size(comm, &ranks);
   const auto started = std::chrono::steady_clock::now();
 
-  RunConfig config = read_deck(options.deck, options.overrides);
-  if (!options.output.empty()) config.output = options.output;
-  const step_t deck_steps = config.simulation.steps;  // (the stimuli's, also with none recorded)
-  require(!options.tune_only || config.tune.has_value(),
-          config.deck_path + ": `kascade tune` needs a [tune] section in the deck");
-  if (options.connectivity_only || options.tune_only)
-    config.simulation.steps = 0;  // recorded as such in the file
-  // What would stop the output from taking its name is found before any step, not after them.
-  std::error_code ec;
-  for (const std::string& name : {config.output, config.output + ".partial"})
-    require(!std::filesystem::is_directory(name, ec),
-            name + ": is a directory; the output must be a file name");
-  require_output_directory(config.output);
+  RunConfig config;
+  step_t deck_steps = 0;  // (the stimuli's, also with none recorded)
+  CascadeModel model;     // the structure all networks share
   const auto refuse_existing_output = [&] {
     if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
       throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
   };
-  refuse_existing_output();
-  if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
-    require_no_run_writing(config.output);
-    for (const RankFile& f : rank_files(config.output))
-      require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
-                                 " resumes from this; write to another file (-o), or finish "
-                                 "or remove that run first");
-  }
+  // Every rank reads the deck (and the files it names) and looks at the output; any rank's
+  // error stops all ranks, also where they see different things (a file on one node only, a
+  // run that starts or ends between two ranks' looks).
+  collectively(comm, [&] {
+    config = read_deck(options.deck, options.overrides);
+    if (!options.output.empty()) config.output = options.output;
+    deck_steps = config.simulation.steps;
+    require(!options.tune_only || config.tune.has_value(),
+            config.deck_path + ": `kascade tune` needs a [tune] section in the deck");
+    if (options.connectivity_only || options.tune_only)
+      config.simulation.steps = 0;  // recorded as such in the file
+    // What would stop the output from taking its name is found before any step, not after them.
+    std::error_code ec;
+    for (const std::string& name : {config.output, config.output + ".partial"})
+      require(!std::filesystem::is_directory(name, ec),
+              name + ": is a directory; the output must be a file name");
+    require_output_directory(config.output);
+    refuse_existing_output();
+    if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
+      if (rank == 0) require_no_run_writing(config.output);
+      for (const RankFile& f : rank_files(config.output))
+        require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
+                                   " resumes from this; write to another file (-o), or finish "
+                                   "or remove that run first");
+    }
+    model = config.model.build(0);
+    require(model.nonlinearity != Nonlinearity::extension,
+            config.deck_path +
+                ": model.nonlinearity = \"extension\" needs a program built with a C++ "
+                "extension (docs/extending.md); the kascade command has none");
+    check_sizes(config, model.kernel_length(), ranks);
+  });
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
-  const CascadeModel model = config.model.build(0);  // the structure all networks share
-  require(model.nonlinearity != Nonlinearity::extension,
-          config.deck_path +
-              ": model.nonlinearity = \"extension\" needs a program built with a C++ "
-              "extension (docs/extending.md); the kascade command has none");
-  check_sizes(config, model.kernel_length(), ranks);
   const NetworkRange mine =
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
   LocalPlan plan;

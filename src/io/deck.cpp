@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <regex>
 #include <sstream>
 
+#include "io/deck_text.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/io/deck_table.hpp"
 #include "kascade/io/stimulus_file.hpp"
@@ -17,243 +17,6 @@
 namespace kascade {
 
 namespace {
-
-// toml11 reports errors over several lines; the user gets one: the reason and the line.
-std::string one_line(const std::string& message) {
-  std::string first = message.substr(0, message.find('\n'));
-  const std::string tag = "[error] ";
-  if (first.rfind(tag, 0) == 0) first = first.substr(tag.size());
-  std::smatch m;
-  if (std::regex_search(message, m, std::regex("\\n\\s*(\\d+) \\|")))
-    first += " (line " + m[1].str() + ")";
-  return first;
-}
-
-// toml11 parses nested arrays and tables recursively: refuse absurd nesting before it runs out
-// of stack. Brackets inside strings and comments do not count.
-void check_nesting(const std::string& text, const std::string& name) {
-  int depth = 0, line = 1;
-  char quote = 0;
-  bool comment = false;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    const char c = text[k];
-    if (c == '\n') ++line, comment = false;
-    if (comment) continue;
-    if (quote) {
-      if (c == '\\' && quote == '"')
-        ++k;
-      else if (c == quote)
-        quote = 0;
-      continue;
-    }
-    if (c == '#')
-      comment = true;
-    else if (c == '"' || c == '\'')
-      quote = c;
-    else if (c == '[' || c == '{') {
-      if (++depth > 64)
-        throw InputError(name + ": syntax error: arrays or tables nested deeper than 64 (line " +
-                         std::to_string(line) + ")");
-    } else if (c == ']' || c == '}') {
-      if (depth > 0) --depth;
-    }
-  }
-}
-
-// TOML documents are UTF-8: anything else is refused here, before toml11, whose error path for
-// invalid UTF-8 in a literal string reads out of bounds (found by fuzzing, toml11 3.7).
-void check_utf8(const std::string& text, const std::string& name) {
-  std::size_t line = 1;
-  for (std::size_t k = 0; k < text.size(); ++k) {
-    const auto c = static_cast<unsigned char>(text[k]);
-    if (c == '\n') ++line;
-    if (c < 0x80) continue;
-    const int more = c >= 0xc2 && c <= 0xdf   ? 1
-                     : c >= 0xe0 && c <= 0xef ? 2
-                     : c >= 0xf0 && c <= 0xf4 ? 3
-                                              : -1;
-    bool ok = more > 0 && k + more < text.size();
-    std::uint32_t code = ok ? c & (0x3f >> more) : 0;
-    for (int j = 1; ok && j <= more; ++j) {
-      const auto next = static_cast<unsigned char>(text[k + j]);
-      ok = (next & 0xc0) == 0x80;
-      code = code << 6 | (next & 0x3f);
-    }
-    // no overlong forms, no surrogates, nothing above U+10FFFF
-    ok = ok && !(more == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) &&
-         !(more == 3 && (code < 0x10000 || code > 0x10ffff));
-    if (!ok)
-      throw InputError(name + ": syntax error: invalid UTF-8 (line " + std::to_string(line) + ")");
-    k += more;
-  }
-}
-
-// toml11 3.7 reads integer literals with operator>>, which saturates: seed = 2^64 - 1 became
-// 2^63 - 1, the same data as another seed. A value at either limit is refused unless its literal
-// is that limit.
-bool literal_is_limit(const toml::value& v) {
-  const auto where = v.location();
-  if (where.column() < 1 || where.column() - 1 >= where.line_str().size()) return false;
-  std::string literal = where.line_str().substr(where.column() - 1, where.region());
-  literal.erase(std::remove(literal.begin(), literal.end(), '_'), literal.end());
-  std::transform(literal.begin(), literal.end(), literal.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (!literal.empty() && literal[0] == '+') literal.erase(0, 1);
-  return literal == "9223372036854775807" || literal == "-9223372036854775808" ||
-         literal == "0x7fffffffffffffff" || literal == "0o777777777777777777777" ||
-         literal == "0b" + std::string(63, '1');
-}
-
-void check_integers(const toml::value& v, const std::string& name) {
-  if (v.is_integer()) {
-    const std::int64_t x = v.as_integer();
-    if ((x == std::numeric_limits<std::int64_t>::max() ||
-         x == std::numeric_limits<std::int64_t>::min()) &&
-        !literal_is_limit(v))
-      throw InputError(name + ": integer out of range [-2^63, 2^63 - 1] (line " +
-                       std::to_string(v.location().line()) + ")");
-  } else if (v.is_array()) {
-    for (const toml::value& item : v.as_array()) check_integers(item, name);
-  } else if (v.is_table()) {
-    for (const auto& [key, item] : v.as_table()) check_integers(item, name);
-  }
-}
-
-toml::value parse_toml(const std::string& text, const std::string& name) {
-  check_nesting(text, name);
-  check_utf8(text, name);
-  std::istringstream in(text);
-  toml::value root;
-  try {
-    root = toml::parse(in, name);
-  } catch (const std::exception& e) {
-    throw InputError(name + ": syntax error: " + one_line(e.what()));
-  }
-  check_integers(root, name);
-  return root;
-}
-
-// The first '=' outside quotes (a quoted key may hold one), or npos.
-std::size_t assignment_sign(const std::string& assignment) {
-  char quote = 0;
-  for (std::size_t k = 0; k < assignment.size(); ++k) {
-    const char c = assignment[k];
-    if (quote)
-      quote = c == quote ? 0 : quote;
-    else if (c == '"' || c == '\'')
-      quote = c;
-    else if (c == '=')
-      return k;
-  }
-  return std::string::npos;
-}
-
-// The segments of a TOML key (dotted, bare or quoted, spaces around the dots), read by toml11
-// itself so that --set takes any key a deck can hold.
-std::vector<std::string> key_path(const std::string& key, const std::string& name) {
-  const toml::value parsed = parse_toml(key + " = 0", name);
-  std::vector<std::string> path;
-  for (const toml::value* v = &parsed; v->is_table();) {
-    const auto& table = v->as_table();
-    if (table.size() != 1) throw InputError(name + ": expected one key");
-    path.push_back(table.begin()->first);
-    v = &table.begin()->second;
-  }
-  return path;
-}
-
-// The position of the [[key]] table (a deck's array of tables, `items`) that an override
-// names: by its position when `which` is all digits (a name made of digits is reached by its
-// position), else by its `name` (absent: "<key>_<position>", as read_stimulus names it).
-std::size_t array_element(const toml::array& items, const std::string& key,
-                          const std::string& which, const std::string& name) {
-  const bool position =
-      std::all_of(which.begin(), which.end(), [](unsigned char c) { return std::isdigit(c); });
-  std::string names;
-  for (std::size_t k = 0; k < items.size(); ++k) {
-    const std::string index = std::to_string(k);
-    std::string own = key + "_" + index;
-    if (items[k].is_table()) {
-      const auto& t = items[k].as_table();
-      const auto given = t.find("name");
-      if (given != t.end() && given->second.is_string()) own = given->second.as_string().str;
-    }
-    if (position ? which == index : which == own) return k;
-    names += (k ? ", " : "") + index + ": " + own;
-  }
-  throw InputError(name + ": the deck has no [[" + key + "]] " +
-                   (position ? "at position " : "named ") + which +
-                   (names.empty() ? " (it has none)" : " (it has " + names + ")"));
-}
-
-// key = value, as one line of the deck would say it: the value replaces the key's (a table
-// value replaces the whole table). Returns the key, dotted.
-std::string apply_override(toml::value& root, const std::string& assignment) {
-  const std::string name = "--set '" + assignment + "'";
-  for (const unsigned char c : assignment)
-    if (c < 0x20 || c == 0x7f)
-      throw InputError(name + ": a key=value on one line, without control characters");
-  const auto eq = assignment_sign(assignment);
-  if (eq == std::string::npos || assignment.find_first_not_of(" \t") >= eq)
-    throw InputError(name + ": expected key=value");
-  const std::vector<std::string> path = key_path(assignment.substr(0, eq), name);
-  const std::string value = assignment.substr(eq + 1);
-  toml::value parsed;
-  try {
-    parsed = parse_toml("v = " + value, name);
-  } catch (const InputError& e) {  // (a bare word: most often a string without its quotes)
-    const auto first = value.find_first_not_of(" \t");
-    const bool bare =
-        first != std::string::npos && (std::isalpha(static_cast<unsigned char>(value[first])) ||
-                                       value[first] == '/' || value[first] == '.');
-    if (!bare) throw;
-    throw InputError(std::string(e.what()) + "; a string needs quotes: --set '" +
-                     assignment.substr(0, eq) + "=\"" + value.substr(first) + "\"'");
-  }
-  toml::value* table = &root;
-  std::string prefix;
-  for (std::size_t k = 0; k + 1 < path.size(); ++k) {
-    prefix += (k ? "." : "") + path[k];
-    if (table == &root && path[k] == "stimulus") {  // [[stimulus]]: the next segment picks one
-      const auto it = root.as_table().find(path[k]);
-      const toml::array none;
-      const toml::array& items =
-          it != root.as_table().end() && it->second.is_array() ? it->second.as_array() : none;
-      if (k + 2 >= path.size())
-        throw InputError(name + ": '" + prefix +
-                         "' is an array of tables: set a key of one, e.g. " + prefix +
-                         ".0.<key> or " + prefix + ".<its name>.<key>, or the whole array");
-      const std::size_t at = array_element(items, path[k], path[k + 1], name);
-      table = &root.as_table()[path[k]].as_array()[at];
-      if (!table->is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
-      prefix += "[" + std::to_string(at) + "]";
-      ++k;
-      continue;
-    }
-    toml::value& next = table->as_table()[path[k]];
-    if (next.is_uninitialized()) next = toml::table{};
-    if (!next.is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
-    table = &next;
-  }
-  table->as_table()[path.back()] = toml::find(parsed, "v");
-  return prefix + (prefix.empty() ? "" : ".") + path.back();
-}
-
-// An unknown key that came from --set is blamed on the --set, not on the deck file.
-std::string blame_override(const std::string& message, const std::string& file,
-                           const std::vector<std::pair<std::string, std::string>>& keys) {
-  const std::string tag = file + ": unknown key '";
-  if (message.rfind(tag, 0) != 0) return message;
-  const std::string unknown =
-      message.substr(tag.size(), message.find('\'', tag.size()) - tag.size());
-  const auto within = [](const std::string& a, const std::string& b) {  // a is b or inside it
-    return a == b || a.rfind(b + ".", 0) == 0;
-  };
-  for (const auto& [assignment, key] : keys)
-    if (within(unknown, key) || within(key, unknown))  // (a table value, or a longer key path)
-      return "--set '" + assignment + "': " + message.substr(file.size() + 2);
-  return message;
-}
 
 std::int64_t positive(DeckTable& t, const std::string& key, std::int64_t fallback,
                       std::int64_t minimum, std::int64_t maximum, const std::string& file,
@@ -388,7 +151,7 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
       for (std::size_t g = 0; g < sizes.size(); ++g) {
         require(sizes[g] >= 1 && sizes[g] <= int_max,
                 file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]" +
-                    (sizes.size() > 1 ? " (network " + std::to_string(g) + ")" : ""));
+                    which_network(g, sizes.size()));
         s.sizes.fixed.push_back(static_cast<ordinal_t>(sizes[g]));
       }
     }
@@ -467,7 +230,7 @@ void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) 
 void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, StimulusSpec& spec,
                    const std::string& file) {
   const std::string prefix = "stimulus[" + std::to_string(index) + "].";
-  spec.name = t.string("name", "stimulus_" + std::to_string(index));
+  spec.name = t.string("name", default_stimulus_name(index));
   require(!spec.name.empty() && spec.name.find('/') == std::string::npos && spec.name != "." &&
               spec.name != "..",
           file + ": key '" + prefix + "name' must be a non-empty name without '/'");

@@ -1,6 +1,7 @@
 #include "kascade/io/deck_table.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -107,7 +108,10 @@ std::string DeckTable::string(const std::string& key, const std::string& fallbac
   const toml::value* v = find(key);
   if (v == nullptr) return fallback;
   if (!v->is_string()) type_error(key, "a string");
-  return v->as_string().str;
+  const std::string& s = v->as_string().str;
+  if (s.find('\0') != std::string::npos)  // (TOML's "\u0000": a path would end there)
+    throw InputError(file_ + ": key '" + name(key) + "' holds a NUL character");
+  return s;
 }
 
 namespace {
@@ -146,7 +150,7 @@ std::vector<double> DeckTable::numbers(const std::string& key, double fallback, 
     if (!ok) type_error(key, expected);
   }
   for (std::size_t g = 0; g < out.size(); ++g) {
-    const std::string which = out.size() > 1 ? " (network " + std::to_string(g) + ")" : "";
+    const std::string which = which_network(g, out.size());
     const double x = out[g];
     if (!std::isfinite(x))
       throw InputError(file_ + ": key '" + name(key) + "' must be finite" + which);
@@ -173,9 +177,6 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
   t.finish();
   if (given.empty()) throw InputError(file_ + ": key '" + name(key) + ".file' is required");
   if (dataset.empty()) throw InputError(file_ + ": key '" + name(key) + ".dataset' is required");
-  for (const char* part : {"file", "dataset"})  // (TOML strings may hold "\u0000")
-    if ((part[0] == 'f' ? given : dataset).find('\0') != std::string::npos)
-      throw InputError(file_ + ": key '" + name(key) + "." + part + "' holds a NUL character");
   const std::string path = deck_relative(given, file_);
   std::vector<double> out;
   try {
@@ -194,11 +195,26 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
 }
 
 std::string DeckTable::with_value_sources(const std::string& message) const {
+  // Whether the message names `key` itself (model.tau, not model.tau_ref).
+  const auto names = [&](const std::string& key) {
+    for (auto at = message.find(key); at != std::string::npos; at = message.find(key, at + 1)) {
+      const std::size_t end = at + key.size();
+      if (end == message.size() ||
+          !(std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_' ||
+            message[end] == '.' || message[end] == '['))
+        return true;
+    }
+    return false;
+  };
   std::string out = message;
   for (const FileValues& v : *from_files_)
-    if (message.find(v.key) != std::string::npos && message.find(v.source) == std::string::npos)
+    if (names(v.key) && message.find(v.source) == std::string::npos)
       out += "; " + v.key + " from " + v.source;
   return out;
+}
+
+std::string which_network(const std::size_t g, const std::size_t count) {
+  return count > 1 ? " (network " + std::to_string(g) + ")" : "";
 }
 
 std::vector<double> DeckTable::number_list(const std::string& key) {

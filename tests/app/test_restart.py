@@ -206,9 +206,14 @@ with tempfile.TemporaryDirectory() as tmp:
               and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
               f"{r.stderr.strip()!r})")
         # generate and tune write the output too: refused for the run writing it, not for its
-        # checkpoint (as if that run had been interrupted).
+        # checkpoint (as if that run had been interrupted), once there is one.
+        while (not os.path.exists(out + ".ckpt.0") and time.time() < deadline and
+               first.poll() is None):
+            time.sleep(0.05)
+        check(os.path.exists(out + ".ckpt.0"), "the first run has written a checkpoint")
         r = subprocess.run([binary, "generate", deck, "-o", out], capture_output=True, text=True)
-        check(r.returncode == 2 and "another kascade run is writing" in r.stderr,
+        check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and
+              "another kascade run is writing" in r.stderr,
               f"generate of an output being written names the run ({r.stderr.strip()!r})")
         check(first.poll() is None, "the first run goes on")
         first.send_signal(signal.SIGINT)

@@ -121,6 +121,8 @@ TEST(Deck, OverridesReachStimuliByIndexOrName) {
                                         {"stimulus.1.strength=9"});
   EXPECT_EQ(numbered.stimuli[0].values.at("strength"), std::vector<double>{1.0});
   EXPECT_EQ(numbered.stimuli[1].values.at("strength"), std::vector<double>{9.0});
+  const RunConfig padded = parse_deck(deck, "deck.toml", {"stimulus.01.strength=8"});
+  EXPECT_EQ(padded.stimuli[1].values.at("strength"), std::vector<double>{8.0});
   EXPECT_EQ(error_of("", {"stimulus.probe.strength=1"}),
             "--set 'stimulus.probe.strength=1': the deck has no [[stimulus]] named probe (it has "
             "none)");

@@ -13,6 +13,9 @@ namespace kascade {
 // A path given in the deck `deck`, relative to the deck's own directory (absolute: as given).
 std::string deck_relative(const std::string& path, const std::string& deck);
 
+// " (network g)" for value g of `count` per-network values in a message; "" for one value.
+std::string which_network(std::size_t g, std::size_t count);
+
 class DeckTable {
  public:
   DeckTable(const toml::value* table, std::string prefix, std::string file);
@@ -32,9 +35,10 @@ class DeckTable {
                               bool integer, const std::string& default_dataset = {});
   // A key whose values came from a file (of this table or any table under it).
   struct FileValues {
-    std::string key;     // dotted: "model.theta"
-    std::string record;  // for the deck's text: "100 values of /tuning/theta in tuned.h5 (as
-                         // the deck names it), fnv1a <hash>": other values, another deck
+    std::string key;  // dotted: "model.theta"
+    // For the deck's text, "100 values of /tuning/theta in tuned.h5, fnv1a <hash>", the file as
+    // the deck names it: other values make another deck, another spelling of its path does not.
+    std::string record;
     std::string source;  // for messages: "/tuning/theta in <the path opened>"
   };
   const std::vector<FileValues>& values_from_files() const { return *from_files_; }

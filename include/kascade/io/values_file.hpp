@@ -7,8 +7,8 @@
 
 namespace kascade {
 
-// The first `count` entries of the 1-D numeric dataset `dataset` ("/tuning/theta" or
-// "tuning/theta") of the HDF5 file `file`, as doubles: entry g for network g. An InputError
+// The first `count` entries of the 1-D numeric dataset at the absolute path `dataset`
+// ("/tuning/theta") of the HDF5 file `file`, as doubles: entry g for network g. An InputError
 // "<file>: <what>" if the file, the dataset, its shape or its length does not serve.
 std::vector<double> read_per_network_values(const std::string& file, const std::string& dataset,
                                             std::size_t count);

@@ -8,6 +8,7 @@
 
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
+#include "kascade/core/fnv1a.hpp"
 
 namespace kascade {
 
@@ -66,11 +67,7 @@ class Reader {
 
 }  // namespace
 
-std::uint64_t deck_hash(const std::string& text) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
+std::uint64_t deck_hash(const std::string& text) { return fnv1a(text); }
 
 void write_checkpoint(const std::string& path, const Checkpoint& c) {
   Writer w;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "kascade/core/error.hpp"
-#include "kascade/io/checkpoint.hpp"
+#include "kascade/core/fnv1a.hpp"
 #include "kascade/io/values_file.hpp"
 
 namespace kascade {
@@ -186,7 +186,7 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
   }
   const std::string bytes(reinterpret_cast<const char*>(out.data()), out.size() * sizeof(double));
   char hash[32];
-  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(deck_hash(bytes)));
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(bytes)));
   from_files_->push_back(
       {name(key),
        std::to_string(out.size()) + " values of " + dataset + " in " + given + ", fnv1a " + hash,

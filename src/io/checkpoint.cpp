@@ -122,9 +122,11 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   r.get(c.health.clipped), r.get(c.health.non_finite), r.get(c.health.runaway);
   if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)" + kStartOver);
   if (c.deck_hash != expected_hash)
-    throw InputError(path +
-                     ": checkpoint was written for another deck; remove it, or pass --fresh "
-                     "to start over");
+    throw InputError(
+        path +
+        ": checkpoint was written for another deck (its text, its --set options or the "
+        "values it reads from files differ); remove it, or pass --fresh to start "
+        "over");
   if (c.ranks != ranks || c.rank != rank)
     throw InputError(path + ": checkpoint was written by rank " + std::to_string(c.rank) + " of " +
                      std::to_string(c.ranks) + "; resume with " + std::to_string(c.ranks) +

@@ -33,7 +33,7 @@ std::vector<RankFile> rank_files(const std::string& output) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;  // (a directory of that name is someone else's)
     const std::string name = it->path().filename().string();
-    const std::string path = (dir / name).string();
+    const std::string path = out.has_parent_path() ? (dir / name).string() : name;  // (as given)
     int rank = -1;
     if ((rank = rank_of(name, base + ".ckpt.", "")) >= 0 ||
         (rank = rank_of(name, base + ".ckpt.", ".tmp")) >= 0)

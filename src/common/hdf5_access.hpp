@@ -141,6 +141,16 @@ inline bool holds_one_value(hid_t a) {
   return space >= 0 && H5Sget_simple_extent_npoints(space) == 1;
 }
 
+// The attribute `name` of `object` (which has it) read into `out` if it holds one integer; false
+// otherwise (another type, several values, or a failed read).
+inline bool one_integer_attribute(hid_t object, const char* name, std::int64_t& out) {
+  H5Handle a(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+  if (a.get() < 0) return false;
+  H5Handle type(H5Aget_type(a), H5Tclose);
+  return H5Tget_class(type) == H5T_INTEGER && holds_one_value(a) &&
+         H5Aread(a, H5T_NATIVE_INT64, &out) >= 0;
+}
+
 // The value of a string attribute (fixed or variable length) of an object of `file`; empty when
 // absent, not a string or not one value. The read is watched (a damaged global heap makes HDF5 loop
 // forever).

@@ -24,11 +24,8 @@ constexpr const char* kWeight = "/connectivity/weight";
 // The one-network form's size: the integer attribute n_neurons of /connectivity.
 std::int64_t single_network_size(hid_t f, const std::string& file) {
   H5Handle group(H5Gopen2(f, "/connectivity", H5P_DEFAULT), H5Gclose);
-  H5Handle a(H5Aopen(group, "n_neurons", H5P_DEFAULT), H5Aclose);
-  H5Handle type(H5Aget_type(a), H5Tclose);
   std::int64_t n = 0;
-  if (H5Tget_class(type) != H5T_INTEGER || !holds_one_value(a) ||
-      H5Aread(a, H5T_NATIVE_INT64, &n) < 0)
+  if (!one_integer_attribute(group, "n_neurons", n))
     input_error(file, "attribute n_neurons of /connectivity must be one integer");
   return n;
 }

@@ -100,13 +100,12 @@ Network load_sonata_population(const std::string& file, const std::string& popul
   }
 
   {  // a population written by kascade export says its size
-    std::uint64_t written = 0;
+    std::int64_t written = 0;
     const H5Handle group(H5Gopen2(f, pop.c_str(), H5P_DEFAULT), H5Gclose);
     if (n_neurons == 0 && H5Aexists(group, kNodeCount) > 0) {
-      const H5Handle a(H5Aopen(group, kNodeCount, H5P_DEFAULT), H5Aclose);
-      if (H5Aread(a, H5T_NATIVE_UINT64, &written) < 0 || written == 0)
+      if (!one_integer_attribute(group, kNodeCount, written) || written <= 0)
         input_error(file, pop + ": attribute " + kNodeCount + " is not a neuron count");
-      n_neurons = written;
+      n_neurons = static_cast<std::uint64_t>(written);
     }
   }
   std::int64_t n = static_cast<std::int64_t>(std::min<std::uint64_t>(n_neurons, INT64_MAX));

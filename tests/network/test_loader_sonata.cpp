@@ -153,6 +153,28 @@ TEST(SonataLoader, RejectsBadPopulationsWithOneLineMessages) {
       }),
       f + ": /edges/p has no edges, so its number of neurons cannot be inferred (a population "
           "that kascade export wrote says it in its attribute kascade_n_nodes)");
+  // The size attribute of kascade's export: one positive integer, else refused (an attribute of
+  // several values read into one would write past it).
+  const auto sized = [&](auto&& attribute) {
+    return message([&](auto& w) {
+      w.dataset("/edges/p/source_node_id", H5T_STD_U64LE, U64{});
+      w.dataset("/edges/p/target_node_id", H5T_STD_U64LE, U64{});
+      w.dataset("/edges/p/edge_group_id", H5T_STD_U32LE, U32{});
+      w.dataset("/edges/p/edge_group_index", H5T_STD_U64LE, U64{});
+      attribute(w);
+    });
+  };
+  const std::string not_a_count = f + ": /edges/p: attribute kascade_n_nodes is not a neuron count";
+  const std::uint64_t two[2] = {4, 5};
+  EXPECT_EQ(sized([&](auto& w) {
+              w.array_attribute("/edges/p", "kascade_n_nodes", H5T_STD_U64LE, H5T_NATIVE_UINT64, 2,
+                                two);
+            }),
+            not_a_count);
+  EXPECT_EQ(sized([&](auto& w) { w.string_attribute("/edges/p", "kascade_n_nodes", "4"); }),
+            not_a_count);
+  EXPECT_EQ(sized([&](auto& w) { w.int_attribute("/edges/p", "kascade_n_nodes", 0); }),
+            not_a_count);
   EXPECT_EQ(message([&](auto& w) { ids(w); }), f + ": missing dataset /edges/p/edge_group_id");
   EXPECT_EQ(message([&](auto& w) { w.dataset("/connectivity/source", H5T_STD_U64LE, U64{}); }),
             f + ": no /edges group (not a SONATA edge file)");

@@ -10,7 +10,8 @@
 # BIN: a kascade_benchmarks executable (copy a build's aside before rebuilding). Thread counts
 # are set through OMP_NUM_THREADS with the threads pinned (OMP_PROC_BIND=spread,
 # OMP_PLACES=threads); a Serial build ignores them. Defaults: 4 rounds, FILTER 'BM_Step/', threads
-# "1". Needs /usr/bin/python3 (Debian's).
+# "1". Needs Python 3 (Debian's /usr/bin/python3, else PYTHON or python3 on PATH; no module
+# beyond the standard library).
 set -euo pipefail
 
 rounds=4
@@ -38,6 +39,9 @@ for t in $threads; do
   [[ $t =~ ^[1-9][0-9]*$ ]] || { echo "alternate_benchmarks: -t takes thread counts, got '$t'" >&2; exit 2; }
 done
 
+python=${PYTHON:-/usr/bin/python3}
+[ -x "$python" ] || python=$(command -v python3) || { echo "alternate_benchmarks: no python3" >&2; exit 2; }
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cat /proc/loadavg >&2
@@ -53,7 +57,7 @@ for r in $(seq "$rounds"); do
   echo "round $r of $rounds done" >&2
 done
 
-/usr/bin/python3 - "$out" "$rounds" "$threads" "$@" << 'PY'
+"$python" - "$out" "$rounds" "$threads" "$@" << 'PY'
 import json, statistics, sys
 
 out, rounds, threads, bins = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4:]

@@ -5,7 +5,11 @@
 # runtime (libcudart); the driver is the machine's own. Then, there, in the
 # repository root with .gpu named in the device tool's `carry`: `bash scripts/gpu_check.sh`.
 #
-#   bash scripts/gpu_bundle.sh [BUILD_DIR]   (default build/cuda, made by scripts/build.sh cuda)
+#   bash scripts/gpu_bundle.sh [BUILD_DIR [CPU_BUILD_DIR]]
+#
+# BUILD_DIR: default build/cuda (scripts/build.sh cuda). CPU_BUILD_DIR: default build/openmp
+# (scripts/build.sh openmp); its benchmarks, if built, go in as kascade_benchmarks_cpu, for
+# gpu_check.sh's two-thread scaling on the machine's own cores.
 #
 # The bundle is one xz archive (.gpu/kascade-gpu.tar.xz): the device tool carries at most 64 MiB
 # with the working tree, and the CUDA binaries and libraries are more than that uncompressed.
@@ -13,6 +17,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-${root}/build/cuda}"
+cpu_build="${2:-${root}/build/openmp}"
 bundle="$(mktemp -d)"
 trap 'rm -rf "${bundle}"' EXIT
 binaries=(kascade kascade_benchmarks tests/kascade_tests)
@@ -22,6 +27,11 @@ done
 
 mkdir -p "${bundle}/bin" "${bundle}/lib"
 for b in "${binaries[@]}"; do strip -o "${bundle}/bin/$(basename "$b")" "${build}/${b}"; done
+if [ -x "${cpu_build}/kascade_benchmarks" ]; then
+  strip -o "${bundle}/bin/kascade_benchmarks_cpu" "${cpu_build}/kascade_benchmarks"
+else
+  echo "gpu_bundle: no ${cpu_build}/kascade_benchmarks: the bundle has no CPU scaling check" >&2
+fi
 
 # Every library a binary or plugin resolves here, but the C library's own parts (the machine's
 # are newer, and must match its loader: libresolv, for one, calls libc's private functions) and

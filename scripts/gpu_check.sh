@@ -5,9 +5,13 @@
 #   bash scripts/gpu_check.sh
 #
 # Runs the CUDA build's tests, then the step benchmarks with the machine's yardsticks (spmv and
-# triad in the same run), one repetition each. Writes device.txt, tests.log, bench.log and
-# bench.json to $OUT (the device tool brings them back) or to GPU_OUT. Time limits of each part
-# from the environment: TEST_TIMEOUT, BENCH_TIMEOUT (seconds, default 240 each); BENCH_FILTER.
+# triad in the same run), one repetition each, then (if the bundle holds an OpenMP build) the
+# host's two-thread scaling: cases B, C and C2 on one and two threads in turns
+# (alternate_benchmarks.sh), on cores nothing else shares, unlike the 2-vCPU development VMs.
+# Writes device.txt, tests.log, bench.log, bench.json and cpu_scaling.log to $OUT (the device
+# tool brings them back) or to GPU_OUT. From the environment: CHECKS (default "tests gpu cpu"),
+# time limits TEST_TIMEOUT, BENCH_TIMEOUT (seconds, default 240 each), CPU_TIMEOUT (150),
+# BENCH_FILTER, CPU_ROUNDS (6).
 set -uo pipefail
 
 root="$(pwd)"
@@ -33,13 +37,29 @@ fi
   >"${out}/device.txt" 2>&1
 cat "${out}/device.txt"
 
-timeout "${TEST_TIMEOUT:-240}" "${bundle}/bin/kascade_tests" >"${out}/tests.log" 2>&1
-echo "tests: exit $? ($(grep -c '^\[       OK' "${out}/tests.log") passed, $(grep -c '^\[  FAILED' "${out}/tests.log") failed lines)"
-grep '^\[  FAILED\|^\[  PASSED' "${out}/tests.log" | head -20
+checks=" ${CHECKS:-tests gpu cpu} "
+if [[ ${checks} == *" tests "* ]]; then
+  timeout "${TEST_TIMEOUT:-240}" "${bundle}/bin/kascade_tests" >"${out}/tests.log" 2>&1
+  echo "tests: exit $? ($(grep -c '^\[       OK' "${out}/tests.log") passed, $(grep -c '^\[  FAILED' "${out}/tests.log") failed lines)"
+  grep '^\[  FAILED\|^\[  PASSED' "${out}/tests.log" | head -20
+fi
 
-filter="${BENCH_FILTER:-BM_Step/|BM_StepBatch|BM_StepPropagation|BM_HandOverBits|BM_Spmv|BM_Triad}"
-timeout "${BENCH_TIMEOUT:-240}" "${bundle}/bin/kascade_benchmarks" --benchmark_filter="${filter}" \
-  --benchmark_min_time=0.2 --benchmark_out="${out}/bench.json" --benchmark_out_format=json \
-  >"${out}/bench.log" 2>&1
-echo "benchmarks: exit $?"
-grep -E '^BM_' "${out}/bench.log" | awk '{print $1, $2, $3}'
+if [[ ${checks} == *" gpu "* ]]; then
+  filter="${BENCH_FILTER:-BM_Step/|BM_StepBatch|BM_StepPropagation|BM_HandOverBits|BM_Spmv|BM_Triad}"
+  timeout "${BENCH_TIMEOUT:-240}" "${bundle}/bin/kascade_benchmarks" --benchmark_filter="${filter}" \
+    --benchmark_min_time=0.2 --benchmark_out="${out}/bench.json" --benchmark_out_format=json \
+    >"${out}/bench.log" 2>&1
+  echo "benchmarks: exit $?"
+  grep -E '^BM_' "${out}/bench.log" | awk '{print $1, $2, $3}'
+fi
+
+# Issue 7's two-thread figures, where the second thread has a core of its own.
+cpu_bench="${bundle}/bin/kascade_benchmarks_cpu"
+if [[ ${checks} == *" cpu "* && -x ${cpu_bench} ]]; then
+  model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+  echo "cpu scaling: ${model}, $(nproc --all) cores" | tee "${out}/cpu_scaling.log"
+  timeout "${CPU_TIMEOUT:-150}" bash "${root}/scripts/alternate_benchmarks.sh" -r "${CPU_ROUNDS:-6}" \
+    -f 'BM_Step/(B|C)' -t "1 2" "${cpu_bench}" >>"${out}/cpu_scaling.log" 2>&1
+  echo "cpu scaling: exit $?"
+  grep -E 'BM_| thread' "${out}/cpu_scaling.log"
+fi

@@ -28,20 +28,22 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate =
       elapsed > 0 && done > done_before_ ? static_cast<double>(done - done_before_) / elapsed : 0;
-  const double left = rate > 0 ? (total_ - done) / rate : 0;
+  const double left = rate > 0 && !finished_ ? (total_ - done) / rate : 0;
   const std::string counted =
       counted_.empty() ? "" : " | " + std::to_string(count) + " " + counted_;
   std::fprintf(stderr, "%s[kascade] %s%s%s %5.1f%% | %llu/%llu %s | %.*f %s/s%s | %.0f s left%s",
                terminal_ ? "\r" : "", what_.c_str(), stage_.empty() ? "" : " ", stage_.c_str(),
-               total_ ? 100.0 * done / total_ : 100.0, static_cast<unsigned long long>(done),
-               static_cast<unsigned long long>(total_), unit_.c_str(), rate >= 100 ? 0 : 2, rate,
-               unit_.c_str(), counted.c_str(), left, terminal_ ? "   " : "\n");
+               total_ && !finished_ ? 100.0 * done / total_ : 100.0,
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
+               unit_.c_str(), rate >= 100 ? 0 : 2, rate, unit_.c_str(), counted.c_str(), left,
+               terminal_ ? "   " : "\n");
   std::fflush(stderr);
 }
 
-void Progress::finish(std::uint64_t count) {
+void Progress::finish(std::uint64_t count, std::uint64_t done) {
   if (!enabled_) return;
-  if (!(shown_done_ == total_ && shown_count_ == count)) update(total_, count, true);
+  finished_ = true;
+  if (!(shown_done_ == done && shown_count_ == count)) update(done, count, true);
   if (terminal_) std::fputc('\n', stderr);
 }
 

@@ -15,7 +15,10 @@ class Progress {
            std::string counted = "spikes");
   // `done` units of `total_steps`, `count` so far; prints at most every interval.
   void update(std::uint64_t done, std::uint64_t count, bool force = false);
-  void finish(std::uint64_t count);
+  void finish(std::uint64_t count) { finish(count, total_); }
+  // The last line at `done` units: work that ended early (tuning whose networks all converged)
+  // shows how far it went, at 100 %.
+  void finish(std::uint64_t count, std::uint64_t done);
   // finish(), but only when a line was printed before (short work stays silent).
   void finish_if_shown(std::uint64_t count) {
     if (shown_) finish(count);
@@ -29,7 +32,7 @@ class Progress {
   using clock = std::chrono::steady_clock;
   std::string what_, stage_, unit_, counted_;
   std::uint64_t total_;
-  bool enabled_, terminal_, shown_ = false;
+  bool enabled_, terminal_, shown_ = false, finished_ = false;
   std::uint64_t shown_done_ = 0, shown_count_ = 0;  // what the last line said
   std::uint64_t done_before_ = 0;
   clock::time_point start_, last_;

@@ -8,6 +8,7 @@
 #include "batch_engine.hpp"
 #include "flagged_networks.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/stimulus/stimulus.hpp"
 #include "kascade/tune/tuner.hpp"
 #include "progress.hpp"
 
@@ -53,6 +54,45 @@ std::string describe_targets(const TuneSettings& s) {
   return "per network (Hz)";
 }
 
+// Epoch k measures steps [k S, (k + 1) S) of the run's timeline until the windows wrap (tuner):
+// a network that stopped after e epochs saw its first e S steps. Warns (rank 0) of the networks
+// for which a stimulus changes where their epochs did not look: their values miss the change.
+void warn_of_unseen_changes(const RunConfig& config, const LocalPlan& plan,
+                            const std::vector<TuneResult>& results, MPI_Comm comm,
+                            const bool show_progress) {
+  const TuneSettings& s = *config.tune;
+  const step_t steps = s.cycle_steps;  // the run's (`tune` itself records none)
+  std::vector<std::uint64_t> missed;
+  // Over every rank, for one line: the lowest such stimulus and the fewest steps seen; the most.
+  long long lowest[2] = {static_cast<long long>(config.stimuli.size()), steps}, most = 0;
+  for (std::size_t j = 0; j < results.size(); ++j) {
+    const step_t seen = std::min<step_t>(steps, std::max(results[j].epochs, 1) * s.steps);
+    const auto id = static_cast<network_id_t>(plan.range.first + j);
+    for (std::size_t k = 0; seen < steps && k < config.stimuli.size(); ++k)
+      if (varies_between_windows(config.stimuli[k], id, steps, s.steps)) {
+        missed.push_back(id);
+        lowest[0] = std::min<long long>(lowest[0], static_cast<long long>(k));
+        lowest[1] = std::min<long long>(lowest[1], seen);
+        most = std::max<long long>(most, seen);
+        break;
+      }
+  }
+  MPI_Allreduce(MPI_IN_PLACE, lowest, 2, MPI_LONG_LONG, MPI_MIN, comm);
+  MPI_Allreduce(MPI_IN_PLACE, &most, 1, MPI_LONG_LONG, MPI_MAX, comm);
+  const std::string names = flagged_networks(missed, comm);
+  if (!show_progress || names.empty()) return;
+  const std::string seen =
+      std::to_string(lowest[1]) + (lowest[1] == most ? "" : "-" + std::to_string(most));
+  std::fprintf(stderr,
+               "[kascade] warning: stimulus '%s' changes within the %lld recorded steps, but the "
+               "tuning of %s stopped after measuring their first %s steps only (tune.steps = "
+               "%lld per epoch): the tuned values do not account for the rest; tune.steps = "
+               "%lld (simulation.steps) measures the whole run in every epoch\n",
+               config.stimuli[static_cast<std::size_t>(lowest[0])].name.c_str(),
+               static_cast<long long>(steps), names.c_str(), seen.c_str(),
+               static_cast<long long>(s.steps), static_cast<long long>(steps));
+}
+
 }  // namespace
 
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
@@ -89,25 +129,29 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     return sum_in_id_order(ids, values, comm);
   };
   std::unique_ptr<Progress> progress;  // sized by the first report
+  std::uint64_t epochs_done = 0;
   const std::vector<TuneResult> results =
       tune(settings, problem, factory, shared, [&](int done, int total, std::size_t left) {
         if (!progress)
           progress = std::make_unique<Progress>("tuning", static_cast<std::uint64_t>(total),
                                                 show_progress, "epochs", "networks left");
-        progress->update(static_cast<std::uint64_t>(done), left);
+        epochs_done = static_cast<std::uint64_t>(done);
+        progress->update(epochs_done, left);
       });
   // Newton's networks not converged within the epochs (Adam runs its epochs: no such test).
   const bool newton = resolved_method(settings) == TuneMethod::newton;
   std::vector<std::uint64_t> short_ids;
   for (std::size_t j = 0; j < results.size() && newton; ++j)
     if (!results[j].converged) short_ids.push_back(plan.range.first + j);
-  if (progress) progress->finish(short_ids.size());
+  if (progress) progress->finish(short_ids.size(), epochs_done);
   const std::string unconverged = flagged_networks(short_ids, comm);
   if (show_progress && !unconverged.empty())
     std::fprintf(stderr,
                  "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
                  "%d (converged = 0 in /tuning; they are simulated with their last values)\n",
                  unconverged.c_str(), settings.max_epochs);
+
+  warn_of_unseen_changes(config, plan, results, comm, show_progress);
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

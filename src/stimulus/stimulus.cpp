@@ -183,6 +183,29 @@ void validate(const StimulusSpec& spec, const std::string& prefix) {
   }
 }
 
+bool varies_between_windows(const StimulusSpec& spec, network_id_t network, step_t steps,
+                            step_t window) {
+  const auto v = [&](const char* key) { return spec.value(key, network); };
+  const double start = v("start");
+  const double end = spec.kind == StimulusKind::poisson  ? start + v("duration")
+                     : spec.kind == StimulusKind::loaded ? start + double(spec.array_steps)
+                                                         : v("stop");
+  const auto run = static_cast<double>(steps);
+  if (std::max(start, 0.0) >= std::min(end, run)) return false;  // silent through the run
+  if (start > 0 || end < run) return true;
+  switch (spec.kind) {
+    case StimulusKind::loaded:
+      return true;
+    case StimulusKind::regular:
+    case StimulusKind::sinusoid:
+      return v("period") > static_cast<double>(window);
+    case StimulusKind::poisson:
+    case StimulusKind::constant:
+      break;
+  }
+  return false;
+}
+
 RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint64_t seed,
                          network_id_t network, ordinal_t n, step_t recorded_steps) {
   RealisedStimulus r;

@@ -172,6 +172,21 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 2 and "[tune]" in r.stderr, f"tune without [tune] exits 2: {r.stderr!r}")
     r = run("tune", "--help")
     check(r.returncode == 0 and "target" in r.stdout, "tune --help describes the command")
+    # A stimulus that begins late in the run: networks that converge before their epochs reach
+    # it are named; epochs that measure the whole run see it, and nothing is said.
+    late = ["--set", "networks.count=4", "--set", "simulation.steps=6000", "--set",
+            "tune.target_rate=10.0", "--set",
+            'stimulus=[{name="late", kind="constant", strength=2.0, start=4500}]']
+    r = run("tune", deck, *late, "-o", os.path.join(tmp, "late.h5"))
+    check(r.returncode == 0 and "stimulus 'late' changes within the 6000 recorded steps" in r.stderr
+          and "4 network(s) (0, 1, 2, 3)" in r.stderr and "tune.steps = 6000" in r.stderr,
+          f"tuning that stops before a late stimulus warns: {r.stderr!r}")
+    check("/100 epochs" in r.stderr and "100/100 epochs" not in r.stderr,
+          f"the progress line ends at the epochs the networks needed: {r.stderr!r}")
+    r = run("tune", deck, *late, "--set", "tune.steps=6000", "--set", "tune.epochs=30", "-o",
+            os.path.join(tmp, "late_whole.h5"), "--overwrite")
+    check(r.returncode == 0 and "changes within" not in r.stderr,
+          f"epochs over the whole run: no warning: {r.stderr!r}")
 
     r = run("info", out)
     check(r.returncode == 0 and "complete kascade output" in r.stdout and "50 networks" in r.stdout

@@ -61,6 +61,14 @@ struct RealisedStimulus {
 RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint64_t seed,
                          network_id_t network, ordinal_t n_neurons, step_t recorded_steps);
 
+// Whether network `network`'s drive from this stimulus, averaged over a window of `window`
+// recorded steps, depends on where in the run's [0, steps) the window lies: it begins or ends
+// inside the run, follows a recorded array, or repeats more slowly than the window (regular,
+// sinusoid). Poisson pulses at a constant rate and constant drives over the whole run do not.
+// (Tuning measures windows of the run: it warns where the windows it saw miss such changes.)
+bool varies_between_windows(const StimulusSpec& spec, network_id_t network, step_t steps,
+                            step_t window);
+
 // Throws InputError naming `prefix` keys for impossible values (for the given network count).
 void validate(const StimulusSpec& spec, const std::string& prefix);
 

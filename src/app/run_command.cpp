@@ -66,9 +66,9 @@ void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
     const double device = 16 * synapses + n * (56.0 + 8.0 * kernel_length + 2.0 * chunk);
     if (device > budget)
       throw InputError(c.deck_path + ": network " + std::to_string(g) + " needs about " +
-                       std::to_string(device / 1073741824.0) +
+                       number_text(device / 1073741824.0) +
                        " GiB of device memory, more than simulation.memory_budget_gib = " +
-                       std::to_string(c.simulation.memory_budget_gib) +
+                       number_text(c.simulation.memory_budget_gib) +
                        " (lower networks.neurons or raise the budget)");
     host += 8 * synapses + 16 * n + 256;
   }
@@ -76,7 +76,7 @@ void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   if (host + 8.0 * c.networks.count > 0.8 * physical)
     throw InputError(c.deck_path + ": networks.count = " + std::to_string(c.networks.count) +
-                     " needs about " + std::to_string(host / 1073741824.0) +
+                     " needs about " + number_text(host / 1073741824.0) +
                      " GiB of host memory per rank, more than this machine has; use more ranks "
                      "or fewer networks");
 }
@@ -353,7 +353,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
             config.deck_path +
                 ": model.nonlinearity = \"extension\" needs a program built with a C++ "
                 "extension (docs/extending.md); the kascade command has none");
-    check_sizes(config, model.kernel_length(), ranks);
+    try {
+      check_sizes(config, model.kernel_length(), ranks);
+    } catch (const InputError& e) {
+      throw InputError(with_value_sources(e.what(), config.value_sources));
+    }
   });
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.

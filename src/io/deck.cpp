@@ -411,8 +411,10 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
   } catch (const InputError& e) {
     throw InputError(top.with_value_sources(e.what()));
   }
-  for (const auto& values : top.values_from_files())
+  for (const auto& values : top.values_from_files()) {
     config.deck_text += "\n# " + values.key + " = " + values.record;
+    config.value_sources.push_back(values);
+  }
   return config;
 }
 

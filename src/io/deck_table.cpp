@@ -188,29 +188,14 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
   char hash[32];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(bytes)));
   from_files_->push_back(
-      {name(key),
-       std::to_string(out.size()) + " values of " + dataset + " in " + given + ", fnv1a " + hash,
-       dataset + " in " + path});
+      {{name(key), dataset + " in " + path},
+       std::to_string(out.size()) + " values of " + dataset + " in " + given + ", fnv1a " + hash});
   return out;
 }
 
 std::string DeckTable::with_value_sources(const std::string& message) const {
-  // Whether the message names `key` itself (model.tau, not model.tau_ref).
-  const auto names = [&](const std::string& key) {
-    for (auto at = message.find(key); at != std::string::npos; at = message.find(key, at + 1)) {
-      const std::size_t end = at + key.size();
-      if (end == message.size() ||
-          !(std::isalnum(static_cast<unsigned char>(message[end])) || message[end] == '_' ||
-            message[end] == '.' || message[end] == '['))
-        return true;
-    }
-    return false;
-  };
-  std::string out = message;
-  for (const FileValues& v : *from_files_)
-    if (names(v.key) && message.find(v.source) == std::string::npos)
-      out += "; " + v.key + " from " + v.source;
-  return out;
+  return kascade::with_value_sources(
+      message, std::vector<ValueSource>(from_files_->begin(), from_files_->end()));
 }
 
 std::string which_network(const std::size_t g, const std::size_t count) {

@@ -49,17 +49,12 @@ std::vector<step_t> poisson_onsets(const StimulusSpec& spec, const RealisedStimu
   const double step_per_draw =
       spec.geometric_intervals ? std::max(mean_interval, 1.0) : std::max(mean_interval, 1e-300);
   const double expected_draws = (last - r.start) / step_per_draw;
-  const auto text = [](const double x) {
-    char out[32];
-    std::snprintf(out, sizeof out, "%.6g", x);
-    return std::string(out);
-  };
   const std::string key = "stimulus[" + std::to_string(index) + "]";
   require(!(expected_draws > kMostPoissonDraws),
-          key + ".mean_interval = " + text(mean_interval) + " with " + key +
-              ".start = " + text(r.start) + ": about " + text(expected_draws) +
-              " intervals to draw up to step " + text(last) + " (network " +
-              std::to_string(network) + "), more than " + text(kMostPoissonDraws) +
+          key + ".mean_interval = " + number_text(mean_interval) + " with " + key +
+              ".start = " + number_text(r.start) + ": about " + number_text(expected_draws) +
+              " intervals to draw up to step " + number_text(last) + " (network " +
+              std::to_string(network) + "), more than " + number_text(kMostPoissonDraws) +
               "; raise mean_interval, or move start nearer to the recorded steps");
   double t = r.start;
   for (std::int64_t draw = 0; t < last; ++draw) {

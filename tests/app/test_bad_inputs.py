@@ -98,6 +98,8 @@ EXPECTED = {
     "absurd_neurons.toml": ["network 0", "simulation.memory_budget_gib"],
     "absurd_neurons_synapses.toml": ["network 0", "simulation.memory_budget_gib"],
     "batch_exceeds_memory_budget.toml": ["network 0", "simulation.memory_budget_gib"],
+    "neurons_file_exceeds_memory_budget.toml": ["network 1", "simulation.memory_budget_gib",
+                                                "networks.neurons from /n in", "neurons.h5"],
     # NaN, infinity, float32 range
     "nan_model_theta.toml": ["model.theta", "finite"],
     "inf_generator_std.toml": ["networks.normal.std", "finite"],

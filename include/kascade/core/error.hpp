@@ -1,6 +1,7 @@
 #pragma once
 // Errors that reach the user as one line. InputError means the user's input is wrong
 // (deck, file, parameter): the CLI exits with status 2 for it.
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,13 @@ class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A number as a message shows it: 4, 0.25, 671.147, 1e+20 (six significant digits).
+inline std::string number_text(const double x) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.6g", x);
+  return out;
+}
 
 // Throws InputError("<what>") unless the condition holds.
 inline void require(bool condition, const std::string& what) {

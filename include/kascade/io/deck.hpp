@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kascade/core/types.hpp"
+#include "kascade/io/values_file.hpp"
 #include "kascade/model/presets.hpp"
 #include "kascade/network/network_source.hpp"
 #include "kascade/stimulus/stimulus.hpp"
@@ -35,8 +36,9 @@ struct RunConfig {
   NetworkSource networks;
   ModelDefinition model;
   SimulationConfig simulation;
-  std::vector<StimulusSpec> stimuli;  // [[stimulus]] tables, summed
-  std::optional<TuneSettings> tune;   // [tune]: tune, then simulate with the tuned values
+  std::vector<StimulusSpec> stimuli;       // [[stimulus]] tables, summed
+  std::optional<TuneSettings> tune;        // [tune]: tune, then simulate with the tuned values
+  std::vector<ValueSource> value_sources;  // keys read from files, for later messages about them
 };
 
 struct TuneProblem;  // tune/tuner.hpp

@@ -8,6 +8,8 @@
 #include <toml.hpp>
 #include <vector>
 
+#include "kascade/io/values_file.hpp"
+
 namespace kascade {
 
 // A path given in the deck `deck`, relative to the deck's own directory (absolute: as given).
@@ -34,12 +36,10 @@ class DeckTable {
   std::vector<double> numbers(const std::string& key, double fallback, std::size_t count,
                               bool integer, const std::string& default_dataset = {});
   // A key whose values came from a file (of this table or any table under it).
-  struct FileValues {
-    std::string key;  // dotted: "model.theta"
+  struct FileValues : ValueSource {
     // For the deck's text, "100 values of /tuning/theta in tuned.h5, fnv1a <hash>", the file as
     // the deck names it: other values make another deck, another spelling of its path does not.
     std::string record;
-    std::string source;  // for messages: "/tuning/theta in <the path opened>"
   };
   const std::vector<FileValues>& values_from_files() const { return *from_files_; }
   // `message` with the file and dataset of each key it names whose values came from a file.

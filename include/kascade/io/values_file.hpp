@@ -13,4 +13,14 @@ namespace kascade {
 std::vector<double> read_per_network_values(const std::string& file, const std::string& dataset,
                                             std::size_t count);
 
+// A deck key whose values came from a file, for messages about them.
+struct ValueSource {
+  std::string key;     // dotted: "model.theta"
+  std::string source;  // "/tuning/theta in <the path opened>"
+};
+
+// `message` with "; <key> from <source>" for each key it names (model.tau, not model.tau_ref)
+// whose values came from a file, unless it names that source already.
+std::string with_value_sources(const std::string& message, const std::vector<ValueSource>& sources);
+
 }  // namespace kascade

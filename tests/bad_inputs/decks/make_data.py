@@ -3,7 +3,8 @@
 not kept in git: tests/app/test_bad_inputs.py runs this script at test time into a copy of
 tests/bad_inputs/ in its temporary directory.
 
-  decks/data/*.h5       kascade-layout and SONATA connectivity files, each broken in one way
+  decks/data/*.h5       kascade-layout and SONATA connectivity files, each broken in one way;
+                        neurons.h5, per-network sizes (one too large for the memory budget)
   decks/data/<case>/    one-file .npy directories found by fuzzing (scripts/fuzz.sh)
   connectivity/*.h5     out_of_range.h5 (a target outside its network), missing_syn_weight.h5
                         (a SONATA edge group without syn_weight)
@@ -270,6 +271,12 @@ def stimulus(name, data, dataset_name="stimulus"):
         dataset(f, dataset_name, data)
 
 
+def write_values_files():
+    # Per-network sizes (networks.neurons = { file = ... }): network 1's is too large.
+    with open_new(os.path.join(DATA, "neurons.h5")) as f:
+        dataset(f, "n", np.array([20, 100000], np.int32))
+
+
 def write_stimuli():
     os.makedirs(STIMULI, exist_ok=True)
     stimulus("two_d.h5", np.ones((100, 20), np.float32))
@@ -294,6 +301,7 @@ def main():
     CONNECTIVITY = os.path.join(dest, "connectivity")
     os.makedirs(DATA, exist_ok=True)
     write_kascade_files()
+    write_values_files()
     write_sonata_files()
     write_connectivity_files()
     write_generated_npy_cases()

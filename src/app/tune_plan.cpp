@@ -145,11 +145,14 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     if (!results[j].converged) short_ids.push_back(plan.range.first + j);
   if (progress) progress->finish(short_ids.size(), epochs_done);
   const std::string unconverged = flagged_networks(short_ids, comm);
-  if (show_progress && !unconverged.empty())
+  if (show_progress && !unconverged.empty())  // (the epochs' length shows when they are short)
     std::fprintf(stderr,
                  "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
-                 "%d (converged = 0 in /tuning; they are simulated with their last values)\n",
-                 unconverged.c_str(), settings.max_epochs);
+                 "%d of tune.steps = %lld steps (%s ms) each (converged = 0 in /tuning; they are "
+                 "simulated with their last values)\n",
+                 unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
+                 number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"])
+                     .c_str());
 
   warn_of_unseen_changes(config, plan, results, comm, show_progress);
 

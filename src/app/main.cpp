@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output file");
   run_cmd->add_flag("--fresh", run.fresh,
                     "start over, ignoring checkpoints of an interrupted run of the same output");
-  run_cmd->add_flag("-q,--quiet", run.quiet, "no progress or summary on stderr");
+  run_cmd->add_flag("-q,--quiet", run.quiet,
+                    "no progress or summary on stderr (warnings still print)");
   run_cmd->add_flag("--dry-run", run.dry_run,
                     "check the deck and print the plan (networks per rank, batches, memory, "
                     "output size); simulate nothing");
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
     cmd->add_option("--set", options.overrides, "override a deck key");
     cmd->add_option("-o,--output", options.output, "output file (default: the deck's)");
     cmd->add_flag("--overwrite", options.overwrite, "replace an existing output file");
-    cmd->add_flag("-q,--quiet", options.quiet, "no progress or summary on stderr");
+    cmd->add_flag("-q,--quiet", options.quiet,
+                  "no progress or summary on stderr (warnings still print)");
     return cmd;
   };
   kascade::app::RunOptions generate, tune;

@@ -264,8 +264,10 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   }
 }
 
+// The summary line (unless `quiet`) and the warnings (always: they are about the data) on rank 0.
+// Collective.
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
-            const NetworkHealth& health, double seconds, MPI_Comm comm) {
+            const NetworkHealth& health, double seconds, MPI_Comm comm, const bool quiet) {
   double neurons = 0, totals[3] = {0, 0, 0};
   for (const auto& n : plan.networks) neurons += n.n_neurons;
   totals[0] = static_cast<double>(output.local_spikes());
@@ -283,11 +285,13 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   if (rank != 0) return;
   const double dt = config.model.parameters(0)["dt"];
   const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
-  std::fprintf(stderr,
-               "[kascade] wrote %s: %llu networks, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
-               "on %d rank(s)\n",
-               config.output.c_str(), static_cast<unsigned long long>(config.networks.count),
-               static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds, ranks);
+  if (!quiet)
+    std::fprintf(
+        stderr,
+        "[kascade] wrote %s: %llu networks, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
+        "on %d rank(s)\n",
+        config.output.c_str(), static_cast<unsigned long long>(config.networks.count),
+        static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds, ranks);
   if (totals[1] > 0)
     std::fprintf(stderr,
                  "[kascade] warning: %.0f spike probabilities outside [0, 1] (Bernoulli) or "
@@ -396,7 +400,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     if (rank == 0) lock.emplace(config.output);
     refuse_existing_output();
   });
-  if (rank == 0 && !options.quiet && !lock->locked())
+  if (rank == 0 && !lock->locked())
     std::fprintf(stderr,
                  "[kascade] warning: %s: this file system takes no locks; make sure that no "
                  "other run writes %s meanwhile\n",
@@ -525,10 +529,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     if (rank == 0)
       std::fprintf(stderr, "[kascade] wrote the networks of %s to %s\n", config.deck_path.c_str(),
                    config.output.c_str());
-  } else if (!options.quiet) {
+  } else if (!(options.connectivity_only || options.tune_only)) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report(config, plan, *output, health, seconds, comm);
+    report(config, plan, *output, health, seconds, comm, options.quiet);
   }
 }
 

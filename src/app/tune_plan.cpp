@@ -8,7 +8,6 @@
 #include "batch_engine.hpp"
 #include "flagged_networks.hpp"
 #include "kascade/core/error.hpp"
-#include "kascade/stimulus/stimulus.hpp"
 #include "kascade/tune/tuner.hpp"
 #include "progress.hpp"
 
@@ -54,43 +53,24 @@ std::string describe_targets(const TuneSettings& s) {
   return "per network (Hz)";
 }
 
-// Epoch k measures steps [k S, (k + 1) S) of the run's timeline until the windows wrap (tuner):
-// a network that stopped after e epochs saw its first e S steps. Warns (rank 0) of the networks
-// for which a stimulus changes where their epochs did not look: their values miss the change.
-void warn_of_unseen_changes(const RunConfig& config, const LocalPlan& plan,
-                            const std::vector<TuneResult>& results, MPI_Comm comm,
-                            const bool show_progress) {
-  const TuneSettings& s = *config.tune;
-  const step_t steps = s.cycle_steps;  // the run's (`tune` itself records none)
-  std::vector<std::uint64_t> missed;
-  // Over every rank, for one line: the lowest such stimulus and the fewest steps seen; the most.
-  long long lowest[2] = {static_cast<long long>(config.stimuli.size()), steps}, most = 0;
-  for (std::size_t j = 0; j < results.size(); ++j) {
-    const step_t seen = std::min<step_t>(steps, std::max(results[j].epochs, 1) * s.steps);
-    const auto id = static_cast<network_id_t>(plan.range.first + j);
-    for (std::size_t k = 0; seen < steps && k < config.stimuli.size(); ++k)
-      if (varies_between_windows(config.stimuli[k], id, steps, s.steps)) {
-        missed.push_back(id);
-        lowest[0] = std::min<long long>(lowest[0], static_cast<long long>(k));
-        lowest[1] = std::min<long long>(lowest[1], seen);
-        most = std::max<long long>(most, seen);
-        break;
-      }
-  }
-  MPI_Allreduce(MPI_IN_PLACE, lowest, 2, MPI_LONG_LONG, MPI_MIN, comm);
-  MPI_Allreduce(MPI_IN_PLACE, &most, 1, MPI_LONG_LONG, MPI_MAX, comm);
-  const std::string names = flagged_networks(missed, comm);
-  if (!show_progress || names.empty()) return;
-  const std::string seen =
-      std::to_string(lowest[1]) + (lowest[1] == most ? "" : "-" + std::to_string(most));
-  std::fprintf(stderr,
-               "[kascade] warning: stimulus '%s' changes within the %lld recorded steps, but the "
-               "tuning of %s stopped after measuring their first %s steps only (tune.steps = "
-               "%lld per epoch): the tuned values do not account for the rest; tune.steps = "
-               "%lld (simulation.steps) measures the whole run in every epoch\n",
-               config.stimuli[static_cast<std::size_t>(lowest[0])].name.c_str(),
-               static_cast<long long>(steps), names.c_str(), seen.c_str(),
-               static_cast<long long>(s.steps), static_cast<long long>(steps));
+// Before tuning, on rank 0: where a stimulus changes within the run, what the epochs measure
+// (the whole run by default: a note, unless `quiet`), or that the windows tune.steps asks for
+// see different drives (a warning: the values may miss their targets).
+void say_what_epochs_measure(const TuneSettings& s, const bool quiet) {
+  if (s.changing_stimulus.empty()) return;
+  if (!s.steps_given && !quiet)
+    std::fprintf(stderr,
+                 "[kascade] stimulus '%s' changes within the run: each tuning epoch measures all "
+                 "%lld recorded steps (tune.steps sets shorter windows)\n",
+                 s.changing_stimulus.c_str(), static_cast<long long>(s.cycle_steps));
+  if (s.steps_given && s.steps < s.cycle_steps)
+    std::fprintf(stderr,
+                 "[kascade] warning: tune.steps = %lld measures windows of the %lld recorded "
+                 "steps, but stimulus '%s' changes within them: epochs of different windows see "
+                 "different drives, and the tuned values can miss their targets; tune.steps = "
+                 "%lld (or none) measures the whole run in every epoch\n",
+                 static_cast<long long>(s.steps), static_cast<long long>(s.cycle_steps),
+                 s.changing_stimulus.c_str(), static_cast<long long>(s.cycle_steps));
 }
 
 }  // namespace
@@ -98,6 +78,9 @@ void warn_of_unseen_changes(const RunConfig& config, const LocalPlan& plan,
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                       const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress) {
   const TuneSettings& settings = *config.tune;
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) say_what_epochs_measure(settings, !show_progress);
   TuneProblem problem = tuning_problem(config);
   for (std::uint64_t j = 0; j < plan.range.count; ++j) {
     const auto id = static_cast<network_id_t>(plan.range.first + j);
@@ -145,7 +128,7 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     if (!results[j].converged) short_ids.push_back(plan.range.first + j);
   if (progress) progress->finish(short_ids.size(), epochs_done);
   const std::string unconverged = flagged_networks(short_ids, comm);
-  if (show_progress && !unconverged.empty())  // (the epochs' length shows when they are short)
+  if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)
     std::fprintf(stderr,
                  "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
                  "%d of tune.steps = %lld steps (%s ms) each (converged = 0 in /tuning; they are "
@@ -153,8 +136,6 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                  unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
                  number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"])
                      .c_str());
-
-  warn_of_unseen_changes(config, plan, results, comm, show_progress);
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

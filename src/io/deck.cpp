@@ -347,6 +347,7 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
   }
   const std::int64_t big = std::int64_t(1) << 40;
   s.max_epochs = static_cast<int>(positive(t, "epochs", s.max_epochs, 1, 1000000, file, prefix));
+  s.steps_given = t.has("steps");
   s.steps = positive(t, "steps", 100, 1, big, file, prefix);
   s.equilibration_steps =
       positive(t, "equilibration_steps", simulation.equilibration_steps, 0, big, file, prefix);
@@ -362,6 +363,22 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
     throw InputError(file + ": " + e.what());
   }
   return s;
+}
+
+// Where a stimulus changes within the run, windows of it differ in their drive: tuning's epochs
+// then measure the whole run unless tune.steps says otherwise (tune_plan warns of that).
+void measure_changing_stimuli(RunConfig& c) {
+  TuneSettings& s = *c.tune;
+  if (s.steps >= s.cycle_steps) return;
+  for (const StimulusSpec& spec : c.stimuli) {
+    bool per_network = false;  // (else network 0 stands for all)
+    for (const auto& [key, values] : spec.values) per_network = per_network || values.size() > 1;
+    const std::uint64_t networks = per_network ? c.networks.count : 1;
+    for (std::uint64_t g = 0; g < networks && s.changing_stimulus.empty(); ++g)
+      if (varies_between_windows(spec, static_cast<network_id_t>(g), s.cycle_steps, s.steps))
+        s.changing_stimulus = spec.name;
+  }
+  if (!s.changing_stimulus.empty() && !s.steps_given) s.steps = s.cycle_steps;
 }
 
 // The configuration of a parsed deck (overrides applied; they are recorded in its text).
@@ -401,6 +418,7 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
                               config.simulation, name);
       config.tune->seed = config.seed;
       config.tune->cycle_steps = config.simulation.steps;
+      measure_changing_stimuli(config);
       try {
         validate_tuning(*config.tune, tuning_problem(config));
       } catch (const InputError& e) {

@@ -185,5 +185,35 @@ TEST(Deck, FileSourcesResolvePathsAgainstTheDeckAndCheckTheCount) {
             "deck.toml: key 'networks.hdf5.file' is required");
 }
 
+// Tuning's epochs measure windows of tune.steps (default 100) of the run, unless a stimulus
+// changes within the run: windows then differ in their drive, and the epochs measure the whole
+// run by default; a tune.steps given is kept (tune_plan warns of it).
+TEST(Deck, TuningEpochsMeasureTheWholeRunWhereAStimulusChangesWithinIt) {
+  const auto tune_of = [](const std::string& stimulus, const std::string& tune = "") {
+    return *parse_deck("[simulation]\nsteps = 6000\n" + stimulus + "[tune]\n" + tune, "deck.toml")
+                .tune;
+  };
+  const TuneSettings plain = tune_of("");
+  EXPECT_EQ(plain.steps, 100);
+  EXPECT_TRUE(plain.changing_stimulus.empty());
+  const TuneSettings steady = tune_of("[[stimulus]]\nkind = \"poisson\"\n");
+  EXPECT_EQ(steady.steps, 100);
+  EXPECT_TRUE(steady.changing_stimulus.empty());
+  const std::string late = "[[stimulus]]\nname = \"late\"\nkind = \"constant\"\nstart = 4000\n";
+  const TuneSettings whole = tune_of(late);
+  EXPECT_EQ(whole.steps, 6000);
+  EXPECT_EQ(whole.changing_stimulus, "late");
+  EXPECT_FALSE(whole.steps_given);
+  const TuneSettings given = tune_of(late, "steps = 500\n");
+  EXPECT_EQ(given.steps, 500);
+  EXPECT_EQ(given.changing_stimulus, "late");
+  EXPECT_TRUE(given.steps_given);
+  // One network's stimulus (of two) begins inside the run.
+  const TuneSettings one =
+      tune_of("[networks]\ncount = 2\n[[stimulus]]\nkind = \"constant\"\nstart = [0, 10]\n");
+  EXPECT_EQ(one.steps, 6000);
+  EXPECT_EQ(one.changing_stimulus, "stimulus_0");
+}
+
 }  // namespace
 }  // namespace kascade

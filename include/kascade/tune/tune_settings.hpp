@@ -37,7 +37,12 @@ struct TuneSettings {
   TuneMethod method = TuneMethod::automatic;
   TuneLoss loss = TuneLoss::squared;
   int max_epochs = 100;
-  step_t steps = 100;               // tuned steps per epoch (stimulus time 0 .. steps - 1)
+  step_t steps = 100;        // tuned steps per epoch (stimulus time 0 .. steps - 1)
+  bool steps_given = false;  // tune.steps is the deck's, not the default
+  // A stimulus that changes within the run (its drive differs from one window of `steps` to
+  // another), or "": epochs of different windows would then see different drives, so `steps`
+  // defaults to the whole run (cycle_steps) and a shorter one given is warned of.
+  std::string changing_stimulus;
   step_t equilibration_steps = 10;  // before them, from the random initial state
   double tolerance = 0.05;          // newton: relative rate error reached with 3-sigma confidence
   double learning_rate = 0.1, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // adam

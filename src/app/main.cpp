@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
                     "start over, ignoring checkpoints of an interrupted run of the same output");
   run_cmd->add_flag("-q,--quiet", run.quiet,
                     "no progress or summary on stderr (warnings still print)");
+  run_cmd->add_flag("--no-tune", run.no_tune,
+                    "simulate the deck's values as they are, without its [tune] section (e.g. "
+                    "with values read from a `kascade tune` file)");
   run_cmd->add_flag("--dry-run", run.dry_run,
                     "check the deck and print the plan (networks per rank, batches, memory, "
                     "output size); simulate nothing");

@@ -333,6 +333,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   collectively(comm, [&] {
     config = read_deck(options.deck, options.overrides);
     if (!options.output.empty()) config.output = options.output;
+    if (options.no_tune && config.tune) {
+      config.tune.reset();
+      config.deck_text += "\n# --no-tune";  // (another run than the deck's: not its checkpoints)
+    }
     deck_steps = config.simulation.steps;
     require(!options.tune_only || config.tune.has_value(),
             config.deck_path + ": `kascade tune` needs a [tune] section in the deck");

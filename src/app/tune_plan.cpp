@@ -73,6 +73,32 @@ void say_what_epochs_measure(const TuneSettings& s, const bool quiet) {
                  s.changing_stimulus.c_str(), static_cast<long long>(s.cycle_steps));
 }
 
+// The deck key of a tuned parameter: model.<name>, or stimulus[k].<parameter> for
+// stimulus.<name>.<parameter> ("" if no stimulus has that name).
+std::string deck_key(const RunConfig& config, const std::string& parameter) {
+  const std::string stimulus = "stimulus.";
+  if (parameter.compare(0, stimulus.size(), stimulus) != 0) return "model." + parameter;
+  const std::size_t dot = parameter.rfind('.');
+  const std::string name = parameter.substr(stimulus.size(), dot - stimulus.size());
+  for (std::size_t k = 0; k < config.stimuli.size(); ++k)
+    if (config.stimuli[k].name == name)
+      return "stimulus[" + std::to_string(k) + "]" + parameter.substr(dot);
+  return "";
+}
+
+// A tuned parameter whose values come from a file (most likely an earlier tune's) is tuned again
+// from those values: said on rank 0 unless `quiet`, with the way to simulate them as they are.
+void say_tuned_again(const RunConfig& config, const bool quiet) {
+  if (quiet) return;
+  for (const TunedParameter& p : config.tune->parameters)
+    for (const ValueSource& v : config.value_sources)
+      if (v.key == deck_key(config, p.name))
+        std::fprintf(stderr,
+                     "[kascade] %s comes from %s and [tune] tunes it again, starting from those "
+                     "values (kascade run --no-tune simulates them as they are)\n",
+                     v.key.c_str(), v.source.c_str());
+}
+
 }  // namespace
 
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
@@ -81,6 +107,7 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   if (rank == 0) say_what_epochs_measure(settings, !show_progress);
+  if (rank == 0) say_tuned_again(config, !show_progress);
   TuneProblem problem = tuning_problem(config);
   for (std::uint64_t j = 0; j < plan.range.count; ++j) {
     const auto id = static_cast<network_id_t>(plan.range.first + j);

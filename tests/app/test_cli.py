@@ -165,6 +165,23 @@ with tempfile.TemporaryDirectory() as tmp:
               "theta = { file = tuned.h5 } runs as the tuned values written into the deck")
         check("# model.theta = 50 values of /networks/parameters/theta in " in a["deck"][()].decode(),
               "the deck text records the values read from the file")
+    # A deck that tunes, run with the tune's values: --no-tune simulates them as they are (the
+    # same spikes, recorded as another deck); without it they are tuned again, and it says so.
+    theta_file = f'model.theta={{file="{tuned}"}}'
+    no_tune = os.path.join(tmp, "no_tune.h5")
+    r = run("run", deck, "--set", "tune.target_rate=15.0", "--set", theta_file, "--set",
+            "simulation.steps=1500", "--no-tune", "-o", no_tune, "-q")
+    check(r.returncode == 0, f"run --no-tune exits 0 ({r.stderr.strip()})")
+    with h5py.File(no_tune, "r") as a, h5py.File(given, "r") as b:
+        check("tuning" not in a and a["deck"][()].decode().endswith("# --no-tune") and
+              np.array_equal(a["spikes/step"][:], b["spikes/step"][:]) and
+              np.array_equal(a["spikes/neuron"][:], b["spikes/neuron"][:]),
+              "--no-tune: the values from the file as they are, no /tuning, recorded in the deck")
+    r = run("tune", deck, "--set", "tune.target_rate=15.0", "--set", theta_file, "--set",
+            "tune.epochs=2", "-o", os.path.join(tmp, "tuned_again.h5"))
+    check(r.returncode == 0 and "model.theta comes from /networks/parameters/theta in" in r.stderr
+          and "tunes it again" in r.stderr and "--no-tune" in r.stderr,
+          f"tuning values read from a file says so: {r.stderr!r}")
     bare = os.path.join(tmp, "bare.toml")
     with open(bare, "w") as fh:
         fh.write("[networks]\ncount = 2\n")

@@ -325,7 +325,15 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
             file + ": key 'tune.bounds." + p.name + "' must be [min, max] with min <= max");
     p.lower = b[0], p.upper = b[1];
   }
-  bounds.finish();
+  try {
+    bounds.finish();
+  } catch (const InputError& e) {  // (bounds left from another tune.parameters, most likely)
+    std::string listed;
+    for (const TunedParameter& p : s.parameters) listed += (listed.empty() ? "" : ", ") + p.name;
+    throw InputError(std::string(e.what()) +
+                     "; tune.bounds takes the parameters that tune.parameters lists (" + listed +
+                     ")");
+  }
   if (t.nested_array("target_rate")) {
     s.neuron_targets = t.number_lists("target_rate", networks);
     s.target_hz.clear();

@@ -48,17 +48,25 @@ std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
   for (const TunedParameter& p : s.parameters) {
     Slot slot{p.name, -1, p.shared, p.lower, p.upper};
     require(!(p.lower > p.upper), "tune: bounds of '" + p.name + "' are empty (min > max)");
-    const std::string prefix = "stimulus.", suffix = ".strength";
+    const std::string prefix = "stimulus.";
     if (p.name.compare(0, prefix.size(), prefix) == 0) {
-      const bool ends = p.name.size() > prefix.size() + suffix.size() &&
-                        p.name.compare(p.name.size() - suffix.size(), suffix.size(), suffix) == 0;
-      const std::string stim =
-          ends ? p.name.substr(prefix.size(), p.name.size() - prefix.size() - suffix.size()) : "";
-      const auto it = std::find(problem.stimulus_names.begin(), problem.stimulus_names.end(), stim);
-      require(ends && it != problem.stimulus_names.end(),
-              "tune.parameters: '" + p.name +
-                  "' names no stimulus (use stimulus.<name>.strength; a sinusoid's amplitude "
-                  "is tuned as its strength too)");
+      // stimulus.<name>.<parameter>, the name being one of the deck's (names may hold dots).
+      auto it = problem.stimulus_names.end();
+      for (auto n = problem.stimulus_names.begin(); n != problem.stimulus_names.end(); ++n)
+        if (p.name.size() > prefix.size() + n->size() + 1 &&
+            p.name.compare(prefix.size(), n->size() + 1, *n + ".") == 0 &&
+            (it == problem.stimulus_names.end() || n->size() > it->size()))
+          it = n;  // (the longest: "a.b" over "a")
+      std::string names;
+      for (const std::string& n : problem.stimulus_names) names += (names.empty() ? "" : ", ") + n;
+      require(it != problem.stimulus_names.end(),
+              "tune.parameters: '" + p.name + "' names no stimulus of the deck (" +
+                  (names.empty() ? std::string("it has none") : "its stimuli: " + names) + ")");
+      const std::string what = p.name.substr(prefix.size() + it->size() + 1);
+      require(what == "strength", "tune.parameters: '" + p.name +
+                                      "' cannot be tuned: of a stimulus only its strength is "
+                                      "(stimulus." +
+                                      *it + ".strength, which is a sinusoid's amplitude)");
       slot.stimulus = static_cast<int>(it - problem.stimulus_names.begin());
       require(problem.stimulus_tunable[static_cast<std::size_t>(slot.stimulus)],
               "tune.parameters: '" + p.name +
@@ -269,6 +277,21 @@ void validate_tuning(const TuneSettings& s, const TuneProblem& problem) {
   require(m.nonlinearity != Nonlinearity::extension,
           "tune: an extension nonlinearity has no derivative; tune a built-in one");
   require(s.steps >= 1 && s.max_epochs >= 1, "tune: steps and epochs must be >= 1");
+  if (m.emission == Emission::bernoulli || m.emission == Emission::bernoulli_exp) {
+    // At most one spike per step: a target at or above 1000 / dt Hz is out of reach.
+    const double most = 1000.0 / static_cast<double>(m.dt);
+    auto reachable = [&](const double target) {
+      require(!(target >= most), "tune.target_rate: " + number_text(target) +
+                                     " Hz is out of reach of Bernoulli "
+                                     "emission, at most one spike per step of dt = " +
+                                     number_text(m.dt) + " ms: below " + number_text(most) + " Hz");
+    };
+    for (double t : s.target_hz) reachable(t);
+    for (const auto& neurons : s.neuron_targets)
+      for (double t : neurons) reachable(t);
+    for (const TuneNetwork& n : problem.networks)
+      for (double t : n.target_hz) reachable(t);
+  }
   for (const TuneNetwork& n : problem.networks)
     for (double t : n.target_hz)
       require(t > 0 && std::isfinite(t),

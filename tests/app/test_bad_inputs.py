@@ -275,6 +275,8 @@ EXPECTED = {
     "tune_newton_two_parameters.toml": ["tune.method", "adam"],
     "tune_shared_not_tuned.toml": ["tune.shared", "'r'"],
     "tune_bounds_empty.toml": ["tune.bounds.theta"],
+    "tune_bounds_unlisted.toml": ["tune.bounds.theta", "tune.parameters lists (b)"],
+    "tune_target_out_of_reach.toml": ["tune.target_rate", "500 Hz", "below 500 Hz"],
     "tune_unknown_key.toml": ["tune.target_rates", "tune.target_rate"],
     "tune_threshold_model.toml": ["threshold emission"],
     "tune_unknown_stimulus.toml": ["stimulus.probe.strength"],

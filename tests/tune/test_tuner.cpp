@@ -251,7 +251,19 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   s.parameters = {TunedParameter{"dt"}};
   EXPECT_NE(message(s, f).find("not a continuous parameter"), std::string::npos);
   s.parameters = {TunedParameter{"stimulus.nothing.strength"}};
-  EXPECT_NE(message(s, f).find("names no stimulus"), std::string::npos);
+  EXPECT_NE(message(s, f).find("names no stimulus of the deck (it has none)"), std::string::npos);
+  StimulusSpec drive;  // a stimulus: of it, the strength alone is tunable
+  drive.name = "drive";
+  drive.kind = StimulusKind::constant;
+  TuneFixture driven({10}, false, "bernoulli_glm", kUncoupled, {drive});
+  driven.targets({10.0});
+  s.parameters = {TunedParameter{"stimulus.drives.strength"}};
+  EXPECT_NE(message(s, driven).find("names no stimulus of the deck (its stimuli: drive)"),
+            std::string::npos);
+  s.parameters = {TunedParameter{"stimulus.drive.start"}};
+  EXPECT_NE(message(s, driven).find("'stimulus.drive.start' cannot be tuned: of a stimulus only "
+                                    "its strength is (stimulus.drive.strength"),
+            std::string::npos);
   s.parameters = {TunedParameter{"theta"}, TunedParameter{"r"}};
   s.method = TuneMethod::newton;
   EXPECT_NE(message(s, f).find("use \"adam\""), std::string::npos);

@@ -26,11 +26,15 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const ste
       plan.parameters[name].push_back(value);
 
   plan.stimuli.resize(config.stimuli.size());
-  for (std::size_t k = 0; k < config.stimuli.size(); ++k)
-    for (std::uint64_t j = 0; j < range.count; ++j)
-      plan.stimuli[k].push_back(realise(config.stimuli[k], k, config.seed,
-                                        static_cast<network_id_t>(range.first + j),
-                                        plan.networks[j].n_neurons, stimulus_steps));
+  try {  // (targets that do not fit a network are found here, when its size is known)
+    for (std::size_t k = 0; k < config.stimuli.size(); ++k)
+      for (std::uint64_t j = 0; j < range.count; ++j)
+        plan.stimuli[k].push_back(realise(config.stimuli[k], k, config.seed,
+                                          static_cast<network_id_t>(range.first + j),
+                                          plan.networks[j].n_neurons, stimulus_steps));
+  } catch (const InputError& e) {
+    throw InputError(config.deck_path + ": " + e.what());
+  }
   return plan;
 }
 

@@ -255,10 +255,16 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
     spec.file = deck_relative(given, file);
     spec.dataset = t.string("dataset", "stimulus");
     spec.channel_weights = t.number_list("channel_weights");
-    const StimulusArrayShape shape = stimulus_array_shape(spec.file, spec.dataset);
-    require(shape.networks >= networks,
-            spec.file + ": dataset '" + spec.dataset + "' holds " + std::to_string(shape.networks) +
-                " networks, fewer than the " + std::to_string(networks) + " of the deck");
+    StimulusArrayShape shape;
+    try {
+      shape = stimulus_array_shape(spec.file, spec.dataset);
+      require(shape.networks >= networks, spec.file + ": dataset '" + spec.dataset + "' holds " +
+                                              std::to_string(shape.networks) +
+                                              " networks, fewer than the " +
+                                              std::to_string(networks) + " of the deck");
+    } catch (const InputError& e) {
+      throw InputError(file + ": key '" + prefix + "file': " + e.what());
+    }
     require(shape.channels == 0 ? spec.channel_weights.empty()
                                 : spec.channel_weights.size() == shape.channels,
             file + ": key '" + prefix + "channel_weights' must give one weight for each of the " +

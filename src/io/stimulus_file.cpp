@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/hdf5_access.hpp"
 #include "common/hdf5_handle.hpp"
 #include "kascade/core/error.hpp"
 
@@ -15,9 +16,7 @@ namespace {
 
 H5Handle open_dataset(const std::string& file, const std::string& dataset, H5Handle& f) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const hid_t fid = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (fid < 0) throw InputError(file + ": cannot open the stimulus file");
-  f = H5Handle(fid, H5Fclose);
+  f = detail::open_input(file);  // (says what is wrong: missing, a directory, not HDF5, held)
   const hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
   if (d < 0) throw InputError(file + ": no dataset '" + dataset + "'");
   return H5Handle(d, H5Dclose);

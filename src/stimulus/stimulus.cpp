@@ -242,9 +242,10 @@ RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint6
     case Targeting::list: {
       const auto& list = spec.lists.size() == 1 ? spec.lists[0] : spec.lists.at(network);
       for (ordinal_t i : list)
-        require(i >= 0 && i < n, spec.name + ": target neuron " + std::to_string(i) +
-                                     " is outside network " + std::to_string(network) + " (" +
-                                     std::to_string(n) + " neurons)");
+        require(i >= 0 && i < n, "stimulus[" + std::to_string(index) + "].neurons ('" + spec.name +
+                                     "'): neuron " + std::to_string(i) + " is outside network " +
+                                     std::to_string(network) + " (" + std::to_string(n) +
+                                     " neurons)");
       r.targets = list;
       std::sort(r.targets.begin(), r.targets.end());
       r.targets.erase(std::unique(r.targets.begin(), r.targets.end()), r.targets.end());
@@ -254,7 +255,8 @@ RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint6
       r.targets = random_targets(std::llround(amount() * n), n, seed, network, index);
       break;
     case Targeting::count:
-      require(amount() <= n, spec.name + ": count " + std::to_string(std::llround(amount())) +
+      require(amount() <= n, "stimulus[" + std::to_string(index) + "].count ('" + spec.name +
+                                 "') = " + std::to_string(std::llround(amount())) +
                                  " exceeds the " + std::to_string(n) + " neurons of network " +
                                  std::to_string(network));
       r.targets = random_targets(std::llround(amount()), n, seed, network, index);

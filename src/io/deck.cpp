@@ -183,6 +183,20 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
       if (!taps.empty()) m.kernels[kernel] = taps;
     }
   }
+  for (const std::string& key : t.unread()) {  // another preset's key, most likely
+    std::vector<std::string> owners;
+    for (const Preset& p : presets()) {
+      bool has = std::find(p.choices.begin(), p.choices.end(), key) != p.choices.end();
+      for (const ParameterSpec& spec : p.parameters) has = has || spec.name == key;
+      if (has) owners.push_back(p.name);
+    }
+    std::string list;
+    for (std::size_t k = 0; k < owners.size(); ++k)
+      list += (k == 0 ? "" : k + 1 == owners.size() ? " and " : ", ") + owners[k];
+    require(owners.empty(), file + ": unknown key 'model." + key + "': a key of preset" +
+                                (owners.size() > 1 ? "s " : " ") + list + ", not of \"" + m.preset +
+                                "\"");
+  }
   t.finish();
   for (const char* shared : {"dt", "squared_noise"}) {  // they change a batch's structure
     if (!m.values.count(shared)) continue;

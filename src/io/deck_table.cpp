@@ -312,6 +312,14 @@ bool DeckTable::nested_array(const std::string& key) const {
          it->second.as_array()[0].is_array();
 }
 
+std::vector<std::string> DeckTable::unread() const {
+  std::vector<std::string> keys;
+  if (table_ == nullptr) return keys;
+  for (const auto& [key, value] : table_->as_table())
+    if (!known_.count(key)) keys.push_back(key);
+  return keys;
+}
+
 void DeckTable::finish() const {
   if (table_ == nullptr) return;
   for (const auto& [key, value] : table_->as_table()) {

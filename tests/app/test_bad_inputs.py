@@ -51,7 +51,7 @@ EXPECTED = {
     "unknown_neurons_with_file_source.toml": ["unknown key 'networks.neurons'"],
     "unknown_file_source_key.toml": ["'networks.hdf5.dataset'"],
     "unknown_model_key.toml": ["'model.tehta'"],
-    "unknown_model_other_preset_param.toml": ["unknown key 'model.theta'"],
+    "unknown_model_other_preset_param.toml": ["unknown key 'model.theta'", 'not of "poisson_glm"'],
     "unknown_simulation_key.toml": ["'simulation.batchsize'", "'simulation.batch_size'"],
     "unknown_stimulus_key.toml": ["'stimulus[0].strenght'"],
     "unknown_stimulus_other_kind_key.toml": ["unknown key 'stimulus[0].period'"],

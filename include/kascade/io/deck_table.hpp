@@ -58,7 +58,8 @@ class DeckTable {
   std::vector<std::vector<double>> number_lists(const std::string& key, std::size_t count);
   // The key holds an array whose first element is an array.
   bool nested_array(const std::string& key) const;
-  void finish() const;  // throws on keys that were never read
+  void finish() const;                      // throws on keys that were never read
+  std::vector<std::string> unread() const;  // the keys not read so far
 
  private:
   const toml::value* find(const std::string& key);

@@ -8,6 +8,38 @@
 
 namespace kascade::app {
 
+namespace {
+
+// One line on the tuning a file holds (/tuning), if any: what was tuned toward what, and how
+// many networks converged in how many epochs.
+void print_tuning(const OutputReader& reader) {
+  if (!reader.has("/tuning")) return;
+  const auto attrs = reader.attributes("/tuning");
+  auto attr = [&](const char* key) {
+    const auto it = attrs.find(key);
+    return it == attrs.end() ? std::string("?") : it->second;
+  };
+  const auto epochs = reader.per_network("/tuning/epochs");
+  const auto converged = reader.per_network("/tuning/converged");
+  const std::string what = attrs.count("parameters") ? " " + attr("parameters") : "";
+  std::printf("  tuned%s by %s toward %s, epochs of %s steps", what.c_str(), attr("method").c_str(),
+              attr("target_rate").c_str(), attr("steps_per_epoch").c_str());
+  if (!epochs.empty()) {
+    const double least = *std::min_element(epochs.begin(), epochs.end());
+    const double most = *std::max_element(epochs.begin(), epochs.end());
+    if (least == most)
+      std::printf(": %.0f epochs", most);
+    else
+      std::printf(": %.0f-%.0f epochs", least, most);
+  }
+  if (attr("method") == "newton")
+    std::printf(", %.0f of %zu networks converged",
+                std::accumulate(converged.begin(), converged.end(), 0.0), converged.size());
+  std::printf(" (/tuning)\n");
+}
+
+}  // namespace
+
 void info_command(const std::string& file) {
   const OutputReader reader(file);
   const auto attrs = reader.attributes();
@@ -35,6 +67,7 @@ void info_command(const std::string& file) {
   const double total = std::accumulate(spikes.begin(), spikes.end(), 0.0);
   const double n_total = std::accumulate(neurons.begin(), neurons.end(), 0.0);
   const double steps = std::stod(attr("recorded_steps")), dt = std::stod(attr("dt_ms"));
+  print_tuning(reader);
   if (!simulated) {
     std::printf("  %.0f neurons\n", n_total);
     std::printf("deck:\n%s\n", reader.deck().c_str());

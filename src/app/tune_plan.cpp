@@ -1,6 +1,7 @@
 #include "tune_plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <numeric>
@@ -49,7 +50,7 @@ std::vector<double> sum_in_id_order(const std::vector<network_id_t>& ids,
 
 std::string describe_targets(const TuneSettings& s) {
   if (!s.neuron_targets.empty()) return "per neuron (Hz)";
-  if (s.target_hz.size() == 1) return std::to_string(s.target_hz[0]) + " Hz";
+  if (s.target_hz.size() == 1) return number_text(s.target_hz[0]) + " Hz";
   return "per network (Hz)";
 }
 
@@ -184,7 +185,18 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     out.datasets["epochs"].push_back(r.epochs);
     out.datasets["converged"].push_back(r.converged ? 1 : 0);
   }
-  out.about = {{"method", to_string(resolved_method(settings))},
+  std::string names, bounds;
+  for (const TunedParameter& p : settings.parameters) {
+    names += (names.empty() ? "" : ", ") + p.name + (p.shared ? " (shared)" : "");
+    if (std::isfinite(p.lower) || std::isfinite(p.upper))
+      bounds += (bounds.empty() ? "" : "; ") + p.name + " [" + number_text(p.lower) + ", " +
+                number_text(p.upper) + "]";
+  }
+  out.about = {{"parameters", names},
+               {"bounds", bounds.empty() ? "none" : bounds},
+               {"tolerance", number_text(settings.tolerance)},
+               {"learning_rate", number_text(settings.learning_rate)},
+               {"method", to_string(resolved_method(settings))},
                {"loss", to_string(settings.loss)},
                {"target_rate", describe_targets(settings)},
                {"steps_per_epoch", std::to_string(settings.steps)},

@@ -98,9 +98,9 @@ NetworkSpikes OutputReader::spikes(network_id_t g) const {
   return out;
 }
 
-std::map<std::string, std::string> OutputReader::attributes() const {
+std::map<std::string, std::string> OutputReader::attributes(const std::string& group) const {
   std::map<std::string, std::string> out;
-  H5Handle root(H5Gopen2(static_cast<hid_t>(file_), "/", H5P_DEFAULT), H5Gclose);
+  H5Handle root(H5Gopen2(static_cast<hid_t>(file_), group.c_str(), H5P_DEFAULT), H5Gclose);
   const int n = H5Aget_num_attrs(root);
   for (int k = 0; k < n; ++k) {
     H5Handle a(H5Aopen_by_idx(root, ".", H5_INDEX_NAME, H5_ITER_INC, static_cast<hsize_t>(k),

@@ -218,6 +218,15 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("info", out)
     check(r.returncode == 0 and "complete kascade output" in r.stdout and "50 networks" in r.stdout
           and "[networks]" in r.stdout, f"info summarises the file: {r.stdout[:200]!r}")
+    r = run("info", tuned)
+    check(r.returncode == 0 and "networks only" in r.stdout and
+          "tuned theta by newton toward 15 Hz, epochs of 100 steps: " in r.stdout and
+          "networks converged (/tuning)" in r.stdout, f"info summarises the tuning: {r.stdout[:400]!r}")
+    with h5py.File(tuned, "r") as f:
+        about = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in f["tuning"].attrs.items()}
+        check(about.get("parameters") == "theta" and about.get("bounds") == "none" and
+              about.get("tolerance") == "0.05" and about.get("steps_per_epoch") == "100",
+              f"/tuning records the settings as run: {about}")
     r = run("info", os.path.join(tmp, "nothing.h5"))
     check(r.returncode == 2 and "nothing.h5" in r.stderr, "info on a missing file exits 2 naming it")
 

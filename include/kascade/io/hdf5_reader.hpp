@@ -28,8 +28,9 @@ class OutputReader {
   std::uint64_t n_networks() const;
   std::string deck() const;
   NetworkSpikes spikes(network_id_t network) const;
-  // Root attributes as text (provenance: version, revision, backend, seed, steps, dt, ...).
-  std::map<std::string, std::string> attributes() const;
+  // The attributes of a group as text: by default the root's (provenance: version, revision,
+  // backend, seed, steps, dt, ...); "/tuning": the tuning's settings.
+  std::map<std::string, std::string> attributes(const std::string& group = "/") const;
   // A per-network dataset of /networks (e.g. "spike_count", "rate_hz"), or any other given by
   // its absolute path (e.g. "/tuning/theta"), as doubles.
   std::vector<double> per_network(const std::string& name) const;

@@ -295,8 +295,22 @@ def summary(f):
         f"{int(spikes_.sum())} spikes in {len(f['spikes/step'])} events"
         + (f", {rate.min():.3g} … {rate.max():.3g} Hz per network" if rate is not None and g
            else "")
-        + (", emission with counts" if "count" in f["spikes"] else ""),
+        + (", emission with counts" if "count" in f["spikes"] else "")
+        if steps else "networks only (kascade generate or tune): no steps recorded",
     ]
+    if "tuning" in f:
+        t = f["tuning"]
+        epochs, converged = t["epochs"][()], t["converged"][()]
+        about = {k: _text(v) for k, v in t.attrs.items()}
+        what = " " + about["parameters"] if "parameters" in about else ""
+        span = (f"{int(epochs.min())}" if epochs.min() == epochs.max()
+                else f"{int(epochs.min())} … {int(epochs.max())}") if g else ""
+        lines.append(
+            f"tuned{what} by {about.get('method', '?')} toward {about.get('target_rate', '?')}, "
+            f"epochs of {about.get('steps_per_epoch', '?')} steps"
+            + (f": {span} epochs" if g else "")
+            + (f", {int(converged.sum())} of {g} networks converged"
+               if about.get("method") == "newton" else "") + " (/tuning)")
     if clipped.sum():
         lines.append(f"clipped probabilities in {int(np.count_nonzero(clipped))} networks "
                      f"({int(clipped.sum())} in all): dt is too large for the rates reached")

@@ -275,6 +275,16 @@ try:
                   "-o", silent]):
         r = subprocess.run([binary, *args, "-q"], capture_output=True, text=True)
         check(r.returncode == 0, f"kascade {args[0]} ({r.stderr.strip()})")
+    # The summary of a tune's file: networks only, and what was tuned.
+    tuned = os.path.join(tmp, "tuned.h5")
+    r = subprocess.run([binary, "tune", quickstart, "--set", "tune.target_rate=12.0", "--set",
+                        "tune.epochs=2", "-o", tuned, "-q"], capture_output=True, text=True)
+    check(r.returncode == 0, f"kascade tune ({r.stderr.strip()})")
+    with h5py.File(tuned, "r") as f:
+        text = kr.summary(f)
+    check("networks only (kascade generate or tune): no steps recorded" in text and
+          "tuned theta by newton toward 12 Hz, epochs of 100 steps: " in text and
+          "networks converged (/tuning)" in text, f"summary() of a tune's file: {text!r}")
     out = os.path.join(tmp, "png_generated")
     r = run_python(plot, generated, "--out", out)
     check(r.returncode == 0 and r.stderr.strip() == "plot: raster, rate, rates, isi, sta not "

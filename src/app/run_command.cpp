@@ -15,6 +15,7 @@
 #include "flagged_networks.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
+#include "kascade/core/version.hpp"
 #include "kascade/engine/engine.hpp"
 #include "kascade/io/checkpoint.hpp"
 #include "kascade/io/hdf5_output.hpp"
@@ -195,12 +196,20 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
   }
 }
 
+// What a checkpoint must have been written by to be resumed: the same deck (its text, --set
+// options and values read from files) and the same build, which alone promises the same bits.
+std::uint64_t run_hash(const RunConfig& config) {
+  return deck_hash(config.deck_text + "\n# built as kascade " + version() + " " + git_revision() +
+                   " " + kokkos_backend());
+}
+
 // The checkpoint this rank resumes from, if any. A rank without one (it owns no network, or was
 // stopped before its first checkpoint while others had written theirs) starts its own networks
 // over: no rank's spikes depend on another's, so the file is the same. A checkpoint of another
 // deck or rank count is refused (read_checkpoint). `kascade generate` and `tune` record no steps
 // but would write the same output and spill files: they refuse an interrupted run's output
 // before any work (run_command).
+
 std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
                                           const std::string& path, int ranks, int rank) {
   if (options.connectivity_only || options.tune_only) return std::nullopt;  // (refused earlier)
@@ -211,7 +220,7 @@ std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunCo
     return std::nullopt;
   }
   if (!std::filesystem::exists(path)) return std::nullopt;
-  return read_checkpoint(path, deck_hash(config.deck_text), ranks, rank);
+  return read_checkpoint(path, run_hash(config), ranks, rank);
 }
 
 // The plan, without running it: what each rank owns, its batches, memory and output size.
@@ -458,7 +467,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       config.simulation.runaway_rate_hz * config.model.parameters(0)["dt"] / 1000.0;
   settings.runaway_stop = config.simulation.runaway_stop;
 
-  Checkpointer checkpoints(ckpt_path, deck_hash(config.deck_text), ranks, rank,
+  Checkpointer checkpoints(ckpt_path, run_hash(config), ranks, rank,
                            config.simulation.checkpoint_every);
   // (Poisson counts: the progress counts events, neuron-steps with spikes; the summary spikes)
   Progress progress(

@@ -125,8 +125,8 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
     throw InputError(
         path +
         ": checkpoint was written for another deck (its text, its --set options or the "
-        "values it reads from files differ); remove it, or pass --fresh to start "
-        "over");
+        "values it reads from files differ) or by another build of kascade; remove it, or pass "
+        "--fresh to start over");
   if (c.ranks != ranks || c.rank != rank)
     throw InputError(path + ": checkpoint was written by rank " + std::to_string(c.rank) + " of " +
                      std::to_string(c.ranks) + "; resume with " + std::to_string(c.ranks) +

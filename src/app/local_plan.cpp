@@ -33,7 +33,7 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const ste
                                           static_cast<network_id_t>(range.first + j),
                                           plan.networks[j].n_neurons, stimulus_steps));
   } catch (const InputError& e) {
-    throw InputError(config.deck_path + ": " + e.what());
+    throw InputError(with_value_sources(config.deck_path + ": " + e.what(), config.value_sources));
   }
   return plan;
 }

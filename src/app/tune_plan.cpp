@@ -54,16 +54,23 @@ std::string describe_targets(const TuneSettings& s) {
   return "per network (Hz)";
 }
 
+// Whether the epochs measure the whole run because a stimulus changes within it (deck.cpp).
+bool whole_run_epochs(const TuneSettings& s) {
+  return !s.changing_stimulus.empty() && !s.steps_given && s.steps == s.cycle_steps;
+}
+
 // Before tuning, on rank 0: where a stimulus changes within the run, what the epochs measure
-// (the whole run by default: a note, unless `quiet`), or that the windows tune.steps asks for
-// see different drives (a warning: the values may miss their targets).
+// (the whole run by default, at the cost of up to tune.epochs runs: a note, unless `quiet`), or
+// that the windows tune.steps asks for see different drives (a warning: the values may miss
+// their targets).
 void say_what_epochs_measure(const TuneSettings& s, const bool quiet) {
-  if (s.changing_stimulus.empty()) return;
-  if (!s.steps_given && !quiet)
+  if (whole_run_epochs(s) && !quiet)
     std::fprintf(stderr,
                  "[kascade] stimulus '%s' changes within the run: each tuning epoch measures all "
-                 "%lld recorded steps (tune.steps sets shorter windows)\n",
-                 s.changing_stimulus.c_str(), static_cast<long long>(s.cycle_steps));
+                 "%lld recorded steps, for at most tune.epochs = %d epochs (tune.steps sets "
+                 "shorter windows)\n",
+                 s.changing_stimulus.c_str(), static_cast<long long>(s.cycle_steps), s.max_epochs);
+  if (s.changing_stimulus.empty()) return;
   if (s.steps_given && s.steps < s.cycle_steps)
     std::fprintf(stderr,
                  "[kascade] warning: tune.steps = %lld measures windows of the %lld recorded "
@@ -81,9 +88,11 @@ std::string deck_key(const RunConfig& config, const std::string& parameter) {
   if (parameter.compare(0, stimulus.size(), stimulus) != 0) return "model." + parameter;
   const std::size_t dot = parameter.rfind('.');
   const std::string name = parameter.substr(stimulus.size(), dot - stimulus.size());
-  for (std::size_t k = 0; k < config.stimuli.size(); ++k)
+  for (std::size_t k = 0; k < config.stimuli.size(); ++k)  // (a sinusoid's strength: amplitude)
     if (config.stimuli[k].name == name)
-      return "stimulus[" + std::to_string(k) + "]" + parameter.substr(dot);
+      return "stimulus[" + std::to_string(k) + "]" +
+             (config.stimuli[k].kind == StimulusKind::sinusoid ? ".amplitude"
+                                                               : parameter.substr(dot));
   return "";
 }
 
@@ -139,14 +148,14 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                        const std::vector<std::vector<double>>& values) {
     return sum_in_id_order(ids, values, comm);
   };
-  std::unique_ptr<Progress> progress;  // sized by the first report
-  std::uint64_t epochs_done = 0;
+  std::unique_ptr<Progress> progress;                // sized by the first report
+  std::uint64_t epochs_done = 0, networks_left = 0;  // (as last reported)
   const std::vector<TuneResult> results =
       tune(settings, problem, factory, shared, [&](int done, int total, std::size_t left) {
         if (!progress)
           progress = std::make_unique<Progress>("tuning", static_cast<std::uint64_t>(total),
                                                 show_progress, "epochs", "networks left");
-        epochs_done = static_cast<std::uint64_t>(done);
+        epochs_done = static_cast<std::uint64_t>(done), networks_left = left;
         progress->update(epochs_done, left);
       });
   // Newton's networks not converged within the epochs (Adam runs its epochs: no such test).
@@ -154,16 +163,17 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   std::vector<std::uint64_t> short_ids;
   for (std::size_t j = 0; j < results.size() && newton; ++j)
     if (!results[j].converged) short_ids.push_back(plan.range.first + j);
-  if (progress) progress->finish(short_ids.size(), epochs_done);
+  if (progress) progress->finish(networks_left, epochs_done);
   const std::string unconverged = flagged_networks(short_ids, comm);
   if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)
-    std::fprintf(stderr,
-                 "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
-                 "%d of tune.steps = %lld steps (%s ms) each (converged = 0 in /tuning; they are "
-                 "simulated with their last values)\n",
-                 unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
-                 number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"])
-                     .c_str());
+    std::fprintf(
+        stderr,
+        "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
+        "%d of %lld steps (%s ms%s) each (converged = 0 in /tuning; they are simulated "
+        "with their last values)\n",
+        unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
+        number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"]).c_str(),
+        whole_run_epochs(settings) ? ", the whole run" : ", tune.steps");
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

@@ -393,8 +393,9 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
   return s;
 }
 
-// Where a stimulus changes within the run, windows of it differ in their drive: tuning's epochs
-// then measure the whole run unless tune.steps says otherwise (tune_plan warns of that).
+// Where a stimulus changes within the run, windows of it differ in their drive: the root
+// finder's epochs then measure the whole run unless tune.steps says otherwise (tune_plan warns
+// of that).
 void measure_changing_stimuli(RunConfig& c) {
   TuneSettings& s = *c.tune;
   if (s.steps >= s.cycle_steps) return;
@@ -406,7 +407,9 @@ void measure_changing_stimuli(RunConfig& c) {
       if (varies_between_windows(spec, static_cast<network_id_t>(g), s.cycle_steps, s.steps))
         s.changing_stimulus = spec.name;
   }
-  if (!s.changing_stimulus.empty() && !s.steps_given) s.steps = s.cycle_steps;
+  // (Adam's steps average over windows as over minibatches; the root finder's may not)
+  if (!s.changing_stimulus.empty() && !s.steps_given && resolved_method(s) == TuneMethod::newton)
+    s.steps = s.cycle_steps;
 }
 
 // The configuration of a parsed deck (overrides applied; they are recorded in its text).
@@ -446,6 +449,7 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
                               config.simulation, name);
       config.tune->seed = config.seed;
       config.tune->cycle_steps = config.simulation.steps;
+      config.tune->chunk_steps = config.simulation.record_interval;
       measure_changing_stimuli(config);
       try {
         validate_tuning(*config.tune, tuning_problem(config));

@@ -101,7 +101,7 @@ class BatchTuner {
     es.seed = settings.seed;
     es.equilibration_steps = settings.equilibration_steps;
     es.recorded_steps = settings.steps;
-    es.chunk_steps = settings.steps;
+    es.chunk_steps = std::min(settings.steps, settings.chunk_steps);
     engine_ = std::make_unique<TuneEngine>(factory(first, count, es));
     trace_sensitivity_ = decltype(trace_sensitivity_)("kascade::trace_sensitivity", slots.size(),
                                                       engine_->batch().n_neurons());
@@ -277,6 +277,10 @@ void validate_tuning(const TuneSettings& s, const TuneProblem& problem) {
   require(m.nonlinearity != Nonlinearity::extension,
           "tune: an extension nonlinearity has no derivative; tune a built-in one");
   require(s.steps >= 1 && s.max_epochs >= 1, "tune: steps and epochs must be >= 1");
+  for (const TuneNetwork& n : problem.networks)
+    for (double t : n.target_hz)
+      require(t > 0 && std::isfinite(t),
+              "tune.target_rate: every target must be a finite rate > 0 Hz");
   if (m.emission == Emission::bernoulli || m.emission == Emission::bernoulli_exp) {
     // At most one spike per step: a target at or above 1000 / dt Hz is out of reach.
     const double most = 1000.0 / static_cast<double>(m.dt);
@@ -292,10 +296,6 @@ void validate_tuning(const TuneSettings& s, const TuneProblem& problem) {
     for (const TuneNetwork& n : problem.networks)
       for (double t : n.target_hz) reachable(t);
   }
-  for (const TuneNetwork& n : problem.networks)
-    for (double t : n.target_hz)
-      require(t > 0 && std::isfinite(t),
-              "tune.target_rate: every target must be a finite rate > 0 Hz");
   for (const Slot& slot : resolve(s, problem))
     if (slot.stimulus < 0)
       model_direction(*problem.preset, problem.example, slot.name, problem.stimulus_names.size());
@@ -374,7 +374,8 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   // Progress in batch-epochs: a batch that converges early skips the rest of its share.
   const int units =
       settings.max_epochs * (any_shared ? 1 : static_cast<int>(problem.batches.size()));
-  if (!any_shared) {  // each batch on its own, its engine kept over the epochs
+  if (progress) progress(0, units, G);  // (before the first epoch: its time counts too)
+  if (!any_shared) {                    // each batch on its own, its engine kept over the epochs
     int batches_done = 0;
     for (const auto& [first, count] : problem.batches) {
       BatchTuner batch(settings, problem, slots, first, count, make_engine);

@@ -204,6 +204,10 @@ TEST(Deck, TuningEpochsMeasureTheWholeRunWhereAStimulusChangesWithinIt) {
   EXPECT_EQ(whole.steps, 6000);
   EXPECT_EQ(whole.changing_stimulus, "late");
   EXPECT_FALSE(whole.steps_given);
+  const TuneSettings adam = tune_of(late, "method = \"adam\"\n");  // (windows as minibatches)
+  EXPECT_EQ(adam.steps, 100);
+  EXPECT_EQ(adam.changing_stimulus, "late");
+  EXPECT_TRUE(tune_of(late, "steps = 6000\n").changing_stimulus.empty());  // the whole run given
   const TuneSettings given = tune_of(late, "steps = 500\n");
   EXPECT_EQ(given.steps, 500);
   EXPECT_EQ(given.changing_stimulus, "late");

@@ -260,6 +260,8 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   s.parameters = {TunedParameter{"stimulus.drives.strength"}};
   EXPECT_NE(message(s, driven).find("names no stimulus of the deck (its stimuli: drive)"),
             std::string::npos);
+  s.parameters = {TunedParameter{"stimulus.drive.amplitude"}};  // (a sinusoid's: its strength)
+  EXPECT_NE(message(s, driven).find("cannot be tuned"), std::string::npos);
   s.parameters = {TunedParameter{"stimulus.drive.start"}};
   EXPECT_NE(message(s, driven).find("'stimulus.drive.start' cannot be tuned: of a stimulus only "
                                     "its strength is (stimulus.drive.strength"),

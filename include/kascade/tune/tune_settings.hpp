@@ -50,6 +50,9 @@ struct TuneSettings {
   // (cycling within them), so that over the epochs every stimulus time is sampled. 0: always
   // the first `steps`.
   step_t cycle_steps = 0;
+  // Recorded steps the engine holds between hand-overs (the simulation's record_interval): an
+  // epoch of the whole run must not hold all its steps at once.
+  step_t chunk_steps = 1000;
   std::uint64_t seed = 0;  // tuning draws use seeds derived from it, never the simulation's
 };
 

@@ -265,11 +265,9 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
               connectivity / mib, 12.0 * spikes_at_10hz / mib);
   if (config.tune) {
     const TuneSettings& t = *config.tune;
-    std::string names;
-    for (const auto& p : t.parameters)
-      names += (names.empty() ? "" : ", ") + p.name + (p.shared ? " (shared)" : "");
-    std::printf("  tuning first: %s by %s, at most %d epochs of %lld steps\n", names.c_str(),
-                to_string(resolved_method(t)), t.max_epochs, static_cast<long long>(t.steps));
+    std::printf("  tuning first: %s by %s, at most %d epochs of %lld steps\n",
+                parameter_list(t).c_str(), to_string(resolved_method(t)), t.max_epochs,
+                static_cast<long long>(t.steps));
   }
 }
 

@@ -195,14 +195,12 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     out.datasets["epochs"].push_back(r.epochs);
     out.datasets["converged"].push_back(r.converged ? 1 : 0);
   }
-  std::string names, bounds;
-  for (const TunedParameter& p : settings.parameters) {
-    names += (names.empty() ? "" : ", ") + p.name + (p.shared ? " (shared)" : "");
+  std::string bounds;
+  for (const TunedParameter& p : settings.parameters)
     if (std::isfinite(p.lower) || std::isfinite(p.upper))
       bounds += (bounds.empty() ? "" : "; ") + p.name + " [" + number_text(p.lower) + ", " +
                 number_text(p.upper) + "]";
-  }
-  out.about = {{"parameters", names},
+  out.about = {{"parameters", parameter_list(settings)},
                {"bounds", bounds.empty() ? "none" : bounds},
                {"tolerance", number_text(settings.tolerance)},
                {"learning_rate", number_text(settings.learning_rate)},

@@ -348,11 +348,9 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
   try {
     bounds.finish();
   } catch (const InputError& e) {  // (bounds left from another tune.parameters, most likely)
-    std::string listed;
-    for (const TunedParameter& p : s.parameters) listed += (listed.empty() ? "" : ", ") + p.name;
     throw InputError(std::string(e.what()) +
-                     "; tune.bounds takes the parameters that tune.parameters lists (" + listed +
-                     ")");
+                     "; tune.bounds takes the parameters that tune.parameters lists (" +
+                     parameter_list(s) + ")");
   }
   if (t.nested_array("target_rate")) {
     s.neuron_targets = t.number_lists("target_rate", networks);

@@ -38,4 +38,11 @@ TuneMethod resolved_method(const TuneSettings& s) {
   return s.method;
 }
 
+std::string parameter_list(const TuneSettings& s) {
+  std::string names;
+  for (const TunedParameter& p : s.parameters)
+    names += (names.empty() ? "" : ", ") + p.name + (p.shared ? " (shared)" : "");
+  return names;
+}
+
 }  // namespace kascade

@@ -62,5 +62,7 @@ TuneMethod parse_tune_method(const std::string& name, const std::string& key);
 TuneLoss parse_tune_loss(const std::string& name, const std::string& key);
 // The method `automatic` stands for with these settings; InputError if newton cannot apply.
 TuneMethod resolved_method(const TuneSettings& settings);
+// The tuned parameters as listed, for messages and records: "theta, r (shared)".
+std::string parameter_list(const TuneSettings& settings);
 
 }  // namespace kascade

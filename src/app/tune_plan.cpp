@@ -62,7 +62,7 @@ bool whole_run_epochs(const TuneSettings& s) {
 // Before tuning, on rank 0: where a stimulus changes within the run, what the epochs measure
 // (the whole run by default, at the cost of up to tune.epochs runs: a note, unless `quiet`), or
 // that the windows tune.steps asks for see different drives (a warning: the values may miss
-// their targets).
+// their targets), also where they are not whole repeats of the stimuli.
 void say_what_epochs_measure(const TuneSettings& s, const bool quiet) {
   if (whole_run_epochs(s) && !quiet)
     std::fprintf(stderr,
@@ -70,6 +70,15 @@ void say_what_epochs_measure(const TuneSettings& s, const bool quiet) {
                  "%lld recorded steps, for at most tune.epochs = %d epochs (tune.steps sets "
                  "shorter windows)\n",
                  s.changing_stimulus.c_str(), static_cast<long long>(s.cycle_steps), s.max_epochs);
+  const step_t r = s.stimulus_repeat;
+  if (s.changing_stimulus.empty() && s.steps_given && s.steps < s.cycle_steps && s.steps % r != 0)
+    std::fprintf(stderr,
+                 "[kascade] warning: tune.steps = %lld is not a whole number of the %lld steps "
+                 "after which stimulus '%s' repeats: epochs of different windows see different "
+                 "drives, and the tuned values can miss their targets; tune.steps = %lld (or "
+                 "none) measures whole repeats\n",
+                 static_cast<long long>(s.steps), static_cast<long long>(r),
+                 s.repeating_stimulus.c_str(), static_cast<long long>(whole_repeats(s)));
   if (s.changing_stimulus.empty()) return;
   if (s.steps_given && s.steps < s.cycle_steps)
     std::fprintf(stderr,

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <numeric>
 #include <sstream>
 
 #include "io/deck_text.hpp"
@@ -392,8 +393,8 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
 }
 
 // Where a stimulus changes within the run, windows of it differ in their drive: the root
-// finder's epochs then measure the whole run unless tune.steps says otherwise (tune_plan warns
-// of that).
+// finder's epochs then measure the whole run unless tune.steps says otherwise; where the stimuli
+// repeat, the epochs measure whole repeats (tune_plan warns of a tune.steps that does not).
 void measure_changing_stimuli(RunConfig& c) {
   TuneSettings& s = *c.tune;
   if (s.steps >= s.cycle_steps) return;
@@ -401,13 +402,24 @@ void measure_changing_stimuli(RunConfig& c) {
     bool per_network = false;  // (else network 0 stands for all)
     for (const auto& [key, values] : spec.values) per_network = per_network || values.size() > 1;
     const std::uint64_t networks = per_network ? c.networks.count : 1;
-    for (std::uint64_t g = 0; g < networks && s.changing_stimulus.empty(); ++g)
-      if (varies_between_windows(spec, static_cast<network_id_t>(g), s.cycle_steps, s.steps))
+    for (std::uint64_t g = 0; g < networks && s.changing_stimulus.empty(); ++g) {
+      const step_t r = repeat_steps(spec, static_cast<network_id_t>(g), s.cycle_steps);
+      const step_t common = r == 0 ? 0 : std::gcd(s.stimulus_repeat, r);
+      if (r == 0 || s.stimulus_repeat / common > s.cycle_steps / r) {  // (the lcm > the run)
         s.changing_stimulus = spec.name;
+      } else if (s.stimulus_repeat % r != 0) {
+        s.stimulus_repeat = s.stimulus_repeat / common * r;
+        s.repeating_stimulus = spec.name;
+      }
+    }
   }
-  // (Adam's steps average over windows as over minibatches; the root finder's may not)
-  if (!s.changing_stimulus.empty() && !s.steps_given && resolved_method(s) == TuneMethod::newton)
-    s.steps = s.cycle_steps;
+  if (s.steps_given) return;
+  if (!s.changing_stimulus.empty()) {
+    // (Adam's steps average over windows as over minibatches; the root finder's may not)
+    if (resolved_method(s) == TuneMethod::newton) s.steps = s.cycle_steps;
+    return;
+  }
+  s.steps = whole_repeats(s);
 }
 
 // The configuration of a parsed deck (overrides applied; they are recorded in its text).

@@ -178,27 +178,31 @@ void validate(const StimulusSpec& spec, const std::string& prefix) {
   }
 }
 
-bool varies_between_windows(const StimulusSpec& spec, network_id_t network, step_t steps,
-                            step_t window) {
+step_t repeat_steps(const StimulusSpec& spec, network_id_t network, step_t steps) {
   const auto v = [&](const char* key) { return spec.value(key, network); };
   const double start = v("start");
   const double end = spec.kind == StimulusKind::poisson  ? start + v("duration")
                      : spec.kind == StimulusKind::loaded ? start + double(spec.array_steps)
                                                          : v("stop");
   const auto run = static_cast<double>(steps);
-  if (std::max(start, 0.0) >= std::min(end, run)) return false;  // silent through the run
-  if (start > 0 || end < run) return true;
+  if (std::max(start, 0.0) >= std::min(end, run)) return 1;  // silent through the run
+  if (start > 0 || end < run) return 0;
   switch (spec.kind) {
     case StimulusKind::loaded:
-      return true;
+      return 0;
     case StimulusKind::regular:
     case StimulusKind::sinusoid:
-      return v("period") > static_cast<double>(window);
+      for (int k = 1; k <= 64; ++k) {  // (a period of 33.5 steps repeats every 67)
+        const double whole = k * v("period"), rounded = std::round(whole);
+        if (rounded > run) return 0;
+        if (std::abs(whole - rounded) <= 1e-9 * whole) return static_cast<step_t>(rounded);
+      }
+      return 0;
     case StimulusKind::poisson:
     case StimulusKind::constant:
       break;
   }
-  return false;
+  return 1;
 }
 
 RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint64_t seed,

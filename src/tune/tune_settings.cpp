@@ -1,5 +1,7 @@
 #include "kascade/tune/tune_settings.hpp"
 
+#include <algorithm>
+
 #include "kascade/core/enum_names.hpp"
 #include "kascade/core/error.hpp"
 
@@ -43,6 +45,11 @@ std::string parameter_list(const TuneSettings& s) {
   for (const TunedParameter& p : s.parameters)
     names += (names.empty() ? "" : ", ") + p.name + (p.shared ? " (shared)" : "");
   return names;
+}
+
+step_t whole_repeats(const TuneSettings& s) {
+  const step_t r = s.stimulus_repeat;
+  return std::min(s.cycle_steps, (s.steps + r - 1) / r * r);
 }
 
 }  // namespace kascade

@@ -214,6 +214,26 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "warning: tune.steps = 100 measures windows of the 6000 recorded "
           "steps, but stimulus 'late' changes within them" in r.stderr,
           f"windows shorter than the run with a late stimulus: warned, also with -q: {r.stderr!r}")
+    # Pulses every 70 steps: by default the epochs measure whole periods (140 steps) and every
+    # network converges (windows of 100 see one or two pulses: none did in 100 epochs, 50-neuron
+    # networks); windows of 100 asked for are warned of.
+    pulses = ["--set", "networks.count=4", "--set", "simulation.steps=3000", "--set",
+              "tune.target_rate=10.0", "--set",
+              'stimulus=[{name="pulses", kind="regular", strength=4.0, period=70, width=20}]']
+    pulses_out = os.path.join(tmp, "pulses.h5")
+    r = run("run", deck, *pulses, "-q", "-o", pulses_out)
+    check(r.returncode == 0 and r.stderr == "", f"pulses every 70 steps tune quietly: {r.stderr!r}")
+    with h5py.File(pulses_out, "r") as f:
+        rates, spikes = f["networks/rate_hz"][:], f["networks/spike_count"][:]
+        bound = 0.05 + 4.89 / np.sqrt(np.maximum(spikes, 1))  # (as above)
+        check(f["tuning"].attrs["steps_per_epoch"] == b"140" and
+              np.all(f["tuning/converged"][:] == 1) and np.all(abs(rates / 10.0 - 1) < bound),
+              f"epochs of whole periods of the pulses converge near 10 Hz: {rates}")
+    r = run("tune", deck, *pulses, "--set", "tune.steps=100", "--set", "tune.epochs=1", "-q", "-o",
+            os.path.join(tmp, "pulses_windows.h5"))
+    check(r.returncode == 0 and "warning: tune.steps = 100 is not a whole number of the 70 steps "
+          "after which stimulus 'pulses' repeats" in r.stderr and "tune.steps = 140" in r.stderr,
+          f"windows that are not whole periods: warned, also with -q: {r.stderr!r}")
 
     r = run("info", out)
     check(r.returncode == 0 and "complete kascade output" in r.stdout and "50 networks" in r.stdout

@@ -219,5 +219,44 @@ TEST(Deck, TuningEpochsMeasureTheWholeRunWhereAStimulusChangesWithinIt) {
   EXPECT_EQ(one.changing_stimulus, "stimulus_0");
 }
 
+// Where the stimuli repeat through the run, the epochs measure whole repeats (the least common
+// multiple of the periods): windows of 100 steps of a 70-step pulse train see 1 or 2 pulses, and
+// the root finder did not converge in 100 epochs (8 networks, 10.1-11.1 Hz for 10 Hz); windows
+// of 140 converged. A tune.steps given is kept (tune_plan warns of it).
+TEST(Deck, TuningEpochsMeasureWholeRepeatsOfTheStimuli) {
+  const auto tune_of = [](const std::string& stimuli, const std::string& tune = "") {
+    return *parse_deck("[simulation]\nsteps = 6000\n" + stimuli + "[tune]\n" + tune, "deck.toml")
+                .tune;
+  };
+  const auto regular = [](const std::string& name, const std::string& period) {
+    return "[[stimulus]]\nname = \"" + name + "\"\nkind = \"regular\"\nperiod = " + period + "\n";
+  };
+  const TuneSettings seventy = tune_of(regular("pulses", "70"));
+  EXPECT_EQ(seventy.steps, 140);
+  EXPECT_EQ(seventy.stimulus_repeat, 70);
+  EXPECT_EQ(seventy.repeating_stimulus, "pulses");
+  EXPECT_TRUE(seventy.changing_stimulus.empty());
+  EXPECT_EQ(tune_of(regular("pulses", "70"), "method = \"adam\"\n").steps, 140);
+  EXPECT_EQ(tune_of(regular("pulses", "50")).steps, 100);
+  EXPECT_EQ(tune_of(regular("slow", "1000")).steps, 1000);
+  EXPECT_EQ(tune_of(regular("half", "33.5")).steps, 134);
+  // Two stimuli: every window holds whole periods of both.
+  const TuneSettings both = tune_of(regular("a", "70") + regular("b", "60"));
+  EXPECT_EQ(both.stimulus_repeat, 420);
+  EXPECT_EQ(both.steps, 420);
+  EXPECT_EQ(both.repeating_stimulus, "b");
+  // Periods whose least common multiple exceeds the run: the whole run, as a change within it.
+  const TuneSettings apart = tune_of(regular("a", "2999") + regular("b", "2997"));
+  EXPECT_EQ(apart.steps, 6000);
+  EXPECT_EQ(apart.changing_stimulus, "b");
+  // Per network: each network's period counts.
+  EXPECT_EQ(tune_of("[networks]\ncount = 2\n" + regular("p", "[40, 30]")).steps, 120);
+  const TuneSettings given = tune_of(regular("pulses", "70"), "steps = 100\n");
+  EXPECT_EQ(given.steps, 100);
+  EXPECT_EQ(given.stimulus_repeat, 70);
+  EXPECT_TRUE(given.steps_given);
+  EXPECT_EQ(tune_of(regular("pulses", "70"), "steps = 7000\n").stimulus_repeat, 1);  // whole run
+}
+
 }  // namespace
 }  // namespace kascade

@@ -378,33 +378,42 @@ TEST(StimulusValues, InputsOfLongRunsWithLoadedValuesAreEachNeuronsInputBitwise)
   EXPECT_GT(expect_runs_match_input(batch, runs), 1000);  // not vacuous
 }
 
-// Which stimuli tuning's windows of 100 steps in a 6000-step run can miss (tune_plan warns):
-// those that begin or end inside the run, follow a recorded array, or repeat more slowly than a
-// window; not those silent through the whole run, steady ones, or Poisson pulses throughout.
-TEST(StimulusValues, VaryBetweenWindowsWhereTheirMeanDependsOnTheWindow) {
+// After how many steps each stimulus repeats in a 6000-step run (tuning measures windows of
+// whole repeats): 1 for those silent through the whole run, steady ones and Poisson pulses
+// throughout; the period of regular and sinusoid ones (a whole multiple of it where it is not
+// whole); 0 for those that begin or end inside the run, follow a recorded array, or repeat more
+// slowly than the run.
+TEST(StimulusValues, RepeatStepsSayWhichWindowsSeeTheSameDrive) {
   using test::stimulus;
-  const auto varies = [](const StimulusSpec& s, network_id_t g = 0) {
-    return varies_between_windows(s, g, 6000, 100);
+  const auto repeat = [](const StimulusSpec& s, network_id_t g = 0) {
+    return repeat_steps(s, g, 6000);
   };
-  EXPECT_FALSE(varies(stimulus(K::constant, {})));
-  EXPECT_FALSE(varies(stimulus(K::constant, {{"start", {-50}}, {"stop", {6000}}})));
-  EXPECT_TRUE(varies(stimulus(K::constant, {{"start", {4500}}})));
-  EXPECT_TRUE(varies(stimulus(K::constant, {{"stop", {5999}}})));
-  EXPECT_FALSE(varies(stimulus(K::constant, {{"start", {6000}}})));               // after the run
-  EXPECT_FALSE(varies(stimulus(K::constant, {{"start", {-9}}, {"stop", {0}}})));  // before
-  EXPECT_FALSE(varies(stimulus(K::poisson, {{"mean_interval", {300}}})));
-  EXPECT_TRUE(varies(stimulus(K::poisson, {{"duration", {3000}}})));
-  EXPECT_FALSE(varies(stimulus(K::regular, {{"period", {100}}})));
-  EXPECT_TRUE(varies(stimulus(K::regular, {{"period", {101}}})));
-  EXPECT_FALSE(varies(stimulus(K::sinusoid, {{"period", {50}}})));
-  EXPECT_TRUE(varies(stimulus(K::sinusoid, {{"period", {1000}}})));
+  EXPECT_EQ(repeat(stimulus(K::constant, {})), 1);
+  EXPECT_EQ(repeat(stimulus(K::constant, {{"start", {-50}}, {"stop", {6000}}})), 1);
+  EXPECT_EQ(repeat(stimulus(K::constant, {{"start", {4500}}})), 0);
+  EXPECT_EQ(repeat(stimulus(K::constant, {{"stop", {5999}}})), 0);
+  EXPECT_EQ(repeat(stimulus(K::constant, {{"start", {6000}}})), 1);               // after the run
+  EXPECT_EQ(repeat(stimulus(K::constant, {{"start", {-9}}, {"stop", {0}}})), 1);  // before
+  EXPECT_EQ(repeat(stimulus(K::poisson, {{"mean_interval", {300}}})), 1);
+  EXPECT_EQ(repeat(stimulus(K::poisson, {{"duration", {3000}}})), 0);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {100}}})), 100);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {70}}})), 70);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {33.5}}})), 67);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {100.0 / 3}}})), 100);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {0.25}}})), 1);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {6000}}})), 6000);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {6001}}})), 0);  // slower than the run
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {3000.5}}})), 0);
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {1.0 / 65}}})), 0);  // no whole multiple
+  EXPECT_EQ(repeat(stimulus(K::sinusoid, {{"period", {50}}})), 50);
+  EXPECT_EQ(repeat(stimulus(K::sinusoid, {{"period", {1000}}, {"phase", {1.0}}})), 1000);
   // Per network: network 1's stimulus begins inside the run.
   const StimulusSpec per_network = stimulus(K::constant, {{"start", {0, 2000}}});
-  EXPECT_FALSE(varies(per_network, 0));
-  EXPECT_TRUE(varies(per_network, 1));
+  EXPECT_EQ(repeat(per_network, 0), 1);
+  EXPECT_EQ(repeat(per_network, 1), 0);
   StimulusSpec loaded = stimulus(K::loaded, {});
   loaded.array_steps = 6000;
-  EXPECT_TRUE(varies(loaded));
+  EXPECT_EQ(repeat(loaded), 0);
 }
 
 }  // namespace

@@ -61,13 +61,15 @@ struct RealisedStimulus {
 RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint64_t seed,
                          network_id_t network, ordinal_t n_neurons, step_t recorded_steps);
 
-// Whether network `network`'s drive from this stimulus, averaged over a window of `window`
-// recorded steps, depends on where in the run's [0, steps) the window lies: it begins or ends
-// inside the run, follows a recorded array, or repeats more slowly than the window (regular,
-// sinusoid). Poisson pulses at a constant rate and constant drives over the whole run do not.
-// (Tuning measures windows of the run: it warns where the windows it saw miss such changes.)
-bool varies_between_windows(const StimulusSpec& spec, network_id_t network, step_t steps,
-                            step_t window);
+// The recorded steps after which network `network`'s drive from this stimulus repeats through
+// the run's [0, steps), so that every window of a whole number of them sees the same drive
+// wherever it lies in the run: 1 for a drive that is the same at every step or in expectation
+// (constant, Poisson pulses through the whole run, or silent through it); for regular and
+// sinusoid ones through the whole run, their period where it is a whole number of steps (else
+// the least whole multiple of it, up to 64 periods); 0 where none does: the drive begins or ends
+// inside the run, follows a recorded array, or repeats more slowly than the run. (Tuning's
+// epochs measure windows of whole repeats: deck.cpp.)
+step_t repeat_steps(const StimulusSpec& spec, network_id_t network, step_t steps);
 
 // Throws InputError naming `prefix` keys for impossible values (for the given network count).
 void validate(const StimulusSpec& spec, const std::string& prefix);

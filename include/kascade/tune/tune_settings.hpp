@@ -41,8 +41,13 @@ struct TuneSettings {
   bool steps_given = false;  // tune.steps is the deck's, not the default
   // A stimulus that changes within the run (its drive differs from one window of `steps` to
   // another), or "": epochs of different windows would then see different drives, so `steps`
-  // defaults to the whole run (cycle_steps) and a shorter one given is warned of.
+  // defaults to the whole run (cycle_steps) for newton and a shorter one given is warned of.
   std::string changing_stimulus;
+  // Else the steps after which every stimulus repeats (the least common multiple of their
+  // periods, stimulus.hpp repeat_steps), and the stimulus that set it last ("": all are steady):
+  // `steps` defaults to a whole number of them, and a `steps` given that is not is warned of.
+  step_t stimulus_repeat = 1;
+  std::string repeating_stimulus;
   step_t equilibration_steps = 10;  // before them, from the random initial state
   double tolerance = 0.05;          // newton: relative rate error reached with 3-sigma confidence
   double learning_rate = 0.1, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;  // adam
@@ -64,5 +69,8 @@ TuneLoss parse_tune_loss(const std::string& name, const std::string& key);
 TuneMethod resolved_method(const TuneSettings& settings);
 // The tuned parameters as listed, for messages and records: "theta, r (shared)".
 std::string parameter_list(const TuneSettings& settings);
+
+// The shortest window of whole stimulus repeats (stimulus_repeat) holding `steps`, at most the run.
+step_t whole_repeats(const TuneSettings& settings);
 
 }  // namespace kascade

@@ -49,13 +49,30 @@ inline bool hdf5_signature(std::FILE* f) {
   return false;
 }
 
+// A kascade output whose run has not finished (root attribute complete = 0: a .partial file, or
+// one copied away mid-run) is never an input: its networks or values may be half written.
+inline void refuse_incomplete(hid_t f, const std::string& file) {
+  if (H5Aexists(f, "complete") <= 0) return;  // (not a kascade output)
+  H5Handle a(H5Aopen(f, "complete", H5P_DEFAULT), H5Aclose);
+  int complete = 1;
+  if (a.get() >= 0 && H5Aread(a, H5T_NATIVE_INT, &complete) >= 0 && complete != 1)
+    input_error(file,
+                "a kascade output whose run did not finish (attribute complete = 0): its "
+                "contents may be partial; use the file of a finished run");
+}
+
 // Serial read-only open (the default file access list works with the parallel library too).
+// An unfinished kascade output is refused.
 // H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
 inline H5Handle open_input(const std::string& file) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) input_error(file, "is a directory, not a file");
   const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f >= 0) return H5Handle(f, H5Fclose);
+  if (f >= 0) {
+    H5Handle opened(f, H5Fclose);
+    refuse_incomplete(opened, file);
+    return opened;
+  }
   std::FILE* probe = std::fopen(file.c_str(), "rb");
   if (probe == nullptr) input_error(file, "no such file or not readable");
   const bool hdf5 = hdf5_signature(probe);

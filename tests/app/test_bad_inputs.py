@@ -241,6 +241,7 @@ EXPECTED = {
     "hdf5_count_too_large.toml": ["networks.count", "networks.h5"],
     "hdf5_two_billion_neurons.toml": [("two_billion_neurons.h5", "simulation.memory_budget_gib")],
     "hdf5_sonata_file.toml": ["sonata_edges.h5", "SONATA"],
+    "hdf5_unfinished_output.toml": ["unfinished_output.h5", "did not finish"],
     # SONATA connectivity
     "sonata_missing_file_key.toml": ["networks.sonata.file", "required"],
     "sonata_missing_syn_weight.toml": ["missing_syn_weight.h5", "syn_weight"],

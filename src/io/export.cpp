@@ -224,12 +224,18 @@ void write_npy(const std::string& path, const Network& net) {
   require(!out.fail(), path + ": cannot write");
 }
 
+// Network g's index zero-padded to the width of the largest of n_networks: names that sort by
+// text in the networks' order (SONATA readers order populations so, spikeometric its files).
+std::string padded_index(std::uint64_t g, std::uint64_t n_networks) {
+  const std::size_t width = std::to_string(n_networks > 0 ? n_networks - 1 : 0).size();
+  const std::string digits = std::to_string(g);
+  return std::string(width - std::min(width, digits.size()), '0') + digits;
+}
+
 }  // namespace
 
 std::string sonata_population_name(std::uint64_t g, std::uint64_t n_networks) {
-  const std::size_t width = std::to_string(n_networks > 0 ? n_networks - 1 : 0).size();
-  const std::string digits = std::to_string(g);
-  return "network_" + std::string(width - std::min(width, digits.size()), '0') + digits;
+  return "network_" + padded_index(g, n_networks);
 }
 
 void export_sonata(const std::string& output_file, const std::string& dir, bool overwrite,
@@ -259,7 +265,7 @@ void export_npy(const std::string& output_file, const std::string& dir, bool ove
   for (std::uint64_t g = 0; g < G && g < sizes.size(); ++g)
     require_dense(output_file, g, sizes[g], max_neurons);  // all before writing any
   std::vector<std::string> files;
-  for (std::uint64_t g = 0; g < G; ++g) files.push_back(std::to_string(g) + ".npy");
+  for (std::uint64_t g = 0; g < G; ++g) files.push_back(padded_index(g, G) + ".npy");
   check_target(dir, files, overwrite, output_file);
   refuse_other_npy(dir, files);
 

@@ -262,6 +262,8 @@ with tempfile.TemporaryDirectory() as tmp:
             h5py.File(os.path.join(sdir, "edges.h5"), "r") as e_:
         check(s_.attrs["magic"] == 0x0A7A and list(s_.attrs["version"]) == [0, 1], "spikes magic/version")
         counts = k["networks/spike_count"][:]
+        check(sorted(os.listdir(ndir)) == [f"{g:02d}.npy" for g in range(len(counts))],
+              f"npy names sort by text in network order, as spikeometric reads them: {os.listdir(ndir)}")
         for g in range(len(counts)):
             pop = s_[f"spikes/network_{g:02d}"]  # padded: 20 networks
             ts, ids = pop["timestamps"], pop["node_ids"]
@@ -271,7 +273,7 @@ with tempfile.TemporaryDirectory() as tmp:
             check(ts.dtype == np.float64 and ids.dtype == np.uint64 and ts.attrs["units"] == "ms",
                   f"network {g}: timestamps float64 in ms, node_ids uint64")
             check(len(ts) == counts[g] and np.all(np.diff(ts[:]) >= 0), f"network {g}: one entry per spike, by time")
-            w = np.load(os.path.join(ndir, f"{g}.npy"))
+            w = np.load(os.path.join(ndir, f"{g:02d}.npy"))  # (padded as the populations)
             s0, s1 = k["networks/synapse_offset"][g:g + 2]
             src, dst = k["connectivity/source"][s0:s1], k["connectivity/target"][s0:s1]
             check(np.array_equal(w[src, dst], k["connectivity/weight"][s0:s1]) and

@@ -127,10 +127,12 @@ void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& 
       targets.push_back(&r.targets), onsets.push_back(&r.onsets);
     std::map<std::string, std::string> about;
     if (spec.kind == StimulusKind::loaded) {
-      about["file"] = spec.file, about["dataset"] = spec.dataset;
+      // (absolute: the deck's spelling is relative to the deck, which /deck does not locate)
+      about["file"] = std::filesystem::absolute(spec.file).lexically_normal().string();
+      about["dataset"] = spec.dataset;
       std::string weights;
       for (double w : spec.channel_weights)
-        weights += (weights.empty() ? "" : ", ") + std::to_string(w);
+        weights += (weights.empty() ? "" : ", ") + exact_text(w);
       about["channel_weights"] = "[" + weights + "]";
     }
     output.write_stimulus(spec.name, to_string(spec.kind), to_string(spec.targeting), about, values,

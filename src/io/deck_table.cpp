@@ -157,10 +157,8 @@ std::vector<double> DeckTable::numbers(const std::string& key, double fallback, 
     if (std::fabs(x) > 3.4e38)  // model parameters are float32
       throw InputError(file_ + ": key '" + name(key) + "' is outside the float32 range" + which);
     if (integer && x != std::floor(x)) {  // (only a file's values can be fractional here)
-      char text[32];
-      std::snprintf(text, sizeof text, "%.17g", x);
-      throw InputError(file_ + ": key '" + name(key) + "' takes whole numbers, not " + text +
-                       which);
+      throw InputError(file_ + ": key '" + name(key) + "' takes whole numbers, not " +
+                       exact_text(x) + which);
     }
   }
   return out;

@@ -110,6 +110,12 @@ with tempfile.TemporaryDirectory() as tmp:
             check(f["networks/spike_count"][:].sum() > 0, f"{name}: spikes recorded")
             check("theta" in f["networks/parameters"] or "alpha" in f["networks/parameters"],
                   f"{name}: parameters stored per network")
+            if os.path.basename(d) == "loaded.toml":  # (the deck's path is relative to the deck)
+                about = f["stimuli/stimulus_0"].attrs
+                array = os.path.abspath(os.path.join(source, "inputs", "data", "stimulus.h5"))
+                check(about["file"].decode() == array and
+                      about["channel_weights"].decode() == "[1, 0.5, 0.25]",
+                      f"{name}: the array's absolute path and exact weights recorded: {dict(about)}")
 
     # The other subcommands: a plan without simulating, networks without steps, a summary.
     r = run("run", deck, "--dry-run")

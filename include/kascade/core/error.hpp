@@ -2,6 +2,7 @@
 // Errors that reach the user as one line. InputError means the user's input is wrong
 // (deck, file, parameter): the CLI exits with status 2 for it.
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -16,6 +17,17 @@ class InputError : public std::runtime_error {
 inline std::string number_text(const double x) {
   char out[32];
   std::snprintf(out, sizeof out, "%.6g", x);
+  return out;
+}
+
+// A number as a record keeps it: the fewest significant digits (6 to 17) that read back as x
+// (0.1, 1e-07, 0.30000000000000004).
+inline std::string exact_text(const double x) {
+  char out[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(out, sizeof out, "%.*g", digits, x);
+    if (std::strtod(out, nullptr) == x) break;
+  }
   return out;
 }
 

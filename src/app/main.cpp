@@ -40,6 +40,19 @@ std::string one_line(const std::string& message) {
   return out;
 }
 
+// A file or directory name given on the command line: an empty one (an unset shell variable) is
+// refused rather than taken as "not given".
+const CLI::Validator kNonEmpty(
+    [](const std::string& value) { return value.empty() ? "must not be empty" : std::string(); },
+    "", "non-empty");
+
+// `--set KEY=VALUE`: one value per --set, so that a deck after it stays the deck.
+CLI::Option* add_overrides(CLI::App* cmd, std::vector<std::string>& overrides, const char* help) {
+  return cmd->add_option("--set", overrides, help)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 int report(int rank, int status, const std::string& message) {
   if (rank == 0) std::fprintf(stderr, "kascade: error: %s\n", one_line(message).c_str());
   return status;
@@ -64,9 +77,9 @@ int main(int argc, char** argv) {
       cli.add_subcommand("run", "simulate the networks of a deck and write one HDF5 file");
   run_cmd->allow_extras();
   run_cmd->add_option("deck", run.deck, "TOML deck (see docs/input-reference.md)")->required();
-  run_cmd->add_option("--set", run.overrides,
-                      "override a deck key, e.g. --set simulation.steps=500");
-  run_cmd->add_option("-o,--output", run.output, "output file (default: the deck's 'output')");
+  add_overrides(run_cmd, run.overrides, "override a deck key, e.g. --set simulation.steps=500");
+  run_cmd->add_option("-o,--output", run.output, "output file (default: the deck's 'output')")
+      ->check(kNonEmpty);
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing output file");
   run_cmd->add_flag("--fresh", run.fresh,
                     "start over, ignoring checkpoints of an interrupted run of the same output");
@@ -84,8 +97,9 @@ int main(int argc, char** argv) {
                              kascade::app::RunOptions& options) {
     auto* cmd = cli.add_subcommand(name, help);
     cmd->add_option("deck", options.deck, "TOML deck")->required();
-    cmd->add_option("--set", options.overrides, "override a deck key");
-    cmd->add_option("-o,--output", options.output, "output file (default: the deck's)");
+    add_overrides(cmd, options.overrides, "override a deck key");
+    cmd->add_option("-o,--output", options.output, "output file (default: the deck's)")
+        ->check(kNonEmpty);
     cmd->add_flag("--overwrite", options.overwrite, "replace an existing output file");
     cmd->add_flag("-q,--quiet", options.quiet,
                   "no progress or summary on stderr (warnings still print)");
@@ -111,7 +125,9 @@ int main(int argc, char** argv) {
       ->add_option("--format", export_format,
                    "sonata (spikes.h5 and edges.h5) or npy (one dense matrix per network)")
       ->check(CLI::IsMember({"sonata", "npy"}));
-  export_cmd->add_option("-o,--output", export_dir, "directory to write into")->required();
+  export_cmd->add_option("-o,--output", export_dir, "directory to write into")
+      ->required()
+      ->check(kNonEmpty);
   export_cmd->add_option("--max-neurons", max_neurons, "npy: largest network to write densely");
   bool export_overwrite = false, export_quiet = false;
   export_cmd->add_flag("--overwrite", export_overwrite,

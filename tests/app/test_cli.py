@@ -121,6 +121,15 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("run", deck, "--dry-run")
     check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout,
           f"--dry-run prints the plan: {r.stdout!r}")
+    # --set takes one value each, so that a deck after it is the deck; an empty -o (an unset
+    # shell variable) is refused, not read as the deck's output.
+    r = run("run", "--set", "networks.count=3", deck, "--dry-run")
+    check(r.returncode == 0 and "rank 0: 3 networks" in r.stdout,
+          f"--set before the deck: {r.stdout!r} {r.stderr!r}")
+    for sub, target in (("run", deck), ("tune", deck), ("export", out)):
+        r = run(sub, target, "-o", "", "-q")
+        check(r.returncode == 2 and "--output: must not be empty" in r.stderr,
+              f"{sub} -o '': refused: {r.stderr!r}")
     gen = os.path.join(tmp, "gen.h5")
     r = run("generate", deck, "-o", gen, "-q")
     check(r.returncode == 0, f"generate exits 0 ({r.stderr.strip()})")

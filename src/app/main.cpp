@@ -14,6 +14,7 @@
 #include "kascade/app/info_command.hpp"
 #include "kascade/app/run_command.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/core/fault.hpp"
 #include "kascade/core/leak_check.hpp"
 #include "kascade/core/version.hpp"
 #include "kascade/io/export.hpp"
@@ -187,6 +188,7 @@ int main(int argc, char** argv) {
                                                            "networks", "");
           bar->update(done, 0);
         };
+        kascade::fault_file_limit();  // (testing hook: a full disk from here on)
         if (export_format == "sonata")
           kascade::export_sonata(export_file, export_dir, export_overwrite, progress);
         else

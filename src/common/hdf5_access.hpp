@@ -3,16 +3,20 @@
 // an InputError "<file>: <what>", and HDF5's own error stack stays quiet while a file is probed.
 // Only calls that exist unchanged in HDF5 1.10 to 1.14. Internal to the library.
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/hdf5_handle.hpp"
 #include "common/hdf5_watchdog.hpp"
+#include "common/write_failure.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade::detail {
@@ -83,11 +87,51 @@ inline H5Handle open_input(const std::string& file) {
   input_error(file, "not an HDF5 file");
 }
 
-inline H5Handle create_output(const std::string& file) {
-  const hid_t f = H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (f < 0) input_error(file, "cannot create the file");
-  return H5Handle(f, H5Fclose);
-}
+// A new HDF5 file that this process writes alone (an export, a networks file). write() runs
+// the writing: a failure in it is a std::runtime_error "<file>: cannot write ...[: no space
+// left on its file system]" (exit status 1: not the input's fault). A file not closed by close()
+// is cut to nothing before HDF5 closes it, so that the close's flush finds room on a full disk
+// (the caller removes it).
+class NewHdf5File {
+ public:
+  explicit NewHdf5File(std::string path) : path_(std::move(path)) {
+    file_ = H5Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (file_.get() < 0)
+      throw std::runtime_error(path_ + ": cannot create the file" + space_note(path_));
+  }
+  NewHdf5File(const NewHdf5File&) = delete;
+  NewHdf5File& operator=(const NewHdf5File&) = delete;
+  ~NewHdf5File() {
+    if (file_.get() < 0) return;
+    (void)::truncate(path_.c_str(), 0);
+    if (H5Fclose(file_.release()) < 0) hdf5_file_left_open() = true;
+  }
+  operator hid_t() const { return file_.get(); }
+
+  template <class Write>
+  void write(Write&& write) {
+    try {
+      write();
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path_ + ": " + e.what() + space_note(path_));
+    }
+  }
+  // Everything written is on disk, or a std::runtime_error says why not.
+  void close() {
+    const bool flushed = H5Fflush(file_, H5F_SCOPE_LOCAL) >= 0;
+    if (!flushed) throw std::runtime_error(path_ + ": cannot write the file" + space_note(path_));
+    if (H5Fclose(file_.get()) < 0) {  // (HDF5 keeps it open: the destructor cuts and retries)
+      throw std::runtime_error(path_ + ": cannot close the file" + space_note(path_));
+    }
+    (void)file_.release();
+  }
+
+ private:
+  std::string path_;
+  H5Handle file_;
+};
 
 // True when every component of the absolute `path` ("/a/b/c") exists (H5Lexists alone fails,
 // rather than answering false, when an intermediate group is missing).

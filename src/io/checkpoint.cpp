@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <stdexcept>
 
+#include "common/write_failure.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
 #include "kascade/core/fnv1a.hpp"
@@ -82,17 +84,22 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(c.health.clipped), w.put(c.health.non_finite), w.put(c.health.runaway);
   w.put(deck_hash(std::string(w.bytes.begin(), w.bytes.end())));  // detects corruption
 
+  // (A failure to write it is no fault of the input: std::runtime_error, exit status 1.)
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw InputError(tmp + ": cannot write the checkpoint");
+  if (f == nullptr)
+    throw std::runtime_error(tmp + ": cannot write the checkpoint" + detail::space_note(tmp));
   const std::size_t half = w.bytes.size() / 2, rest = w.bytes.size() - half;
   bool ok = std::fwrite(w.bytes.data(), 1, half, f) == half && std::fflush(f) == 0;
   fault_point("checkpoint");  // testing hook: a kill half-way through the write
   ok = ok && std::fwrite(w.bytes.data() + half, 1, rest, f) == rest && std::fflush(f) == 0 &&
        fsync(fileno(f)) == 0;
-  std::fclose(f);
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw InputError(path + ": cannot write the checkpoint");
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = detail::space_note(tmp);
+    std::remove(tmp.c_str());  // (the last whole checkpoint stays)
+    throw std::runtime_error(path + ": cannot write the checkpoint" + why);
+  }
 }
 
 Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,

@@ -16,7 +16,6 @@
 namespace kascade {
 
 using detail::create_group;
-using detail::create_output;
 using detail::H5Handle;
 using detail::write_1d;
 namespace fs = std::filesystem;
@@ -179,18 +178,23 @@ std::vector<Network> write_spikes(const OutputReader& reader, const std::string&
                                   const ExportProgress& progress) {
   const double dt = std::stod(reader.attributes().at("dt_ms"));
   detail::Hdf5Quiet quiet;
-  const H5Handle f = create_output(file);
-  detail::write_sonata_root_attributes(f);
-  const H5Handle sorting = sorting_type();
-  const H5Handle spikes = create_group(f, "spikes");
+  detail::NewHdf5File f(file);
+  H5Handle sorting, spikes;
+  f.write([&] {
+    detail::write_sonata_root_attributes(f);
+    sorting = sorting_type();
+    spikes = create_group(f, "spikes");
+  });
   std::vector<Network> nets;
   for (std::uint64_t g = 0; g < names.size(); ++g) {
     const auto id = static_cast<network_id_t>(g);
-    write_spike_population(spikes, sorting, names[g], reader.spikes(id), dt);
+    const auto events = reader.spikes(id);  // (the input's errors stay its own)
+    f.write([&] { write_spike_population(spikes, sorting, names[g], events, dt); });
     nets.push_back(reader.network(id));
     if (progress) progress(g + 1, names.size());
   }
-  require(H5Fflush(f, H5F_SCOPE_LOCAL) >= 0, file + ": cannot write");
+  sorting.reset(), spikes.reset();
+  f.close();
   return nets;
 }
 
@@ -213,7 +217,7 @@ void write_npy(const std::string& path, const Network& net) {
   header.append(64 - (10 + header.size() + 1) % 64, ' ');
   header += '\n';
   std::ofstream out(path, std::ios::binary);
-  require(static_cast<bool>(out), path + ": cannot write");
+  if (!out) throw std::runtime_error(path + ": cannot write" + detail::space_note(path));
   const auto length = static_cast<std::uint16_t>(header.size());
   out.write("\x93NUMPY\x01\x00", 8);
   out.put(static_cast<char>(length & 0xff)).put(static_cast<char>(length >> 8));
@@ -221,7 +225,7 @@ void write_npy(const std::string& path, const Network& net) {
   out.write(reinterpret_cast<const char*>(dense.data()),
             static_cast<std::streamsize>(dense.size() * 4));
   out.close();  // (a full disk may show only here)
-  require(!out.fail(), path + ": cannot write");
+  if (out.fail()) throw std::runtime_error(path + ": cannot write" + detail::space_note(path));
 }
 
 // Network g's index zero-padded to the width of the largest of n_networks: names that sort by

@@ -1,6 +1,5 @@
 #include "kascade/io/hdf5_output.hpp"
 
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <type_traits>
 
 #include "common/hdf5_handle.hpp"
+#include "common/write_failure.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
 #include "kascade/core/version.hpp"
@@ -57,11 +57,8 @@ std::string write_failure(const hid_t object) {
   char file[4096] = "", name[1024] = "";
   H5Fget_name(object, file, sizeof file);
   H5Iget_name(object, name, sizeof name);
-  std::string message = std::string(file) + ": cannot write " + (*name ? name : "the output");
-  struct statvfs fs {};
-  if (*file && ::statvfs(file, &fs) == 0 && fs.f_bavail * fs.f_frsize < (1u << 20))
-    message += ": no space left on its file system";
-  return message;
+  return std::string(file) + ": cannot write " + (*name ? name : "the output") +
+         (*file ? detail::space_note(file) : std::string());
 }
 
 // Collectively: if the step failed on any rank (HDF5 writes metadata from some ranks only), every
@@ -234,7 +231,7 @@ namespace {
 bool left_open = false;
 }  // namespace
 
-bool output_left_open() { return left_open; }
+bool output_left_open() { return left_open || detail::hdf5_file_left_open(); }
 
 Hdf5Output::~Hdf5Output() { discard(); }
 

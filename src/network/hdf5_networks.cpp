@@ -133,15 +133,18 @@ void write_hdf5_networks(const std::string& file, const std::vector<const Networ
     offsets.push_back(source.size());
   }
   Hdf5Quiet quiet;
-  const H5Handle f = create_output(file);
-  write_string_attribute(f, "format", "kascade-networks");
-  const H5Handle networks = create_group(f, "networks");
-  write_1d(networks, "n_neurons", H5T_STD_U32LE, H5T_NATIVE_UINT32, n_neurons);
-  write_1d(networks, "synapse_offset", H5T_STD_U64LE, H5T_NATIVE_UINT64, offsets);
-  const H5Handle connectivity = create_group(f, "connectivity");
-  write_1d(connectivity, "source", H5T_STD_U32LE, H5T_NATIVE_UINT32, source);
-  write_1d(connectivity, "target", H5T_STD_U32LE, H5T_NATIVE_UINT32, target);
-  write_1d(connectivity, "weight", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, weight);
+  NewHdf5File f(file);
+  f.write([&] {
+    write_string_attribute(f, "format", "kascade-networks");
+    const H5Handle networks = create_group(f, "networks");
+    write_1d(networks, "n_neurons", H5T_STD_U32LE, H5T_NATIVE_UINT32, n_neurons);
+    write_1d(networks, "synapse_offset", H5T_STD_U64LE, H5T_NATIVE_UINT64, offsets);
+    const H5Handle connectivity = create_group(f, "connectivity");
+    write_1d(connectivity, "source", H5T_STD_U32LE, H5T_NATIVE_UINT32, source);
+    write_1d(connectivity, "target", H5T_STD_U32LE, H5T_NATIVE_UINT32, target);
+    write_1d(connectivity, "weight", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, weight);
+  });
+  f.close();
 }
 
 }  // namespace kascade

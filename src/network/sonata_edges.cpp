@@ -151,39 +151,43 @@ void write_sonata_edges(const std::string& file, const std::vector<std::string>&
                         const std::vector<const Network*>& nets) {
   require(names.size() == nets.size(), file + ": one population name per network is needed");
   Hdf5Quiet quiet;
-  const H5Handle f = create_output(file);
-  write_sonata_root_attributes(f);
-  const H5Handle edges = create_group(f, "edges");
-  for (std::size_t p = 0; p < nets.size(); ++p) {
-    const Network& net = *nets[p];
-    std::vector<std::uint64_t> source, target, index;
-    std::vector<std::uint32_t> zeros(net.n_synapses(), 0);
-    for (ordinal_t i = 0; i < net.n_neurons; ++i)
-      for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k) {
-        source.push_back(static_cast<std::uint64_t>(net.presynaptic[k]));
-        target.push_back(static_cast<std::uint64_t>(i));
-        index.push_back(k);
+  NewHdf5File f(file);
+  f.write([&] {
+    write_sonata_root_attributes(f);
+    const H5Handle edges = create_group(f, "edges");
+    for (std::size_t p = 0; p < nets.size(); ++p) {
+      const Network& net = *nets[p];
+      std::vector<std::uint64_t> source, target, index;
+      std::vector<std::uint32_t> zeros(net.n_synapses(), 0);
+      for (ordinal_t i = 0; i < net.n_neurons; ++i)
+        for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k) {
+          source.push_back(static_cast<std::uint64_t>(net.presynaptic[k]));
+          target.push_back(static_cast<std::uint64_t>(i));
+          index.push_back(k);
+        }
+      const H5Handle pop = create_group(edges, names[p]);
+      {  // the size, which the edges alone cannot give (neurons that no edge touches)
+        const H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+        const H5Handle a(
+            H5Acreate2(pop, kNodeCount, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+        const auto n = static_cast<std::uint64_t>(net.n_neurons);
+        h5_check(a.get() >= 0 ? H5Awrite(a, H5T_NATIVE_UINT64, &n) : -1,
+                 std::string("cannot write attribute ") + kNodeCount);
       }
-    const H5Handle pop = create_group(edges, names[p]);
-    {  // the size, which the edges alone cannot give (neurons that no edge touches)
-      const H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-      const H5Handle a(H5Acreate2(pop, kNodeCount, H5T_STD_U64LE, space, H5P_DEFAULT, H5P_DEFAULT),
-                       H5Aclose);
-      const auto n = static_cast<std::uint64_t>(net.n_neurons);
-      require(a.get() >= 0 && H5Awrite(a, H5T_NATIVE_UINT64, &n) >= 0, file + ": cannot write");
+      write_1d(pop, "source_node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, source);
+      write_1d(pop, "target_node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, target);
+      write_1d(pop, "edge_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, zeros);
+      write_1d(pop, "edge_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, index);
+      write_1d(pop, "edge_type_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, zeros);  // required by SONATA
+      for (const char* ids : {"source_node_id", "target_node_id"}) {
+        const H5Handle d(H5Dopen2(pop, ids, H5P_DEFAULT), H5Dclose);
+        write_string_attribute(d, "node_population", names[p]);
+      }
+      const H5Handle group = create_group(pop, "0");
+      write_1d(group, "syn_weight", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, net.weight);
     }
-    write_1d(pop, "source_node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, source);
-    write_1d(pop, "target_node_id", H5T_STD_U64LE, H5T_NATIVE_UINT64, target);
-    write_1d(pop, "edge_group_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, zeros);
-    write_1d(pop, "edge_group_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, index);
-    write_1d(pop, "edge_type_id", H5T_STD_U32LE, H5T_NATIVE_UINT32, zeros);  // required by SONATA
-    for (const char* ids : {"source_node_id", "target_node_id"}) {
-      const H5Handle d(H5Dopen2(pop, ids, H5P_DEFAULT), H5Dclose);
-      write_string_attribute(d, "node_population", names[p]);
-    }
-    const H5Handle group = create_group(pop, "0");
-    write_1d(group, "syn_weight", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, net.weight);
-  }
+  });
+  f.close();
 }
 
 }  // namespace kascade

@@ -343,6 +343,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check(refused(r, "network 3") and listing(fdir) == before,
           f"a failed export --overwrite keeps the earlier export: {r.stderr!r}")
 
+    # A full disk while exporting (KASCADE_FAULT=file_limit: no file grows past 1 kB): exit status
+    # 1 (not the input's fault), one line naming the file, no crash in HDF5's cleanup, and the
+    # target directory as it was (here: never created).
+    for fmt in ("sonata", "npy"):
+        target = os.path.join(tmp, "full_" + fmt)
+        r = subprocess.run([binary, "export", pg, "--format", fmt, "-o", target, "-q"],
+                           capture_output=True, text=True,
+                           env=dict(os.environ, KASCADE_FAULT="file_limit:1000"))
+        check(r.returncode == 1 and r.stderr.startswith("kascade: error: " + target) and
+              "cannot write" in r.stderr and r.stderr.count("\n") == 1 and not os.path.exists(target),
+              f"{fmt} export onto a full disk: exit 1, one line, nothing left: {r.returncode} {r.stderr!r}")
+
     # SONATA round trip: 12 networks exported and read back by the sonata generator (which
     # orders populations by name) give each network its own weights.
     q12, son = os.path.join(tmp, "q12.h5"), os.path.join(tmp, "son12")

@@ -53,6 +53,14 @@ std::uint64_t automatic_batch_neurons(const RunConfig& c,
          static_cast<std::uint64_t>(Exec().concurrency());
 }
 
+// Host memory a network holds through a run: its connectivity, parameters, model and share of
+// the output's buffers. Fitted to peak resident sizes of short runs of 20 000-50 000 networks
+// (Serial build): 20 neurons and 190 synapses took 5.2 kB a network, 40 and 468 11.0 kB, 100
+// and 990 23.7 kB (the earlier 8 bytes a synapse and 16 a neuron were 2.3x short).
+double host_bytes(const double neurons, const double synapses) {
+  return 15 * synapses + 90 * neurons + 1024;
+}
+
 // Before anything is generated: generated networks that alone exceed the device budget, and a
 // rank's share of networks that cannot fit in host memory, are refused naming the key.
 void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
@@ -71,7 +79,7 @@ void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
                        " GiB of device memory, more than simulation.memory_budget_gib = " +
                        number_text(c.simulation.memory_budget_gib) +
                        " (lower networks.neurons or raise the budget)");
-    host += 8 * synapses + 16 * n + 256;
+    host += host_bytes(n, synapses);
   }
   host = host / static_cast<double>(sample) * static_cast<double>(c.networks.count) / ranks;
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
@@ -228,21 +236,24 @@ std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunCo
 // The plan, without running it: what each rank owns, its batches, memory and output size.
 void print_plan(const RunConfig& config, const LocalPlan& plan,
                 const std::vector<NetworkRange>& batches, const std::vector<double>& bytes,
-                MPI_Comm comm) {
-  double local[4] = {static_cast<double>(plan.range.count), static_cast<double>(batches.size()), 0,
-                     0};
+                const bool with_counts, MPI_Comm comm) {
+  double local[5] = {static_cast<double>(plan.range.count), static_cast<double>(batches.size()), 0,
+                     0, 0};
   std::size_t k = 0;
   for (const NetworkRange& b : batches) {  // largest batch memory
     double used = 0;
     for (std::uint64_t j = 0; j < b.count; ++j) used += bytes[k++];
     local[2] = std::max(local[2], used);
   }
-  for (const Network& n : plan.networks) local[3] += 12.0 * n.n_synapses() + 4.0;
+  for (const Network& n : plan.networks) {
+    local[3] += 12.0 * n.n_synapses() + 4.0;
+    local[4] += host_bytes(n.n_neurons, static_cast<double>(n.n_synapses()));
+  }
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
-  std::vector<double> all(4 * static_cast<std::size_t>(ranks));
-  MPI_Gather(local, 4, MPI_DOUBLE, all.data(), 4, MPI_DOUBLE, 0, comm);
+  std::vector<double> all(5 * static_cast<std::size_t>(ranks));
+  MPI_Gather(local, 5, MPI_DOUBLE, all.data(), 5, MPI_DOUBLE, 0, comm);
   double neurons = 0;
   for (const Network& n : plan.networks) neurons += n.n_neurons;
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
@@ -255,16 +266,19 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
       static_cast<long long>(config.simulation.equilibration_steps));
   double connectivity = 0;
   for (int r = 0; r < ranks; ++r) {
-    const double* v = &all[4 * static_cast<std::size_t>(r)];
+    const double* v = &all[5 * static_cast<std::size_t>(r)];
     std::printf(
-        "  rank %d: %.0f networks in %.0f batches, largest batch %.3f GiB of device memory\n", r,
-        v[0], v[1], v[2] / gib);
+        "  rank %d: %.0f networks in %.0f batches, largest batch %.3f GiB of device memory; "
+        "about %.3g GiB of host memory\n",
+        r, v[0], v[1], v[2] / gib, v[4] / gib);
     connectivity += v[3];
   }
   const double dt = config.model.parameters(0)["dt"];
   const double spikes_at_10hz = neurons * config.simulation.steps * dt / 100.0;
-  std::printf("  output: connectivity %.1f MiB; spikes 12 bytes each, %.1f MiB at 10 Hz\n",
-              connectivity / mib, 12.0 * spikes_at_10hz / mib);
+  const double event_bytes = with_counts ? 14.0 : 12.0;  // step, neuron (, count)
+  std::printf("  output: connectivity %.1f MiB; %s %.0f bytes each, %.1f MiB at 10 Hz\n",
+              connectivity / mib, with_counts ? "spike events (with counts)" : "spikes",
+              event_bytes, event_bytes * spikes_at_10hz / mib);
   if (config.tune) {
     const TuneSettings& t = *config.tune;
     std::printf("  tuning first: %s by %s, at most %d epochs of %lld steps\n",
@@ -403,7 +417,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                                  automatic_batch_neurons(config, neurons));
   });
   if (options.dry_run) {
-    print_plan(config, plan, batches, bytes, comm);
+    print_plan(config, plan, batches, bytes, model.emission == Emission::poisson, comm);
     return;
   }
   // One run per output (rank 0 holds the lock) from here, before anything is written; the

@@ -246,7 +246,8 @@ def stimuli(f, g):
     out = {}
     if "stimuli" not in f:
         return out
-    recorded = int(f.attrs["recorded_steps"])
+    # (a generate or tune file records no steps; its stimuli are those of a run of the deck)
+    recorded = int(f.attrs.get("stimulus_steps", f.attrs["recorded_steps"]))
     equilibration = int(f.attrs.get("equilibration_steps", 0))
     ragged = ("target_ptr", "targets", "onset_ptr", "onsets")
     for name in sorted(f["stimuli"]):

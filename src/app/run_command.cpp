@@ -97,13 +97,15 @@ std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
   return cost;
 }
 
-OutputDescription describe(const RunConfig& config, const CascadeModel& model) {
+OutputDescription describe(const RunConfig& config, const CascadeModel& model,
+                           const step_t stimulus_steps) {
   OutputDescription d;
   d.path = config.output;
   d.deck_text = config.deck_text;
   d.seed = config.seed;
   d.n_networks = config.networks.count;
   d.recorded_steps = config.simulation.steps;
+  d.stimulus_steps = stimulus_steps;
   d.equilibration_steps = config.simulation.equilibration_steps;
   d.dt = config.model.parameters(0)["dt"];
   d.model_preset = model.preset;
@@ -531,7 +533,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::optional<Hdf5Output> output;
   fault_file_limit();  // (testing hook: a full disk from here on)
   try {
-    output.emplace(describe(config, model), comm, mine.first, mine.count);
+    output.emplace(describe(config, model, deck_steps), comm, mine.first, mine.count);
     write_inputs(*output, config, plan);
     if (tuned) output->write_tuning(tuned->datasets, tuned->about);
     copy_spikes(spill, *output, comm, options.round_events);

@@ -207,6 +207,7 @@ void Hdf5Output::write_header() {
   attribute(s.file, "seed", H5T_NATIVE_UINT64, d.seed);
   attribute(s.file, "n_networks", H5T_NATIVE_UINT64, d.n_networks);
   attribute(s.file, "recorded_steps", H5T_NATIVE_INT64, d.recorded_steps);
+  attribute(s.file, "stimulus_steps", H5T_NATIVE_INT64, d.stimulus_steps);
   attribute(s.file, "equilibration_steps", H5T_NATIVE_INT64, d.equilibration_steps);
   attribute(s.file, "dt_ms", H5T_NATIVE_DOUBLE, d.dt);
 

@@ -162,6 +162,16 @@ try:
                                      ("strength", "period", "width", "start", "stop")} and \
                 np.array_equal(st["onsets"], np.arange(0, 2000, 100))
         check(ok, "regular.h5: stimuli() targets, parameters and onsets start + k·period")
+    # A generate file records no steps, but its stimuli are those of a run of the deck: the
+    # regular train's onsets are listed up to the deck's simulation.steps (stimulus_steps).
+    gen = os.path.join(tmp, "regular_generate.h5")
+    r = subprocess.run([binary, "generate", os.path.join(source, decks["regular.h5"]), "--set",
+                        "simulation.steps=2000", "-o", gen, "-q"], capture_output=True, text=True)
+    check(r.returncode == 0, f"generate of the regular deck ({r.stderr.strip()})")
+    with kr.open_output(gen) as f:
+        check(f.attrs["recorded_steps"] == 0 and f.attrs["stimulus_steps"] == 2000 and
+              np.array_equal(kr.stimuli(f, 3)["stimulus_0"]["onsets"], np.arange(0, 2000, 100)),
+              "a generate file's regular onsets: those of a run of the deck")
 
     with kr.open_output(poisson) as f:
         group = f["stimuli/stimulus_0"]

@@ -26,6 +26,7 @@ struct OutputDescription {
   std::uint64_t seed = 0;
   std::uint64_t n_networks = 0;  // in the whole run
   step_t recorded_steps = 0;
+  step_t stimulus_steps = 0;  // the steps /stimuli describe (the deck's, also with none recorded)
   step_t equilibration_steps = 0;
   double dt = 1.0;  // ms per step
   std::string model_preset;

@@ -280,11 +280,15 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
     } catch (const InputError& e) {
       throw InputError(file + ": key '" + prefix + "file': " + e.what());
     }
-    require(shape.channels == 0 ? spec.channel_weights.empty()
-                                : spec.channel_weights.size() == shape.channels,
-            file + ": key '" + prefix + "channel_weights' must give one weight for each of the " +
-                std::to_string(shape.channels) + " channels of " + spec.file +
-                (shape.channels == 0 ? " (it has none)" : ""));
+    if (shape.channels == 0)
+      require(spec.channel_weights.empty(),
+              file + ": key '" + prefix + "channel_weights' is for a 4-D array of channels, but " +
+                  spec.file + "'s dataset '" + spec.dataset +
+                  "' is 3-D (networks x steps x neurons): remove the key");
+    else
+      require(spec.channel_weights.size() == shape.channels,
+              file + ": key '" + prefix + "channel_weights' must give one weight for each of the " +
+                  std::to_string(shape.channels) + " channels of " + spec.file);
     spec.array_networks = shape.networks;
     spec.array_steps = shape.steps;
     spec.array_neurons = shape.neurons;

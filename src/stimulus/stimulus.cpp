@@ -228,9 +228,13 @@ RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint6
       r.strength = v("strength"), r.stop = v("stop");
       break;
     case StimulusKind::loaded:
-      require(network < spec.array_networks && static_cast<std::uint64_t>(n) <= spec.array_neurons,
-              spec.file + ": dataset '" + spec.dataset + "' has no values for network " +
-                  std::to_string(network) + " (" + std::to_string(n) + " neurons)");
+      require(network < spec.array_networks, spec.file + ": dataset '" + spec.dataset +
+                                                 "' has no values for network " +
+                                                 std::to_string(network));
+      require(static_cast<std::uint64_t>(n) <= spec.array_neurons,
+              spec.file + ": dataset '" + spec.dataset + "' holds values for " +
+                  std::to_string(spec.array_neurons) + " neurons, fewer than the " +
+                  std::to_string(n) + " of network " + std::to_string(network));
       r.strength = v("strength");
       r.stop = r.start + static_cast<double>(spec.array_steps);
       break;

@@ -189,9 +189,9 @@ EXPECTED = {
     "loaded_string_dataset.toml": ["stimulus[0].file", "strings.h5", "numbers"],
     "loaded_channel_weights_wrong_length.toml": ["stimulus[0].channel_weights", "stimulus.h5"],
     "loaded_channel_weights_missing.toml": ["stimulus[0].channel_weights", "stimulus.h5"],
-    "loaded_channel_weights_for_3d.toml": ["stimulus[0].channel_weights", "three_d.h5"],
+    "loaded_channel_weights_for_3d.toml": ["stimulus[0].channel_weights", "three_d.h5", "3-D"],
     "loaded_too_few_networks.toml": ["stimulus[0].file", "three_d.h5", "4 networks"],
-    "loaded_too_few_neurons.toml": ["three_d.h5", "30 neurons"],
+    "loaded_too_few_neurons.toml": ["three_d.h5", "values for 20 neurons", "30 of network 0"],
     "loaded_nan_values.toml": ["nan_values.h5", "finite"],
     # dense .npy connectivity
     "npy_fortran_order.toml": ["npy/fortran_order/0.npy", "fortran_order"],

@@ -25,11 +25,18 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
                                const std::string& name, std::size_t n_stimuli) {
   const auto spec = std::find_if(preset.parameters.begin(), preset.parameters.end(),
                                  [&](const ParameterSpec& s) { return s.name == name; });
-  require(spec != preset.parameters.end(),
-          "key 'tune.parameters': preset " + preset.name + " has no parameter '" + name + "'");
-  require(!spec->integer && name != "dt" && name != "squared_noise",
-          "key 'tune.parameters': model." + name +
-              " is not a continuous parameter and cannot be tuned");
+  const auto continuous = [](const ParameterSpec& s) {
+    return !s.integer && s.name != "dt" && s.name != "squared_noise";
+  };
+  if (spec == preset.parameters.end()) {
+    std::string names;  // (what can be tuned instead: spikeometric's "all" is a list here)
+    for (const ParameterSpec& s : preset.parameters)
+      if (continuous(s)) names += (names.empty() ? "" : ", ") + s.name;
+    throw InputError("key 'tune.parameters': preset " + preset.name + " has no parameter '" + name +
+                     "' (its continuous parameters: " + names + ")");
+  }
+  require(continuous(*spec), "key 'tune.parameters': model." + name +
+                                 " is not a continuous parameter and cannot be tuned");
   const double v = set[name];
   // A power of two, 1/32 to 1/64 of v: v +- h are exact in float, so fields linear in v get
   // their derivative exactly; for curved ones (kernel shapes) the truncation error, about

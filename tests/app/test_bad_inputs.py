@@ -263,7 +263,7 @@ EXPECTED = {
     "runaway_bad_action.toml": ["simulation.runaway_action", "abort"],
     "runaway_negative_rate.toml": ["simulation.runaway_rate_hz"],
     # [tune]
-    "tune_unknown_parameter.toml": ["tune.parameters", "thetta"],
+    "tune_unknown_parameter.toml": ["tune.parameters", "thetta", "continuous parameters: theta,"],
     "tune_integer_parameter.toml": ["model.abs_ref_scale", "cannot be tuned"],
     "tune_dt.toml": ["model.dt", "cannot be tuned"],
     "tune_negative_target.toml": ["tune.target_rate"],

@@ -66,10 +66,14 @@ run_once() {
   if ((r * threads > cores)); then extra+=(--oversubscribe); fi
   local start end
   start=$(date +%s.%N)
-  "${mpirun_cmd}" -n "${r}" --bind-to none "${extra[@]}" -x OMP_NUM_THREADS -x OMP_PROC_BIND \
+  # (a failed run must not be timed as one: command substitution does not inherit set -e)
+  if ! "${mpirun_cmd}" -n "${r}" --bind-to none "${extra[@]}" -x OMP_NUM_THREADS -x OMP_PROC_BIND \
     -x OMP_PLACES "${kascade}" run "${deck}" -q --overwrite -o "${work}/weak_${r}.h5" \
     --set "networks.count=$((nets_per_rank * r))" --set "simulation.steps=${steps}" \
-    --set "simulation.batch_size=${batch}"
+    --set "simulation.batch_size=${batch}" >&2; then
+    echo "weak_scaling: the run on ${r} rank(s) failed (above); no timing is reported" >&2
+    return 1
+  fi
   end=$(date +%s.%N)
   rm -f "${work}/weak_${r}.h5"
   awk -v a="${start}" -v b="${end}" 'BEGIN { printf "%.3f\n", b - a }'
@@ -79,7 +83,10 @@ declare -A median
 printf '%-6s %-10s %-28s %-8s %-8s\n' ranks networks "wall times (s)" median spread
 for r in "${ranks_list[@]}"; do
   times=()
-  for ((k = 0; k < reps; ++k)); do times+=("$(run_once "${r}")"); done
+  for ((k = 0; k < reps; ++k)); do
+    t=$(run_once "${r}") || exit 1
+    times+=("${t}")
+  done
   mapfile -t sorted < <(printf '%s\n' "${times[@]}" | sort -g)
   n=${#sorted[@]}
   med=$(printf '%s\n' "${sorted[@]}" | awk -v n="${n}" '{ v[NR] = $1 } END {

@@ -42,6 +42,33 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
                              {"--kokkos-numa", 1, 1024},
                              {"--kokkos-device", 0, 1023},
                              {"--kokkos-device-id", 0, 1023}};
+  // Kokkos 3.4 ignores a --kokkos-* option it does not know (a misspelt --kokkos-thread=4 ran on
+  // the default threads without a word): the options it reads, and those of later versions.
+  const char* known[] = {"--kokkos-threads",
+                         "--kokkos-num-threads",
+                         "--kokkos-numa",
+                         "--kokkos-device",
+                         "--kokkos-device-id",
+                         "--kokkos-ndevices",
+                         "--kokkos-num-devices",
+                         "--kokkos-skip-device",
+                         "--kokkos-disable-warnings",
+                         "--kokkos-print-configuration",
+                         "--kokkos-tune-internals",
+                         "--kokkos-tools-library",
+                         "--kokkos-tools-libs",
+                         "--kokkos-tools-args",
+                         "--kokkos-tools-help",
+                         "--kokkos-map-device-id-by",
+                         "--kokkos-help"};
+  for (const std::string& option : options) {
+    const std::string name = option.substr(0, option.find('='));
+    bool found = false;
+    for (const char* k : known) found = found || name == k;
+    require(found, "unknown option '" + name +
+                       "' (Kokkos options: --kokkos-num-threads=N, --kokkos-device-id=N, "
+                       "--kokkos-help, ...; see kascade --help)");
+  }
   bool threads_given = false;
   for (const std::string& option : options)
     for (const Counted& c : counted) {

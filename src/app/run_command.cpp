@@ -270,9 +270,9 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   for (int r = 0; r < ranks; ++r) {
     const double* v = &all[5 * static_cast<std::size_t>(r)];
     std::printf(
-        "  rank %d: %.0f networks in %.0f batches, largest batch %.3f GiB of device memory; "
+        "  rank %d: %.0f network%s in %.0f batch%s, largest batch %.3f GiB of device memory; "
         "about %.3g GiB of host memory\n",
-        r, v[0], v[1], v[2] / gib, v[4] / gib);
+        r, v[0], v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es", v[2] / gib, v[4] / gib);
     connectivity += v[3];
   }
   const double dt = config.model.parameters(0)["dt"];
@@ -472,7 +472,6 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     health = resume->health;
     first_batch = resume->next_batch;
   }
-  const std::uint64_t local_spikes_at_start = total_events(spill, mine);
 
   EngineSettings settings;
   settings.seed = config.seed;
@@ -515,7 +514,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
         engine.initialize_random();
       const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
       engine.run(spill, [&](step_t done, step_t) {
-        progress.update(before + done, total_events(spill, mine) - local_spikes_at_start);
+        progress.update(before + done, total_events(spill, mine));  // (a resumed run's too)
         if (!checkpoints.due()) return;
         const EngineState state = engine.snapshot();
         checkpoints.write(spill, round, &state, health);

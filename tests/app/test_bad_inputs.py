@@ -392,6 +392,8 @@ def check_command_lines(root, deck):
                                  ["--kokkos-threads", "whole number"]),
         "a Kokkos count without '='": (["run", deck, "-o", "{tmp}/k.h5", "--kokkos-numa", "2"],
                                        ["--kokkos-numa", "with '='"]),
+        "a misspelt Kokkos option": (["run", deck, "-o", "{tmp}/k.h5", "--kokkos-thread=2"],
+                                     ["unknown option '--kokkos-thread'"]),
     }
     def one(numbered):
         k, (label, (args, want)) = numbered

@@ -262,8 +262,9 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   if (rank != 0) return;
   const double gib = 1073741824.0, mib = 1048576.0;
   std::printf(
-      "plan for %s: %llu networks, %.0f neurons, %lld recorded + %lld equilibration steps\n",
-      config.deck_path.c_str(), static_cast<unsigned long long>(config.networks.count), neurons,
+      "plan for %s: %llu network%s, %.0f neurons, %lld recorded + %lld equilibration steps\n",
+      config.deck_path.c_str(), static_cast<unsigned long long>(config.networks.count),
+      config.networks.count == 1 ? "" : "s", neurons,
       static_cast<long long>(config.simulation.steps),
       static_cast<long long>(config.simulation.equilibration_steps));
   double connectivity = 0;
@@ -271,8 +272,9 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
     const double* v = &all[5 * static_cast<std::size_t>(r)];
     std::printf(
         "  rank %d: %.0f network%s in %.0f batch%s, largest batch %.3f GiB of device memory; "
-        "about %.3g GiB of host memory\n",
-        r, v[0], v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es", v[2] / gib, v[4] / gib);
+        "about %.3g %s of host memory\n",
+        r, v[0], v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es", v[2] / gib,
+        v[4] < gib ? v[4] / mib : v[4] / gib, v[4] < gib ? "MiB" : "GiB");
     connectivity += v[3];
   }
   const double dt = config.model.parameters(0)["dt"];

@@ -120,7 +120,7 @@ with tempfile.TemporaryDirectory() as tmp:
     # The other subcommands: a plan without simulating, networks without steps, a summary.
     r = run("run", deck, "--dry-run")
     check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout and
-          "GiB of host memory" in r.stdout and "spikes 12 bytes each" in r.stdout,
+          "iB of host memory" in r.stdout and "spikes 12 bytes each" in r.stdout,
           f"--dry-run prints the plan: {r.stdout!r}")
     # --set takes one value each, so that a deck after it is the deck; an empty -o (an unset
     # shell variable) is refused, not read as the deck's output.

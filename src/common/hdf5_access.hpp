@@ -1,7 +1,9 @@
 #pragma once
-// Checked access to user-supplied HDF5 files for the connectivity loaders: every problem becomes
-// an InputError "<file>: <what>", and HDF5's own error stack stays quiet while a file is probed.
-// Only calls that exist unchanged in HDF5 1.10 to 1.14. Internal to the library.
+// Checked access to user-supplied HDF5 files for the loaders (every problem becomes an
+// InputError "<file>: <what>", and HDF5's own error stack stays quiet while a file is probed),
+// and the writing of files that one process writes alone (exports, networks files), whose
+// failures are not the input's. Only calls that exist unchanged in HDF5 1.10 to 1.14. Internal to
+// the library.
 #include <hdf5.h>
 #include <unistd.h>
 

@@ -42,8 +42,17 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
                              {"--kokkos-numa", 1, 1024},
                              {"--kokkos-device", 0, 1023},
                              {"--kokkos-device-id", 0, 1023}};
-  // Kokkos 3.4 ignores a --kokkos-* option it does not know (a misspelt --kokkos-thread=4 ran on
-  // the default threads without a word): the options it reads, and those of later versions.
+  // Kokkos ignores a --kokkos-* option it does not know (a misspelt --kokkos-thread=4, or 4.x's
+  // --kokkos-num-threads on 3.4, ran on the default threads without a word): the options of the
+  // Kokkos this program is built with.
+#if KOKKOS_VERSION < 30700
+  const char* known[] = {
+      "--kokkos-threads",          "--kokkos-numa",           "--kokkos-device",
+      "--kokkos-device-id",        "--kokkos-ndevices",       "--kokkos-num-devices",
+      "--kokkos-disable-warnings", "--kokkos-tune-internals", "--kokkos-tools-library",
+      "--kokkos-tools-args",       "--kokkos-tools-help",     "--kokkos-help"};
+  const char* usual = "--kokkos-threads=N, --kokkos-device-id=N, --kokkos-help";
+#else
   const char* known[] = {"--kokkos-threads",
                          "--kokkos-num-threads",
                          "--kokkos-numa",
@@ -51,7 +60,7 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
                          "--kokkos-device-id",
                          "--kokkos-ndevices",
                          "--kokkos-num-devices",
-                         "--kokkos-skip-device",
+                         "--kokkos-map-device-id-by",
                          "--kokkos-disable-warnings",
                          "--kokkos-print-configuration",
                          "--kokkos-tune-internals",
@@ -59,15 +68,17 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
                          "--kokkos-tools-libs",
                          "--kokkos-tools-args",
                          "--kokkos-tools-help",
-                         "--kokkos-map-device-id-by",
                          "--kokkos-help"};
+  const char* usual = "--kokkos-num-threads=N, --kokkos-device-id=N, --kokkos-help";
+#endif
   for (const std::string& option : options) {
     const std::string name = option.substr(0, option.find('='));
     bool found = false;
     for (const char* k : known) found = found || name == k;
-    require(found, "unknown option '" + name +
-                       "' (Kokkos options: --kokkos-num-threads=N, --kokkos-device-id=N, "
-                       "--kokkos-help, ...; see kascade --help)");
+    require(found, "unknown option '" + name + "' (this build's Kokkos " +
+                       std::to_string(KOKKOS_VERSION / 10000) + "." +
+                       std::to_string(KOKKOS_VERSION / 100 % 100) + " takes " + usual +
+                       ", ...; see kascade --help)");
   }
   bool threads_given = false;
   for (const std::string& option : options)

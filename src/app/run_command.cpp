@@ -63,7 +63,8 @@ double host_bytes(const double neurons, const double synapses) {
 
 // Before anything is generated: generated networks that alone exceed the device budget, and a
 // rank's share of networks that cannot fit in host memory, are refused naming the key.
-void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
+// `node_ranks`: the ranks sharing this rank's node (and its memory).
+void check_sizes(const RunConfig& c, int kernel_length, int ranks, int node_ranks) {
   if (c.networks.from_file()) return;  // sizes are known once loaded (and checked then)
   const double budget = c.simulation.memory_budget_gib * 1073741824.0;
   const double chunk =
@@ -83,11 +84,14 @@ void check_sizes(const RunConfig& c, int kernel_length, int ranks) {
   }
   host = host / static_cast<double>(sample) * static_cast<double>(c.networks.count) / ranks;
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
-  if (host + 8.0 * c.networks.count > 0.8 * physical)
+  const double share = 0.8 * physical / node_ranks;
+  if (host + 8.0 * c.networks.count > share)
     throw InputError(c.deck_path + ": networks.count = " + std::to_string(c.networks.count) +
                      " needs about " + number_text(host / 1073741824.0) +
-                     " GiB of host memory per rank, more than this machine has; use more ranks "
-                     "or fewer networks");
+                     " GiB of host memory per rank, more than this machine has (" +
+                     number_text(share / 1073741824.0) + " GiB for each of its " +
+                     std::to_string(node_ranks) +
+                     " rank(s)); use more nodes, fewer ranks per node, or fewer networks");
 }
 
 // Estimated cost of one network per step: synapses plus neurons times kernel length.
@@ -272,7 +276,7 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
     const double* v = &all[5 * static_cast<std::size_t>(r)];
     std::printf(
         "  rank %d: %.0f network%s in %.0f batch%s, largest batch %.3f GiB of device memory; "
-        "about %.3g %s of host memory\n",
+        "about %.1f %s of host memory\n",
         r, v[0], v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es", v[2] / gib,
         v[4] < gib ? v[4] / mib : v[4] / gib, v[4] < gib ? "MiB" : "GiB");
     connectivity += v[3];
@@ -347,6 +351,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   MPI_Comm_size(comm, &ranks);
   const auto started = std::chrono::steady_clock::now();
 
+  int node_ranks = 1;  // (the ranks sharing this node's memory)
+  {
+    MPI_Comm node;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &node_ranks);
+    MPI_Comm_free(&node);
+  }
   RunConfig config;
   step_t deck_steps = 0;  // (the stimuli's, also with none recorded)
   CascadeModel model;     // the structure all networks share
@@ -389,7 +400,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                 ": model.nonlinearity = \"extension\" needs a program built with a C++ "
                 "extension (docs/extending.md); the kascade command has none");
     try {
-      check_sizes(config, model.kernel_length(), ranks);
+      check_sizes(config, model.kernel_length(), ranks, node_ranks);
     } catch (const InputError& e) {
       throw InputError(with_value_sources(e.what(), config.value_sources));
     }

@@ -55,45 +55,11 @@ inline bool hdf5_signature(std::FILE* f) {
   return false;
 }
 
-// A kascade output whose run has not finished (root attribute complete = 0: a .partial file, or
-// one copied away mid-run) is never an input: its networks or values may be half written.
-inline void refuse_incomplete(hid_t f, const std::string& file) {
-  if (H5Aexists(f, "complete") <= 0) return;  // (not a kascade output)
-  H5Handle a(H5Aopen(f, "complete", H5P_DEFAULT), H5Aclose);
-  int complete = 1;
-  if (a.get() >= 0 && H5Aread(a, H5T_NATIVE_INT, &complete) >= 0 && complete != 1)
-    input_error(file,
-                "a kascade output whose run did not finish (attribute complete = 0): its "
-                "contents may be partial; use the file of a finished run");
-}
-
-// Serial read-only open (the default file access list works with the parallel library too).
-// An unfinished kascade output is refused.
-// H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
-inline H5Handle open_input(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) input_error(file, "is a directory, not a file");
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f >= 0) {
-    H5Handle opened(f, H5Fclose);
-    refuse_incomplete(opened, file);
-    return opened;
-  }
-  std::FILE* probe = std::fopen(file.c_str(), "rb");
-  if (probe == nullptr) input_error(file, "no such file or not readable");
-  const bool hdf5 = hdf5_signature(probe);
-  std::fclose(probe);
-  if (hdf5)  // (HDF5 1.10+ refuses a file that a writer holds open: its file locking)
-    input_error(file,
-                "an HDF5 file that HDF5 cannot open: is a program writing it? (or it is damaged)");
-  input_error(file, "not an HDF5 file");
-}
-
 // A new HDF5 file that this process writes alone (an export, a networks file). write() runs
 // the writing: a failure in it is a std::runtime_error "<file>: cannot write ...[: no space
 // left on its file system]" (exit status 1: not the input's fault). A file not closed by close()
-// is cut to nothing before HDF5 closes it, so that the close's flush finds room on a full disk
-// (the caller removes it).
+// is cut to nothing before HDF5 closes it, so that the close's flush finds room on a full disk,
+// and removed.
 class NewHdf5File {
  public:
   explicit NewHdf5File(std::string path) : path_(std::move(path)) {
@@ -107,6 +73,7 @@ class NewHdf5File {
     if (file_.get() < 0) return;
     (void)::truncate(path_.c_str(), 0);
     if (H5Fclose(file_.release()) < 0) hdf5_file_left_open() = true;
+    std::remove(path_.c_str());
   }
   operator hid_t() const { return file_.get(); }
 
@@ -236,6 +203,40 @@ inline std::string string_attribute(hid_t object, const char* name, const std::s
   std::string out(H5Tget_size(type), '\0');
   if (H5Aread(a, type, out.data()) < 0) return {};
   return out.substr(0, out.find('\0'));
+}
+
+// A kascade output whose run has not finished (root attributes format = "kascade" and
+// complete = 0: a .partial file, or one copied away mid-run) is never an input: its networks
+// or values may be half written.
+inline void refuse_incomplete(hid_t f, const std::string& file) {
+  std::int64_t complete = 1;
+  if (string_attribute(f, "format", file) == "kascade" &&
+      one_integer_attribute(f, "complete", complete) && complete != 1)
+    input_error(file,
+                "a kascade output whose run did not finish (attribute complete = 0): its "
+                "contents may be partial; use the file of a finished run");
+}
+
+// Serial read-only open (the default file access list works with the parallel library too).
+// An unfinished kascade output is refused.
+// H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
+inline H5Handle open_input(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) input_error(file, "is a directory, not a file");
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f >= 0) {
+    H5Handle opened(f, H5Fclose);
+    refuse_incomplete(opened, file);
+    return opened;
+  }
+  std::FILE* probe = std::fopen(file.c_str(), "rb");
+  if (probe == nullptr) input_error(file, "no such file or not readable");
+  const bool hdf5 = hdf5_signature(probe);
+  std::fclose(probe);
+  if (hdf5)  // (HDF5 1.10+ refuses a file that a writer holds open: its file locking)
+    input_error(file,
+                "an HDF5 file that HDF5 cannot open: is a program writing it? (or it is damaged)");
+  input_error(file, "not an HDF5 file");
 }
 
 inline void write_string_attribute(hid_t object, const char* name, const std::string& value) {

@@ -398,10 +398,13 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
 
 // Where a stimulus changes within the run, windows of it differ in their drive: the root
 // finder's epochs then measure the whole run unless tune.steps says otherwise; where the stimuli
-// repeat, the epochs measure whole repeats (tune_plan warns of a tune.steps that does not).
+// repeat, its epochs measure whole repeats (tune_plan warns of a tune.steps that does not).
 void measure_changing_stimuli(RunConfig& c) {
   TuneSettings& s = *c.tune;
-  if (s.steps >= s.cycle_steps) return;
+  if (s.steps >= s.cycle_steps) {
+    if (!s.steps_given) s.steps = s.cycle_steps;  // (the default window, longer than the run)
+    return;
+  }
   for (const StimulusSpec& spec : c.stimuli) {
     bool per_network = false;  // (else network 0 stands for all)
     for (const auto& [key, values] : spec.values) per_network = per_network || values.size() > 1;
@@ -417,13 +420,9 @@ void measure_changing_stimuli(RunConfig& c) {
       }
     }
   }
-  if (s.steps_given) return;
-  if (!s.changing_stimulus.empty()) {
-    // (Adam's steps average over windows as over minibatches; the root finder's may not)
-    if (resolved_method(s) == TuneMethod::newton) s.steps = s.cycle_steps;
-    return;
-  }
-  s.steps = whole_repeats(s);
+  // (Adam's steps average over windows as over minibatches; the root finder's may not)
+  if (s.steps_given || resolved_method(s) != TuneMethod::newton) return;
+  s.steps = s.changing_stimulus.empty() ? whole_repeats(s) : s.cycle_steps;
 }
 
 // The configuration of a parsed deck (overrides applied; they are recorded in its text).

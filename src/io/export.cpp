@@ -74,10 +74,13 @@ void refuse_other_npy(const std::string& dir, const std::vector<std::string>& fi
   });
   const std::string more =
       others.size() > 1 ? " and " + std::to_string(others.size() - 1) + " more <number>.npy" : "";
-  throw InputError(dir + ": holds " + first + more + " that an export of " +
-                   std::to_string(files.size()) +
-                   " networks would not replace, so the folder would look like a larger "
-                   "export; remove them or export into an empty directory");
+  const std::string ours_text =
+      files.empty() ? "no files"
+                    : files.front() + (files.size() > 1 ? " ... " + files.back() : std::string());
+  throw InputError(dir + ": holds " + first + more + " that this export (" + ours_text +
+                   ") would not replace: they would pass for networks of it (an earlier export "
+                   "of more networks, or one named without zero-padding); remove them or export "
+                   "into an empty directory");
 }
 
 // The files of one export, written into a fresh folder inside the output directory and moved

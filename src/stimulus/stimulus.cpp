@@ -191,13 +191,16 @@ step_t repeat_steps(const StimulusSpec& spec, network_id_t network, step_t steps
     case StimulusKind::loaded:
       return 0;
     case StimulusKind::regular:
-    case StimulusKind::sinusoid:
+    case StimulusKind::sinusoid: {
+      const double period = v("period");
       for (int k = 1; k <= 64; ++k) {  // (a period of 33.5 steps repeats every 67)
-        const double whole = k * v("period"), rounded = std::round(whole);
+        const double whole = k * period, rounded = std::round(whole);
         if (rounded > run) return 0;
         if (std::abs(whole - rounded) <= 1e-9 * whole) return static_cast<step_t>(rounded);
       }
-      return 0;
+      // (70.31 steps: 64 periods in 4500 steps, windows differing by a pulse in 64 at most)
+      return static_cast<step_t>(std::round(64 * period));
+    }
     case StimulusKind::poisson:
     case StimulusKind::constant:
       break;

@@ -340,6 +340,9 @@ with tempfile.TemporaryDirectory() as tmp:
     fdir = os.path.join(tmp, "npy5")
     check(run("export", five, "--format", "npy", "-o", fdir, "-q").returncode == 0, "npy of 5")
     before = listing(fdir)
+    r = run("export", pg, "--format", "npy", "-o", fdir, "-q", "--overwrite")  # 00..19 over 0..4
+    check(refused(r, "0.npy and 4 more", "this export (00.npy ... 19.npy)") and
+          listing(fdir) == before, f"an export of 20 networks over one of 5 refused: {r.stderr!r}")
     r = run("export", mixed, "--format", "npy", "-o", fdir, "--max-neurons", "20", "-q", "--overwrite")
     check(refused(r, "network 3") and listing(fdir) == before,
           f"a failed export --overwrite keeps the earlier export: {r.stderr!r}")

@@ -236,7 +236,7 @@ TEST(Deck, TuningEpochsMeasureWholeRepeatsOfTheStimuli) {
   EXPECT_EQ(seventy.stimulus_repeat, 70);
   EXPECT_EQ(seventy.repeating_stimulus, "pulses");
   EXPECT_TRUE(seventy.changing_stimulus.empty());
-  EXPECT_EQ(tune_of(regular("pulses", "70"), "method = \"adam\"\n").steps, 140);
+  EXPECT_EQ(tune_of(regular("pulses", "70"), "method = \"adam\"\n").steps, 100);  // minibatches
   EXPECT_EQ(tune_of(regular("pulses", "50")).steps, 100);
   EXPECT_EQ(tune_of(regular("slow", "1000")).steps, 1000);
   EXPECT_EQ(tune_of(regular("half", "33.5")).steps, 134);
@@ -256,6 +256,8 @@ TEST(Deck, TuningEpochsMeasureWholeRepeatsOfTheStimuli) {
   EXPECT_EQ(given.stimulus_repeat, 70);
   EXPECT_TRUE(given.steps_given);
   EXPECT_EQ(tune_of(regular("pulses", "70"), "steps = 7000\n").stimulus_repeat, 1);  // whole run
+  // A run shorter than the default window: epochs of the whole run, not longer.
+  EXPECT_EQ(parse_deck("[simulation]\nsteps = 50\n[tune]\n", "deck.toml").tune->steps, 50);
 }
 
 }  // namespace

@@ -404,7 +404,8 @@ TEST(StimulusValues, RepeatStepsSayWhichWindowsSeeTheSameDrive) {
   EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {6000}}})), 6000);
   EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {6001}}})), 0);  // slower than the run
   EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {3000.5}}})), 0);
-  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {1.0 / 65}}})), 0);  // no whole multiple
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {70.31}}})), 4500);  // 64 periods, rounded
+  EXPECT_EQ(repeat(stimulus(K::regular, {{"period", {100.01}}})), 0);    // 64 exceed the run
   EXPECT_EQ(repeat(stimulus(K::sinusoid, {{"period", {50}}})), 50);
   EXPECT_EQ(repeat(stimulus(K::sinusoid, {{"period", {1000}}, {"phase", {1.0}}})), 1000);
   // Per network: network 1's stimulus begins inside the run.

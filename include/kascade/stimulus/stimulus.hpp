@@ -66,7 +66,8 @@ RealisedStimulus realise(const StimulusSpec& spec, std::size_t index, std::uint6
 // wherever it lies in the run: 1 for a drive that is the same at every step or in expectation
 // (constant, Poisson pulses through the whole run, or silent through it); for regular and
 // sinusoid ones through the whole run, their period where it is a whole number of steps (else
-// the least whole multiple of it, up to 64 periods); 0 where none does: the drive begins or ends
+// the least whole multiple of it, up to 64 periods, or else 64 periods rounded to whole steps:
+// windows of it differ by at most one pulse in 64); 0 where none does: the drive begins or ends
 // inside the run, follows a recorded array, or repeats more slowly than the run. (Tuning's
 // epochs measure windows of whole repeats: deck.cpp.)
 step_t repeat_steps(const StimulusSpec& spec, network_id_t network, step_t steps);

@@ -118,7 +118,8 @@ def write_kascade_files():
     # A kascade output whose run did not finish (complete = 0), its networks otherwise valid.
     kascade_file("unfinished_output.h5", np.array([3], u32), np.array([0, 2], u64),
                  np.array([0, 1], u32), np.array([1, 2], u32), np.array([0.5, 1.0], f32),
-                 lambda f: f.attrs.create("complete", 0, dtype=np.int32))
+                 lambda f: (f.attrs.create("format", "kascade"),
+                            f.attrs.create("complete", 0, dtype=np.int32)))
 
     # A copy of inputs/data/networks.h5 cut to half its length.
     with open(os.path.join(ROOT, "inputs", "data", "networks.h5"), "rb") as f:

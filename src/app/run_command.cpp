@@ -225,7 +225,6 @@ std::uint64_t run_hash(const RunConfig& config) {
 // deck or rank count is refused (read_checkpoint). `kascade generate` and `tune` record no steps
 // but would write the same output and spill files: they refuse an interrupted run's output
 // before any work (run_command).
-
 std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
                                           const std::string& path, int ranks, int rank) {
   if (options.connectivity_only || options.tune_only) return std::nullopt;  // (refused earlier)

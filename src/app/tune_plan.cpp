@@ -91,18 +91,17 @@ void say_what_epochs_measure(const TuneSettings& s, const bool quiet) {
 }
 
 // The deck key of a tuned parameter: model.<name>, or stimulus[k].<parameter> for
-// stimulus.<name>.<parameter> ("" if no stimulus has that name).
+// stimulus.<name>.<parameter> ("" if no stimulus has that name), named as the tuner names it.
 std::string deck_key(const RunConfig& config, const std::string& parameter) {
-  const std::string stimulus = "stimulus.";
-  if (parameter.compare(0, stimulus.size(), stimulus) != 0) return "model." + parameter;
-  const std::size_t dot = parameter.rfind('.');
-  const std::string name = parameter.substr(stimulus.size(), dot - stimulus.size());
-  for (std::size_t k = 0; k < config.stimuli.size(); ++k)  // (a sinusoid's strength: amplitude)
-    if (config.stimuli[k].name == name)
-      return "stimulus[" + std::to_string(k) + "]" +
-             (config.stimuli[k].kind == StimulusKind::sinusoid ? ".amplitude"
-                                                               : parameter.substr(dot));
-  return "";
+  std::vector<std::string> names;
+  for (const StimulusSpec& spec : config.stimuli) names.push_back(spec.name);
+  const StimulusParameter named = stimulus_parameter(parameter, names);
+  if (named.index == -2) return "model." + parameter;
+  if (named.index < 0) return "";
+  const StimulusSpec& spec = config.stimuli[static_cast<std::size_t>(named.index)];
+  return "stimulus[" + std::to_string(named.index) + "]." +
+         (spec.kind == StimulusKind::sinusoid && named.what == "strength" ? "amplitude"
+                                                                          : named.what);
 }
 
 // A tuned parameter whose values come from a file (most likely an earlier tune's) is tuned again

@@ -199,7 +199,7 @@ step_t repeat_steps(const StimulusSpec& spec, network_id_t network, step_t steps
         if (std::abs(whole - rounded) <= 1e-9 * whole) return static_cast<step_t>(rounded);
       }
       // (70.31 steps: 64 periods in 4500 steps, windows differing by a pulse in 64 at most)
-      return static_cast<step_t>(std::round(64 * period));
+      return std::max<step_t>(1, static_cast<step_t>(std::round(64 * period)));
     }
     case StimulusKind::poisson:
     case StimulusKind::constant:

@@ -47,6 +47,25 @@ std::string parameter_list(const TuneSettings& s) {
   return names;
 }
 
+StimulusParameter stimulus_parameter(const std::string& parameter,
+                                     const std::vector<std::string>& names) {
+  const std::string prefix = "stimulus.";
+  StimulusParameter out;
+  if (parameter.compare(0, prefix.size(), prefix) != 0) return out;
+  out.index = -1;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    const std::string& n = names[k];
+    if (parameter.size() > prefix.size() + n.size() + 1 &&
+        parameter.compare(prefix.size(), n.size() + 1, n + ".") == 0 &&
+        (out.index < 0 || n.size() > names[static_cast<std::size_t>(out.index)].size()))
+      out.index = static_cast<int>(k);  // (the longest: "a.b" over "a")
+  }
+  if (out.index >= 0)
+    out.what =
+        parameter.substr(prefix.size() + names[static_cast<std::size_t>(out.index)].size() + 1);
+  return out;
+}
+
 step_t whole_repeats(const TuneSettings& s) {
   const step_t r = s.stimulus_repeat;
   return std::min(s.cycle_steps, (s.steps + r - 1) / r * r);

@@ -48,26 +48,20 @@ std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
   for (const TunedParameter& p : s.parameters) {
     Slot slot{p.name, -1, p.shared, p.lower, p.upper};
     require(!(p.lower > p.upper), "tune: bounds of '" + p.name + "' are empty (min > max)");
-    const std::string prefix = "stimulus.";
-    if (p.name.compare(0, prefix.size(), prefix) == 0) {
-      // stimulus.<name>.<parameter>, the name being one of the deck's (names may hold dots).
-      auto it = problem.stimulus_names.end();
-      for (auto n = problem.stimulus_names.begin(); n != problem.stimulus_names.end(); ++n)
-        if (p.name.size() > prefix.size() + n->size() + 1 &&
-            p.name.compare(prefix.size(), n->size() + 1, *n + ".") == 0 &&
-            (it == problem.stimulus_names.end() || n->size() > it->size()))
-          it = n;  // (the longest: "a.b" over "a")
+    const StimulusParameter named = stimulus_parameter(p.name, problem.stimulus_names);
+    if (named.index != -2) {
       std::string names;
       for (const std::string& n : problem.stimulus_names) names += (names.empty() ? "" : ", ") + n;
-      require(it != problem.stimulus_names.end(),
+      require(named.index >= 0,
               "tune.parameters: '" + p.name + "' names no stimulus of the deck (" +
                   (names.empty() ? std::string("it has none") : "its stimuli: " + names) + ")");
-      const std::string what = p.name.substr(prefix.size() + it->size() + 1);
-      require(what == "strength", "tune.parameters: '" + p.name +
-                                      "' cannot be tuned: of a stimulus only its strength is "
-                                      "(stimulus." +
-                                      *it + ".strength, which is a sinusoid's amplitude)");
-      slot.stimulus = static_cast<int>(it - problem.stimulus_names.begin());
+      const std::string& stimulus = problem.stimulus_names[static_cast<std::size_t>(named.index)];
+      require(named.what == "strength", "tune.parameters: '" + p.name +
+                                            "' cannot be tuned: of a stimulus only its strength "
+                                            "is (stimulus." +
+                                            stimulus +
+                                            ".strength, which is a sinusoid's amplitude)");
+      slot.stimulus = named.index;
       require(problem.stimulus_tunable[static_cast<std::size_t>(slot.stimulus)],
               "tune.parameters: '" + p.name +
                   "' cannot be tuned (a loaded stimulus's strength is applied when it is read)");

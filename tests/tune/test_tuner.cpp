@@ -280,5 +280,20 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   EXPECT_NE(message(newton_theta(), sam).find("threshold emission"), std::string::npos);
 }
 
+// Tuned stimulus parameters are named stimulus.<name>.<what>; names may hold dots, so the
+// longest name that fits is the one meant (the tuner and the deck keys of messages share this).
+TEST(Tuner, StimulusParametersNameTheLongestFittingStimulus) {
+  const std::vector<std::string> names{"a", "a.b", "probe"};
+  const StimulusParameter dotted = stimulus_parameter("stimulus.a.b.strength", names);
+  EXPECT_EQ(dotted.index, 1);
+  EXPECT_EQ(dotted.what, "strength");
+  const StimulusParameter plain = stimulus_parameter("stimulus.a.start", names);
+  EXPECT_EQ(plain.index, 0);
+  EXPECT_EQ(plain.what, "start");
+  EXPECT_EQ(stimulus_parameter("stimulus.c.strength", names).index, -1);
+  EXPECT_EQ(stimulus_parameter("stimulus.probe", names).index, -1);  // (no <what>)
+  EXPECT_EQ(stimulus_parameter("theta", names).index, -2);
+}
+
 }  // namespace
 }  // namespace kascade

@@ -70,6 +70,16 @@ TuneMethod resolved_method(const TuneSettings& settings);
 // The tuned parameters as listed, for messages and records: "theta, r (shared)".
 std::string parameter_list(const TuneSettings& settings);
 
+// A tuned parameter "stimulus.<name>.<what>" of a stimulus of `names`: its position there (the
+// longest name that fits, as names may hold dots) and <what>; `index` -1 where no name fits. Not
+// a stimulus parameter (no "stimulus." prefix): `index` -2.
+struct StimulusParameter {
+  int index = -2;
+  std::string what;
+};
+StimulusParameter stimulus_parameter(const std::string& parameter,
+                                     const std::vector<std::string>& names);
+
 // The shortest window of whole stimulus repeats (stimulus_repeat) holding `steps`, at most the run.
 step_t whole_repeats(const TuneSettings& settings);
 

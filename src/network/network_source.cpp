@@ -78,4 +78,16 @@ Network NetworkSource::make(network_id_t g) const {
   return {};
 }
 
+std::vector<Network> NetworkSource::make_range(const network_id_t first,
+                                               const std::uint64_t n) const {
+  if (kind == SourceKind::hdf5_file && n > 0) {
+    require(first + n - 1 < count, "networks: no network " + std::to_string(first + n - 1));
+    return load_hdf5_networks(path, first, n, max_neurons);
+  }
+  std::vector<Network> out;
+  out.reserve(n);
+  for (std::uint64_t k = 0; k < n; ++k) out.push_back(make(first + k));
+  return out;
+}
+
 }  // namespace kascade

@@ -49,6 +49,25 @@ TEST(Hdf5Loader, RoundTripGivesIdenticalNetworks) {
   }
 }
 
+TEST(Hdf5Loader, RangesReadTogetherGiveTheNetworksReadOneByOne) {
+  test::ScratchDir dir("h5_ranges");
+  const auto nets = generated();
+  const std::string file = dir.file("nets.h5");
+  write_hdf5_networks(file, {&nets[0], &nets[1], &nets[2], &nets[3]});
+  for (std::uint64_t first = 0; first < 4; ++first)
+    for (std::uint64_t count = 0; first + count <= 4; ++count) {
+      SCOPED_TRACE("networks " + std::to_string(first) + " + " + std::to_string(count));
+      const auto range = load_hdf5_networks(file, first, count);
+      ASSERT_EQ(range.size(), count);
+      for (std::uint64_t k = 0; k < count; ++k) expect_same(range[k], nets[first + k]);
+    }
+  EXPECT_EQ(error_of([&] { load_hdf5_networks(file, 2, 3); }),
+            file + ": no network 4 (the file holds 4)");
+  // A network's size is checked before any network's edges are read.
+  EXPECT_EQ(error_of([&] { load_hdf5_networks(file, 0, 4, 20); }),
+            file + ": network 2 has 57 neurons, more than simulation.memory_budget_gib allows");
+}
+
 TEST(Hdf5Loader, ExampleFileHoldsTheNpyExampleNetworks) {
   // Both written by scripts/make_example_data.py (h5py, edges in row-major order).
   const std::string file = kSource + "/inputs/data/networks.h5";

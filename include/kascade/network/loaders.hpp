@@ -34,6 +34,9 @@ std::uint64_t count_hdf5_networks(const std::string& file);
 // `max_neurons`: a network claiming more is refused before anything is allocated for it.
 Network load_hdf5_network(const std::string& file, std::uint64_t g,
                           std::int64_t max_neurons = 2147483647);
+// Networks [first, first + count), the file opened once (as load_hdf5_network for each).
+std::vector<Network> load_hdf5_networks(const std::string& file, std::uint64_t first,
+                                        std::uint64_t count, std::int64_t max_neurons = 2147483647);
 // Creates (or replaces) `file` with that layout, edges in CSR order (target, then source).
 void write_hdf5_networks(const std::string& file, const std::vector<const Network*>& nets);
 

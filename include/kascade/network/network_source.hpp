@@ -35,6 +35,8 @@ struct NetworkSource {
   // Relative cost of simulating network g for one step (load balancing); files count 1 each.
   double cost(network_id_t g, int kernel_length) const;
   Network make(network_id_t g) const;
+  // Networks [first, first + count), as make() each (an HDF5 file is opened once for them).
+  std::vector<Network> make_range(network_id_t first, std::uint64_t count) const;
 
   // A file source: lists its networks (all of them, or the first `count` when count > 0).
   static NetworkSource from_file(SourceKind kind, const std::string& path, std::uint64_t count);

@@ -12,24 +12,19 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 
-ordinal_t nets_in(const LocalPlan& plan, std::size_t local) {
-  return plan.networks[local].n_neurons;
-}
-
 }  // namespace
 
 Engine<Kokkos::DefaultExecutionSpace> make_engine(const RunConfig& config, const LocalPlan& plan,
                                                   NetworkRange b, const EngineSettings& settings) {
   const std::size_t first = b.first - plan.range.first;
-  std::vector<const Network*> nets;
   std::vector<network_id_t> ids;
   std::vector<const CascadeModel*> models;
   for (std::uint64_t k = 0; k < b.count; ++k) {
-    nets.push_back(&plan.networks[first + k]);
     ids.push_back(static_cast<network_id_t>(b.first + k));
     models.push_back(&plan.models[first + k]);
   }
-  Engine<Exec> engine(make_batch<Mem>(nets, ids), make_batch_model<Mem>(models), settings);
+  Engine<Exec> engine(make_batch<Mem>(plan.networks(first, b.count).nets, ids),
+                      make_batch_model<Mem>(models), settings);
   if (!config.stimuli.empty()) {
     std::vector<StimulusKind> kinds;
     std::vector<std::vector<RealisedStimulus>> stimuli;
@@ -49,7 +44,7 @@ Engine<Kokkos::DefaultExecutionSpace> make_engine(const RunConfig& config, const
       l.values.assign(static_cast<std::size_t>(l.steps) * N, real_t(0));
       for (std::uint64_t j = 0; j < b.count; ++j) {
         const RealisedStimulus& r = stimuli.back()[j];
-        const ordinal_t n = nets_in(plan, first + j);
+        const ordinal_t n = plan.neurons[first + j];
         const auto a =
             read_stimulus_array(spec.file, spec.dataset, b.first + j, n, spec.channel_weights);
         for (step_t t = 0; t < l.steps; ++t)

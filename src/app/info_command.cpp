@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "kascade/core/error.hpp"
 #include "kascade/io/hdf5_reader.hpp"
 
 namespace kascade::app {
@@ -56,8 +57,8 @@ void info_command(const std::string& file) {
   std::printf("  made by kascade %s (git %s, Kokkos %s), model %s, seed %s\n",
               attr("kascade_version").c_str(), attr("git_revision").c_str(),
               attr("kokkos_backend").c_str(), attr("model").c_str(), attr("seed").c_str());
-  std::printf("  %llu networks, %s recorded steps of %s ms after %s equilibration steps\n",
-              static_cast<unsigned long long>(G), attr("recorded_steps").c_str(),
+  std::printf("  %s, %s recorded steps of %s ms after %s equilibration steps\n",
+              count_text(G, "network").c_str(), attr("recorded_steps").c_str(),
               attr("dt_ms").c_str(), attr("equilibration_steps").c_str());
   if (!reader.complete()) return;
   const auto spikes = reader.per_network("spike_count");

@@ -32,6 +32,14 @@ void check_count(const std::string& what, const std::string& text, const long lo
 
 }  // namespace
 
+std::string usual_kokkos_options() {
+#if KOKKOS_VERSION < 30700
+  return "--kokkos-threads=N, --kokkos-device-id=N, --kokkos-help";
+#else
+  return "--kokkos-num-threads=N, --kokkos-device-id=N, --kokkos-help";
+#endif
+}
+
 void check_kokkos_options(const std::vector<std::string>& options, const char* omp_num_threads) {
   struct Counted {
     const char* name;
@@ -51,7 +59,6 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
       "--kokkos-device-id",        "--kokkos-ndevices",       "--kokkos-num-devices",
       "--kokkos-disable-warnings", "--kokkos-tune-internals", "--kokkos-tools-library",
       "--kokkos-tools-args",       "--kokkos-tools-help",     "--kokkos-help"};
-  const char* usual = "--kokkos-threads=N, --kokkos-device-id=N, --kokkos-help";
 #else
   const char* known[] = {"--kokkos-threads",
                          "--kokkos-num-threads",
@@ -69,7 +76,6 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
                          "--kokkos-tools-args",
                          "--kokkos-tools-help",
                          "--kokkos-help"};
-  const char* usual = "--kokkos-num-threads=N, --kokkos-device-id=N, --kokkos-help";
 #endif
   for (const std::string& option : options) {
     const std::string name = option.substr(0, option.find('='));
@@ -77,8 +83,8 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
     for (const char* k : known) found = found || name == k;
     require(found, "unknown option '" + name + "' (this build's Kokkos " +
                        std::to_string(KOKKOS_VERSION / 10000) + "." +
-                       std::to_string(KOKKOS_VERSION / 100 % 100) + " takes " + usual +
-                       ", ...; see kascade --help)");
+                       std::to_string(KOKKOS_VERSION / 100 % 100) + " takes " +
+                       usual_kokkos_options() + ", ...; see kascade --help)");
   }
   bool threads_given = false;
   for (const std::string& option : options)

@@ -7,6 +7,9 @@
 
 namespace kascade::app {
 
+// The Kokkos options most often given, as this build's Kokkos spells them.
+std::string usual_kokkos_options();
+
 // Throws InputError naming the option (or OMP_NUM_THREADS, from `omp_num_threads`, the
 // environment's value or null) where a thread, NUMA or device count is not a whole number in
 // range.

@@ -2,25 +2,49 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 
 #include "kascade/core/error.hpp"
 
 namespace kascade::app {
 
+namespace {
+
+// Host memory a network holds: its arrays and their headers.
+double network_bytes(const Network& net) {
+  return static_cast<double>(net.presynaptic.capacity() * sizeof(ordinal_t) +
+                             net.weight.capacity() * sizeof(real_t) +
+                             net.row_ptr.capacity() * sizeof(offset_t) + sizeof(Network));
+}
+
+}  // namespace
+
 LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const step_t stimulus_steps,
-                          const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+                          const std::function<void(std::uint64_t, std::uint64_t)>& progress,
+                          const bool keep) {
   LocalPlan plan;
   plan.range = range;
-  plan.networks.reserve(range.count);
+  plan.source = &config.networks;
   std::uint64_t synapses = 0;
+  const double most = keep ? keep_networks_bytes() : -1;
+  double bytes = 0;
+  bool keeping = true;
   constexpr std::uint64_t piece = 256;  // networks made at once (a file's read together)
   for (std::uint64_t j0 = 0; j0 < range.count; j0 += piece) {
     const std::uint64_t n = std::min(piece, range.count - j0);
-    for (Network& net : config.networks.make_range(range.first + j0, n))
-      plan.networks.push_back(std::move(net));
+    for (Network& net : config.networks.make_range(range.first + j0, n)) {
+      plan.neurons.push_back(net.n_neurons);
+      plan.synapses.push_back(net.n_synapses());
+      synapses += net.n_synapses();
+      bytes += network_bytes(net);
+      keeping = keeping && bytes <= most;
+      if (keeping)
+        plan.kept.push_back(std::move(net));
+      else
+        plan.kept = {};
+    }
     for (std::uint64_t j = j0; j < j0 + n; ++j) {
       plan.models.push_back(config.model.build(static_cast<network_id_t>(range.first + j)));
-      synapses += plan.networks[j].n_synapses();
       if (progress) progress(j + 1, synapses);
     }
   }
@@ -36,11 +60,33 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const ste
       for (std::uint64_t j = 0; j < range.count; ++j)
         plan.stimuli[k].push_back(realise(config.stimuli[k], k, config.seed,
                                           static_cast<network_id_t>(range.first + j),
-                                          plan.networks[j].n_neurons, stimulus_steps));
+                                          plan.neurons[j], stimulus_steps));
   } catch (const InputError& e) {
     throw InputError(with_value_sources(config.deck_path + ": " + e.what(), config.value_sources));
   }
   return plan;
+}
+
+NetworkPiece LocalPlan::networks(const std::uint64_t first, const std::uint64_t count) const {
+  NetworkPiece piece;
+  if (kept.empty() && count > 0)
+    piece.made = source->make_range(static_cast<network_id_t>(range.first + first), count);
+  for (std::uint64_t k = 0; k < count; ++k)
+    piece.nets.push_back(kept.empty() ? &piece.made[k] : &kept[first + k]);
+  return piece;
+}
+
+double LocalPlan::total_neurons() const {
+  double n = 0;
+  for (ordinal_t k : neurons) n += k;
+  return n;
+}
+
+double keep_networks_bytes() {
+  const char* mib = std::getenv("KASCADE_KEEP_NETWORKS_MIB");
+  char* end = nullptr;
+  const double v = mib != nullptr ? std::strtod(mib, &end) : 0;
+  return (mib != nullptr && end != mib && *end == '\0' && v >= 0 ? v : 256.0) * 1048576.0;
 }
 
 void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input) {

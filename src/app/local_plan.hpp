@@ -21,18 +21,34 @@ namespace kascade::app {
 
 struct LocalPlan {
   NetworkRange range;
-  std::vector<Network> networks;
+  std::vector<ordinal_t> neurons;  // of each local network
+  std::vector<offset_t> synapses;
+  // Every local network where they take at most keep_networks_bytes() of host memory, else
+  // none: they are made again from `source` (a pure function of the deck) where needed, so that
+  // a rank's host memory does not grow with its networks (10^6 networks of 40 neurons: ~8 GB).
+  std::vector<Network> kept;
+  const NetworkSource* source = nullptr;
   std::vector<CascadeModel> models;
   std::map<std::string, std::vector<double>> parameters;  // model parameter -> value per network
   std::vector<std::vector<RealisedStimulus>> stimuli;     // [stimulus][local network]
+
+  // Local networks [first, first + count).
+  NetworkPiece networks(std::uint64_t first, std::uint64_t count) const;
+  double total_neurons() const;
 };
+
+// Host memory a rank's networks may take to be kept by its plan: 256 MiB, or the environment's
+// KASCADE_KEEP_NETWORKS_MIB.
+double keep_networks_bytes();
 
 // The stimuli are realised over `stimulus_steps` recorded steps: the deck's, also where none are
 // recorded (generate, tune), so that the file holds, and tuning applies, the stimuli of a run of
 // the deck. `progress`, if given, is called after each network with (networks done, synapses so
 // far).
+// `keep`: whether the plan may keep its networks (a dry run needs only their sizes).
 LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, step_t stimulus_steps,
-                          const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+                          const std::function<void(std::uint64_t, std::uint64_t)>& progress = {},
+                          bool keep = true);
 
 // Runs `work` on every rank; if it throws InputError on any rank, every rank throws the error
 // of the lowest such rank, so that no rank is left waiting in a collective call.

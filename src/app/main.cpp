@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // kascade reports HDF5 failures itself
 
   CLI::App cli{"kascade: linear-nonlinear cascade spiking network simulator"};
+  cli.footer("Kokkos options, anywhere on the line, go to Kokkos: " +
+             kascade::app::usual_kokkos_options() + ", ... (docs/user-guide.md, \"Threads\")");
   cli.require_subcommand(1);
   cli.allow_extras();  // --kokkos-* options go to Kokkos
   cli.set_version_flag("--version", "kascade " + kascade::version() + " (git " +
@@ -124,7 +126,8 @@ int main(int argc, char** argv) {
   export_cmd->add_option("file", export_file, "kascade output file")->required();
   export_cmd
       ->add_option("--format", export_format,
-                   "sonata (spikes.h5 and edges.h5) or npy (one dense matrix per network)")
+                   "sonata (spikes.h5 and edges.h5; the default) or npy (one dense matrix "
+                   "per network)")
       ->check(CLI::IsMember({"sonata", "npy"}));
   export_cmd->add_option("-o,--output", export_dir, "directory to write into")
       ->required()

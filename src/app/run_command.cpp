@@ -6,6 +6,7 @@
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -53,43 +54,66 @@ std::uint64_t automatic_batch_neurons(const RunConfig& c,
          static_cast<std::uint64_t>(Exec().concurrency());
 }
 
-// Host memory a network holds through a run: its connectivity, parameters, model and share of
-// the output's buffers. Fitted to peak resident sizes of short runs of 20 000-50 000 networks
-// (Serial build): 20 neurons and 190 synapses took 5.2 kB a network, 40 and 468 11.0 kB, 100
-// and 990 23.7 kB (the earlier 8 bytes a synapse and 16 a neuron were 2.3x short).
-double host_bytes(const double neurons, const double synapses) {
-  return 15 * synapses + 90 * neurons + 1024;
+// Device memory of one network of n neurons in a batch: both weight layouts (8 bytes a synapse
+// each), the history rings, per-neuron state (80 bytes: indices, trace, spike list, draws,
+// network id, the model's six parameters), 4 bytes a neuron per stimulus, and the recorded chunk:
+// a count byte and a bit per neuron per segment of up to 128 neurons and step, and 2 bytes a
+// neuron and step for Poisson counts (docs/performance.md, "Memory").
+double batch_bytes(const double n, const double synapses, const int kernel_length,
+                   const RunConfig& config, const bool with_counts) {
+  const double chunk =
+      static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
+  const double segments = std::ceil(n / 128);
+  return 16 * synapses + n * (80.0 + 8.0 * kernel_length + 4.0 * config.stimuli.size()) +
+         chunk * (segments * 17 + (with_counts ? 2 * n : 0));
+}
+
+// Host memory of a rank's `networks` through a run: per network its model, parameters, sizes
+// and share of the output's buffers (600 bytes, and 0.4 a synapse), the networks its plan keeps
+// (at most keep_networks_bytes(); else they are made again where needed), and the larger of the
+// largest batch as it is built (`batch`: its device arrays, also copied through host memory)
+// and the connectivity's write buffers at the end (20 bytes a synapse of a piece of 2^22).
+// Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB, and the
+// assembly's HDF5 and MPI-IO buffers): 50 000 networks of 40 neurons (39 M synapses) 359 MiB
+// (estimated 426), 10^5 of 20 neurons 338 MiB (365), one network of 10^5 neurons and 10^7
+// synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71).
+double host_bytes(const double networks, const double neurons, const double synapses,
+                  const double batch) {
+  const double plan = 8.3 * synapses + 8 * neurons + 72 * networks;
+  return 48.0 * 1048576 + 600 * networks + 0.4 * synapses + std::min(plan, keep_networks_bytes()) +
+         std::max(1.1 * batch, 20 * std::min(synapses, 4194304.0));
 }
 
 // Before anything is generated: generated networks that alone exceed the device budget, and a
 // rank's share of networks that cannot fit in host memory, are refused naming the key.
 // `node_ranks`: the ranks sharing this rank's node (and its memory).
-void check_sizes(const RunConfig& c, int kernel_length, int ranks, int node_ranks) {
+void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ranks,
+                 int node_ranks) {
   if (c.networks.from_file()) return;  // sizes are known once loaded (and checked then)
   const double budget = c.simulation.memory_budget_gib * 1073741824.0;
-  const double chunk =
-      static_cast<double>(std::min(c.simulation.record_interval, c.simulation.steps));
   const std::uint64_t sample = std::min<std::uint64_t>(c.networks.count, 4096);
-  double host = 0;
+  double neurons = 0, synapses = 0, devices = 0;
   for (network_id_t g = 0; g < sample; ++g) {
-    const double n = c.networks.neurons(g), synapses = c.networks.expected_synapses(g);
-    const double device = 16 * synapses + n * (56.0 + 8.0 * kernel_length + 2.0 * chunk);
+    const double n = c.networks.neurons(g), expected = c.networks.expected_synapses(g);
+    const double device = batch_bytes(n, expected, kernel_length, c, with_counts);
     if (device > budget)
       throw InputError(c.deck_path + ": network " + std::to_string(g) + " needs about " +
                        number_text(device / 1073741824.0) +
                        " GiB of device memory, more than simulation.memory_budget_gib = " +
                        number_text(c.simulation.memory_budget_gib) +
                        " (lower networks.neurons or raise the budget)");
-    host += host_bytes(n, synapses);
+    neurons += n, synapses += expected, devices += device;
   }
-  host = host / static_cast<double>(sample) * static_cast<double>(c.networks.count) / ranks;
+  const double share = static_cast<double>(c.networks.count) / static_cast<double>(sample) / ranks;
+  const double host = host_bytes(static_cast<double>(c.networks.count) / ranks, neurons * share,
+                                 synapses * share, std::min(devices * share, budget));
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
-  const double share = 0.8 * physical / node_ranks;
-  if (host + 8.0 * c.networks.count > share)
+  const double available = 0.8 * physical / node_ranks;
+  if (host + 8.0 * c.networks.count > available)
     throw InputError(c.deck_path + ": networks.count = " + std::to_string(c.networks.count) +
                      " needs about " + number_text(host / 1073741824.0) +
                      " GiB of host memory per rank, more than this machine has (" +
-                     number_text(share / 1073741824.0) + " GiB for each of its " +
+                     number_text(available / 1073741824.0) + " GiB for each of its " +
                      std::to_string(node_ranks) +
                      " rank(s)); use more nodes, fewer ranks per node, or fewer networks");
 }
@@ -118,10 +142,12 @@ OutputDescription describe(const RunConfig& config, const CascadeModel& model,
 }
 
 // Everything known before the first step: connectivity, parameters, stimuli.
-void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& plan) {
-  std::vector<const Network*> local;
-  for (const auto& n : plan.networks) local.push_back(&n);
-  output.write_networks(local);
+// `round`: elements per rank per collective write.
+void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& plan,
+                  const std::uint64_t round) {
+  output.write_networks(
+      plan.neurons, plan.synapses,
+      [&](std::uint64_t first, std::uint64_t count) { return plan.networks(first, count); }, round);
   output.write_parameters(plan.parameters, config.model.choices);
   for (std::size_t k = 0; k < config.stimuli.size(); ++k) {
     const StimulusSpec& spec = config.stimuli[k];
@@ -153,17 +179,6 @@ void write_inputs(Hdf5Output& output, const RunConfig& config, const LocalPlan& 
                           targets,
                           spec.kind == StimulusKind::poisson ? onsets : decltype(onsets){});
   }
-}
-
-// Device memory of one network in a batch: both weight layouts (8 bytes a synapse each), the
-// history rings, the recorded chunk, and per-neuron state (64 bytes: indices, trace, spike list,
-// draws, network id, the model's six parameters); stimuli add 4 bytes a neuron each.
-double batch_bytes(const Network& net, int kernel_length, const RunConfig& config) {
-  const double n = net.n_neurons, synapses = static_cast<double>(net.n_synapses());
-  const double chunk =
-      static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
-  return 16 * synapses +
-         n * (16.0 + 8.0 * kernel_length + 2.0 * chunk + 64.0 + 4.0 * config.stimuli.size());
 }
 
 std::uint64_t total_events(const SpillFile& spill, NetworkRange mine) {
@@ -250,17 +265,16 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
     for (std::uint64_t j = 0; j < b.count; ++j) used += bytes[k++];
     local[2] = std::max(local[2], used);
   }
-  for (const Network& n : plan.networks) {
-    local[3] += 12.0 * n.n_synapses() + 4.0;
-    local[4] += host_bytes(n.n_neurons, static_cast<double>(n.n_synapses()));
-  }
+  double synapses = 0;
+  for (offset_t n : plan.synapses) synapses += static_cast<double>(n);
+  local[3] = 12.0 * synapses + 4.0 * static_cast<double>(plan.synapses.size());
+  local[4] = host_bytes(local[0], plan.total_neurons(), synapses, local[2]);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
   std::vector<double> all(5 * static_cast<std::size_t>(ranks));
   MPI_Gather(local, 5, MPI_DOUBLE, all.data(), 5, MPI_DOUBLE, 0, comm);
-  double neurons = 0;
-  for (const Network& n : plan.networks) neurons += n.n_neurons;
+  double neurons = plan.total_neurons();
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
   if (rank != 0) return;
   const double gib = 1073741824.0, mib = 1048576.0;
@@ -298,8 +312,7 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
 // Collective.
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
             const NetworkHealth& health, double seconds, MPI_Comm comm, const bool quiet) {
-  double neurons = 0, totals[3] = {0, 0, 0};
-  for (const auto& n : plan.networks) neurons += n.n_neurons;
+  double neurons = plan.total_neurons(), totals[3] = {0, 0, 0};
   totals[0] = static_cast<double>(output.local_spikes());
   for (auto c : health.clipped) totals[1] += static_cast<double>(c);
   for (auto n : health.non_finite) totals[2] += static_cast<double>(n);
@@ -316,12 +329,12 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   const double dt = config.model.parameters(0)["dt"];
   const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
   if (!quiet)
-    std::fprintf(
-        stderr,
-        "[kascade] wrote %s: %llu networks, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
-        "on %d rank(s)\n",
-        config.output.c_str(), static_cast<unsigned long long>(config.networks.count),
-        static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds, ranks);
+    std::fprintf(stderr,
+                 "[kascade] wrote %s: %s, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
+                 "on %d rank(s)\n",
+                 config.output.c_str(), count_text(config.networks.count, "network").c_str(),
+                 static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds,
+                 ranks);
   if (totals[1] > 0)
     std::fprintf(stderr,
                  "[kascade] warning: %.0f spike probabilities outside [0, 1] (Bernoulli) or "
@@ -399,7 +412,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                 ": model.nonlinearity = \"extension\" needs a program built with a C++ "
                 "extension (docs/extending.md); the kascade command has none");
     try {
-      check_sizes(config, model.kernel_length(), ranks, node_ranks);
+      check_sizes(config, model.kernel_length(), model.emission == Emission::poisson, ranks,
+                  node_ranks);
     } catch (const InputError& e) {
       throw InputError(with_value_sources(e.what(), config.value_sources));
     }
@@ -412,17 +426,21 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   Progress generating("building networks", mine.count,
                       rank == 0 && !options.quiet && !options.dry_run, "networks", "synapses");
   collectively(comm, [&] {
-    plan =
-        make_local_plan(config, mine, deck_steps, [&](std::uint64_t done, std::uint64_t synapses) {
+    plan = make_local_plan(
+        config, mine, deck_steps,
+        [&](std::uint64_t done, std::uint64_t synapses) {
           generating.update(done, synapses);
           if (done == mine.count) generating.finish_if_shown(synapses);
-        });
+        },
+        !options.dry_run);
   });
   std::vector<double> bytes;
   std::vector<std::uint64_t> neurons;
-  for (const Network& net : plan.networks) {
-    bytes.push_back(batch_bytes(net, model.kernel_length(), config));
-    neurons.push_back(static_cast<std::uint64_t>(net.n_neurons));
+  for (std::size_t j = 0; j < plan.neurons.size(); ++j) {
+    bytes.push_back(batch_bytes(plan.neurons[j], static_cast<double>(plan.synapses[j]),
+                                model.kernel_length(), config,
+                                model.emission == Emission::poisson));
+    neurons.push_back(static_cast<std::uint64_t>(plan.neurons[j]));
   }
   std::vector<NetworkRange> batches;
   collectively(comm, [&] {
@@ -449,8 +467,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // Tuning (deterministic, so a restarted run tunes again to the same values), then the steps.
   std::optional<TuneOutcome> tuned;
   if (config.tune && !options.connectivity_only) {
-    collectively(
-        comm, [&] { tuned = tune_plan(config, plan, batches, comm, rank == 0 && !options.quiet); });
+    collectively(comm, [&] {
+      tuned =
+          tune_plan(config, plan, batches, comm, rank == 0 && !options.quiet, !options.tune_only);
+    });
   }
   if (options.connectivity_only || options.tune_only) batches.clear();  // no steps
 
@@ -545,7 +565,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   fault_file_limit();  // (testing hook: a full disk from here on)
   try {
     output.emplace(describe(config, model, deck_steps), comm, mine.first, mine.count);
-    write_inputs(*output, config, plan);
+    write_inputs(*output, config, plan, options.round_events);
     if (tuned) output->write_tuning(tuned->datasets, tuned->about);
     copy_spikes(spill, *output, comm, options.round_events);
     output->write_summary(health);

@@ -120,7 +120,8 @@ void say_tuned_again(const RunConfig& config, const bool quiet) {
 }  // namespace
 
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
-                      const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress) {
+                      const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress,
+                      const bool simulated) {
   const TuneSettings& settings = *config.tune;
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -135,10 +136,10 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     for (const auto& stimulus : plan.stimuli) n.strengths.push_back(stimulus[j].strength);
     if (!settings.neuron_targets.empty()) {
       n.target_hz = settings.neuron_targets.at(id);
-      require(n.target_hz.size() == static_cast<std::size_t>(plan.networks[j].n_neurons),
+      require(n.target_hz.size() == static_cast<std::size_t>(plan.neurons[j]),
               config.deck_path + ": key 'tune.target_rate' gives " +
                   std::to_string(n.target_hz.size()) + " rates for network " + std::to_string(id) +
-                  ", which has " + std::to_string(plan.networks[j].n_neurons) + " neurons");
+                  ", which has " + std::to_string(plan.neurons[j]) + " neurons");
     } else {
       n.target_hz = {settings.target_hz.size() == 1 ? settings.target_hz[0]
                                                     : settings.target_hz.at(id)};
@@ -161,8 +162,9 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   const std::vector<TuneResult> results =
       tune(settings, problem, factory, shared, [&](int done, int total, std::size_t left) {
         if (!progress)
-          progress = std::make_unique<Progress>("tuning", static_cast<std::uint64_t>(total),
-                                                show_progress, "epochs", "networks left");
+          progress = std::make_unique<Progress>(  // (a batch's epochs each, batch by batch)
+              "tuning", static_cast<std::uint64_t>(total), show_progress,
+              total == settings.max_epochs ? "epochs" : "batch epochs", "networks left");
         epochs_done = static_cast<std::uint64_t>(done), networks_left = left;
         progress->update(epochs_done, left);
       });
@@ -177,11 +179,11 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     std::fprintf(
         stderr,
         "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
-        "%d of %lld steps (%s ms%s) each (converged = 0 in /tuning; they are simulated "
-        "with their last values)\n",
+        "%d of %lld steps (%s ms%s) each (converged = 0 in /tuning; their last values are %s)\n",
         unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
         number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"]).c_str(),
-        whole_run_epochs(settings) ? ", the whole run" : ", tune.steps");
+        whole_run_epochs(settings) ? ", the whole run" : ", tune.steps",
+        simulated ? "simulated" : "written");
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

@@ -21,7 +21,9 @@ struct TuneOutcome {
   std::map<std::string, std::string> about;
 };
 
+// `simulated`: the tuned networks are simulated after (run), else only written (tune).
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
-                      const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress);
+                      const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress,
+                      bool simulated);
 
 }  // namespace kascade::app

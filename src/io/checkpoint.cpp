@@ -136,8 +136,8 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
         "--fresh to start over");
   if (c.ranks != ranks || c.rank != rank)
     throw InputError(path + ": checkpoint was written by rank " + std::to_string(c.rank) + " of " +
-                     std::to_string(c.ranks) + "; resume with " + std::to_string(c.ranks) +
-                     " ranks, or pass --fresh to start over");
+                     std::to_string(c.ranks) + "; resume with " + count_text(c.ranks, "rank") +
+                     ", or pass --fresh to start over");
   return c;
 }
 

@@ -120,6 +120,21 @@ void read_file_source(DeckTable& t, NetworkSource& s, const std::string& generat
   s.seed = seed;
 }
 
+// Keys that belong to another network source than `generator`, refused with what they are for
+// (before DeckTable::finish(), which would only call them unknown).
+void refuse_other_sources(const DeckTable& t, const std::string& generator, const bool from_file,
+                          const std::vector<std::string>& sources, const std::string& file) {
+  for (const std::string& key : t.unread()) {
+    if (key != generator && std::find(sources.begin(), sources.end(), key) != sources.end())
+      throw InputError(file + ": unknown key 'networks." + key + "' (the table of networks." +
+                       "generator = \"" + key + "\"; this deck's generator is \"" + generator +
+                       "\")");
+    if (from_file && key == "neurons")
+      throw InputError(file + ": unknown key 'networks.neurons' (networks from a file have the " +
+                       "sizes the file gives)");
+  }
+}
+
 void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
   const auto int_max = std::numeric_limits<ordinal_t>::max();
   const std::string generator = t.string("generator", "normal");
@@ -135,6 +150,7 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
   try {
     if (from_file) {  // count optional (0: every network of the file); sizes come from the file
       const auto count = positive(t, "count", 0, 0, count_max, file, "networks.");
+      refuse_other_sources(t, generator, true, {std::begin(known), std::end(known)}, file);
       read_file_source(t, s, generator, static_cast<std::uint64_t>(count), file);
       t.finish();
       return;
@@ -157,6 +173,7 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
       }
     }
     read_generator(t.table(generator), s, generator);
+    refuse_other_sources(t, generator, false, {std::begin(known), std::end(known)}, file);
   } catch (const InputError& e) {
     const std::string what = e.what();
     throw InputError(what.rfind(file + ":", 0) == 0 ? what : file + ": " + what);

@@ -70,6 +70,25 @@ std::size_t stimulus_element(const toml::array& items, const std::string& which,
                    (names.empty() ? " (it has none)" : " (it has " + names + ")"));
 }
 
+// How many segments of `path` from `from` name a [[stimulus]] of `items`: a name may hold dots
+// (`stimulus.p.x.strength` sets the strength of the stimulus "p.x", as the quoted form
+// `stimulus."p.x".strength` does); the longest name that leaves a key after it, else 1.
+std::size_t stimulus_name_segments(const toml::array& items, const std::vector<std::string>& path,
+                                   const std::size_t from) {
+  for (std::size_t n = path.size() - 1 - from; n > 1; --n) {
+    std::string joined = path[from];
+    for (std::size_t k = from + 1; k < from + n; ++k) joined += "." + path[k];
+    for (const toml::value& item : items)
+      if (item.is_table()) {
+        const auto given = item.as_table().find("name");
+        if (given != item.as_table().end() && given->second.is_string() &&
+            given->second.as_string().str == joined)
+          return n;
+      }
+  }
+  return 1;
+}
+
 }  // namespace
 
 // key = value, as one line of the deck would say it: the value replaces the key's (a table
@@ -109,11 +128,14 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
         throw InputError(name + ": '" + prefix +
                          "' is an array of tables: set a key of one, e.g. " + prefix +
                          ".0.<key> or " + prefix + ".<its name>.<key>, or the whole array");
-      const std::size_t at = stimulus_element(items, path[k + 1], name);
+      const std::size_t segments = stimulus_name_segments(items, path, k + 1);
+      std::string which = path[k + 1];
+      for (std::size_t j = k + 2; j < k + 1 + segments; ++j) which += "." + path[j];
+      const std::size_t at = stimulus_element(items, which, name);
       table = &root.as_table()[path[k]].as_array()[at];
       if (!table->is_table()) throw InputError(name + ": '" + prefix + "' is not a table");
       prefix += "[" + std::to_string(at) + "]";
-      ++k;
+      k += segments;
       continue;
     }
     toml::value& next = table->as_table()[path[k]];

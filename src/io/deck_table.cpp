@@ -144,7 +144,8 @@ std::vector<double> DeckTable::numbers(const std::string& key, double fallback, 
     }
     if (out.size() != count)
       throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
-                       " values but there are " + std::to_string(count) + " networks");
+                       " values but there " + (count == 1 ? "is " : "are ") +
+                       count_text(count, "network"));
   } else {
     out.push_back(as_number(*v, integer, ok));
     if (!ok) type_error(key, expected);
@@ -261,7 +262,8 @@ std::vector<std::vector<T>> DeckTable::lists(const std::string& key, std::size_t
   }
   if (out.size() != count)
     throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
-                     " lists but there are " + std::to_string(count) + " networks");
+                     " lists but there " + (count == 1 ? "is " : "are ") +
+                     count_text(count, "network"));
   return out;
 }
 

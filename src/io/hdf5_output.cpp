@@ -256,30 +256,74 @@ void Hdf5Output::discard() noexcept {
 }
 
 void Hdf5Output::write_networks(const std::vector<const Network*>& local) {
-  State& s = *state_;
-  require(local.size() == s.n_local, "output: one network per owned id is needed");
-  std::vector<std::uint32_t> n_neurons, source, target;
-  std::vector<float> weight;
-  std::vector<std::uint64_t> synapses;
+  std::vector<ordinal_t> neurons;
+  std::vector<offset_t> synapses;
   for (const Network* net : local) {
-    n_neurons.push_back(static_cast<std::uint32_t>(net->n_neurons));
+    neurons.push_back(net->n_neurons);
     synapses.push_back(net->n_synapses());
-    for (ordinal_t i = 0; i < net->n_neurons; ++i)
-      for (offset_t k = net->row_ptr[i]; k < net->row_ptr[i + 1]; ++k) {
-        source.push_back(static_cast<std::uint32_t>(net->presynaptic[k]));
-        target.push_back(static_cast<std::uint32_t>(i));
-        weight.push_back(net->weight[k]);
-      }
   }
+  write_networks(neurons, synapses, [&](std::uint64_t first, std::uint64_t count) {
+    NetworkPiece piece;
+    piece.nets.assign(local.begin() + static_cast<std::ptrdiff_t>(first),
+                      local.begin() + static_cast<std::ptrdiff_t>(first + count));
+    return piece;
+  });
+}
+
+void Hdf5Output::write_networks(const std::vector<ordinal_t>& neurons,
+                                const std::vector<offset_t>& synapses, const NetworkMaker& make,
+                                const std::uint64_t piece_synapses) {
+  State& s = *state_;
+  require(neurons.size() == s.n_local && synapses.size() == s.n_local,
+          "output: one network per owned id is needed");
+  const std::vector<std::uint32_t> n_neurons(neurons.begin(), neurons.end());
   H5Handle networks = group(s.file, "networks");
   write_distributed(networks, "n_neurons", H5T_STD_U32LE, n_neurons, s.comm);
   s.neurons_per_network = n_neurons;
-  write_offsets(networks, "synapse_offset", synapses, s.first_network, s.description.n_networks,
+  const std::vector<std::uint64_t> counts(synapses.begin(), synapses.end());
+  write_offsets(networks, "synapse_offset", counts, s.first_network, s.description.n_networks,
                 s.comm);
+  // Pieces of consecutive networks, then as many collective writes on every rank.
+  std::vector<std::uint64_t> piece_start{0};
+  std::uint64_t local = 0;
+  for (std::uint64_t j = 0, in_piece = 0; j < s.n_local; ++j) {
+    if (in_piece > 0 && in_piece + synapses[j] > piece_synapses) piece_start.push_back(j);
+    in_piece = (piece_start.back() == j ? 0 : in_piece) + synapses[j];
+    local += synapses[j];
+  }
+  piece_start.push_back(s.n_local);
+  std::uint64_t rounds = piece_start.size() - 1;
+  MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, s.comm);
+  const Offsets o = exscan(local, s.comm);
   H5Handle connectivity = group(s.file, "connectivity");
-  write_distributed(connectivity, "source", H5T_STD_U32LE, source, s.comm);
-  write_distributed(connectivity, "target", H5T_STD_U32LE, target, s.comm);
-  write_distributed(connectivity, "weight", H5T_IEEE_F32LE, weight, s.comm);
+  const H5Handle source = dataset_1d(connectivity, "source", H5T_STD_U32LE, o.total, false),
+                 target = dataset_1d(connectivity, "target", H5T_STD_U32LE, o.total, false),
+                 weight = dataset_1d(connectivity, "weight", H5T_IEEE_F32LE, o.total, false);
+  std::uint64_t at = o.offset;
+  for (std::uint64_t r = 0; r < rounds; ++r) {
+    std::vector<std::uint32_t> src, dst;
+    std::vector<float> w;
+    if (r + 1 < piece_start.size()) {
+      const std::uint64_t first = piece_start[r], count = piece_start[r + 1] - first;
+      const NetworkPiece piece = make(first, count);
+      for (std::uint64_t k = 0; k < count; ++k) {
+        const Network& net = *piece.nets[k];
+        require(net.n_synapses() == synapses[first + k],
+                "output: a network made again differs from its first making");
+        for (ordinal_t i = 0; i < net.n_neurons; ++i)
+          for (offset_t e = net.row_ptr[i]; e < net.row_ptr[i + 1]; ++e) {
+            src.push_back(static_cast<std::uint32_t>(net.presynaptic[e]));
+            dst.push_back(static_cast<std::uint32_t>(i));
+            w.push_back(net.weight[e]);
+          }
+      }
+    }
+    if (o.total == 0) continue;  // (no space to select in)
+    write_part(source, H5T_STD_U32LE, at, src.size(), src.data(), s.comm);
+    write_part(target, H5T_STD_U32LE, at, dst.size(), dst.data(), s.comm);
+    write_part(weight, H5T_IEEE_F32LE, at, w.size(), w.data(), s.comm);
+    at += src.size();
+  }
 }
 
 void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double>>& local,

@@ -159,16 +159,18 @@ void validate(const StimulusSpec& spec, const std::string& prefix) {
   for (const auto& [name, v] : spec.values) networks = std::max(networks, v.size());
   for (network_id_t g = 0; g < networks; ++g) {
     auto v = [&](const char* key) { return spec.value(key, g); };
+    // (values per network: which one)
+    const std::string of = networks > 1 ? " (network " + std::to_string(g) + ")" : "";
     if (spec.kind == StimulusKind::regular || spec.kind == StimulusKind::sinusoid)
-      require(v("period") > 0, prefix + "period must be > 0 (steps)");
+      require(v("period") > 0, prefix + "period must be > 0 (steps)" + of);
     if (spec.kind == StimulusKind::regular || spec.kind == StimulusKind::poisson)
-      require(v("width") >= 0, prefix + "width must be >= 0 (steps)");
+      require(v("width") >= 0, prefix + "width must be >= 0 (steps)" + of);
     if (spec.kind == StimulusKind::poisson) {
-      require(v("mean_interval") > 0, prefix + "mean_interval must be > 0 (steps)");
-      require(v("duration") >= 0, prefix + "duration must be >= 0 (steps)");
+      require(v("mean_interval") > 0, prefix + "mean_interval must be > 0 (steps)" + of);
+      require(v("duration") >= 0, prefix + "duration must be >= 0 (steps)" + of);
     }
     if (spec.kind != StimulusKind::poisson && spec.kind != StimulusKind::loaded)
-      require(v("stop") >= v("start"), prefix + "stop must be >= start");
+      require(v("stop") >= v("start"), prefix + "stop must be >= start" + of);
   }
   for (double a : spec.amount) {
     if (spec.targeting == Targeting::fraction)

@@ -35,8 +35,11 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
     throw InputError("key 'tune.parameters': preset " + preset.name + " has no parameter '" + name +
                      "' (its continuous parameters: " + names + ")");
   }
-  require(continuous(*spec), "key 'tune.parameters': model." + name +
-                                 " is not a continuous parameter and cannot be tuned");
+  require(continuous(*spec),
+          "key 'tune.parameters': model." + name + " cannot be tuned: " +
+              (name == "dt"              ? std::string("it is the step, one for the whole run")
+               : name == "squared_noise" ? std::string("it chooses the model's form")
+                                         : std::string("its values are whole numbers")));
   const double v = set[name];
   // A power of two, 1/32 to 1/64 of v: v +- h are exact in float, so fields linear in v get
   // their derivative exactly; for curved ones (kernel shapes) the truncation error, about

@@ -59,8 +59,7 @@ std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
       require(named.what == "strength", "tune.parameters: '" + p.name +
                                             "' cannot be tuned: of a stimulus only its strength "
                                             "is (stimulus." +
-                                            stimulus +
-                                            ".strength, which is a sinusoid's amplitude)");
+                                            stimulus + ".strength; of a sinusoid, its amplitude)");
       slot.stimulus = named.index;
       require(problem.stimulus_tunable[static_cast<std::size_t>(slot.stimulus)],
               "tune.parameters: '" + p.name +

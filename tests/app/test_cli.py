@@ -117,6 +117,12 @@ with tempfile.TemporaryDirectory() as tmp:
                       about["channel_weights"].decode() == "[1, 0.5, 0.25]",
                       f"{name}: the array's absolute path and exact weights recorded: {dict(about)}")
 
+    # The model examples, whole: no runaway network, no clipped probability (-q prints warnings).
+    for d in sorted(glob.glob(os.path.join(source, "inputs", "models", "*.toml"))):
+        r = run("run", d, "-o", os.path.join(tmp, "whole.h5"), "--overwrite", "-q")
+        check(r.returncode == 0 and "warning" not in r.stderr,
+              f"{os.path.relpath(d, source)} runs whole without warnings: {r.stderr.strip()}")
+
     # The other subcommands: a plan without simulating, networks without steps, a summary.
     r = run("run", deck, "--dry-run")
     check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout and

@@ -35,6 +35,14 @@ TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
             "deck.toml: unknown key 'networks.nuerons' (did you mean 'networks.neurons'?)");
   EXPECT_EQ(error_of("sed = 1\n"), "deck.toml: unknown key 'sed' (did you mean 'seed'?)");
   EXPECT_EQ(error_of("[modle]\n"), "deck.toml: unknown key 'modle' (did you mean 'model'?)");
+  // Another source's table, and sizes of networks that a file gives, say what they are.
+  EXPECT_EQ(error_of("[networks.uniform]\nlow = 0.0\n"),
+            "deck.toml: unknown key 'networks.uniform' (the table of networks.generator = "
+            "\"uniform\"; this deck's generator is \"normal\")");
+  EXPECT_EQ(error_of("[networks]\ngenerator = \"hdf5\"\nneurons = 20\n[networks.hdf5]\n"
+                     "file = \"n.h5\"\n"),
+            "deck.toml: unknown key 'networks.neurons' (networks from a file have the sizes the "
+            "file gives)");
 }
 
 TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
@@ -126,6 +134,16 @@ TEST(Deck, OverridesReachStimuliByIndexOrName) {
   EXPECT_EQ(error_of("", {"stimulus.probe.strength=1"}),
             "--set 'stimulus.probe.strength=1': the deck has no [[stimulus]] named probe (it has "
             "none)");
+  // A name with dots is reached with or without quotes (the longest name that leaves a key).
+  const std::string dotted = "[[stimulus]]\nname = \"p\"\n[[stimulus]]\nname = \"p.x\"\n";
+  for (const char* set : {"stimulus.p.x.strength=6", "stimulus.\"p.x\".strength=6"}) {
+    const RunConfig d = parse_deck(dotted, "deck.toml", {set});
+    EXPECT_EQ(d.stimuli[0].values.at("strength"), std::vector<double>{1.0}) << set;
+    EXPECT_EQ(d.stimuli[1].values.at("strength"), std::vector<double>{6.0}) << set;
+  }
+  EXPECT_EQ(
+      parse_deck(dotted, "deck.toml", {"stimulus.p.strength=5"}).stimuli[0].values.at("strength"),
+      std::vector<double>{5.0});
   // Other arrays are not tables.
   EXPECT_EQ(error_of("[model]\ntheta = [1.0]\n", {"model.theta.0=5.0"}),
             "--set 'model.theta.0=5.0': 'model.theta' is not a table");

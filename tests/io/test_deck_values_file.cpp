@@ -171,8 +171,8 @@ TEST_F(ValuesFile, EveryFailureIsOneLineNamingTheKeyAndTheFile) {
   EXPECT_EQ(error(deck_text("",
                             "[[stimulus]]\nperiod = { file = \"values.h5\", dataset = "
                             "\"negative\" }\n")),
-            deck() + ": stimulus[0].period must be > 0 (steps); stimulus[0].period from " +
-                "/negative in " + values());
+            deck() + ": stimulus[0].period must be > 0 (steps) (network 1); stimulus[0].period " +
+                "from " + "/negative in " + values());
   EXPECT_EQ(error("[networks]\ncount = 3\nneurons = { file = \"values.h5\", dataset = "
                   "\"negative\" }\n"),
             deck() + ": key 'networks.neurons' must be in [1, 2147483647] (network 1); " +

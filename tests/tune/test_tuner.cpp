@@ -251,9 +251,11 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   s.parameters = {TunedParameter{"thetta"}};
   EXPECT_NE(message(s, f).find("no parameter 'thetta'"), std::string::npos);
   s.parameters = {TunedParameter{"abs_ref_scale"}};
-  EXPECT_NE(message(s, f).find("not a continuous parameter"), std::string::npos);
+  EXPECT_NE(message(s, f).find("model.abs_ref_scale cannot be tuned: its values are whole numbers"),
+            std::string::npos);
   s.parameters = {TunedParameter{"dt"}};
-  EXPECT_NE(message(s, f).find("not a continuous parameter"), std::string::npos);
+  EXPECT_NE(message(s, f).find("model.dt cannot be tuned: it is the step, one for the whole run"),
+            std::string::npos);
   s.parameters = {TunedParameter{"stimulus.nothing.strength"}};
   EXPECT_NE(message(s, f).find("names no stimulus of the deck (it has none)"), std::string::npos);
   StimulusSpec drive;  // a stimulus: of it, the strength alone is tunable
@@ -268,7 +270,8 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   EXPECT_NE(message(s, driven).find("cannot be tuned"), std::string::npos);
   s.parameters = {TunedParameter{"stimulus.drive.start"}};
   EXPECT_NE(message(s, driven).find("'stimulus.drive.start' cannot be tuned: of a stimulus only "
-                                    "its strength is (stimulus.drive.strength"),
+                                    "its strength is (stimulus.drive.strength; of a sinusoid, "
+                                    "its amplitude)"),
             std::string::npos);
   s.parameters = {TunedParameter{"theta"}, TunedParameter{"r"}};
   s.method = TuneMethod::newton;

@@ -18,7 +18,8 @@ struct RunOptions {
   bool connectivity_only = false;  // `kascade generate`: write networks, no steps
   bool tune_only = false;          // `kascade tune`: networks and tuned values, no steps
   bool no_tune = false;            // `kascade run --no-tune`: the deck's [tune] is not done
-  std::uint64_t round_events = 1u << 22;  // events per rank per collective write of the spikes
+  // events (synapses) per rank per collective write of the spikes (the connectivity)
+  std::uint64_t round_events = 1u << 22;
   bool quiet = false;
 };
 

@@ -31,6 +31,11 @@ inline std::string exact_text(const double x) {
   return out;
 }
 
+// A count and its noun, singular for one: "1 network", "3 networks".
+inline std::string count_text(const unsigned long long n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 // Throws InputError("<what>") unless the condition holds.
 inline void require(bool condition, const std::string& what) {
   if (!condition) throw InputError(what);

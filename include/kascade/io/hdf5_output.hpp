@@ -9,6 +9,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,6 +50,13 @@ class Hdf5Output : public Recorder {
 
   // Connectivity of this rank's networks, in id order.
   void write_networks(const std::vector<const Network*>& local);
+  // The same, made a piece at a time: `neurons` and `synapses` of each local network, and
+  // make(first, count) the local networks [first, first + count), asked for in pieces of up to
+  // `piece_synapses` synapses (or one network), so that the file's buffers stay that small.
+  using NetworkMaker = std::function<NetworkPiece(std::uint64_t first, std::uint64_t count)>;
+  void write_networks(const std::vector<ordinal_t>& neurons, const std::vector<offset_t>& synapses,
+                      const NetworkMaker& make,
+                      std::uint64_t piece_synapses = std::uint64_t(1) << 22);
   // The model parameters actually used, one value per local network, under
   // /networks/parameters/<name>; choices (custom compositions) become attributes there.
   void write_parameters(const std::map<std::string, std::vector<double>>& local,

@@ -22,4 +22,10 @@ struct Network {
                             const std::vector<ordinal_t>& target, const std::vector<real_t>& w);
 };
 
+// Some networks: pointers to networks held elsewhere, or to those `made` for the piece.
+struct NetworkPiece {
+  std::vector<Network> made;
+  std::vector<const Network*> nets;
+};
+
 }  // namespace kascade

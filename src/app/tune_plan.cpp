@@ -123,8 +123,9 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                       const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress,
                       const bool simulated) {
   const TuneSettings& settings = *config.tune;
-  int rank = 0;
+  int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
   if (rank == 0) say_what_epochs_measure(settings, !show_progress);
   if (rank == 0) say_tuned_again(config, !show_progress);
   TuneProblem problem = tuning_problem(config);
@@ -163,7 +164,8 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
       tune(settings, problem, factory, shared, [&](int done, int total, std::size_t left) {
         if (!progress)
           progress = std::make_unique<Progress>(  // (a batch's epochs each, batch by batch)
-              "tuning", static_cast<std::uint64_t>(total), show_progress,
+              ranks > 1 ? "tuning (rank 0's networks)" : "tuning",
+              static_cast<std::uint64_t>(total), show_progress,
               total == settings.max_epochs ? "epochs" : "batch epochs", "networks left");
         epochs_done = static_cast<std::uint64_t>(done), networks_left = left;
         progress->update(epochs_done, left);

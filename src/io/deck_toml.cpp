@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "io/deck_text.hpp"
 #include "kascade/core/error.hpp"
@@ -13,14 +14,20 @@ namespace kascade {
 
 namespace {
 
-// toml11 reports errors over several lines; the user gets one: the reason and the line.
+// toml11 reports errors over several lines; the user gets one: the reason and the lines it
+// shows (a key defined twice: both).
 std::string one_line(const std::string& message) {
   std::string first = message.substr(0, message.find('\n'));
   const std::string tag = "[error] ";
   if (first.rfind(tag, 0) == 0) first = first.substr(tag.size());
-  std::smatch m;
-  if (std::regex_search(message, m, std::regex("\\n\\s*(\\d+) \\|")))
-    first += " (line " + m[1].str() + ")";
+  std::vector<std::string> lines;
+  const std::regex shown("\\n\\s*(\\d+) \\|");
+  for (auto it = std::sregex_iterator(message.begin(), message.end(), shown);
+       it != std::sregex_iterator(); ++it)
+    if (std::find(lines.begin(), lines.end(), (*it)[1].str()) == lines.end())
+      lines.push_back((*it)[1].str());
+  if (lines.size() == 1) first += " (line " + lines[0] + ")";
+  if (lines.size() >= 2) first += " (lines " + lines[0] + " and " + lines[1] + ")";
   return first;
 }
 

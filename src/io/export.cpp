@@ -3,6 +3,7 @@
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -97,7 +98,12 @@ class Staging {
       fs::create_directories(dir_, ec);
       require(!ec && fs::is_directory(dir_), dir + ": cannot create the directory");
       std::string name = (dir_ / "export.partial-XXXXXX").string();
-      require(mkdtemp(name.data()) != nullptr, dir + ": cannot write into the directory");
+      if (mkdtemp(name.data()) == nullptr) {  // a full file system is no fault of the input
+        const bool full = errno == ENOSPC || errno == EDQUOT;
+        const std::string why = dir + ": cannot write into the directory";
+        if (full) throw std::runtime_error(why + ": no space left on its file system");
+        throw InputError(why);
+      }
       staging_ = name;
     } catch (...) {
       discard();

@@ -30,7 +30,7 @@ EXPECTED = {
     # TOML syntax: the reason and the line
     "syntax_unclosed_table.toml": ["syntax error", "line 3"],
     "syntax_missing_value.toml": ["syntax error", "line 3"],
-    "syntax_duplicate_key.toml": ["syntax error", "theta", "line 3"],
+    "syntax_duplicate_key.toml": ["syntax error", "theta", "lines 3 and 4"],
     "syntax_duplicate_table.toml": ["syntax error", "model"],
     "syntax_bad_escape.toml": ["syntax error", "line 2"],
     "syntax_unterminated_string.toml": ["syntax error", "line 2"],

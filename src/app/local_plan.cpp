@@ -8,45 +8,44 @@
 
 namespace kascade::app {
 
-namespace {
-
-// Host memory a network holds: its arrays and their headers.
-double network_bytes(const Network& net) {
-  return static_cast<double>(net.presynaptic.capacity() * sizeof(ordinal_t) +
-                             net.weight.capacity() * sizeof(real_t) +
-                             net.row_ptr.capacity() * sizeof(offset_t) + sizeof(Network));
-}
-
-}  // namespace
-
 LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const step_t stimulus_steps,
                           const std::function<void(std::uint64_t, std::uint64_t)>& progress,
                           const bool keep) {
   LocalPlan plan;
   plan.range = range;
   plan.source = &config.networks;
-  std::uint64_t synapses = 0;
-  const double most = keep ? keep_networks_bytes() : -1;
-  double bytes = 0;
-  bool keeping = true;
-  constexpr std::uint64_t piece = 256;  // networks made at once (a file's read together)
-  for (std::uint64_t j0 = 0; j0 < range.count; j0 += piece) {
+  const NetworkSource& source = config.networks;
+  // Kept, decided before any is made (else the networks up to the limit would be made, held, and
+  // dropped: that much memory at the start for nothing): networks from files always (a file read
+  // again could have changed, or gone, under a long run; each is checked as it is read), generated
+  // ones where their expected size is within the limit.
+  bool keeping = keep && source.from_file();
+  if (keep && !source.from_file()) {
+    double expected = 0;
+    for (std::uint64_t j = 0; j < range.count; ++j) {
+      const auto g = static_cast<network_id_t>(range.first + j);
+      expected += 8.3 * source.expected_synapses(g) + 8.0 * source.neurons(g) + 72;
+    }
+    keeping = expected <= keep_networks_bytes();
+  }
+  // Made a piece at a time (a file's read together), each piece about 2^22 synapses by the sizes
+  // so far: one network first, then at most 256.
+  std::uint64_t synapses = 0, piece = 1;
+  for (std::uint64_t j0 = 0; j0 < range.count;) {
     const std::uint64_t n = std::min(piece, range.count - j0);
-    for (Network& net : config.networks.make_range(range.first + j0, n)) {
+    for (Network& net : source.make_range(range.first + j0, n)) {
       plan.neurons.push_back(net.n_neurons);
       plan.synapses.push_back(net.n_synapses());
-      synapses += net.n_synapses();
-      bytes += network_bytes(net);
-      keeping = keeping && bytes <= most;
-      if (keeping)
-        plan.kept.push_back(std::move(net));
-      else
-        plan.kept = {};
+      if (keeping) plan.kept.push_back(std::move(net));
     }
     for (std::uint64_t j = j0; j < j0 + n; ++j) {
       plan.models.push_back(config.model.build(static_cast<network_id_t>(range.first + j)));
+      synapses += plan.synapses[j];
       if (progress) progress(j + 1, synapses);
     }
+    j0 += n;
+    const double mean = static_cast<double>(synapses) / static_cast<double>(j0);
+    piece = static_cast<std::uint64_t>(std::clamp(4194304.0 / std::max(mean, 1.0), 1.0, 256.0));
   }
   // Every rank lists every parameter name, also when it owns no network (collective writes).
   for (const auto& [name, value] : config.model.parameters(0).values) plan.parameters[name];

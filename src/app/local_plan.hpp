@@ -23,9 +23,10 @@ struct LocalPlan {
   NetworkRange range;
   std::vector<ordinal_t> neurons;  // of each local network
   std::vector<offset_t> synapses;
-  // Every local network where they take at most keep_networks_bytes() of host memory, else
-  // none: they are made again from `source` (a pure function of the deck) where needed, so that
-  // a rank's host memory does not grow with its networks (10^6 networks of 40 neurons: ~8 GB).
+  // Every local network, if they come from files or are expected to take at most
+  // keep_networks_bytes() of host memory; else none: generated networks are made again from
+  // `source` (a pure function of the deck) where needed, so that a rank's host memory does not
+  // grow with its networks (10^6 networks of 40 neurons: ~8 GB).
   std::vector<Network> kept;
   const NetworkSource* source = nullptr;
   std::vector<CascadeModel> models;

@@ -70,17 +70,18 @@ double batch_bytes(const double n, const double synapses, const int kernel_lengt
 
 // Host memory of a rank's `networks` through a run: per network its model, parameters, sizes
 // and share of the output's buffers (600 bytes, and 0.4 a synapse), the networks its plan keeps
-// (at most keep_networks_bytes(); else they are made again where needed), and the larger of the
-// largest batch as it is built (`batch`: its device arrays, also copied through host memory)
-// and the connectivity's write buffers at the end (20 bytes a synapse of a piece of 2^22).
-// Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB, and the
-// assembly's HDF5 and MPI-IO buffers): 50 000 networks of 40 neurons (39 M synapses) 359 MiB
-// (estimated 426), 10^5 of 20 neurons 338 MiB (365), one network of 10^5 neurons and 10^7
-// synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71).
+// (all where they take at most keep_networks_bytes(), else none: made again where needed), and
+// the larger of the largest batch as it is built (`batch`: its device arrays, also copied through
+// host memory) and the connectivity's write buffers at the end (20 bytes a synapse of a piece of
+// 2^22). Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB,
+// and the assembly's HDF5 and MPI-IO buffers): 50 000 networks of 40 neurons (39 M synapses, none
+// kept) 137 MiB (estimated 171), 10^5 of 20 neurons 338 MiB (365), one network of 10^5 neurons
+// and 10^7 synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71).
 double host_bytes(const double networks, const double neurons, const double synapses,
                   const double batch) {
   const double plan = 8.3 * synapses + 8 * neurons + 72 * networks;
-  return 48.0 * 1048576 + 600 * networks + 0.4 * synapses + std::min(plan, keep_networks_bytes()) +
+  return 48.0 * 1048576 + 600 * networks + 0.4 * synapses +
+         (plan <= keep_networks_bytes() ? plan : 0.0) +
          std::max(1.1 * batch, 20 * std::min(synapses, 4194304.0));
 }
 
@@ -92,7 +93,8 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
   if (c.networks.from_file()) return;  // sizes are known once loaded (and checked then)
   const double budget = c.simulation.memory_budget_gib * 1073741824.0;
   const std::uint64_t sample = std::min<std::uint64_t>(c.networks.count, 4096);
-  double neurons = 0, synapses = 0, devices = 0;
+  double neurons = 0, synapses = 0, devices = 0, largest_device = 0;
+  std::uint64_t largest = 0;  // neurons
   for (network_id_t g = 0; g < sample; ++g) {
     const double n = c.networks.neurons(g), expected = c.networks.expected_synapses(g);
     const double device = batch_bytes(n, expected, kernel_length, c, with_counts);
@@ -103,10 +105,20 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
                        number_text(c.simulation.memory_budget_gib) +
                        " (lower networks.neurons or raise the budget)");
     neurons += n, synapses += expected, devices += device;
+    largest = std::max(largest, static_cast<std::uint64_t>(n));
+    largest_device = std::max(largest_device, device);
   }
-  const double share = static_cast<double>(c.networks.count) / static_cast<double>(sample) / ranks;
-  const double host = host_bytes(static_cast<double>(c.networks.count) / ranks, neurons * share,
-                                 synapses * share, std::min(devices * share, budget));
+  // A rank's share, scaled from the sample; its largest batch as split_into_batches would cut it
+  // (batch_size networks, or on host backends the automatic limit of neurons, within the budget).
+  const double networks = static_cast<double>(c.networks.count) / ranks;
+  const double share = networks / static_cast<double>(sample);
+  double in_batch = c.simulation.batch_size > 0
+                        ? std::min(networks, static_cast<double>(c.simulation.batch_size))
+                        : networks;
+  const std::uint64_t automatic = automatic_batch_neurons(c, {largest});
+  if (automatic > 0) in_batch = std::min(in_batch, std::max(1.0, automatic / (neurons / sample)));
+  const double batch = std::min(in_batch * devices / sample, std::max(budget, largest_device));
+  const double host = host_bytes(networks, neurons * share, synapses * share, batch);
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   const double available = 0.8 * physical / node_ranks;
   if (host + 8.0 * c.networks.count > available)

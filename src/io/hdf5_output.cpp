@@ -286,9 +286,12 @@ void Hdf5Output::write_networks(const std::vector<ordinal_t>& neurons,
   // Pieces of consecutive networks, then as many collective writes on every rank.
   std::vector<std::uint64_t> piece_start{0};
   std::uint64_t local = 0;
+  constexpr std::uint64_t piece_networks = 4096;  // (also when they have no synapses)
   for (std::uint64_t j = 0, in_piece = 0; j < s.n_local; ++j) {
-    if (in_piece > 0 && in_piece + synapses[j] > piece_synapses) piece_start.push_back(j);
-    in_piece = (piece_start.back() == j ? 0 : in_piece) + synapses[j];
+    if (j > piece_start.back() &&
+        (in_piece + synapses[j] > piece_synapses || j - piece_start.back() >= piece_networks))
+      piece_start.push_back(j), in_piece = 0;
+    in_piece += synapses[j];
     local += synapses[j];
   }
   piece_start.push_back(s.n_local);
@@ -300,22 +303,30 @@ void Hdf5Output::write_networks(const std::vector<ordinal_t>& neurons,
                  target = dataset_1d(connectivity, "target", H5T_STD_U32LE, o.total, false),
                  weight = dataset_1d(connectivity, "weight", H5T_IEEE_F32LE, o.total, false);
   std::uint64_t at = o.offset;
+  // A piece that cannot be made (out of memory) stops this rank's pieces, not its collective
+  // calls: every rank goes through every round, then all fail together.
+  std::string failure;
   for (std::uint64_t r = 0; r < rounds; ++r) {
     std::vector<std::uint32_t> src, dst;
     std::vector<float> w;
-    if (r + 1 < piece_start.size()) {
-      const std::uint64_t first = piece_start[r], count = piece_start[r + 1] - first;
-      const NetworkPiece piece = make(first, count);
-      for (std::uint64_t k = 0; k < count; ++k) {
-        const Network& net = *piece.nets[k];
-        require(net.n_synapses() == synapses[first + k],
-                "output: a network made again differs from its first making");
-        for (ordinal_t i = 0; i < net.n_neurons; ++i)
-          for (offset_t e = net.row_ptr[i]; e < net.row_ptr[i + 1]; ++e) {
-            src.push_back(static_cast<std::uint32_t>(net.presynaptic[e]));
-            dst.push_back(static_cast<std::uint32_t>(i));
-            w.push_back(net.weight[e]);
-          }
+    if (failure.empty() && r + 1 < piece_start.size()) {
+      try {
+        const std::uint64_t first = piece_start[r], count = piece_start[r + 1] - first;
+        const NetworkPiece piece = make(first, count);
+        for (std::uint64_t k = 0; k < count; ++k) {
+          const Network& net = *piece.nets[k];
+          if (net.n_synapses() != synapses[first + k])
+            throw std::runtime_error("a network made again differs from its first making");
+          for (ordinal_t i = 0; i < net.n_neurons; ++i)
+            for (offset_t e = net.row_ptr[i]; e < net.row_ptr[i + 1]; ++e) {
+              src.push_back(static_cast<std::uint32_t>(net.presynaptic[e]));
+              dst.push_back(static_cast<std::uint32_t>(i));
+              w.push_back(net.weight[e]);
+            }
+        }
+      } catch (const std::exception& e) {
+        failure = s.description.path + ": cannot write its connectivity: " + e.what();
+        src.clear(), dst.clear(), w.clear();
       }
     }
     if (o.total == 0) continue;  // (no space to select in)
@@ -324,6 +335,7 @@ void Hdf5Output::write_networks(const std::vector<ordinal_t>& neurons,
     write_part(weight, H5T_IEEE_F32LE, at, w.size(), w.data(), s.comm);
     at += src.size();
   }
+  fail_together(!failure.empty(), failure, s.comm);
 }
 
 void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double>>& local,

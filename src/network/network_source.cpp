@@ -81,8 +81,13 @@ Network NetworkSource::make(network_id_t g) const {
 std::vector<Network> NetworkSource::make_range(const network_id_t first,
                                                const std::uint64_t n) const {
   if (kind == SourceKind::hdf5_file && n > 0) {
-    require(first + n - 1 < count, "networks: no network " + std::to_string(first + n - 1));
-    return load_hdf5_networks(path, first, n, max_neurons);
+    try {
+      require(first + n <= count, "networks: no network " + std::to_string(first + n - 1));
+      return load_hdf5_networks(path, first, n, max_neurons);
+    } catch (const InputError&) {  // the first network's error, as one by one would find it
+      for (std::uint64_t k = 0; k < n; ++k) make(first + k);
+      throw;
+    }
   }
   std::vector<Network> out;
   out.reserve(n);

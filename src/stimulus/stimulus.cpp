@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <unordered_set>
 
 #include "kascade/core/enum_names.hpp"
@@ -159,18 +160,26 @@ void validate(const StimulusSpec& spec, const std::string& prefix) {
   for (const auto& [name, v] : spec.values) networks = std::max(networks, v.size());
   for (network_id_t g = 0; g < networks; ++g) {
     auto v = [&](const char* key) { return spec.value(key, g); };
-    // (values per network: which one)
-    const std::string of = networks > 1 ? " (network " + std::to_string(g) + ")" : "";
+    // Which network, where a key refused has a value per network.
+    const auto of = [&](std::initializer_list<const char*> keys) {
+      bool per_network = false;
+      for (const char* key : keys) {
+        const auto it = spec.values.find(key);
+        per_network = per_network || (it != spec.values.end() && it->second.size() > 1);
+      }
+      return per_network ? " (network " + std::to_string(g) + ")" : std::string();
+    };
     if (spec.kind == StimulusKind::regular || spec.kind == StimulusKind::sinusoid)
-      require(v("period") > 0, prefix + "period must be > 0 (steps)" + of);
+      require(v("period") > 0, prefix + "period must be > 0 (steps)" + of({"period"}));
     if (spec.kind == StimulusKind::regular || spec.kind == StimulusKind::poisson)
-      require(v("width") >= 0, prefix + "width must be >= 0 (steps)" + of);
+      require(v("width") >= 0, prefix + "width must be >= 0 (steps)" + of({"width"}));
     if (spec.kind == StimulusKind::poisson) {
-      require(v("mean_interval") > 0, prefix + "mean_interval must be > 0 (steps)" + of);
-      require(v("duration") >= 0, prefix + "duration must be >= 0 (steps)" + of);
+      require(v("mean_interval") > 0,
+              prefix + "mean_interval must be > 0 (steps)" + of({"mean_interval"}));
+      require(v("duration") >= 0, prefix + "duration must be >= 0 (steps)" + of({"duration"}));
     }
     if (spec.kind != StimulusKind::poisson && spec.kind != StimulusKind::loaded)
-      require(v("stop") >= v("start"), prefix + "stop must be >= start" + of);
+      require(v("stop") >= v("start"), prefix + "stop must be >= start" + of({"start", "stop"}));
   }
   for (double a : spec.amount) {
     if (spec.targeting == Targeting::fraction)

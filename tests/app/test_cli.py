@@ -128,6 +128,11 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout and
           "iB of host memory" in r.stdout and "spikes 12 bytes each" in r.stdout,
           f"--dry-run prints the plan: {r.stdout!r}")
+    # More networks than any machine holds (~2.5 TB of host memory): refused before any is made.
+    r = run("run", deck, "--dry-run", "--set", "networks.count=4000000000")
+    check(r.returncode == 2 and "networks.count = 4000000000 needs about" in r.stderr and
+          "GiB of host memory per rank, more than this machine has" in r.stderr,
+          f"a run that cannot fit in host memory is refused: {r.stderr!r}")
     # --set takes one value each, so that a deck after it is the deck; an empty -o (an unset
     # shell variable) is refused, not read as the deck's output.
     r = run("run", "--set", "networks.count=3", deck, "--dry-run")

@@ -83,9 +83,13 @@ double LocalPlan::total_neurons() const {
 
 double keep_networks_bytes() {
   const char* mib = std::getenv("KASCADE_KEEP_NETWORKS_MIB");
+  if (mib == nullptr || *mib == '\0') return 256.0 * 1048576.0;
   char* end = nullptr;
-  const double v = mib != nullptr ? std::strtod(mib, &end) : 0;
-  return (mib != nullptr && end != mib && *end == '\0' && v >= 0 ? v : 256.0) * 1048576.0;
+  const double v = std::strtod(mib, &end);
+  require(end != mib && *end == '\0' && v >= 0 && v <= 1e12,
+          std::string("KASCADE_KEEP_NETWORKS_MIB = '") + mib +
+              "' (environment): needs a number of MiB from 0 to 1e12");
+  return v * 1048576.0;
 }
 
 void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input) {

@@ -128,6 +128,10 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout and
           "iB of host memory" in r.stdout and "spikes 12 bytes each" in r.stdout,
           f"--dry-run prints the plan: {r.stdout!r}")
+    r = subprocess.run([binary, "run", deck, "--dry-run"], capture_output=True, text=True,
+                       env=dict(os.environ, KASCADE_KEEP_NETWORKS_MIB="lots"))
+    check(r.returncode == 2 and "KASCADE_KEEP_NETWORKS_MIB = 'lots' (environment): needs a number"
+          in r.stderr, f"a bad KASCADE_KEEP_NETWORKS_MIB is refused: {r.stderr!r}")
     # More networks than any machine holds (~2.5 TB of host memory): refused before any is made.
     r = run("run", deck, "--dry-run", "--set", "networks.count=4000000000")
     check(r.returncode == 2 and "networks.count = 4000000000 needs about" in r.stderr and

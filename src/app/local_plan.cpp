@@ -15,19 +15,7 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, const ste
   plan.range = range;
   plan.source = &config.networks;
   const NetworkSource& source = config.networks;
-  // Kept, decided before any is made (else the networks up to the limit would be made, held, and
-  // dropped: that much memory at the start for nothing): networks from files always (a file read
-  // again could have changed, or gone, under a long run; each is checked as it is read), generated
-  // ones where their expected size is within the limit.
-  bool keeping = keep && source.from_file();
-  if (keep && !source.from_file()) {
-    double expected = 0;
-    for (std::uint64_t j = 0; j < range.count; ++j) {
-      const auto g = static_cast<network_id_t>(range.first + j);
-      expected += 8.3 * source.expected_synapses(g) + 8.0 * source.neurons(g) + 72;
-    }
-    keeping = expected <= keep_networks_bytes();
-  }
+  const bool keeping = keep && keeps_networks(source, range);
   // Made a piece at a time (a file's read together), each piece about 2^22 synapses by the sizes
   // so far: one network first, then at most 256.
   std::uint64_t synapses = 0, piece = 1;
@@ -79,6 +67,16 @@ double LocalPlan::total_neurons() const {
   double n = 0;
   for (ordinal_t k : neurons) n += k;
   return n;
+}
+
+bool keeps_networks(const NetworkSource& source, const NetworkRange range) {
+  if (source.from_file()) return true;
+  double expected = 0;
+  for (std::uint64_t j = 0; j < range.count; ++j) {
+    const auto g = static_cast<network_id_t>(range.first + j);
+    expected += kept_network_bytes(1, source.neurons(g), source.expected_synapses(g));
+  }
+  return expected <= keep_networks_bytes();
 }
 
 double keep_networks_bytes() {

@@ -42,6 +42,19 @@ struct LocalPlan {
 // KASCADE_KEEP_NETWORKS_MIB.
 double keep_networks_bytes();
 
+// Host memory kept networks hold (their arrays and the arrays' headers).
+inline double kept_network_bytes(const double networks, const double neurons,
+                                 const double synapses) {
+  return 8.3 * synapses + 8.0 * neurons + 72 * networks;
+}
+
+// Whether a plan keeps networks `range` of `source` (decided before any is made: else the
+// networks up to the limit would be made, held and dropped, that much memory for nothing):
+// networks from files always (a file read again could have changed, or gone, under a long run;
+// each is checked as it is read), generated ones where their expected size is within
+// keep_networks_bytes().
+bool keeps_networks(const NetworkSource& source, NetworkRange range);
+
 // The stimuli are realised over `stimulus_steps` recorded steps: the deck's, also where none are
 // recorded (generate, tune), so that the file holds, and tuning applies, the stimuli of a run of
 // the deck. `progress`, if given, is called after each network with (networks done, synapses so

@@ -69,8 +69,8 @@ double batch_bytes(const double n, const double synapses, const int kernel_lengt
 }
 
 // Host memory of a rank's `networks` through a run: per network its model, parameters, sizes
-// and share of the output's buffers (600 bytes, and 0.4 a synapse), the networks its plan keeps
-// (all where they take at most keep_networks_bytes(), else none: made again where needed), and
+// and share of the output's buffers (600 bytes, and 0.4 a synapse), the networks if its plan
+// keeps them (`kept`, keeps_networks(); else they are made again where needed), and
 // the larger of the largest batch as it is built (`batch`: its device arrays, also copied through
 // host memory) and the connectivity's write buffers at the end (20 bytes a synapse of a piece of
 // 2^22). Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB,
@@ -78,10 +78,9 @@ double batch_bytes(const double n, const double synapses, const int kernel_lengt
 // kept) 137 MiB (estimated 171), 10^5 of 20 neurons 338 MiB (365), one network of 10^5 neurons
 // and 10^7 synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71).
 double host_bytes(const double networks, const double neurons, const double synapses,
-                  const double batch) {
-  const double plan = 8.3 * synapses + 8 * neurons + 72 * networks;
+                  const double batch, const bool kept) {
   return 48.0 * 1048576 + 600 * networks + 0.4 * synapses +
-         (plan <= keep_networks_bytes() ? plan : 0.0) +
+         (kept ? kept_network_bytes(networks, neurons, synapses) : 0.0) +
          std::max(1.1 * batch, 20 * std::min(synapses, 4194304.0));
 }
 
@@ -118,7 +117,9 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
   const std::uint64_t automatic = automatic_batch_neurons(c, {largest});
   if (automatic > 0) in_batch = std::min(in_batch, std::max(1.0, automatic / (neurons / sample)));
   const double batch = std::min(in_batch * devices / sample, std::max(budget, largest_device));
-  const double host = host_bytes(networks, neurons * share, synapses * share, batch);
+  const double kept = kept_network_bytes(networks, neurons * share, synapses * share);
+  const double host =
+      host_bytes(networks, neurons * share, synapses * share, batch, kept <= keep_networks_bytes());
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   const double available = 0.8 * physical / node_ranks;
   if (host + 8.0 * c.networks.count > available)
@@ -269,8 +270,14 @@ std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunCo
 void print_plan(const RunConfig& config, const LocalPlan& plan,
                 const std::vector<NetworkRange>& batches, const std::vector<double>& bytes,
                 const bool with_counts, MPI_Comm comm) {
-  double local[5] = {static_cast<double>(plan.range.count), static_cast<double>(batches.size()), 0,
-                     0, 0};
+  // networks, batches, largest batch, connectivity bytes, host bytes, networks made again
+  const bool kept = keeps_networks(config.networks, plan.range);
+  double local[6] = {static_cast<double>(plan.range.count),
+                     static_cast<double>(batches.size()),
+                     0,
+                     0,
+                     0,
+                     kept ? 0.0 : 1.0};
   std::size_t k = 0;
   for (const NetworkRange& b : batches) {  // largest batch memory
     double used = 0;
@@ -280,12 +287,12 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   double synapses = 0;
   for (offset_t n : plan.synapses) synapses += static_cast<double>(n);
   local[3] = 12.0 * synapses + 4.0 * static_cast<double>(plan.synapses.size());
-  local[4] = host_bytes(local[0], plan.total_neurons(), synapses, local[2]);
+  local[4] = host_bytes(local[0], plan.total_neurons(), synapses, local[2], kept);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
-  std::vector<double> all(5 * static_cast<std::size_t>(ranks));
-  MPI_Gather(local, 5, MPI_DOUBLE, all.data(), 5, MPI_DOUBLE, 0, comm);
+  std::vector<double> all(6 * static_cast<std::size_t>(ranks));
+  MPI_Gather(local, 6, MPI_DOUBLE, all.data(), 6, MPI_DOUBLE, 0, comm);
   double neurons = plan.total_neurons();
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
   if (rank != 0) return;
@@ -298,12 +305,13 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
       static_cast<long long>(config.simulation.equilibration_steps));
   double connectivity = 0;
   for (int r = 0; r < ranks; ++r) {
-    const double* v = &all[5 * static_cast<std::size_t>(r)];
+    const double* v = &all[6 * static_cast<std::size_t>(r)];
     std::printf(
         "  rank %d: %.0f network%s in %.0f batch%s, largest batch %.3f GiB of device memory; "
-        "about %.1f %s of host memory\n",
+        "about %.1f %s of host memory%s\n",
         r, v[0], v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es", v[2] / gib,
-        v[4] < gib ? v[4] / mib : v[4] / gib, v[4] < gib ? "MiB" : "GiB");
+        v[4] < gib ? v[4] / mib : v[4] / gib, v[4] < gib ? "MiB" : "GiB",
+        v[5] > 0 ? " (networks made again where needed, over KASCADE_KEEP_NETWORKS_MIB)" : "");
     connectivity += v[3];
   }
   const double dt = config.model.parameters(0)["dt"];

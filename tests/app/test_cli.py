@@ -128,6 +128,13 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "rank 0: 50 networks" in r.stdout and "GiB" in r.stdout and
           "iB of host memory" in r.stdout and "spikes 12 bytes each" in r.stdout,
           f"--dry-run prints the plan: {r.stdout!r}")
+    check("made again" not in run("run", deck, "--dry-run").stdout,
+          "--dry-run: the quickstart's networks are kept")
+    r = subprocess.run([binary, "run", deck, "--dry-run"], capture_output=True, text=True,
+                       env=dict(os.environ, KASCADE_KEEP_NETWORKS_MIB="0"))
+    check(r.returncode == 0 and "(networks made again where needed, over "
+          "KASCADE_KEEP_NETWORKS_MIB)" in r.stdout, f"--dry-run says when networks are made "
+          f"again: {r.stdout!r}")
     r = subprocess.run([binary, "run", deck, "--dry-run"], capture_output=True, text=True,
                        env=dict(os.environ, KASCADE_KEEP_NETWORKS_MIB="lots"))
     check(r.returncode == 2 and "KASCADE_KEEP_NETWORKS_MIB = 'lots' (environment): needs a number"

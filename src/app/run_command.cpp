@@ -92,7 +92,7 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
   if (c.networks.from_file()) return;  // sizes are known once loaded (and checked then)
   const double budget = c.simulation.memory_budget_gib * 1073741824.0;
   const std::uint64_t sample = std::min<std::uint64_t>(c.networks.count, 4096);
-  double neurons = 0, synapses = 0, devices = 0, largest_device = 0;
+  double neurons = 0, synapses = 0, devices = 0;
   std::uint64_t largest = 0;  // neurons
   for (network_id_t g = 0; g < sample; ++g) {
     const double n = c.networks.neurons(g), expected = c.networks.expected_synapses(g);
@@ -105,7 +105,6 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
                        " (lower networks.neurons or raise the budget)");
     neurons += n, synapses += expected, devices += device;
     largest = std::max(largest, static_cast<std::uint64_t>(n));
-    largest_device = std::max(largest_device, device);
   }
   // A rank's share, scaled from the sample; its largest batch as split_into_batches would cut it
   // (batch_size networks, or on host backends the automatic limit of neurons, within the budget).
@@ -116,7 +115,7 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
                         : networks;
   const std::uint64_t automatic = automatic_batch_neurons(c, {largest});
   if (automatic > 0) in_batch = std::min(in_batch, std::max(1.0, automatic / (neurons / sample)));
-  const double batch = std::min(in_batch * devices / sample, std::max(budget, largest_device));
+  const double batch = std::min(in_batch * devices / sample, budget);
   const double kept = kept_network_bytes(networks, neurons * share, synapses * share);
   const double host =
       host_bytes(networks, neurons * share, synapses * share, batch, kept <= keep_networks_bytes());
@@ -297,19 +296,18 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   MPI_Allreduce(MPI_IN_PLACE, &neurons, 1, MPI_DOUBLE, MPI_SUM, comm);
   if (rank != 0) return;
   const double gib = 1073741824.0, mib = 1048576.0;
-  std::printf(
-      "plan for %s: %llu network%s, %.0f neurons, %lld recorded + %lld equilibration steps\n",
-      config.deck_path.c_str(), static_cast<unsigned long long>(config.networks.count),
-      config.networks.count == 1 ? "" : "s", neurons,
-      static_cast<long long>(config.simulation.steps),
-      static_cast<long long>(config.simulation.equilibration_steps));
+  std::printf("plan for %s: %s, %.0f neurons, %lld recorded + %lld equilibration steps\n",
+              config.deck_path.c_str(), count_text(config.networks.count, "network").c_str(),
+              neurons, static_cast<long long>(config.simulation.steps),
+              static_cast<long long>(config.simulation.equilibration_steps));
   double connectivity = 0;
   for (int r = 0; r < ranks; ++r) {
     const double* v = &all[6 * static_cast<std::size_t>(r)];
     std::printf(
-        "  rank %d: %.0f network%s in %.0f batch%s, largest batch %.3f GiB of device memory; "
+        "  rank %d: %s in %s, largest batch %.3f GiB of device memory; "
         "about %.1f %s of host memory%s\n",
-        r, v[0], v[0] == 1 ? "" : "s", v[1], v[1] == 1 ? "" : "es", v[2] / gib,
+        r, count_text(static_cast<unsigned long long>(v[0]), "network").c_str(),
+        count_text(static_cast<unsigned long long>(v[1]), "batch", "batches").c_str(), v[2] / gib,
         v[4] < gib ? v[4] / mib : v[4] / gib, v[4] < gib ? "MiB" : "GiB",
         v[5] > 0 ? " (networks made again where needed, over KASCADE_KEEP_NETWORKS_MIB)" : "");
     connectivity += v[3];
@@ -439,6 +437,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     }
   });
 
+  const bool with_counts = model.emission == Emission::poisson;  // (events carry counts)
+
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const NetworkRange mine =
       partition_by_cost(network_costs(config, model.kernel_length()), ranks, rank);
@@ -458,8 +458,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::vector<std::uint64_t> neurons;
   for (std::size_t j = 0; j < plan.neurons.size(); ++j) {
     bytes.push_back(batch_bytes(plan.neurons[j], static_cast<double>(plan.synapses[j]),
-                                model.kernel_length(), config,
-                                model.emission == Emission::poisson));
+                                model.kernel_length(), config, with_counts));
     neurons.push_back(static_cast<std::uint64_t>(plan.neurons[j]));
   }
   std::vector<NetworkRange> batches;
@@ -469,7 +468,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                                  automatic_batch_neurons(config, neurons));
   });
   if (options.dry_run) {
-    print_plan(config, plan, batches, bytes, model.emission == Emission::poisson, comm);
+    print_plan(config, plan, batches, bytes, with_counts, comm);
     return;
   }
   // One run per output (rank 0 holds the lock) from here, before anything is written; the
@@ -496,7 +495,6 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // Steps: each rank simulates its batches on its own, spikes going to its spill file, with
   // periodic checkpoints; a restarted run continues from the last one.
-  const bool with_counts = model.emission == Emission::poisson;
   const std::string ckpt_path = config.output + ".ckpt." + std::to_string(rank);
   const std::string spill_path = config.output + ".spill." + std::to_string(rank);
   // A run that stops on an error before its first checkpoint leaves nothing behind; after one,

@@ -15,15 +15,17 @@ inline bool& hdf5_file_left_open() {
   return left_open;
 }
 
-// ": no space left on its file system" where that is why writing `path` failed, else "".
-// (The file's directory is asked where the file was not created.)
+// What a message adds where writing failed for want of space.
+constexpr const char* kNoSpace = ": no space left on its file system";
+
+// kNoSpace where that is why writing `path` failed, else "". (The file's directory is asked where
+// the file was not created.)
 inline std::string space_note(const std::string& path) {
   struct statvfs fs {};
   const std::size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
   const bool known = ::statvfs(path.c_str(), &fs) == 0 || ::statvfs(dir.c_str(), &fs) == 0;
-  return known && fs.f_bavail * fs.f_frsize < (1u << 20) ? ": no space left on its file system"
-                                                         : "";
+  return known && fs.f_bavail * fs.f_frsize < (1u << 20) ? kNoSpace : "";
 }
 
 }  // namespace kascade::detail

@@ -30,6 +30,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+// "there are 4 networks", "there is 1 network": how many per-network values a key needs.
+std::string there_are(const std::size_t networks) {
+  return std::string(networks == 1 ? "there is " : "there are ") + count_text(networks, "network");
+}
+
 }  // namespace
 
 std::string deck_relative(const std::string& path, const std::string& deck) {
@@ -144,8 +149,7 @@ std::vector<double> DeckTable::numbers(const std::string& key, double fallback, 
     }
     if (out.size() != count)
       throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
-                       " values but there " + (count == 1 ? "is " : "are ") +
-                       count_text(count, "network"));
+                       " values but " + there_are(count));
   } else {
     out.push_back(as_number(*v, integer, ok));
     if (!ok) type_error(key, expected);
@@ -262,8 +266,7 @@ std::vector<std::vector<T>> DeckTable::lists(const std::string& key, std::size_t
   }
   if (out.size() != count)
     throw InputError(file_ + ": key '" + name(key) + "' has " + std::to_string(out.size()) +
-                     " lists but there " + (count == 1 ? "is " : "are ") +
-                     count_text(count, "network"));
+                     " lists but " + there_are(count));
   return out;
 }
 

@@ -99,9 +99,8 @@ class Staging {
       require(!ec && fs::is_directory(dir_), dir + ": cannot create the directory");
       std::string name = (dir_ / "export.partial-XXXXXX").string();
       if (mkdtemp(name.data()) == nullptr) {  // a full file system is no fault of the input
-        const bool full = errno == ENOSPC || errno == EDQUOT;
         const std::string why = dir + ": cannot write into the directory";
-        if (full) throw std::runtime_error(why + ": no space left on its file system");
+        if (errno == ENOSPC || errno == EDQUOT) throw std::runtime_error(why + detail::kNoSpace);
         throw InputError(why);
       }
       staging_ = name;

@@ -31,9 +31,10 @@ inline std::string exact_text(const double x) {
   return out;
 }
 
-// A count and its noun, singular for one: "1 network", "3 networks".
-inline std::string count_text(const unsigned long long n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+// A count and its noun, singular for one: "1 network", "3 networks" ("2 batches": `plural`).
+inline std::string count_text(const unsigned long long n, const std::string& noun,
+                              const std::string& plural = "") {
+  return std::to_string(n) + " " + (n == 1 ? noun : plural.empty() ? noun + "s" : plural);
 }
 
 // Throws InputError("<what>") unless the condition holds.

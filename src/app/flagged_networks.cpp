@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "kascade/core/error.hpp"
+
 namespace kascade::app {
 
 std::string flagged_networks(const std::vector<std::uint64_t>& local_ids, MPI_Comm comm) {
@@ -23,7 +25,7 @@ std::string flagged_networks(const std::vector<std::uint64_t>& local_ids, MPI_Co
   for (int k = 0; k < named && all[k] != none; ++k)
     names += (k > 0 ? ", " : "") + std::to_string(all[k]);
   if (count > named) names += ", ...";
-  return std::to_string(count) + " network(s) (" + names + ")";
+  return count_text(count, "network") + " (" + names + ")";
 }
 
 }  // namespace kascade::app

@@ -92,9 +92,11 @@ void info_command(const std::string& file) {
     const auto first =
         std::find_if(runaway.begin(), runaway.end(), [](double s) { return s >= 0; });
     if (first != runaway.end())
-      std::printf("  %lld network(s) ran away (first: network %lld from step %.0f)\n",
-                  static_cast<long long>(std::count_if(runaway.begin(), runaway.end(),
-                                                       [](double s) { return s >= 0; })),
+      std::printf("  %s ran away (first: network %lld from step %.0f)\n",
+                  count_text(static_cast<unsigned long long>(std::count_if(
+                                 runaway.begin(), runaway.end(), [](double s) { return s >= 0; })),
+                             "network")
+                      .c_str(),
                   static_cast<long long>(first - runaway.begin()), *first);
   }
   std::printf("  network  neurons   spikes    rate (Hz)\n");

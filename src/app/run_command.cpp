@@ -125,9 +125,10 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
     throw InputError(c.deck_path + ": networks.count = " + std::to_string(c.networks.count) +
                      " needs about " + number_text(host / 1073741824.0) +
                      " GiB of host memory per rank, more than this machine has (" +
-                     number_text(available / 1073741824.0) + " GiB for each of its " +
-                     std::to_string(node_ranks) +
-                     " rank(s)); use more nodes, fewer ranks per node, or fewer networks");
+                     number_text(available / 1073741824.0) + " GiB for " +
+                     (node_ranks == 1 ? std::string("its rank")
+                                      : "each of its " + count_text(node_ranks, "rank")) +
+                     "); use more nodes, fewer ranks per node, or fewer networks");
 }
 
 // Estimated cost of one network per step: synapses plus neurons times kernel length.
@@ -349,10 +350,10 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   if (!quiet)
     std::fprintf(stderr,
                  "[kascade] wrote %s: %s, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
-                 "on %d rank(s)\n",
+                 "on %s\n",
                  config.output.c_str(), count_text(config.networks.count, "network").c_str(),
                  static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds,
-                 ranks);
+                 count_text(static_cast<unsigned long long>(ranks), "rank").c_str());
   if (totals[1] > 0)
     std::fprintf(stderr,
                  "[kascade] warning: %.0f spike probabilities outside [0, 1] (Bernoulli) or "

@@ -9,6 +9,7 @@
 #include "batch_engine.hpp"
 #include "flagged_networks.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/tune/optimizers.hpp"
 #include "kascade/tune/tuner.hpp"
 #include "progress.hpp"
 
@@ -57,6 +58,14 @@ std::string describe_targets(const TuneSettings& s) {
 // Whether the epochs measure the whole run because a stimulus changes within it (deck.cpp).
 bool whole_run_epochs(const TuneSettings& s) {
   return !s.changing_stimulus.empty() && !s.steps_given && s.steps == s.cycle_steps;
+}
+
+// Where the epochs' length came from, for messages.
+const char* window_source(const TuneSettings& s) {
+  if (whole_run_epochs(s)) return ", the whole run";
+  if (s.steps_given) return ", tune.steps";
+  if (s.steps >= s.cycle_steps && s.cycle_steps > 0) return ", the whole run";
+  return s.stimulus_repeat > 1 ? ", whole repeats of the stimuli" : ", the default";
 }
 
 // Before tuning, on rank 0: where a stimulus changes within the run, what the epochs measure
@@ -170,13 +179,24 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
         epochs_done = static_cast<std::uint64_t>(done), networks_left = left;
         progress->update(epochs_done, left);
       });
-  // Newton's networks not converged within the epochs (Adam runs its epochs: no such test).
+  // Newton's networks not converged (Adam runs its epochs: no such test): those it stopped as
+  // out of reach, and those still short when the epochs ran out.
   const bool newton = resolved_method(settings) == TuneMethod::newton;
-  std::vector<std::uint64_t> short_ids;
+  std::vector<std::uint64_t> short_ids, unreachable_ids;
   for (std::size_t j = 0; j < results.size() && newton; ++j)
-    if (!results[j].converged) short_ids.push_back(plan.range.first + j);
+    if (!results[j].converged)
+      (results[j].out_of_reach ? unreachable_ids : short_ids).push_back(plan.range.first + j);
   if (progress) progress->finish(networks_left, epochs_done);
+  const std::string unreachable = flagged_networks(unreachable_ids, comm);
   const std::string unconverged = flagged_networks(short_ids, comm);
+  const char* kept = simulated ? "simulated" : "written";
+  if (rank == 0 && !unreachable.empty())
+    std::fprintf(stderr,
+                 "[kascade] warning: tuning stopped early on %s whose target rate is out of reach "
+                 "of %s: no value brought the rate closer in %d epochs, or the value is at its "
+                 "bound (converged = 0 in /tuning; the closest values are %s)\n",
+                 unreachable.c_str(), settings.parameters[0].name.c_str(),
+                 NewtonRootFinder::give_up_after, kept);
   if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)
     std::fprintf(
         stderr,
@@ -184,8 +204,7 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
         "%d of %lld steps (%s ms%s) each (converged = 0 in /tuning; their last values are %s)\n",
         unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
         number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"]).c_str(),
-        whole_run_epochs(settings) ? ", the whole run" : ", tune.steps",
-        simulated ? "simulated" : "written");
+        window_source(settings), kept);
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

@@ -217,18 +217,11 @@ inline void refuse_incomplete(hid_t f, const std::string& file) {
                 "contents may be partial; use the file of a finished run");
 }
 
-// Serial read-only open (the default file access list works with the parallel library too).
-// An unfinished kascade output is refused.
-// H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
-inline H5Handle open_input(const std::string& file) {
+// Why a file that HDF5 could not open was not opened: missing or unreadable, a directory, held
+// by a writer (or damaged), or not HDF5 at all. Throws InputError naming it.
+[[noreturn]] inline void refuse_unopened(const std::string& file) {
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) input_error(file, "is a directory, not a file");
-  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f >= 0) {
-    H5Handle opened(f, H5Fclose);
-    refuse_incomplete(opened, file);
-    return opened;
-  }
   std::FILE* probe = std::fopen(file.c_str(), "rb");
   if (probe == nullptr) input_error(file, "no such file or not readable");
   const bool hdf5 = hdf5_signature(probe);
@@ -237,6 +230,17 @@ inline H5Handle open_input(const std::string& file) {
     input_error(file,
                 "an HDF5 file that HDF5 cannot open: is a program writing it? (or it is damaged)");
   input_error(file, "not an HDF5 file");
+}
+
+// Serial read-only open (the default file access list works with the parallel library too).
+// An unfinished kascade output is refused.
+// H5Fis_hdf5 is avoided: builds without deprecated symbols lack it.
+inline H5Handle open_input(const std::string& file) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) refuse_unopened(file);
+  H5Handle opened(f, H5Fclose);
+  refuse_incomplete(opened, file);
+  return opened;
 }
 
 inline void write_string_attribute(hid_t object, const char* name, const std::string& value) {

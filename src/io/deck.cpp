@@ -519,6 +519,7 @@ TuneProblem tuning_problem(const RunConfig& config) {
   for (const StimulusSpec& spec : config.stimuli) {
     problem.stimulus_names.push_back(spec.name);
     problem.stimulus_tunable.push_back(spec.kind != StimulusKind::loaded);
+    problem.stimulus_sinusoid.push_back(spec.kind == StimulusKind::sinusoid);
   }
   return problem;
 }

@@ -42,7 +42,7 @@ T root_number(hid_t file, const char* name, hid_t mem_type) {
 
 OutputReader::OutputReader(const std::string& path) : path_(path) {
   const hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (f < 0) throw InputError(path + ": cannot open as HDF5");
+  if (f < 0) detail::refuse_unopened(path);
   file_ = f;
   if (detail::string_attribute(f, "format", path) != "kascade") {
     H5Fclose(f);

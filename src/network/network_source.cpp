@@ -55,7 +55,7 @@ NetworkSource NetworkSource::from_file(SourceKind kind, const std::string& path,
   }
   require(available > 0, path + ": holds no networks");
   require(count <= available, "networks.count is " + std::to_string(count) + " but " + path +
-                                  " holds " + std::to_string(available) + " networks");
+                                  " holds " + count_text(available, "network"));
   s.count = count > 0 ? count : available;
   if (!s.items.empty()) s.items.resize(s.count);
   return s;

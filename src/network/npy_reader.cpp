@@ -333,17 +333,27 @@ std::vector<std::string> list_npy_directory(const std::string& dir) {
   if (!fs::is_directory(dir, ec))
     fail(dir, fs::exists(dir, ec) ? "not a directory" : "no such directory");
   std::vector<std::pair<NameKey, std::string>> found;  // directory_iterator(ec): ends on error
-  bool has_pt = false;
+  std::vector<fs::path> pt;                            // PyTorch files: not read
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file(ec)) continue;
     const std::string ext = entry.path().extension().string();
     if (ext == ".npy") found.emplace_back(name_key(entry.path()), entry.path().string());
-    has_pt = has_pt || ext == ".pt";
+    if (ext == ".pt") pt.push_back(entry.path());
   }
+  constexpr const char* convert = "save each matrix with np.save(path, tensor.numpy())";
   if (found.empty())
-    fail(dir, has_pt ? "no .npy files (PyTorch .pt files are not read; save each matrix with "
-                       "np.save(path, tensor.numpy()))"
-                     : "no .npy files in the directory");
+    fail(dir, pt.empty()
+                  ? "no .npy files in the directory"
+                  : std::string("no .npy files (PyTorch .pt files are not read; ") + convert + ")");
+  // A .pt network without its .npy beside it would silently be left out of the dataset.
+  std::sort(pt.begin(), pt.end());
+  for (const fs::path& p : pt) {
+    fs::path twin = p;
+    if (!fs::exists(twin.replace_extension(".npy"), ec))
+      fail(dir, "holds " + p.filename().string() + " but no " + twin.filename().string() +
+                    " (PyTorch .pt files are not read: " + convert +
+                    ", or move the .pt files out)");
+  }
   std::sort(found.begin(), found.end());
   std::vector<std::string> paths;
   for (auto& f : found) paths.push_back(std::move(f.second));

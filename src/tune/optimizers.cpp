@@ -35,27 +35,8 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   const double e = std::log(rate / target);
   const double s = rate_slope / rate;  // d log(rate) / dp
   (e < 0 ? lo_ : hi_) = p;
-  const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
-  if (averaged_ == 0 && std::fabs(e) > tolerance_) {  // search: safeguarded Newton
-    const double d = s != 0 && std::isfinite(s) ? -e / s : 0;
-    if (!bracketed) {
-      if (d == 0) {
-        failed_ = true;
-        return p;
-      }
-      last_step_ = d;
-      return p + d;
-    }
-    const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);
-    if (d != 0 && p + d > a && p + d < b) {
-      last_step_ = d;
-      averaged_ = 1;  // the root is bracketed: from here on the noise is what is left
-      slope_sum_ = s, error_sum_ = e, error_sq_ = e * e;
-      return p + d;
-    }
-    last_step_ = 0.5 * (a + b) - p;
-    return p + last_step_;
-  }
+  if (!averaging_ && std::fabs(e) > tolerance_) return search(p, e, s);
+  if (!averaging_) begin_averaging();  // (this epoch's error, within the tolerance, counts)
   // Averaging: Robbins-Monro with gain 1 / j on the running mean slope.
   ++averaged_;
   if (s > 0 || s < 0) slope_sum_ += s;
@@ -76,6 +57,37 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   }
   if (!(slope != 0) || !std::isfinite(slope)) return p;
   last_step_ = -e / (slope * j);
+  return p + last_step_;
+}
+
+// A step of the search from p, where the error is e (beyond the tolerance) and its slope s.
+double NewtonRootFinder::search(const double p, const double e, const double s) {
+  const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
+  if (std::fabs(e) < best_error_) {
+    best_error_ = std::fabs(e), best_p_ = p, since_best_ = 0;
+  } else if (!bracketed && ++since_best_ >= give_up_after) {  // no value comes closer
+    failed_ = out_of_reach_ = true;
+    return best_p_;
+  }
+  const double d = s != 0 && std::isfinite(s) ? -e / s : 0;
+  if (!bracketed) {
+    if (d == 0) {
+      failed_ = true;
+      return p;
+    }
+    last_step_ = d;
+    return p + d;
+  }
+  const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);
+  if (d != 0 && p + d > a && p + d < b) {
+    last_step_ = d;
+    // Near the root, or Newton inside the bracket for a few steps (noisy estimates), the
+    // averaging begins with the next epoch; from farther, Newton goes on.
+    constexpr double near = 4;
+    if (std::fabs(e) <= near * tolerance_ || ++bracketed_steps_ >= 4) begin_averaging();
+    return p + d;
+  }
+  last_step_ = 0.5 * (a + b) - p;
   return p + last_step_;
 }
 

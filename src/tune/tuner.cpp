@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numeric>
 
@@ -55,11 +56,15 @@ std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
       require(named.index >= 0,
               "tune.parameters: '" + p.name + "' names no stimulus of the deck (" +
                   (names.empty() ? std::string("it has none") : "its stimuli: " + names) + ")");
-      const std::string& stimulus = problem.stimulus_names[static_cast<std::size_t>(named.index)];
-      require(named.what == "strength", "tune.parameters: '" + p.name +
-                                            "' cannot be tuned: of a stimulus only its strength "
-                                            "is (stimulus." +
-                                            stimulus + ".strength; of a sinusoid, its amplitude)");
+      const auto k = static_cast<std::size_t>(named.index);
+      const std::string& stimulus = problem.stimulus_names[k];
+      const bool sinusoid = k < problem.stimulus_sinusoid.size() && problem.stimulus_sinusoid[k];
+      require(named.what == "strength" || (sinusoid && named.what == "amplitude"),
+              "tune.parameters: '" + p.name + "' cannot be tuned: " +
+                  (sinusoid ? "of a sinusoid only its amplitude is (stimulus." + stimulus +
+                                  ".amplitude, or .strength)"
+                            : "of a stimulus only its strength is (stimulus." + stimulus +
+                                  ".strength; of a sinusoid, its amplitude)"));
       slot.stimulus = named.index;
       require(problem.stimulus_tunable[static_cast<std::size_t>(slot.stimulus)],
               "tune.parameters: '" + p.name +
@@ -245,8 +250,11 @@ Loss loss_of(const TuneSettings& s, const TuneNetwork& n, const Estimates& est, 
 void apply(TuneNetwork& n, const Slot& slot, const TuneProblem& problem, double step) {
   double& v = value_of(n, slot);
   const double start = v;
+  // (Every value is simulated in float: none beyond its range, whatever the bounds.)
+  constexpr double largest = std::numeric_limits<float>::max();
+  const double lower = std::max(slot.lower, -largest), upper = std::min(slot.upper, largest);
   for (int attempt = 0; attempt < 40; ++attempt, step *= 0.5) {
-    const double next = std::clamp(start + step, slot.lower, slot.upper);
+    const double next = std::clamp(start + step, lower, upper);
     if (!std::isfinite(next)) continue;
     v = next;
     if (slot.stimulus >= 0) return;
@@ -321,6 +329,7 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   const std::size_t P = slots.size(), G = problem.networks.size();
   std::vector<TuneResult> results(G);
   std::vector<NewtonRootFinder> newton(G, NewtonRootFinder(settings.tolerance));
+  std::vector<int> pinned(G, 0);  // epochs in a row a network's value could not move
   auto adam_for = [&] {
     return AdamStep(settings.learning_rate, settings.beta1, settings.beta2, settings.epsilon);
   };
@@ -349,9 +358,14 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
       shared.push_back(loss.gradient);
       if (method == TuneMethod::newton) {
         double& v = value_of(n, slots[0]);
+        const double before = v;
         const double next = newton[g].step(v, est.rate[j], est.slope[j][0], n.target_hz[0]);
         apply(n, slots[0], problem, next - v);
+        // Asked to move and held where it is (at a bound) epoch after epoch: out of reach.
+        pinned[g] = next != before && v == before ? pinned[g] + 1 : 0;
+        if (pinned[g] >= NewtonRootFinder::give_up_after) newton[g].stop_at_bound();
         r.converged = newton[g].converged();
+        r.out_of_reach = newton[g].out_of_reach();
         continue;
       }
       for (std::size_t p = 0; p < P; ++p)

@@ -53,7 +53,7 @@ void write_binary(const std::string& path, const std::string& content) {
 TEST(NpyLoader, ListsFilesInNumericOrderOfTheLastNumber) {
   test::ScratchDir dir("npy_order");
   for (const char* name : {"10.npy", "2.npy", "1.npy", "example_3.npy", "b.npy", "a.npy",
-                           "net_02.npy", "run10_net4.npy", "notes.txt", "5.pt"})
+                           "net_02.npy", "run10_net4.npy", "notes.txt", "2.pt"})
     write_binary(dir.file(name), "");
   std::filesystem::create_directory(dir.file("7.npy"));  // a directory, not a matrix
   std::vector<std::string> names;
@@ -205,6 +205,10 @@ TEST(NpyLoader, RejectsDirectoriesWithoutMatrices) {
   EXPECT_EQ(error_of([&] { list_npy_directory(d); }),
             d + ": no .npy files (PyTorch .pt files are not read; save each matrix with "
                 "np.save(path, tensor.numpy()))");
+  write_binary(dir.file("1.npy"), "");  // 0.pt beside it would be left out of the dataset
+  EXPECT_EQ(error_of([&] { list_npy_directory(d); }),
+            d + ": holds 0.pt but no 0.npy (PyTorch .pt files are not read: save each matrix "
+                "with np.save(path, tensor.numpy()), or move the .pt files out)");
   EXPECT_EQ(error_of([&] { list_npy_directory(d + "/missing"); }),
             d + "/missing: no such directory");
   EXPECT_EQ(error_of([&] { list_npy_directory(dir.file("0.pt")); }),

@@ -41,8 +41,8 @@ TEST(NewtonRootFinder, FailsAtZeroRateOnlyWithoutABracket) {
 
 TEST(NewtonRootFinder, AnErrorThatDoesNotSpreadIsNotConvergence) {
   // The value pinned at a bound (the caller cannot move it) once a Newton step has landed inside
-  // the bracket [5, 8] (averaging begins): the errors are all the same, their spread 0, but
-  // their mean is far from 0.
+  // the bracket [5, 8] (after a few such steps averaging begins): the errors are all the same,
+  // their spread 0, but their mean is far from 0.
   NewtonRootFinder finder(0.05);
   finder.step(5.0, 4.0, -1.0, 2.0);  // above the target
   const double p = 8.0;              // below it, and pinned there
@@ -53,6 +53,41 @@ TEST(NewtonRootFinder, AnErrorThatDoesNotSpreadIsNotConvergence) {
   for (int epoch = 0; epoch < 30; ++epoch) finder.step(p, 0.335, -0.5, 2.0);
   EXPECT_FALSE(finder.converged());
   EXPECT_FALSE(finder.failed());
+}
+
+// The rate of a neuron with threshold p: 1000 sigmoid(-p) Hz, and its slope.
+double sigmoid_rate(double p) { return 1000.0 / (1.0 + std::exp(p)); }
+double sigmoid_slope(double p) { return -sigmoid_rate(p) * (1.0 - sigmoid_rate(p) / 1000.0); }
+
+TEST(NewtonRootFinder, TheSearchsErrorsDoNotEnterTheAverages) {
+  // From p = 0 (500 Hz) toward 10 Hz, noise-free: the search's errors (log 50, then the
+  // overshoot's) once entered the averages and kept it from converging in hundreds of epochs.
+  NewtonRootFinder finder(0.05);
+  double p = 0;
+  int epochs = 0;
+  for (; epochs < 100 && !finder.converged() && !finder.failed(); ++epochs)
+    p = finder.step(p, sigmoid_rate(p), sigmoid_slope(p), 10.0);
+  EXPECT_TRUE(finder.converged());
+  EXPECT_LE(epochs, 10);
+  EXPECT_NEAR(p, std::log(99.0), 1e-6);
+}
+
+TEST(NewtonRootFinder, ATargetOutOfReachStopsAtTheClosestValue) {
+  // A rate of at least 20 Hz (20 + 100 p^2, least at p = 0) toward 10 Hz: no value comes closer
+  // than 20 Hz. Newton's steps jump about the minimum (the slope vanishes there) and once ran
+  // off to 1e252; the search stops, out of reach, at the value of the least error it saw.
+  NewtonRootFinder finder(0.05);
+  double p = 1.0, closest = p;
+  int epochs = 0;
+  for (; epochs < 100 && !finder.failed(); ++epochs) {
+    if (20 + 100 * p * p < 20 + 100 * closest * closest) closest = p;
+    p = finder.step(p, 20 + 100 * p * p, 200 * p, 10.0);
+  }
+  EXPECT_TRUE(finder.failed());
+  EXPECT_TRUE(finder.out_of_reach());
+  EXPECT_FALSE(finder.converged());
+  EXPECT_LE(epochs, 3 * NewtonRootFinder::give_up_after);
+  EXPECT_EQ(p, closest);
 }
 
 }  // namespace

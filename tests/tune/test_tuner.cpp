@@ -57,6 +57,39 @@ TEST(Tuner, UncoupledThetaMatchesTheClosedForm) {
   }
 }
 
+TEST(Tuner, AFarStartConvergesAsFast) {
+  // From theta = 0 (500 Hz): the search's first errors (log 50 and beyond) must not enter the
+  // averages (they once kept every network from converging in 100 epochs).
+  auto values = kUncoupled;
+  values["theta"] = 0.0;
+  TuneFixture f({50, 50, 50, 50}, false, "bernoulli_glm", values);
+  const std::vector<double> targets = {2.0, 5.0, 10.0, 40.0};
+  f.targets(targets);
+  const auto results = tune(newton_theta(), f.problem, f.factory());
+  for (std::size_t g = 0; g < targets.size(); ++g) {
+    EXPECT_NEAR(results[g].values[0], std::log(1000.0 / targets[g] - 1.0), 1e-5) << g;
+    EXPECT_TRUE(results[g].converged);
+    EXPECT_LE(results[g].epochs, 10) << "network " << g;
+  }
+}
+
+TEST(Tuner, ATargetBeyondTheBoundsStopsThereOutOfReach) {
+  // 10 Hz needs theta = log(99) = 4.6; theta is bounded to [6, 9]: held at 6, the network stops
+  // as out of reach long before its 200 epochs, at the bound.
+  auto values = kUncoupled;
+  values["theta"] = 8.0;
+  TuneFixture f({50}, false, "bernoulli_glm", values);
+  f.targets({10.0});
+  TuneSettings s = newton_theta();
+  s.parameters[0].lower = 6.0;
+  s.parameters[0].upper = 9.0;
+  const auto results = tune(s, f.problem, f.factory());
+  EXPECT_FALSE(results[0].converged);
+  EXPECT_TRUE(results[0].out_of_reach);
+  EXPECT_EQ(results[0].values[0], 6.0);
+  EXPECT_LE(results[0].epochs, 20);
+}
+
 TEST(Tuner, DeadTimeRateMatchesTheRenewalFormula) {
   // An absolute refractory period of A steps: inter-spike intervals A + Geometric(p), so the
   // rate per step is p / (1 + A p) with p = sigmoid(-theta).
@@ -273,6 +306,22 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
                                     "its strength is (stimulus.drive.strength; of a sinusoid, "
                                     "its amplitude)"),
             std::string::npos);
+  StimulusSpec wave;  // a sinusoid: its strength is its amplitude, by either name
+  wave.name = "wave";
+  wave.kind = StimulusKind::sinusoid;
+  TuneFixture waved({10}, false, "bernoulli_glm", kUncoupled, {wave});
+  waved.targets({10.0});
+  TuneSettings one_epoch = newton_theta();
+  one_epoch.max_epochs = 1;
+  for (const char* name : {"stimulus.wave.amplitude", "stimulus.wave.strength"}) {
+    one_epoch.parameters = {TunedParameter{name}};
+    EXPECT_EQ(message(one_epoch, waved), "no error") << name;
+  }
+  one_epoch.parameters = {TunedParameter{"stimulus.wave.period"}};
+  EXPECT_NE(
+      message(one_epoch, waved)
+          .find("of a sinusoid only its amplitude is (stimulus.wave.amplitude, or .strength)"),
+      std::string::npos);
   s.parameters = {TunedParameter{"theta"}, TunedParameter{"r"}};
   s.method = TuneMethod::newton;
   EXPECT_NE(message(s, f).find("use \"adam\""), std::string::npos);

@@ -30,6 +30,7 @@ struct TuneFixture {
     for (const StimulusSpec& spec : stimuli) {
       problem.stimulus_names.push_back(spec.name);
       problem.stimulus_tunable.push_back(spec.kind != StimulusKind::loaded);
+      problem.stimulus_sinusoid.push_back(spec.kind == StimulusKind::sinusoid);
     }
     for (std::size_t g = 0; g < sizes.size(); ++g) {
       NormalGeneratorParams w;

@@ -20,29 +20,46 @@ class AdamStep {
 // Root finder for one parameter that moves the rate monotonically, on the error
 // e = log(rate / target) with slope s = d log(rate) / dp from the analytic gradient:
 // safeguarded Newton steps (bisection once the error has changed sign and Newton leaves the
-// bracket) until the error is within the tolerance or a Newton step lands inside the bracket,
-// then Robbins-Monro averaging p <- p - e / (j s_mean), which averages out the noise of the
-// estimates: the error left after j epochs is about sigma / sqrt(j). Converged, after at least
-// six such epochs, when three such standard errors (sigma from the epochs' own spread, the
-// factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and
-// the errors' mean is within the tolerance of 0 (plus that spread). An estimate of no rate at all
-// (a rectified rate below its threshold, where the slope is 0 too) bisects back into the
-// bracket when there is one, and only fails without.
+// bracket) until the error is within the tolerance, or a Newton step inside the bracket starts
+// from an error within a few tolerances (what is left there is the estimates' noise), then
+// Robbins-Monro averaging p <- p - e / (j s_mean) over the following epochs, which averages out
+// the noise: the error left after j epochs is about sigma / sqrt(j). Only errors of those epochs
+// enter the averages (an error of the search would take ~|e| / tolerance epochs to wash out of
+// their mean). Converged, after at least six such epochs, when three such standard errors (sigma
+// from the epochs' own spread, the factor widened to Student's t for its j - 1 degrees of
+// freedom) are below the tolerance and the errors' mean is within the tolerance of 0 (plus that
+// spread). An estimate of no rate at all (a rectified rate below its threshold, where the slope
+// is 0 too) bisects back into the bracket when there is one, and only fails without. A search
+// that brings the error no closer for `give_up_after` epochs without a bracket stops
+// (out_of_reach()), returning the value of the least error it saw.
 class NewtonRootFinder {
  public:
+  static constexpr int give_up_after = 8;
   explicit NewtonRootFinder(double tolerance) : tolerance_(tolerance) {}
   // The next value of p given the rate estimate at p; `rate_slope` = d rate / dp.
   double step(double p, double rate, double rate_slope, double target);
   bool converged() const { return converged_; }
-  bool failed() const { return failed_; }  // no gradient and no rate: nothing to go by
+  // Stopped without converging: no gradient and no rate (nothing to go by), or out of reach.
+  bool failed() const { return failed_; }
+  bool out_of_reach() const { return out_of_reach_; }
+  // The caller could not move the value where asked (it is at a bound): stop, out of reach.
+  void stop_at_bound() { failed_ = out_of_reach_ = true; }
 
  private:
+  double search(double p, double e, double s);
+  void begin_averaging() {
+    averaging_ = true, averaged_ = 0, slope_sum_ = error_sum_ = error_sq_ = 0;
+  }
+
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
   double last_step_ = 0;
+  double best_error_ = HUGE_VAL, best_p_ = NAN;  // the search's least |e| and its value
+  int since_best_ = 0, bracketed_steps_ = 0;
+  bool averaging_ = false;
   int averaged_ = 0;  // epochs in the averaging phase
   double slope_sum_ = 0, error_sum_ = 0, error_sq_ = 0;
-  bool converged_ = false, failed_ = false;
+  bool converged_ = false, failed_ = false, out_of_reach_ = false;
 };
 
 }  // namespace kascade

@@ -30,13 +30,15 @@ struct TuneResult {
   double loss = 0;             // in the last epoch
   int epochs = 0;              // epochs this network was updated in
   bool converged = false;      // newton: within tolerance at the stated confidence
+  bool out_of_reach = false;   // newton: stopped early, no value bringing the rate closer
 };
 
 struct TuneProblem {
   const Preset* preset = nullptr;
   std::vector<std::string> stimulus_names;
-  std::vector<bool> stimulus_tunable;  // false for loaded stimuli (strength baked in)
-  ParameterSet example;                // any network's parameters: the structure all share
+  std::vector<bool> stimulus_tunable;   // false for loaded stimuli (strength baked in)
+  std::vector<bool> stimulus_sinusoid;  // its strength is its amplitude, tuned by either name
+  ParameterSet example;                 // any network's parameters: the structure all share
   std::vector<TuneNetwork> networks;
   std::vector<std::pair<std::size_t, std::size_t>> batches;  // [first, count) of `networks`
 };

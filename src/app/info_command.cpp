@@ -41,7 +41,7 @@ void print_tuning(const OutputReader& reader) {
 
 }  // namespace
 
-void info_command(const std::string& file) {
+int info_command(const std::string& file) {
   const OutputReader reader(file);
   const auto attrs = reader.attributes();
   auto attr = [&](const char* key) {
@@ -60,7 +60,7 @@ void info_command(const std::string& file) {
   std::printf("  %s, %s recorded steps of %s ms after %s equilibration steps\n",
               count_text(G, "network").c_str(), attr("recorded_steps").c_str(),
               attr("dt_ms").c_str(), attr("equilibration_steps").c_str());
-  if (!reader.complete()) return;
+  if (!reader.complete()) return 3;
   const auto spikes = reader.per_network("spike_count");
   const auto rates = reader.per_network("rate_hz");
   const auto neurons = reader.per_network("n_neurons");
@@ -72,7 +72,7 @@ void info_command(const std::string& file) {
   if (!simulated) {
     std::printf("  %.0f neurons\n", n_total);
     std::printf("deck:\n%s\n", reader.deck().c_str());
-    return;
+    return 0;
   }
   std::printf("  %.0f neurons, %.0f spikes, mean rate %.3f Hz", n_total, total,
               steps > 0 ? 1000.0 * total / (n_total * steps * dt) : 0.0);
@@ -105,6 +105,7 @@ void info_command(const std::string& file) {
                 spikes[g], rates[g]);
   if (G > 10) std::printf("  ... (%llu more)\n", static_cast<unsigned long long>(G - 10));
   std::printf("deck:\n%s\n", reader.deck().c_str());
+  return 0;
 }
 
 }  // namespace kascade::app

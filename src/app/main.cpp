@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
       if (*run_cmd) {
-        if (rank == 0 && !run.quiet && !run.dry_run)
+        if (rank == 0 && !run.dry_run)  // (also under -q: a batch job's log needs it most)
           kascade::app::print_on_interrupt(
               "[kascade] interrupted: the same command resumes from the last checkpoint (taken "
               "after each batch and every simulation.checkpoint_every seconds); --fresh starts "
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
       }
       if (*generate_cmd) kascade::app::run_command(generate);
       if (*tune_cmd) kascade::app::run_command(tune);
-      if (*info_cmd && rank == 0) kascade::app::info_command(info_file);
+      if (*info_cmd && rank == 0) status = kascade::app::info_command(info_file);
       if (*export_cmd && rank == 0) {
         std::unique_ptr<kascade::app::Progress> bar;  // sized once the file is open
         auto progress = [&](std::uint64_t done, std::uint64_t total) {

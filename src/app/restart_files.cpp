@@ -35,17 +35,19 @@ std::vector<RankFile> rank_files(const std::string& output) {
     const std::string name = it->path().filename().string();
     const std::string path = out.has_parent_path() ? (dir / name).string() : name;  // (as given)
     int rank = -1;
-    if ((rank = rank_of(name, base + ".ckpt.", "")) >= 0 ||
-        (rank = rank_of(name, base + ".ckpt.", ".tmp")) >= 0)
+    if ((rank = rank_of(name, base + ".ckpt.", "")) >= 0)
       found.push_back({rank, true, path});
+    else if ((rank = rank_of(name, base + ".ckpt.", ".tmp")) >= 0)
+      found.push_back({rank, true, path, true});
     else if ((rank = rank_of(name, base + ".spill.", "")) >= 0)
       found.push_back({rank, false, path});
   }
-  // Only kascade's: a checkpoint begins with its magic; a spill file counts where its rank has
+  // Only kascade's: a checkpoint begins with its magic (a .tmp may end within it: a write stopped
+  // there); a spill file counts where its rank has
   // a checkpoint (without one, a rank's spill file is never resumed from, and left alone).
   std::vector<RankFile> ours;
   for (const RankFile& f : found)
-    if (f.checkpoint && looks_like_checkpoint(f.path)) ours.push_back(f);
+    if (f.checkpoint && looks_like_checkpoint(f.path, f.temporary)) ours.push_back(f);
   for (const RankFile& f : found)
     if (!f.checkpoint && std::any_of(ours.begin(), ours.end(), [&](const RankFile& c) {
           return c.checkpoint && c.rank == f.rank;

@@ -12,6 +12,7 @@ struct RankFile {
   int rank;
   bool checkpoint;  // else a spill file (or a checkpoint's .tmp: checkpoint, too)
   std::string path;
+  bool temporary = false;  // a checkpoint's .tmp
 };
 
 // Every such file of `output` that kascade wrote (a checkpoint by its first bytes; a spill file

@@ -14,6 +14,7 @@
 #include "batch_engine.hpp"
 #include "checkpointer.hpp"
 #include "flagged_networks.hpp"
+#include "input_fingerprint.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
 #include "kascade/core/version.hpp"
@@ -240,11 +241,25 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
   }
 }
 
+// An output that would replace a file the run reads (its deck, a network, stimulus or values
+// file: -o deck.toml --overwrite) is refused, as export refuses one onto its source.
+void refuse_output_over_inputs(const RunConfig& config) {
+  std::vector<std::string> inputs = input_files(config);
+  inputs.push_back(config.deck_path);
+  for (const ValueSource& v : config.value_sources) inputs.push_back(v.file);
+  std::error_code ec;
+  for (const std::string& input : inputs)
+    require(!std::filesystem::equivalent(config.output, input, ec),
+            config.output + ": is a file this run reads (" + input +
+                "); write the output to another file (-o)");
+}
+
 // What a checkpoint must have been written by to be resumed: the same deck (its text, --set
-// options and values read from files) and the same build, which alone promises the same bits.
-std::uint64_t run_hash(const RunConfig& config) {
+// options and values read from files), the same network and stimulus files (`inputs`:
+// input_fingerprint) and the same build, which alone promises the same bits.
+std::uint64_t run_hash(const RunConfig& config, const std::uint64_t inputs) {
   return deck_hash(config.deck_text + "\n# built as kascade " + version() + " " + git_revision() +
-                   " " + kokkos_backend());
+                   " " + kokkos_backend() + "\n# inputs " + std::to_string(inputs));
 }
 
 // The checkpoint this rank resumes from, if any. A rank without one (it owns no network, or was
@@ -254,7 +269,8 @@ std::uint64_t run_hash(const RunConfig& config) {
 // but would write the same output and spill files: they refuse an interrupted run's output
 // before any work (run_command).
 std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunConfig& config,
-                                          const std::string& path, int ranks, int rank) {
+                                          const std::uint64_t inputs, const std::string& path,
+                                          int ranks, int rank) {
   if (options.connectivity_only || options.tune_only) return std::nullopt;  // (refused earlier)
   if (options.fresh) {
     std::remove(path.c_str());
@@ -263,7 +279,7 @@ std::optional<Checkpoint> find_checkpoint(const RunOptions& options, const RunCo
     return std::nullopt;
   }
   if (!std::filesystem::exists(path)) return std::nullopt;
-  return read_checkpoint(path, run_hash(config), ranks, rank);
+  return read_checkpoint(path, run_hash(config, inputs), ranks, rank);
 }
 
 // The plan, without running it: what each rank owns, its batches, memory and output size.
@@ -418,6 +434,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
               name + ": is a directory; the output must be a file name");
     require_output_directory(config.output);
     refuse_existing_output();
+    refuse_output_over_inputs(config);
     if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
       if (rank == 0) require_no_run_writing(config.output);
       for (const RankFile& f : rank_files(config.output))
@@ -511,8 +528,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // Collectively: a rank that cannot open or restore its files stops every rank, with its message.
   std::optional<Checkpoint> resume;
   std::optional<SpillFile> spill_file;
+  std::uint64_t inputs = 0;  // (read once, on rank 0)
   collectively(comm, [&] {
-    resume = find_checkpoint(options, config, ckpt_path, ranks, rank);
+    if (rank == 0) inputs = input_fingerprint(config);
+  });
+  MPI_Bcast(&inputs, 1, MPI_UINT64_T, 0, comm);
+  collectively(comm, [&] {
+    resume = find_checkpoint(options, config, inputs, ckpt_path, ranks, rank);
     spill_file.emplace(spill_path, mine.first, mine.count, with_counts, resume.has_value());
     if (resume) spill_file->restore(resume->spill);
   });
@@ -533,7 +555,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       config.simulation.runaway_rate_hz * config.model.parameters(0)["dt"] / 1000.0;
   settings.runaway_stop = config.simulation.runaway_stop;
 
-  Checkpointer checkpoints(ckpt_path, run_hash(config), ranks, rank,
+  Checkpointer checkpoints(ckpt_path, run_hash(config, inputs), ranks, rank,
                            config.simulation.checkpoint_every);
   // (Poisson counts: the progress counts events, neuron-steps with spikes; the summary spikes)
   Progress progress(

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -16,7 +17,7 @@ namespace kascade {
 
 namespace {
 
-constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '2'};  // 2: non-finite, runaway
+constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '3'};  // 3: spill fingerprint
 constexpr const char* kStartOver = "; remove it, or pass --fresh to start over";
 
 class Writer {
@@ -80,7 +81,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(static_cast<std::uint8_t>(c.state.dense));
   w.put(c.state.spikes), w.put(c.state.drive), w.put(c.state.trace);
   w.put(c.state.clipped), w.put(c.state.non_finite), w.put(c.state.runaway);
-  w.put(c.spill.bytes), w.put(c.spill.blocks);
+  w.put(c.spill.bytes), w.put(c.spill.blocks), w.put(c.spill.fingerprint);
   w.put(c.health.clipped), w.put(c.health.non_finite), w.put(c.health.runaway);
   w.put(deck_hash(std::string(w.bytes.begin(), w.bytes.end())));  // detects corruption
 
@@ -104,6 +105,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
 
 Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,
                            std::int32_t rank) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path + ": is a directory where the run keeps its checkpoint; move it away");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read the checkpoint");
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -125,15 +129,15 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   r.get(flag), c.state.dense = flag != 0;
   r.get(c.state.spikes), r.get(c.state.drive), r.get(c.state.trace);
   r.get(c.state.clipped), r.get(c.state.non_finite), r.get(c.state.runaway);
-  r.get(c.spill.bytes), r.get(c.spill.blocks);
+  r.get(c.spill.bytes), r.get(c.spill.blocks), r.get(c.spill.fingerprint);
   r.get(c.health.clipped), r.get(c.health.non_finite), r.get(c.health.runaway);
   if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)" + kStartOver);
   if (c.deck_hash != expected_hash)
     throw InputError(
         path +
-        ": checkpoint was written for another deck (its text, its --set options or the "
-        "values it reads from files differ) or by another build of kascade; remove it, or pass "
-        "--fresh to start over");
+        ": checkpoint was written for another deck (its text, its --set options, the "
+        "values it reads from files or its network or stimulus files differ) or by another "
+        "build of kascade; remove it, or pass --fresh to start over");
   if (c.ranks != ranks || c.rank != rank)
     throw InputError(path + ": checkpoint was written by rank " + std::to_string(c.rank) + " of " +
                      std::to_string(c.ranks) + "; resume with " + count_text(c.ranks, "rank") +
@@ -141,10 +145,12 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   return c;
 }
 
-bool looks_like_checkpoint(const std::string& path) {
+bool looks_like_checkpoint(const std::string& path, const bool cut_short) {
   std::ifstream in(path, std::ios::binary);
   char head[7] = {};
-  return in.read(head, sizeof head) && std::memcmp(head, kMagic, sizeof head) == 0;
+  in.read(head, sizeof head);
+  const auto n = static_cast<std::size_t>(in.gcount());
+  return (n == sizeof head || (cut_short && in.eof())) && std::memcmp(head, kMagic, n) == 0;
 }
 
 }  // namespace kascade

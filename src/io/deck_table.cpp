@@ -191,7 +191,7 @@ std::vector<double> DeckTable::file_numbers(const std::string& key, const toml::
   char hash[32];
   std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a(bytes)));
   from_files_->push_back(
-      {{name(key), dataset + " in " + path},
+      {{name(key), dataset + " in " + path, path},
        std::to_string(out.size()) + " values of " + dataset + " in " + given + ", fnv1a " + hash});
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -34,11 +35,15 @@ void SpillFile::record(const std::vector<SpikeEvents>& chunk) {
   for (const SpikeEvents& ev : chunk) {
     const std::uint64_t n = ev.steps.size();
     if (n == 0) continue;
-    check_io(std::fseek(file_, static_cast<long>(bytes_), SEEK_SET) == 0, path_, "seek");
-    check_io(std::fwrite(ev.steps.data(), sizeof(step_t), n, file_) == n, path_, "write");
-    check_io(std::fwrite(ev.neurons.data(), sizeof(std::uint32_t), n, file_) == n, path_, "write");
-    if (with_counts_)
-      check_io(std::fwrite(ev.counts.data(), sizeof(spike_count_t), n, file_) == n, path_, "write");
+    // (a seek that fails is a write that cannot be made: said as such)
+    check_io(std::fseek(file_, static_cast<long>(bytes_), SEEK_SET) == 0, path_, "write");
+    const auto write = [&](const void* data, std::size_t size) {
+      check_io(std::fwrite(data, size, n, file_) == n, path_, "write");
+      written_.add(data, size * n);
+    };
+    write(ev.steps.data(), sizeof(step_t));
+    write(ev.neurons.data(), sizeof(std::uint32_t));
+    if (with_counts_) write(ev.counts.data(), sizeof(spike_count_t));
     blocks_.push_back({ev.network, bytes_, n});
     bytes_ +=
         n * (sizeof(step_t) + sizeof(std::uint32_t) + (with_counts_ ? sizeof(spike_count_t) : 0));
@@ -57,6 +62,20 @@ void SpillFile::restore(const Position& p) {
   check_io(std::fseek(file_, 0, SEEK_END) == 0, path_, "seek");
   require(static_cast<std::uint64_t>(std::ftell(file_)) >= p.bytes,
           path_ + ": shorter than its checkpoint says; the spill file was lost or replaced");
+  Fingerprint read;
+  std::vector<char> buffer(1 << 20);
+  check_io(std::fseek(file_, 0, SEEK_SET) == 0, path_, "seek");
+  for (std::uint64_t left = p.bytes; left > 0;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+    check_io(std::fread(buffer.data(), 1, n, file_) == n, path_, "read");
+    read.add(buffer.data(), n);
+    left -= n;
+  }
+  require(read.value() == p.fingerprint,
+          path_ +
+              ": does not hold the spikes its checkpoint wrote (damaged or replaced); pass "
+              "--fresh to start over");
+  written_ = read;
   check_io(ftruncate(fileno(file_), static_cast<off_t>(p.bytes)) == 0, path_, "truncate");
   bytes_ = p.bytes;
   blocks_ = p.blocks;

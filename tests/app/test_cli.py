@@ -32,6 +32,15 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("run", deck, "--set", "simulation.steps=2000", "-o", out)
     check(r.returncode == 0, f"quickstart run exits 0 (got {r.returncode}: {r.stderr})")
     check("wrote" in r.stderr and "spikes" in r.stderr, "summary line on stderr")
+    # An output over a file the run reads (its deck) is refused, also with --overwrite.
+    victim = os.path.join(tmp, "victim.toml")
+    with open(deck) as f_in, open(victim, "w") as f_out:
+        f_out.write(f_in.read())
+    r = run("run", victim, "-o", victim, "--overwrite", "-q")
+    with open(victim) as f:
+        kept = f.read().startswith("# kascade quickstart")
+    check(r.returncode == 2 and f"{victim}: is a file this run reads" in r.stderr and kept,
+          f"an output over the deck is refused and the deck kept ({r.returncode} {r.stderr})")
     with h5py.File(out, "r") as f:
         check(f.attrs["complete"] == 1, "file marked complete")
         check(f.attrs["n_networks"] == 50, "50 networks as in the deck")
@@ -286,7 +295,16 @@ with tempfile.TemporaryDirectory() as tmp:
               about.get("tolerance") == "0.05" and about.get("steps_per_epoch") == "100",
               f"/tuning records the settings as run: {about}")
     r = run("info", os.path.join(tmp, "nothing.h5"))
-    check(r.returncode == 2 and "nothing.h5" in r.stderr, "info on a missing file exits 2 naming it")
+    check(r.returncode == 2 and "nothing.h5: no such file" in r.stderr,
+          f"info on a missing file exits 2 naming it: {r.stderr!r}")
+    unfinished = os.path.join(tmp, "unfinished.h5")
+    with open(out, "rb") as f_in, open(unfinished, "wb") as f_out:
+        f_out.write(f_in.read())
+    with h5py.File(unfinished, "r+") as f:
+        f.attrs["complete"] = np.int32(0)
+    r = run("info", unfinished)
+    check(r.returncode == 3 and "INCOMPLETE kascade output" in r.stdout,
+          f"info on an incomplete file prints it and exits 3: {r.returncode} {r.stdout[:100]!r}")
 
     # Export: SONATA spikes and edges validated against the format's rules; dense .npy.
     pg = os.path.join(tmp, "pglm.h5")

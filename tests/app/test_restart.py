@@ -167,6 +167,62 @@ with tempfile.TemporaryDirectory() as tmp:
                        capture_output=True, text=True)
     check(r.returncode == 0, f"--fresh starts over ({r.stderr.strip()})")
 
+    # A network file changed between the kill and the resume is refused like another deck (the
+    # resume once joined the old networks' spikes to the new ones' in a file marked complete);
+    # unchanged, it resumes to the uninterrupted run's file.
+    nets = os.path.join(tmp, "nets.h5")
+    with open(os.path.join(source, "inputs", "data", "networks.h5"), "rb") as f:
+        nets_bytes = f.read()
+    with open(nets, "wb") as f:
+        f.write(nets_bytes)
+    file_deck = os.path.join(tmp, "from_file.toml")
+    with open(file_deck, "w") as f:
+        f.write('seed = 3\n[networks]\ngenerator = "hdf5"\n[networks.hdf5]\nfile = "nets.h5"\n'
+                '[simulation]\nsteps = 3000\nrecord_interval = 300\ncheckpoint_every = 0\n')
+
+    def run_file(out, fault=None):
+        env = dict(os.environ, KASCADE_FAULT=fault) if fault else None
+        return subprocess.run([binary, "run", file_deck, "-o", out, "-q"], capture_output=True,
+                              text=True, env=env)
+
+    file_ref = os.path.join(tmp, "file_reference.h5")
+    check(run_file(file_ref).returncode == 0, "reference run of a deck with a network file")
+    out = os.path.join(tmp, "file_changed.h5")
+    check(run_file(out, "checkpoint:3").returncode == -signal.SIGKILL, "file deck: killed")
+    with h5py.File(nets, "r+") as f:
+        f["connectivity/weight"][0] = 2 * f["connectivity/weight"][0] + 1
+    r = run_file(out)
+    check(r.returncode == 2 and "checkpoint was written for another deck" in r.stderr and
+          "network or stimulus files differ" in r.stderr and nothing_complete(out),
+          f"a changed network file is refused on resume: {r.returncode} {r.stderr.strip()}")
+    with open(nets, "wb") as f:
+        f.write(nets_bytes)
+    r = run_file(out)
+    check(r.returncode == 0 and compare(file_ref, out),
+          f"the network file as it was: the resume ends with the uninterrupted file ({r.stderr})")
+
+    # A spill file whose bytes are not those written is refused on resume, naming it (it once
+    # gave a complete file with impossible neurons); --fresh starts over.
+    out = os.path.join(tmp, "spill_damaged.h5")
+    check(run(out, "checkpoint:15").returncode == -signal.SIGKILL, "spill damaged: killed")
+    with open(out + ".spill.0", "r+b") as f:
+        f.seek(1000)
+        byte = f.read(1)
+        f.seek(1000)
+        f.write(bytes([byte[0] ^ 0x55]))
+    r = run(out)
+    check(r.returncode == 2 and r.stderr.startswith("kascade: error: " + out + ".spill.0: ") and
+          "--fresh" in r.stderr and len(r.stderr.splitlines()) == 1 and nothing_complete(out),
+          f"a damaged spill file is refused naming it: {r.returncode} {r.stderr!r}")
+    # ... and checkpoints of ranks beyond this run's, even half-written ones that a kill cut off
+    # before or within their first bytes, go with --fresh.
+    for rank, head in ((1, b""), (2, b"kasc")):
+        with open(f"{out}.ckpt.{rank}.tmp", "wb") as f:
+            f.write(head)
+    r = run(out, None, "--fresh")
+    check(r.returncode == 0 and compare(ref, out), f"--fresh after a damaged spill ({r.stderr})")
+    check(not leftovers(tmp), f"spill damaged: nothing left behind ({leftovers(tmp)})")
+
     # A full disk during the assembly (KASCADE_FAULT=file_limit:<bytes>: no file grows past 400 kB
     # from the assembly on; the spill file, 200 kB, is written before): one line naming the
     # .partial file, exit status 1, the .partial removed, the spill and checkpoint kept; the same

@@ -26,7 +26,8 @@ struct Checkpoint {
 std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit
 
 // Whether `path` begins like a kascade checkpoint (of any version): what a cleanup may remove.
-bool looks_like_checkpoint(const std::string& path);
+// `cut_short`: also a file that ends within that beginning (a write stopped before it was done).
+bool looks_like_checkpoint(const std::string& path, bool cut_short = false);
 
 void write_checkpoint(const std::string& path, const Checkpoint& c);
 // Reads and checks a checkpoint against the run that wants to resume from it.

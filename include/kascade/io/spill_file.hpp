@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kascade/core/fingerprint.hpp"
 #include "kascade/engine/recorder.hpp"
 #include "kascade/io/hdf5_reader.hpp"
 
@@ -24,6 +25,7 @@ class SpillFile : public Recorder {
   struct Position {  // what a checkpoint keeps
     std::uint64_t bytes = 0;
     std::vector<Block> blocks;
+    std::uint64_t fingerprint = 0;  // of the first `bytes` bytes: a damaged file is found
   };
 
   // Creates (or truncates) `path`, or with `resume` opens the existing one for restore();
@@ -36,8 +38,10 @@ class SpillFile : public Recorder {
 
   void record(const std::vector<SpikeEvents>& chunk) override;
   void sync();  // flushed to the disk (fsync): what a checkpoint may rely on
-  Position position() const { return {bytes_, blocks_}; }
-  void restore(const Position& p);  // cut back to a checkpoint's position
+  Position position() const { return {bytes_, blocks_, written_.value()}; }
+  // Cut back to a checkpoint's position, after reading what the file holds up to it: a file
+  // shorter than that, or whose bytes are not those written, is refused (InputError).
+  void restore(const Position& p);
 
   std::uint64_t events(network_id_t network) const;  // recorded so far for a local network
   const std::vector<Block>& blocks() const { return blocks_; }  // in recorded order
@@ -50,6 +54,7 @@ class SpillFile : public Recorder {
   network_id_t first_;
   bool with_counts_;
   std::uint64_t bytes_ = 0;
+  Fingerprint written_;  // of the bytes_ bytes written
   std::vector<Block> blocks_;
   std::vector<std::uint64_t> events_;  // per local network
 };

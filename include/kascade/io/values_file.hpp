@@ -17,6 +17,7 @@ std::vector<double> read_per_network_values(const std::string& file, const std::
 struct ValueSource {
   std::string key;     // dotted: "model.theta"
   std::string source;  // "/tuning/theta in <the path opened>"
+  std::string file;    // the path opened
 };
 
 // `message` with "; <key> from <source>" for each key it names (model.tau, not model.tau_ref)

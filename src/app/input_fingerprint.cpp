@@ -1,0 +1,49 @@
+#include "input_fingerprint.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kascade/core/error.hpp"
+#include "kascade/core/fingerprint.hpp"
+
+namespace kascade::app {
+
+std::vector<std::string> input_files(const RunConfig& config) {
+  std::vector<std::string> files;
+  const NetworkSource& n = config.networks;
+  if (n.kind == SourceKind::npy_directory)
+    files = n.items;
+  else if (n.from_file())
+    files.push_back(n.path);
+  for (const StimulusSpec& s : config.stimuli)
+    if (s.kind == StimulusKind::loaded) files.push_back(s.file);
+  return files;
+}
+
+namespace {
+
+void add_file(Fingerprint& f, const std::string& path, std::vector<char>& buffer) {
+  f.add(path.data(), path.size() + 1);  // (with its NUL: names and bytes cannot run together)
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"),
+                                                           std::fclose);
+  require(in != nullptr, path + ": cannot be read again to check it against a checkpoint");
+  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0;)
+    f.add(buffer.data(), n);
+  require(std::ferror(in.get()) == 0,
+          path + ": cannot be read again to check it against a checkpoint");
+}
+
+}  // namespace
+
+std::uint64_t input_fingerprint(const RunConfig& config) {
+  const std::vector<std::string> files = input_files(config);
+  if (files.empty()) return 0;
+  Fingerprint f;
+  std::vector<char> buffer(std::size_t(1) << 20);
+  for (const std::string& path : files) add_file(f, path, buffer);
+  return f.value();
+}
+
+}  // namespace kascade::app

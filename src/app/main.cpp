@@ -54,6 +54,9 @@ CLI::Option* add_overrides(CLI::App* cmd, std::vector<std::string>& overrides, c
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
+// An export stopped by a signal between networks (interrupt_notice.hpp: defer_interrupts).
+struct ExportInterrupted {};
+
 int report(int rank, int status, const std::string& message) {
   if (rank == 0) std::fprintf(stderr, "kascade: error: %s\n", one_line(message).c_str());
   return status;
@@ -184,8 +187,11 @@ int main(int argc, char** argv) {
       if (*tune_cmd) kascade::app::run_command(tune);
       if (*info_cmd && rank == 0) status = kascade::app::info_command(info_file);
       if (*export_cmd && rank == 0) {
+        // Ctrl-C stops it between networks, after its staging folder is removed (unwinding).
+        kascade::app::defer_interrupts();
         std::unique_ptr<kascade::app::Progress> bar;  // sized once the file is open
         auto progress = [&](std::uint64_t done, std::uint64_t total) {
+          if (kascade::app::interrupt_pending() != 0) throw ExportInterrupted{};
           if (!bar)
             bar = std::make_unique<kascade::app::Progress>("exporting", total, !export_quiet,
                                                            "networks", "");
@@ -202,6 +208,9 @@ int main(int argc, char** argv) {
       status = report(rank, 2, e.what());
     } catch (const std::exception& e) {
       status = report(rank, 1, e.what());
+    } catch (const ExportInterrupted&) {  // (its staging folder is gone: unwound)
+      kascade::app::end_as_interrupted("\n[kascade] interrupted: the export wrote nothing into " +
+                                       export_dir + " (its partial files are removed)");
     }
   }
   if (kascade::output_left_open()) {  // (its message is out; MPI_Finalize would crash in HDF5)

@@ -323,10 +323,42 @@ std::vector<std::string> DeckTable::unread() const {
   return keys;
 }
 
+namespace {
+
+// The kascade key for a name spikeometric users bring along ("model.rng"), by the key's dotted
+// name with array positions dropped ("stimulus.tau"), or "": a close spelling of another key
+// could mislead there (model.rng is not model.r).
+std::string predecessor_hint(std::string dotted) {
+  for (std::size_t open; (open = dotted.find('[')) != std::string::npos;)
+    dotted.erase(open, dotted.find(']', open) + 1 - open);
+  static const std::vector<std::pair<std::string, std::string>> names = {
+      {"rng", "the top-level 'seed'"},
+      {"model.rng", "the top-level 'seed'"},
+      {"model.seed", "the top-level 'seed'"},
+      {"networks.seed", "the top-level 'seed'"},
+      {"networks.n_networks", "'networks.count'"},
+      {"networks.n_neurons", "'networks.neurons'"},
+      {"tune.lr", "'tune.learning_rate'"},
+      {"tune.firing_rate", "'tune.target_rate'"},
+      {"tune.tunable_parameters", "'tune.parameters'"},
+      {"tune.n_epochs", "'tune.epochs'"},
+      {"stimulus.tau", "'width' (steps)"},
+      {"stimulus.duration", "'stop', an end step (a Poisson train's 'duration' is its own)"},
+      {"stimulus.stimulus_masks", "'targets'"},
+      {"stimulus_masks", "'targets' in each [[stimulus]]"}};
+  for (const auto& [from, to] : names)
+    if (dotted == from) return " (spikeometric's name; kascade's is " + to + ")";
+  return "";
+}
+
+}  // namespace
+
 void DeckTable::finish() const {
   if (table_ == nullptr) return;
   for (const auto& [key, value] : table_->as_table()) {
     if (known_.count(key)) continue;
+    const std::string hint = predecessor_hint(name(key));
+    if (!hint.empty()) throw InputError(file_ + ": unknown key '" + name(key) + "'" + hint);
     std::string best;
     std::size_t best_distance = 3;  // suggest only close matches
     for (const auto& k : known_) {

@@ -6,9 +6,11 @@ usage: test_cli.py KASCADE_BINARY SOURCE_DIR
 import glob
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, failures, finish  # noqa: E402
@@ -305,6 +307,24 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("info", unfinished)
     check(r.returncode == 3 and "INCOMPLETE kascade output" in r.stdout,
           f"info on an incomplete file prints it and exits 3: {r.returncode} {r.stdout[:100]!r}")
+
+    # An export stopped by SIGTERM while it writes removes its staging folder, says so, and
+    # ends as the signal ends a process (a folder of 32 MB was once left, without a word).
+    many = os.path.join(tmp, "many.h5")
+    r = run("generate", deck, "-o", many, "-q", "--set", "networks.count=20000")
+    target = os.path.join(tmp, "stopped_export")
+    export = subprocess.Popen([binary, "export", many, "--format", "npy", "-o", target, "-q"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while (not (os.path.isdir(target) and os.listdir(target)) and export.poll() is None and
+           time.time() < deadline):
+        time.sleep(0.01)
+    export.send_signal(signal.SIGTERM)
+    _, err = export.communicate()
+    check(r.returncode == 0 and export.returncode == -signal.SIGTERM and
+          "interrupted: the export wrote nothing" in err and
+          (not os.path.exists(target) or not os.listdir(target)),
+          f"a stopped export leaves nothing: {export.returncode} {err[-200:]!r}")
 
     # Export: SONATA spikes and edges validated against the format's rules; dense .npy.
     pg = os.path.join(tmp, "pglm.h5")

@@ -35,6 +35,13 @@ TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
             "deck.toml: unknown key 'networks.nuerons' (did you mean 'networks.neurons'?)");
   EXPECT_EQ(error_of("sed = 1\n"), "deck.toml: unknown key 'sed' (did you mean 'seed'?)");
   EXPECT_EQ(error_of("[modle]\n"), "deck.toml: unknown key 'modle' (did you mean 'model'?)");
+  // spikeometric's names point to kascade's (model.rng is not model.r, one letter away).
+  EXPECT_EQ(error_of("[model]\nrng = 5\n"),
+            "deck.toml: unknown key 'model.rng' (spikeometric's name; kascade's is the top-level "
+            "'seed')");
+  EXPECT_EQ(error_of("[[stimulus]]\nkind = \"regular\"\ntau = 3\n"),
+            "deck.toml: unknown key 'stimulus[0].tau' (spikeometric's name; kascade's is 'width' "
+            "(steps))");
   // Another source's table, and sizes of networks that a file gives, say what they are.
   EXPECT_EQ(error_of("[networks.uniform]\nlow = 0.0\n"),
             "deck.toml: unknown key 'networks.uniform' (the table of networks.generator = "

@@ -57,7 +57,8 @@ std::string write_failure(const hid_t object) {
   char file[4096] = "", name[1024] = "";
   H5Fget_name(object, file, sizeof file);
   H5Iget_name(object, name, sizeof name);
-  return std::string(file) + ": cannot write " + (*name ? name : "the output") +
+  const bool named = *name != '\0' && std::string(name) != "/";  // ("/": the file's own data)
+  return std::string(file) + ": cannot write " + (named ? name : "the output") +
          (*file ? detail::space_note(file) : std::string());
 }
 

@@ -3,7 +3,7 @@
 // 2-40 Hz instead), with the default root finder (adam:0), with Adam as the predecessor runs it
 // (adam:1: lr 0.1, 100 epochs of 100 steps) and with Adam at lr 0.02 (adam:2). After every epoch
 // the values are verified by an independent run (another seed, 5000 steps, expected rate: standard
-// error about 1 %) at epochs 1-10, 15, 20, ..., 30, 40, ... 100; reported: the first of those
+// error about 1 %) at epochs 1-16, 18, 20, 25, 30, 40, ... 100; reported: the first of those
 // epochs at which 95 % and 99 % of the networks are within +-5 % of 10 Hz, the seconds of tuning up
 // to then, and the share within +-5 % after 100 epochs (or at convergence). One iteration: it is a
 // measurement of epochs, not of a kernel. Run: kascade_benchmarks --benchmark_filter=Tune

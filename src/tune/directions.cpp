@@ -32,8 +32,12 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
     std::string names;  // (what can be tuned instead: spikeometric's "all" is a list here)
     for (const ParameterSpec& s : preset.parameters)
       if (continuous(s)) names += (names.empty() ? "" : ", ") + s.name;
-    throw InputError("key 'tune.parameters': preset " + preset.name + " has no parameter '" + name +
-                     "' (its continuous parameters: " + names + ")");
+    const bool shorthand = name == "all" || name == "model" || name == "stimulus";
+    throw InputError("key 'tune.parameters': " +
+                     (shorthand ? "'" + name + "' is spikeometric's shorthand; list the names: " +
+                                      names + ", and stimulus.<name>.strength per stimulus"
+                                : "preset " + preset.name + " has no parameter '" + name +
+                                      "' (its continuous parameters: " + names + ")"));
   }
   require(continuous(*spec),
           "key 'tune.parameters': model." + name + " cannot be tuned: " +

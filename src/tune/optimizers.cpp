@@ -81,10 +81,16 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
   const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);
   if (d != 0 && p + d > a && p + d < b) {
     last_step_ = d;
-    // Near the root, or Newton inside the bracket for a few steps (noisy estimates), the
-    // averaging begins with the next epoch; from farther, Newton goes on.
+    // Near the root the averaging begins, this epoch's error its first (what is left there is
+    // the estimates' noise); after a few such steps from farther (noisy estimates far apart) it
+    // begins with the next epoch; else Newton goes on.
     constexpr double near = 4;
-    if (std::fabs(e) <= near * tolerance_ || ++bracketed_steps_ >= 4) begin_averaging();
+    if (std::fabs(e) <= near * tolerance_) {
+      begin_averaging();
+      averaged_ = 1, slope_sum_ = s, error_sum_ = e, error_sq_ = e * e;
+    } else if (++bracketed_steps_ >= 4) {
+      begin_averaging();
+    }
     return p + d;
   }
   last_step_ = 0.5 * (a + b) - p;

@@ -283,6 +283,9 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   TuneSettings s = newton_theta();
   s.parameters = {TunedParameter{"thetta"}};
   EXPECT_NE(message(s, f).find("no parameter 'thetta'"), std::string::npos);
+  s.parameters = {TunedParameter{"all"}};  // (spikeometric's shorthand: the names instead)
+  EXPECT_NE(message(s, f).find("'all' is spikeometric's shorthand; list the names: "),
+            std::string::npos);
   s.parameters = {TunedParameter{"abs_ref_scale"}};
   EXPECT_NE(message(s, f).find("model.abs_ref_scale cannot be tuned: its values are whole numbers"),
             std::string::npos);

@@ -22,16 +22,16 @@ class AdamStep {
 // safeguarded Newton steps (bisection once the error has changed sign and Newton leaves the
 // bracket) until the error is within the tolerance, or a Newton step inside the bracket starts
 // from an error within a few tolerances (what is left there is the estimates' noise), then
-// Robbins-Monro averaging p <- p - e / (j s_mean) over the following epochs, which averages out
-// the noise: the error left after j epochs is about sigma / sqrt(j). Only errors of those epochs
-// enter the averages (an error of the search would take ~|e| / tolerance epochs to wash out of
-// their mean). Converged, after at least six such epochs, when three such standard errors (sigma
-// from the epochs' own spread, the factor widened to Student's t for its j - 1 degrees of
-// freedom) are below the tolerance and the errors' mean is within the tolerance of 0 (plus that
-// spread). An estimate of no rate at all (a rectified rate below its threshold, where the slope
-// is 0 too) bisects back into the bracket when there is one, and only fails without. A search
-// that brings the error no closer for `give_up_after` epochs without a bracket stops
-// (out_of_reach()), returning the value of the least error it saw.
+// Robbins-Monro averaging p <- p - e / (j s_mean), which averages out the noise: the error left
+// after j epochs is about sigma / sqrt(j). The search's errors farther out never enter the
+// averages (one would take ~|e| / tolerance epochs to wash out of their mean). Converged, after at
+// least six such epochs, when three such standard errors (sigma from the epochs' own spread, the
+// factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and the
+// errors' mean is within the tolerance of 0 (plus that spread). An estimate of no rate at all (a
+// rectified rate below its threshold, where the slope is 0 too) bisects back into the bracket when
+// there is one, and only fails without. A search that brings the error no closer for
+// `give_up_after` epochs without a bracket stops (out_of_reach()), returning the value of the least
+// error it saw.
 class NewtonRootFinder {
  public:
   static constexpr int give_up_after = 8;

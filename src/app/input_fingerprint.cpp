@@ -24,15 +24,19 @@ std::vector<std::string> input_files(const RunConfig& config) {
 
 namespace {
 
+// The file's bytes, then their count (files cannot run together). Not its path: the deck fixes
+// which file comes where, and another spelling of the path (a run from another directory) is the
+// same run.
 void add_file(Fingerprint& f, const std::string& path, std::vector<char>& buffer) {
-  f.add(path.data(), path.size() + 1);  // (with its NUL: names and bytes cannot run together)
+  std::uint64_t bytes = 0;
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"),
                                                            std::fclose);
   require(in != nullptr, path + ": cannot be read again to check it against a checkpoint");
-  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0;)
+  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0; bytes += n)
     f.add(buffer.data(), n);
   require(std::ferror(in.get()) == 0,
           path + ": cannot be read again to check it against a checkpoint");
+  f.add(&bytes, sizeof bytes);
 }
 
 }  // namespace

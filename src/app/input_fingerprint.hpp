@@ -14,7 +14,7 @@ namespace kascade::app {
 // Those files (the networks' file or .npy files, then each loaded stimulus's).
 std::vector<std::string> input_files(const RunConfig& config);
 
-// A fingerprint of those files' names and bytes (read whole: one rank reads them and gives the
+// A fingerprint of those files' bytes (read whole: one rank reads them and gives the
 // value to the others); 0 where the run reads none. InputError if one cannot be read.
 std::uint64_t input_fingerprint(const RunConfig& config);
 

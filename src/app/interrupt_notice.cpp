@@ -28,7 +28,14 @@ namespace {
 
 volatile sig_atomic_t noted = 0;
 
-void note(const int signal_number) { noted = signal_number; }
+// A second signal is not deferred: it ends the process at once (the work may be stuck).
+void note(const int signal_number) {
+  if (noted != 0) {
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);
+  }
+  noted = signal_number;
+}
 
 // `handler` for SIGINT, SIGTERM and SIGHUP, but where the caller ignores one (`nohup`, a
 // background job's SIGINT).
@@ -46,7 +53,7 @@ void handle_interrupts(void (*handler)(int), const int flags) {
 
 }  // namespace
 
-void defer_interrupts() { handle_interrupts(note, 0); }
+void defer_interrupts() { handle_interrupts(note, SA_RESTART); }
 
 int interrupt_pending() { return noted; }
 

@@ -203,6 +203,11 @@ int main(int argc, char** argv) {
         else
           kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons, progress);
         if (bar) bar->finish(0);
+        if (kascade::app::interrupt_pending() != 0)  // (after its last check: it is whole)
+          kascade::app::end_as_interrupted(
+              "\n[kascade] interrupted once the export was "
+              "complete: " +
+              export_dir + " holds all of it");
       }
     } catch (const kascade::InputError& e) {
       status = report(rank, 2, e.what());

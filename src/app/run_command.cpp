@@ -241,17 +241,14 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
   }
 }
 
-// An output that would replace a file the run reads (its deck, a network, stimulus or values
-// file: -o deck.toml --overwrite) is refused, as export refuses one onto its source.
-void refuse_output_over_inputs(const RunConfig& config) {
-  std::vector<std::string> inputs = input_files(config);
-  inputs.push_back(config.deck_path);
-  for (const ValueSource& v : config.value_sources) inputs.push_back(v.file);
+// An output that would replace the run's deck (-o deck.toml --overwrite) is refused, as export
+// refuses one onto its source. (Data files it reads may be replaced: they are read before the
+// output takes their name, and `kascade tune -o tuned.h5 --overwrite` from values in tuned.h5
+// refines them.)
+void refuse_output_over_deck(const RunConfig& config) {
   std::error_code ec;
-  for (const std::string& input : inputs)
-    require(!std::filesystem::equivalent(config.output, input, ec),
-            config.output + ": is a file this run reads (" + input +
-                "); write the output to another file (-o)");
+  require(!std::filesystem::equivalent(config.output, config.deck_path, ec),
+          config.output + ": is this run's deck; write the output to another file (-o)");
 }
 
 // What a checkpoint must have been written by to be resumed: the same deck (its text, --set
@@ -434,13 +431,14 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
               name + ": is a directory; the output must be a file name");
     require_output_directory(config.output);
     refuse_existing_output();
-    refuse_output_over_inputs(config);
+    refuse_output_over_deck(config);
     if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
       if (rank == 0) require_no_run_writing(config.output);
-      for (const RankFile& f : rank_files(config.output))
-        require(!f.checkpoint, f.path + ": an interrupted run of " + config.output +
-                                   " resumes from this; write to another file (-o), or finish "
-                                   "or remove that run first");
+      for (const RankFile& f : rank_files(config.output))  // (a .tmp is never resumed from)
+        require(!f.checkpoint || f.temporary,
+                f.path + ": an interrupted run of " + config.output +
+                    " resumes from this; write to another file (-o), or finish "
+                    "or remove that run first");
     }
     model = config.model.build(0);
     require(model.nonlinearity != Nonlinearity::extension,
@@ -456,6 +454,16 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   });
 
   const bool with_counts = model.emission == Emission::poisson;  // (events carry counts)
+
+  // The input files as the run reads them, before it does (checkpoints keep it), once, on rank 0:
+  // only runs that record steps checkpoint.
+  std::uint64_t inputs = 0;
+  if (!options.dry_run && !options.connectivity_only && !options.tune_only) {
+    collectively(comm, [&] {
+      if (rank == 0) inputs = input_fingerprint(config);
+    });
+    MPI_Bcast(&inputs, 1, MPI_UINT64_T, 0, comm);
+  }
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const NetworkRange mine =
@@ -528,11 +536,6 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // Collectively: a rank that cannot open or restore its files stops every rank, with its message.
   std::optional<Checkpoint> resume;
   std::optional<SpillFile> spill_file;
-  std::uint64_t inputs = 0;  // (read once, on rank 0)
-  collectively(comm, [&] {
-    if (rank == 0) inputs = input_fingerprint(config);
-  });
-  MPI_Bcast(&inputs, 1, MPI_UINT64_T, 0, comm);
   collectively(comm, [&] {
     resume = find_checkpoint(options, config, inputs, ckpt_path, ranks, rank);
     spill_file.emplace(spill_path, mine.first, mine.count, with_counts, resume.has_value());

@@ -111,6 +111,10 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot read the checkpoint");
   std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() >= sizeof(kMagic) &&
+      std::memcmp(bytes.data(), kMagic, sizeof(kMagic) - 1) == 0 &&
+      bytes[sizeof(kMagic) - 1] != kMagic[sizeof(kMagic) - 1])
+    throw InputError(path + ": a checkpoint of another version of kascade" + kStartOver);
   if (bytes.size() < sizeof(kMagic) + 8 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
     throw InputError(path + ": not a kascade checkpoint (truncated or corrupt)" + kStartOver);
   std::uint64_t stored = 0;

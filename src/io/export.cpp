@@ -265,6 +265,7 @@ void export_sonata(const std::string& output_file, const std::string& dir, bool 
   std::vector<const Network*> ptrs;
   for (const auto& n : nets) ptrs.push_back(&n);
   write_sonata_edges(staging.file(files[1]), names, ptrs);
+  if (progress) progress(reader.n_networks(), reader.n_networks());  // (its last chance to stop)
   staging.commit(files);
 }
 

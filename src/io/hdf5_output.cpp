@@ -171,6 +171,12 @@ struct Hdf5Output::State {
 Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t first_network,
                        std::uint64_t n_local)
     : state_(std::make_unique<State>()) {
+  // (a program of its own that fills the description: a wrong one fails here, named, not as a
+  // write of an HDF5 dataset later)
+  require(first_network + n_local <= d.n_networks,
+          d.path + ": networks " + std::to_string(first_network) + " + " + std::to_string(n_local) +
+              " of this rank are beyond OutputDescription.n_networks = " +
+              std::to_string(d.n_networks));
   State& s = *state_;
   s.description = d;
   s.comm = comm;
@@ -402,6 +408,10 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   std::vector<State::Block> blocks;
   for (const SpikeEvents& ev : chunk) {
     if (ev.steps.empty()) continue;
+    require(ev.steps.back() < s.description.recorded_steps,
+            s.description.path + ": a spike at step " + std::to_string(ev.steps.back()) +
+                ", beyond OutputDescription.recorded_steps = " +
+                std::to_string(s.description.recorded_steps));
     blocks.push_back({ev.network, steps.size(), ev.steps.size()});
     steps.insert(steps.end(), ev.steps.begin(), ev.steps.end());
     neurons.insert(neurons.end(), ev.neurons.begin(), ev.neurons.end());

@@ -60,7 +60,9 @@ void SpillFile::restore(const Position& p) {
   check_io(std::fflush(file_) == 0, path_, "flush");
   // The file was reopened by the restarted run: it must hold at least what the checkpoint saw.
   check_io(std::fseek(file_, 0, SEEK_END) == 0, path_, "seek");
-  require(static_cast<std::uint64_t>(std::ftell(file_)) >= p.bytes,
+  const long size = std::ftell(file_);
+  check_io(size >= 0, path_, "read");
+  require(static_cast<std::uint64_t>(size) >= p.bytes,
           path_ + ": shorter than its checkpoint says; the spill file was lost or replaced");
   Fingerprint read;
   std::vector<char> buffer(1 << 20);

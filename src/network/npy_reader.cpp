@@ -349,7 +349,7 @@ std::vector<std::string> list_npy_directory(const std::string& dir) {
   std::sort(pt.begin(), pt.end());
   for (const fs::path& p : pt) {
     fs::path twin = p;
-    if (!fs::exists(twin.replace_extension(".npy"), ec))
+    if (!fs::is_regular_file(twin.replace_extension(".npy"), ec))
       fail(dir, "holds " + p.filename().string() + " but no " + twin.filename().string() +
                     " (PyTorch .pt files are not read: " + convert +
                     ", or move the .pt files out)");

@@ -34,6 +34,10 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   }
   const double e = std::log(rate / target);
   const double s = rate_slope / rate;  // d log(rate) / dp
+  if (!std::isfinite(e)) {             // (a target so small that no rate compares with it)
+    failed_ = true;
+    return p;
+  }
   (e < 0 ? lo_ : hi_) = p;
   if (!averaging_ && std::fabs(e) > tolerance_) return search(p, e, s);
   if (!averaging_) begin_averaging();  // (this epoch's error, within the tolerance, counts)
@@ -63,11 +67,21 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
 // A step of the search from p, where the error is e (beyond the tolerance) and its slope s.
 double NewtonRootFinder::search(const double p, const double e, const double s) {
   const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
-  if (std::fabs(e) < best_error_) {
-    best_error_ = std::fabs(e), best_p_ = p, since_best_ = 0;
-  } else if (!bracketed && ++since_best_ >= give_up_after) {  // no value comes closer
-    failed_ = out_of_reach_ = true;
-    return best_p_;
+  searched_.push_back({p, std::fabs(e)});
+  const std::size_t n = searched_.size(), recent = give_up_after;
+  if (!bracketed && n > recent) {
+    // Out of reach when the last epochs came no closer than the ones before, by the tolerance
+    // or a quarter of the error left (a slow but steady approach goes on; a value held at a
+    // bound, or Newton jumping about a rate's least value, does not): the value of the least
+    // error seen is kept.
+    const auto closer = [](const Searched& a, const Searched& b) { return a.error < b.error; };
+    const auto best_before = std::min_element(searched_.begin(), searched_.end() - recent, closer);
+    const auto best_recent = std::min_element(searched_.end() - recent, searched_.end(), closer);
+    const double gain = std::min(tolerance_, 0.25 * best_before->error);
+    if (best_recent->error > best_before->error - gain) {
+      failed_ = out_of_reach_ = true;
+      return closer(*best_recent, *best_before) ? best_recent->p : best_before->p;
+    }
   }
   const double d = s != 0 && std::isfinite(s) ? -e / s : 0;
   if (!bracketed) {

@@ -49,6 +49,9 @@ std::vector<Slot> resolve(const TuneSettings& s, const TuneProblem& problem) {
   for (const TunedParameter& p : s.parameters) {
     Slot slot{p.name, -1, p.shared, p.lower, p.upper};
     require(!(p.lower > p.upper), "tune: bounds of '" + p.name + "' are empty (min > max)");
+    constexpr double largest = std::numeric_limits<float>::max();
+    require(!(p.lower > largest) && !(p.upper < -largest),
+            "tune: bounds of '" + p.name + "' lie beyond the float range (3.4e38)");
     const StimulusParameter named = stimulus_parameter(p.name, problem.stimulus_names);
     if (named.index != -2) {
       std::string names;
@@ -329,7 +332,6 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   const std::size_t P = slots.size(), G = problem.networks.size();
   std::vector<TuneResult> results(G);
   std::vector<NewtonRootFinder> newton(G, NewtonRootFinder(settings.tolerance));
-  std::vector<int> pinned(G, 0);  // epochs in a row a network's value could not move
   auto adam_for = [&] {
     return AdamStep(settings.learning_rate, settings.beta1, settings.beta2, settings.epsilon);
   };
@@ -358,12 +360,8 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
       shared.push_back(loss.gradient);
       if (method == TuneMethod::newton) {
         double& v = value_of(n, slots[0]);
-        const double before = v;
         const double next = newton[g].step(v, est.rate[j], est.slope[j][0], n.target_hz[0]);
         apply(n, slots[0], problem, next - v);
-        // Asked to move and held where it is (at a bound) epoch after epoch: out of reach.
-        pinned[g] = next != before && v == before ? pinned[g] + 1 : 0;
-        if (pinned[g] >= NewtonRootFinder::give_up_after) newton[g].stop_at_bound();
         r.converged = newton[g].converged();
         r.out_of_reach = newton[g].out_of_reach();
         continue;

@@ -41,7 +41,7 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("run", victim, "-o", victim, "--overwrite", "-q")
     with open(victim) as f:
         kept = f.read().startswith("# kascade quickstart")
-    check(r.returncode == 2 and f"{victim}: is a file this run reads" in r.stderr and kept,
+    check(r.returncode == 2 and f"{victim}: is this run's deck" in r.stderr and kept,
           f"an output over the deck is refused and the deck kept ({r.returncode} {r.stderr})")
     with h5py.File(out, "r") as f:
         check(f.attrs["complete"] == 1, "file marked complete")

@@ -180,10 +180,10 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write('seed = 3\n[networks]\ngenerator = "hdf5"\n[networks.hdf5]\nfile = "nets.h5"\n'
                 '[simulation]\nsteps = 3000\nrecord_interval = 300\ncheckpoint_every = 0\n')
 
-    def run_file(out, fault=None):
+    def run_file(out, fault=None, deck_as=file_deck, cwd=None):
         env = dict(os.environ, KASCADE_FAULT=fault) if fault else None
-        return subprocess.run([binary, "run", file_deck, "-o", out, "-q"], capture_output=True,
-                              text=True, env=env)
+        return subprocess.run([binary, "run", deck_as, "-o", out, "-q"], capture_output=True,
+                              text=True, env=env, cwd=cwd)
 
     file_ref = os.path.join(tmp, "file_reference.h5")
     check(run_file(file_ref).returncode == 0, "reference run of a deck with a network file")
@@ -197,7 +197,8 @@ with tempfile.TemporaryDirectory() as tmp:
           f"a changed network file is refused on resume: {r.returncode} {r.stderr.strip()}")
     with open(nets, "wb") as f:
         f.write(nets_bytes)
-    r = run_file(out)
+    # (from the deck's directory, the file's path spelled otherwise: the same run)
+    r = run_file(out, None, os.path.basename(file_deck), tmp)
     check(r.returncode == 0 and compare(file_ref, out),
           f"the network file as it was: the resume ends with the uninterrupted file ({r.stderr})")
 

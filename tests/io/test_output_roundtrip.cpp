@@ -9,6 +9,7 @@
 #include "kascade/core/error.hpp"
 #include "kascade/engine/engine.hpp"
 #include "kascade/io/deck.hpp"
+#include "kascade/io/hdf5_output.hpp"
 #include "kascade/io/hdf5_reader.hpp"
 #include "test_support.hpp"
 
@@ -66,6 +67,39 @@ TEST(OutputRoundTrip, FileHoldsTheDecksNetworksAndSpikes) {
     for (auto step : got.steps) ASSERT_TRUE(step >= 0 && step < config.simulation.steps);
   }
   EXPECT_GT(spikes, 0u);
+}
+
+TEST(OutputRoundTrip, ADescriptionThatDisagreesWithTheRunIsRefused) {
+  // A program of its own fills the description: networks beyond n_networks, or a spike beyond
+  // recorded_steps, are refused naming the field (they had failed as an HDF5 write, or given a
+  // file marked complete with rates of 0).
+  test::ScratchDir dir("description");
+  OutputDescription d;
+  d.path = dir.file("mine.h5");
+  d.recorded_steps = 100;
+  try {
+    Hdf5Output out(d, MPI_COMM_SELF, 0, 2);
+    ADD_FAILURE() << "two networks of a run of none were taken";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("beyond OutputDescription.n_networks = 0"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(d.path + ".partial"));
+  d.n_networks = 1;
+  Hdf5Output out(d, MPI_COMM_SELF, 0, 1);
+  SpikeEvents late;
+  late.network = 0;
+  late.steps = {5, 100};
+  late.neurons = {0, 0};
+  try {
+    out.record({late});
+    ADD_FAILURE() << "a spike at step 100 of 100 recorded steps was taken";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("beyond OutputDescription.recorded_steps = 100"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(OutputRoundTrip, ExistingOutputIsKeptUnlessOverwriteIsGiven) {

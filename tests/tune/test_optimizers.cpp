@@ -90,5 +90,19 @@ TEST(NewtonRootFinder, ATargetOutOfReachStopsAtTheClosestValue) {
   EXPECT_EQ(p, closest);
 }
 
+TEST(NewtonRootFinder, ASlowButSteadySearchGoesOn) {
+  // A slope ten times too steep (as an analytic slope can overstate a coupled network's
+  // response): each Newton step goes a tenth of the way, and the error shrinks by ~10 % an epoch,
+  // which the out-of-reach test must not take for a plateau: it converges.
+  NewtonRootFinder finder(0.05);
+  double p = 0;
+  int epochs = 0;
+  for (; epochs < 200 && !finder.converged() && !finder.failed(); ++epochs)
+    p = finder.step(p, sigmoid_rate(p), 10 * sigmoid_slope(p), 10.0);
+  EXPECT_FALSE(finder.failed());
+  EXPECT_TRUE(finder.converged());
+  EXPECT_NEAR(std::log(sigmoid_rate(p) / 10.0), 0.0, 0.05);
+}
+
 }  // namespace
 }  // namespace kascade

@@ -1,6 +1,7 @@
 #pragma once
 // The optimisers of one scalar parameter, fed one noisy estimate per epoch.
 #include <cmath>
+#include <vector>
 
 namespace kascade {
 
@@ -29,9 +30,10 @@ class AdamStep {
 // factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and the
 // errors' mean is within the tolerance of 0 (plus that spread). An estimate of no rate at all (a
 // rectified rate below its threshold, where the slope is 0 too) bisects back into the bracket when
-// there is one, and only fails without. A search that brings the error no closer for
-// `give_up_after` epochs without a bracket stops (out_of_reach()), returning the value of the least
-// error it saw.
+// there is one, and only fails without. A search without a bracket whose last `give_up_after`
+// epochs came no closer than the ones before (by the tolerance, or a quarter of the error) stops
+// (out_of_reach(): a value held at a bound, a rate whose least value is above the target),
+// returning the value of the least error it saw.
 class NewtonRootFinder {
  public:
   static constexpr int give_up_after = 8;
@@ -42,8 +44,6 @@ class NewtonRootFinder {
   // Stopped without converging: no gradient and no rate (nothing to go by), or out of reach.
   bool failed() const { return failed_; }
   bool out_of_reach() const { return out_of_reach_; }
-  // The caller could not move the value where asked (it is at a bound): stop, out of reach.
-  void stop_at_bound() { failed_ = out_of_reach_ = true; }
 
  private:
   double search(double p, double e, double s);
@@ -54,8 +54,11 @@ class NewtonRootFinder {
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
   double last_step_ = 0;
-  double best_error_ = HUGE_VAL, best_p_ = NAN;  // the search's least |e| and its value
-  int since_best_ = 0, bracketed_steps_ = 0;
+  struct Searched {
+    double p, error;  // a value of the search, and its |e|
+  };
+  std::vector<Searched> searched_;
+  int bracketed_steps_ = 0;
   bool averaging_ = false;
   int averaged_ = 0;  // epochs in the averaging phase
   double slope_sum_ = 0, error_sum_ = 0, error_sq_ = 0;

@@ -215,15 +215,17 @@ def plot_isi(f, g):
     else:
         top = int(np.percentile(isi, 99)) + 1
         bin_steps = max(1, int(np.ceil(top / 100)))
-        edges = np.arange(0, top + bin_steps, bin_steps) * dt
+        edge_steps = np.arange(0, top + bin_steps, bin_steps)
+        edges = edge_steps * dt
         ax.hist(isi * dt, edges, color="0.3", edgecolor="white", linewidth=0.3)
         mean = isi.mean() * dt
         cv = isi.std() / isi.mean() if isi.mean() > 0 else float("nan")
-        clipped = int((isi >= top).sum())
+        # (the last bin is closed: an interval on its right edge is drawn, not "not shown")
+        clipped = int((isi > edge_steps[-1]).sum())
         ax.axvline(mean, color="tab:red", linestyle="--", linewidth=1,
                    label=f"mean {mean:.3g} ms, CV {cv:.2f}")
         if clipped:
-            ax.plot([], [], " ", label=f"{clipped} above {top * dt:g} ms not shown")
+            ax.plot([], [], " ", label=f"{clipped} above {edges[-1]:g} ms not shown")
         ax.legend(loc="upper right", fontsize="small")
         ax.set_xlim(0, edges[-1])
         what = f"{len(isi)} intervals"

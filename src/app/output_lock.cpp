@@ -21,6 +21,21 @@ void require_output_directory(const std::string& output) {
   std::error_code ec;
   require(fs::is_directory(dir, ec),
           dir.string() + ": the output's directory does not exist (output = " + output + ")");
+  // Open MPI's MPI-IO (under parallel HDF5) copies the name into fixed buffers: from ~235
+  // characters it aborts the process. Refused before any file is made.
+  require(output.size() <= kLongestOutputPath,
+          output + ": the output's path is " + std::to_string(output.size()) +
+              " characters long, more than MPI-IO takes (" + std::to_string(kLongestOutputPath) +
+              "); give a shorter one (a relative path, or a link to the directory)");
+}
+
+void require_no_links_at(const std::vector<std::string>& paths) {
+  std::error_code ec;
+  for (const std::string& path : paths)
+    require(!std::filesystem::is_symlink(path, ec),
+            path +
+                ": a symbolic link where kascade keeps a file of its own (writing would go "
+                "through it to the file it names); remove the link");
 }
 
 namespace {

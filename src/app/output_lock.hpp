@@ -5,12 +5,19 @@
 // refused before it writes, instead of writing into the same spill, checkpoint and .partial files
 // and leaving a file that looks complete. The kernel drops the lock when the process ends,
 // however it ends; a lock file left by a killed run is taken over. Internal.
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace kascade::app {
 
 // Throws InputError unless the output's directory exists (checked before any work).
 void require_output_directory(const std::string& output);
+constexpr std::size_t kLongestOutputPath = 220;  // (as given: the name MPI-IO is passed)
+
+// Refuses (InputError) any of `paths` that is a symbolic link: the names kascade writes its own
+// files under (.partial, spill, checkpoint) must not lead elsewhere.
+void require_no_links_at(const std::vector<std::string>& paths);
 
 // Throws InputError naming the output if a run holds its lock now (for commands that read what
 // a run leaves beside its output, its checkpoints, without taking the lock themselves).

@@ -241,6 +241,22 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
   }
 }
 
+// Every rank reads the deck and lists the network files itself: ranks given different decks (or
+// working directories whose files differ) would each plan another run, and write one file from
+// their parts that looks complete. Their text and listing are compared (collective).
+void require_same_inputs_on_every_rank(const RunConfig& config, MPI_Comm comm) {
+  std::string seen = config.deck_text + "\n# networks " + std::to_string(config.networks.count);
+  for (const std::string& item : config.networks.items) seen += "\n# " + item;
+  const std::uint64_t mine = deck_hash(seen);
+  std::uint64_t low = mine, high = mine;
+  MPI_Allreduce(MPI_IN_PLACE, &low, 1, MPI_UINT64_T, MPI_MIN, comm);
+  MPI_Allreduce(MPI_IN_PLACE, &high, 1, MPI_UINT64_T, MPI_MAX, comm);
+  require(low == high, config.deck_path +
+                           ": the ranks read different decks, --set options or network files "
+                           "(another working directory or file system on some node); give "
+                           "every rank the same");
+}
+
 // An output that would replace the run's deck (-o deck.toml --overwrite) is refused, as export
 // refuses one onto its source. (Data files it reads may be replaced: they are read before the
 // output takes their name, and `kascade tune -o tuned.h5 --overwrite` from values in tuned.h5
@@ -430,6 +446,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       require(!std::filesystem::is_directory(name, ec),
               name + ": is a directory; the output must be a file name");
     require_output_directory(config.output);
+    const std::string own = "." + std::to_string(rank);
+    require_no_links_at({config.output + ".partial", config.output + ".spill" + own,
+                         config.output + ".ckpt" + own, config.output + ".ckpt" + own + ".tmp"});
     refuse_existing_output();
     refuse_output_over_deck(config);
     if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
@@ -454,6 +473,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   });
 
   const bool with_counts = model.emission == Emission::poisson;  // (events carry counts)
+  require_same_inputs_on_every_rank(config, comm);
 
   // The input files as the run reads them, before it does (checkpoints keep it), once, on rank 0:
   // only runs that record steps checkpoint.

@@ -69,9 +69,10 @@ std::vector<real_t> read_stimulus_array(const std::string& file, const std::stri
     double v = 0;
     for (std::uint64_t c = 0; c < C; ++c)
       v += raw[k * C + c] * (shape.channels ? channel_weights[c] : 1.0);
-    if (!std::isfinite(v))
-      throw InputError(file + ": dataset '" + dataset + "' holds a value that is not finite");
     out[k] = static_cast<real_t>(v);
+    if (!std::isfinite(out[k]))  // (also a finite double beyond float: inf in the run)
+      throw InputError(file + ": dataset '" + dataset + "' holds a value that is not finite" +
+                       (std::isfinite(v) ? " as a float32 number (beyond 3.4e38)" : ""));
   }
   return out;
 }

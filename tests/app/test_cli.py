@@ -34,6 +34,23 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("run", deck, "--set", "simulation.steps=2000", "-o", out)
     check(r.returncode == 0, f"quickstart run exits 0 (got {r.returncode}: {r.stderr})")
     check("wrote" in r.stderr and "spikes" in r.stderr, "summary line on stderr")
+    # Names kascade writes under must not lead elsewhere: a link at the .partial is refused (the
+    # file it names was overwritten), and so is a path longer than MPI-IO takes (it aborted).
+    keep = os.path.join(tmp, "keep.txt")
+    with open(keep, "w") as f:
+        f.write("mine")
+    linked = os.path.join(tmp, "linked.h5")
+    os.symlink(keep, linked + ".partial")
+    r = run("run", deck, "-o", linked, "-q", "--set", "simulation.steps=100")
+    with open(keep) as f:
+        untouched = f.read() == "mine"
+    check(r.returncode == 2 and "a symbolic link where kascade keeps a file" in r.stderr and
+          untouched, f"a link at the .partial is refused ({r.returncode} {r.stderr})")
+    long_dir = os.path.join(tmp, "d" * 230)
+    os.mkdir(long_dir)
+    r = run("run", deck, "-o", os.path.join(long_dir, "out.h5"), "-q", "--set", "simulation.steps=100")
+    check(r.returncode == 2 and "more than MPI-IO takes" in r.stderr and not os.listdir(long_dir),
+          f"an output path too long for MPI-IO is refused ({r.returncode} {r.stderr[-300:]})")
     # An output over a file the run reads (its deck) is refused, also with --overwrite.
     victim = os.path.join(tmp, "victim.toml")
     with open(deck) as f_in, open(victim, "w") as f_out:

@@ -135,4 +135,18 @@ with tempfile.TemporaryDirectory() as tmp:
     check(os.path.isdir(out + ".spill.1"), "the directory in the way is left alone")
     os.rmdir(out + ".spill.1")
     check(not leftovers(tmp) and not os.path.exists(out), f"nothing written ({leftovers(tmp)})")
+
+    # Ranks that read different decks (each its own working directory: another node's files)
+    # are refused, where each had planned its own run into one file that looked complete.
+    out = os.path.join(tmp, "mixed.h5")
+    for name, seed in (("a", 1), ("b", 2)):
+        os.mkdir(os.path.join(tmp, name))
+        with open(os.path.join(tmp, name, "d.toml"), "w") as f:
+            f.write(f"seed = {seed}\n[simulation]\nsteps = 10\n")
+    argv = [mpiexec, *mpi_flags, "-n", "1", "-wdir", os.path.join(tmp, "a"), binary, "run", "d.toml",
+            "-o", out, "-q", ":", "-n", "1", "-wdir", os.path.join(tmp, "b"), binary, "run",
+            "d.toml", "-o", out, "-q"]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    check(r.returncode != 0 and "the ranks read different decks" in r.stderr and
+          not os.path.exists(out), f"ranks with different decks are refused: {r.returncode} {r.stderr!r}")
 finish()

@@ -30,6 +30,14 @@ TEST(LoadedStimulus, ChannelsAreReducedByTheirWeights) {
   EXPECT_THROW(read_stimulus_array(kData, "stimulus", 0, 5, {1.0}), InputError);
   EXPECT_THROW(read_stimulus_array(kData, "stimulus", 4, 5, {1, 1, 1}), InputError);
   EXPECT_THROW(stimulus_array_shape(kData, "nothing"), InputError);
+  // A finite float64 beyond float32 would enter the run as infinity: refused like one.
+  try {
+    read_stimulus_array(kData, "stimulus", 2, 12, {1e300, 1e300, 1e300});
+    ADD_FAILURE() << "a value of ~1e300 was taken";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not finite as a float32 number"), std::string::npos)
+        << e.what();
+  }
 }
 
 // Uncoupled neurons with threshold emission at theta = 2: a neuron spikes exactly where

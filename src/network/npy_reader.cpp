@@ -157,7 +157,8 @@ Dtype parse_dtype(const std::string& file, const std::string& d) {
       (kind == 'f' && (size == 4 || size == 8)) ||
       ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
       (kind == 'b' && size == 1);
-  const bool little = order == '<' || (order == '|' && size == 1);
+  // (one byte has no order: '>i1' and '<i1' are '|i1')
+  const bool little = order == '<' || (size == 1 && (order == '|' || order == '>'));
   if (!numeric || !little)
     fail(file,
          "dtype " + quoted + " is not supported (use float32, float64, an integer type or bool)");

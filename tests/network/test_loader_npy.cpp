@@ -105,6 +105,7 @@ TEST(NpyLoader, ConvertsEveryAcceptedDtypeToFloat) {
   check("<i8", bytes(std::vector<std::int64_t>{0, -5, 1LL << 40, 0}), -5.0f, 1099511627776.0f);
   check("<i2", bytes(std::vector<std::int16_t>{0, -300, 300, 0}), -300.0f, 300.0f);
   check("|i1", bytes(std::vector<std::int8_t>{0, -7, 127, 0}), -7.0f, 127.0f);
+  check(">i1", bytes(std::vector<std::int8_t>{0, -7, 127, 0}), -7.0f, 127.0f);  // (one byte)
   check("<u2", bytes(std::vector<std::uint16_t>{0, 60000, 1, 0}), 60000.0f, 1.0f);
   check("<u8", bytes(std::vector<std::uint64_t>{0, 3, 4, 0}), 3.0f, 4.0f);
   check("|u1", bytes(std::vector<std::uint8_t>{0, 200, 1, 0}), 200.0f, 1.0f);

@@ -27,13 +27,11 @@ namespace {
 // The file's bytes, then their count (files cannot run together). Not its path: the deck fixes
 // which file comes where, and another spelling of the path (a run from another directory) is the
 // same run.
-void add_file(Fingerprint& f, const std::string& path, std::vector<char>& buffer) {
-  std::uint64_t bytes = 0;
+void add_file(Fingerprint& f, const std::string& path) {
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(path.c_str(), "rb"),
                                                            std::fclose);
   require(in != nullptr, path + ": cannot be read again to check it against a checkpoint");
-  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), in.get())) > 0; bytes += n)
-    f.add(buffer.data(), n);
+  const std::uint64_t bytes = f.add_file(in.get());
   require(std::ferror(in.get()) == 0,
           path + ": cannot be read again to check it against a checkpoint");
   f.add(&bytes, sizeof bytes);
@@ -45,8 +43,7 @@ std::uint64_t input_fingerprint(const RunConfig& config) {
   const std::vector<std::string> files = input_files(config);
   if (files.empty()) return 0;
   Fingerprint f;
-  std::vector<char> buffer(std::size_t(1) << 20);
-  for (const std::string& path : files) add_file(f, path, buffer);
+  for (const std::string& path : files) add_file(f, path);
   return f.value();
 }
 

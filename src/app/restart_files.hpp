@@ -8,6 +8,14 @@
 
 namespace kascade::app {
 
+// This rank's checkpoint (its .tmp: + ".tmp") and spill file of `output`.
+inline std::string checkpoint_path(const std::string& output, const int rank) {
+  return output + ".ckpt." + std::to_string(rank);
+}
+inline std::string spill_path(const std::string& output, const int rank) {
+  return output + ".spill." + std::to_string(rank);
+}
+
 struct RankFile {
   int rank;
   bool checkpoint;  // else a spill file (or a checkpoint's .tmp: checkpoint, too)

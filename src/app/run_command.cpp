@@ -446,9 +446,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       require(!std::filesystem::is_directory(name, ec),
               name + ": is a directory; the output must be a file name");
     require_output_directory(config.output);
-    const std::string own = "." + std::to_string(rank);
-    require_no_links_at({config.output + ".partial", config.output + ".spill" + own,
-                         config.output + ".ckpt" + own, config.output + ".ckpt" + own + ".tmp"});
+    const std::string ckpt = checkpoint_path(config.output, rank);
+    require_no_links_at(
+        {config.output + ".partial", spill_path(config.output, rank), ckpt, ckpt + ".tmp"});
     refuse_existing_output();
     refuse_output_over_deck(config);
     if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
@@ -541,8 +541,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // Steps: each rank simulates its batches on its own, spikes going to its spill file, with
   // periodic checkpoints; a restarted run continues from the last one.
-  const std::string ckpt_path = config.output + ".ckpt." + std::to_string(rank);
-  const std::string spill_path = config.output + ".spill." + std::to_string(rank);
+  const std::string ckpt_path = checkpoint_path(config.output, rank);
+  const std::string spill_name = spill_path(config.output, rank);
   // A run that stops on an error before its first checkpoint leaves nothing behind; after one,
   // the spill file is what a restart resumes from.
   struct RemoveUnlessCheckpointed {
@@ -552,13 +552,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       if (!std::filesystem::exists(checkpoint, ec) && std::filesystem::is_regular_file(spill, ec))
         std::remove(spill.c_str());
     }
-  } cleanup{spill_path, ckpt_path};
+  } cleanup{spill_name, ckpt_path};
   // Collectively: a rank that cannot open or restore its files stops every rank, with its message.
   std::optional<Checkpoint> resume;
   std::optional<SpillFile> spill_file;
   collectively(comm, [&] {
     resume = find_checkpoint(options, config, inputs, ckpt_path, ranks, rank);
-    spill_file.emplace(spill_path, mine.first, mine.count, with_counts, resume.has_value());
+    spill_file.emplace(spill_name, mine.first, mine.count, with_counts, resume.has_value());
     if (resume) spill_file->restore(resume->spill);
   });
   SpillFile& spill = *spill_file;

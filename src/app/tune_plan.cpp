@@ -62,7 +62,6 @@ bool whole_run_epochs(const TuneSettings& s) {
 
 // Where the epochs' length came from, for messages.
 const char* window_source(const TuneSettings& s) {
-  if (whole_run_epochs(s)) return ", the whole run";
   if (s.steps_given) return ", tune.steps";
   if (s.steps >= s.cycle_steps && s.cycle_steps > 0) return ", the whole run";
   return s.stimulus_repeat > 1 ? ", whole repeats of the stimuli" : ", the default";

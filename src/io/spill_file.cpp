@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -65,14 +64,8 @@ void SpillFile::restore(const Position& p) {
   require(static_cast<std::uint64_t>(size) >= p.bytes,
           path_ + ": shorter than its checkpoint says; the spill file was lost or replaced");
   Fingerprint read;
-  std::vector<char> buffer(1 << 20);
   check_io(std::fseek(file_, 0, SEEK_SET) == 0, path_, "seek");
-  for (std::uint64_t left = p.bytes; left > 0;) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
-    check_io(std::fread(buffer.data(), 1, n, file_) == n, path_, "read");
-    read.add(buffer.data(), n);
-    left -= n;
-  }
+  check_io(read.add_file(file_, p.bytes) == p.bytes, path_, "read");
   require(read.value() == p.fingerprint,
           path_ +
               ": does not hold the spikes its checkpoint wrote (damaged or replaced); pass "

@@ -4,9 +4,12 @@
 // spike spill file and of the input files a run reads, to find them changed or damaged on a
 // resume. Any one changed 8-byte word changes it (every step is a bijection of the state); not a
 // cryptographic hash.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace kascade {
 
@@ -25,6 +28,19 @@ class Fingerprint {
       mix(w);
     }
     for (; n > 0; --n) word_bytes_[pending_++] = *p++;
+  }
+  // Adds up to `most` bytes read from `in` (from where it stands); returns how many it read,
+  // fewer at the file's end or on an error (std::ferror tells).
+  std::uint64_t add_file(std::FILE* in, std::uint64_t most = ~std::uint64_t(0)) {
+    std::vector<char> buffer(std::size_t(1) << 20);
+    std::uint64_t read = 0;
+    for (std::size_t n; read < most; read += n) {
+      const auto want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(most - read, buffer.size()));
+      if ((n = std::fread(buffer.data(), 1, want, in)) == 0) break;
+      add(buffer.data(), n);
+    }
+    return read;
   }
   std::uint64_t value() const {
     Fingerprint f = *this;

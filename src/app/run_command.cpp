@@ -55,17 +55,35 @@ std::uint64_t automatic_batch_neurons(const RunConfig& c,
          static_cast<std::uint64_t>(Exec().concurrency());
 }
 
+// Rows a batch holds of its loaded stimuli, at most: each one's steps, from the earliest start
+// of its networks to the latest (batch_stimuli.cpp sums them over the union of their spans).
+double loaded_rows(const RunConfig& config) {
+  double rows = 0;
+  for (const StimulusSpec& s : config.stimuli) {
+    if (s.kind != StimulusKind::loaded) continue;
+    const auto at = s.values.find("start");
+    const bool one = at == s.values.end() || at->second.empty();
+    rows += static_cast<double>(s.array_steps) +
+            (one ? 0.0
+                 : *std::max_element(at->second.begin(), at->second.end()) -
+                       *std::min_element(at->second.begin(), at->second.end()));
+  }
+  return rows;
+}
+
 // Device memory of one network of n neurons in a batch: both weight layouts (8 bytes a synapse
 // each), the history rings, per-neuron state (80 bytes: indices, trace, spike list, draws,
-// network id, the model's six parameters), 4 bytes a neuron per stimulus, and the recorded chunk:
-// a count byte and a bit per neuron per segment of up to 128 neurons and step, and 2 bytes a
-// neuron and step for Poisson counts (docs/performance.md, "Memory").
+// network id, the model's six parameters), 4 bytes a neuron per stimulus and per row of loaded
+// stimuli, and the recorded chunk: a count byte and a bit per neuron per segment of up to 128
+// neurons and step, and 2 bytes a neuron and step for Poisson counts (docs/performance.md,
+// "Memory").
 double batch_bytes(const double n, const double synapses, const int kernel_length,
                    const RunConfig& config, const bool with_counts) {
   const double chunk =
       static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
   const double segments = std::ceil(n / 128);
-  return 16 * synapses + n * (80.0 + 8.0 * kernel_length + 4.0 * config.stimuli.size()) +
+  return 16 * synapses +
+         n * (80.0 + 8.0 * kernel_length + 4.0 * (config.stimuli.size() + loaded_rows(config))) +
          chunk * (segments * 17 + (with_counts ? 2 * n : 0));
 }
 
@@ -98,12 +116,16 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
   for (network_id_t g = 0; g < sample; ++g) {
     const double n = c.networks.neurons(g), expected = c.networks.expected_synapses(g);
     const double device = batch_bytes(n, expected, kernel_length, c, with_counts);
-    if (device > budget)
+    if (device > budget) {
+      const bool loaded = 8.0 * n * loaded_rows(c) > device;  // (over half of it)
       throw InputError(c.deck_path + ": network " + std::to_string(g) + " needs about " +
                        number_text(device / 1073741824.0) +
                        " GiB of device memory, more than simulation.memory_budget_gib = " +
                        number_text(c.simulation.memory_budget_gib) +
-                       " (lower networks.neurons or raise the budget)");
+                       (loaded ? " (most of it for the steps of its loaded stimuli: shorten them "
+                                 "or raise the budget)"
+                               : " (lower networks.neurons or raise the budget)"));
+    }
     neurons += n, synapses += expected, devices += device;
     largest = std::max(largest, static_cast<std::uint64_t>(n));
   }

@@ -461,9 +461,12 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
     read_model(top.table("model"), config.model, static_cast<std::size_t>(config.networks.count),
                name);
     read_simulation(top.table("simulation"), config.simulation, name);
-    // A neuron takes at least 64 bytes on the device (rings, state, the recorded chunk).
-    config.networks.max_neurons = static_cast<std::int64_t>(
-        std::min(2147483647.0, config.simulation.memory_budget_gib * 1073741824.0 / 64.0));
+    // A neuron takes at least 64 bytes on the device (rings, state, the recorded chunk), a
+    // synapse 16 (its entries in the rows and in the columns).
+    const double budget = config.simulation.memory_budget_gib * 1073741824.0;
+    config.networks.limits =
+        LoadLimits(static_cast<std::int64_t>(std::min(2147483647.0, budget / 64.0)),
+                   static_cast<std::uint64_t>(std::min(1.8e19, budget / 16.0)));
     const auto stimuli = top.tables("stimulus");
     for (std::size_t k = 0; k < stimuli.size(); ++k) {
       config.stimuli.emplace_back();

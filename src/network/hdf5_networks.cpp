@@ -66,12 +66,12 @@ std::uint64_t count_hdf5_networks(const std::string& file) {
   return network_count(f, file);
 }
 
-Network load_hdf5_network(const std::string& file, std::uint64_t g, std::int64_t max_neurons) {
-  return std::move(load_hdf5_networks(file, g, 1, max_neurons).front());
+Network load_hdf5_network(const std::string& file, std::uint64_t g, const LoadLimits& limits) {
+  return std::move(load_hdf5_networks(file, g, 1, limits).front());
 }
 
 std::vector<Network> load_hdf5_networks(const std::string& file, const std::uint64_t first,
-                                        const std::uint64_t count, const std::int64_t max_neurons) {
+                                        const std::uint64_t count, const LoadLimits& limits) {
   Hdf5Quiet quiet;
   const H5Handle f = open_input(file);
   const std::uint64_t in_file = network_count(f, file);
@@ -106,9 +106,12 @@ std::vector<Network> load_hdf5_networks(const std::string& file, const std::uint
   }
   for (std::uint64_t k = 0; k < count; ++k) {
     const std::string which = "network " + std::to_string(first + k);
-    if (n[k] > max_neurons && n[k] <= INT_MAX)
+    if (n[k] > limits.neurons && n[k] <= INT_MAX)
       input_error(file, which + " has " + std::to_string(n[k]) +
                             " neurons, more than simulation.memory_budget_gib allows");
+    if (end[k] - begin[k] > limits.synapses)
+      input_error(file, which + " has " + std::to_string(end[k] - begin[k]) +
+                            " synapses, more than simulation.memory_budget_gib allows");
     if (n[k] < 1 || n[k] > INT_MAX)
       input_error(file, which + " has " + std::to_string(n[k]) + " neurons (needs 1.." +
                             std::to_string(INT_MAX) + ")");

@@ -65,11 +65,11 @@ Network NetworkSource::make(network_id_t g) const {
   require(g < count, "networks: no network " + std::to_string(g));
   switch (kind) {
     case SourceKind::npy_directory:
-      return load_npy(items[g]);
+      return load_npy(items[g], limits);
     case SourceKind::hdf5_file:
-      return load_hdf5_network(path, g, max_neurons);
+      return load_hdf5_network(path, g, limits);
     case SourceKind::sonata_file:
-      return load_sonata_population(path, items[g], 0, max_neurons);
+      return load_sonata_population(path, items[g], 0, limits);
     case SourceKind::mexican_hat:
       return generate_mexican_hat(mexican_hat, neurons(g));
     case SourceKind::random_graph:
@@ -83,7 +83,7 @@ std::vector<Network> NetworkSource::make_range(const network_id_t first,
   if (kind == SourceKind::hdf5_file && n > 0) {
     try {
       require(first + n <= count, "networks: no network " + std::to_string(first + n - 1));
-      return load_hdf5_networks(path, first, n, max_neurons);
+      return load_hdf5_networks(path, first, n, limits);
     } catch (const InputError&) {  // the first network's error, as one by one would find it
       for (std::uint64_t k = 0; k < n; ++k) make(first + k);
       throw;

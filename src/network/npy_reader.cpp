@@ -288,7 +288,7 @@ NameKey name_key(const fs::path& p) {
 
 }  // namespace
 
-Network load_npy(const std::string& file) {
+Network load_npy(const std::string& file, const LoadLimits& limits) {
   std::ifstream in(file, std::ios::binary);
   if (!in) fail(file, fs::exists(file) ? "cannot open" : "no such file");
   const Header h = read_header(in, file);
@@ -307,6 +307,10 @@ Network load_npy(const std::string& file) {
     fail(file, std::to_string(available - expected) +
                    " bytes follow the matrix data (the header's shape or dtype is wrong)");
 
+  if (h.n > limits.neurons)
+    fail(file, "a network of " + std::to_string(h.n) +
+                   " neurons, more than simulation.memory_budget_gib allows");
+
   std::vector<ordinal_t> source, target;
   std::vector<real_t> weight;
   std::vector<unsigned char> row(row_bytes);
@@ -321,6 +325,9 @@ Network load_npy(const std::string& file) {
       if (!std::isfinite(w))
         fail(file, "entry [" + std::to_string(j) + ", " + std::to_string(i) +
                        "] is not a finite float32 number");
+      if (source.size() == limits.synapses)
+        fail(file, "holds more synapses than simulation.memory_budget_gib allows (" +
+                       std::to_string(limits.synapses) + ")");
       source.push_back(j);  // row = presynaptic
       target.push_back(i);
       weight.push_back(w);

@@ -54,7 +54,7 @@ std::vector<std::string> sonata_populations(const std::string& file) {
 }
 
 Network load_sonata_population(const std::string& file, const std::string& population,
-                               std::uint64_t n_neurons, std::int64_t max_neurons) {
+                               std::uint64_t n_neurons, const LoadLimits& limits) {
   Hdf5Quiet quiet;
   const H5Handle f = open_input(file);
   const std::string pop = "/edges/" + population;
@@ -69,6 +69,10 @@ Network load_sonata_population(const std::string& file, const std::string& popul
     if (a->size != source.size)
       input_error(file, a->path + " has " + std::to_string(a->size) + " entries but " +
                             source.path + " has " + std::to_string(source.size));
+
+  if (source.size > limits.synapses)
+    input_error(file, pop + " has " + std::to_string(source.size) +
+                          " edges, more than simulation.memory_budget_gib allows");
 
   // Node ids count within a node population: sources and targets must be the same neurons.
   const H5Handle src_set(H5Dopen2(f, source.path.c_str(), H5P_DEFAULT), H5Dclose);
@@ -118,7 +122,7 @@ Network load_sonata_population(const std::string& file, const std::string& popul
                             "population that kascade export wrote says it in its attribute " +
                             kNodeCount + ")");
   }
-  if (n > max_neurons && n <= INT_MAX)  // before from_edges allocates for n neurons
+  if (n > limits.neurons && n <= INT_MAX)  // before from_edges allocates for n neurons
     input_error(file, pop + " has " + std::to_string(n) +
                           " neurons, more than simulation.memory_budget_gib allows");
   if (n > INT_MAX)

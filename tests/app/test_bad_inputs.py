@@ -193,6 +193,7 @@ EXPECTED = {
     "loaded_too_few_networks.toml": ["stimulus[0].file", "three_d.h5", "4 networks"],
     "loaded_too_few_neurons.toml": ["three_d.h5", "values for 20 neurons", "30 of network 0"],
     "loaded_nan_values.toml": ["nan_values.h5", "finite"],
+    "loaded_too_many_steps.toml": ["memory_budget_gib", "loaded stimuli"],
     # dense .npy connectivity
     "npy_fortran_order.toml": ["npy/fortran_order/0.npy", "fortran_order"],
     "npy_big_endian.toml": ["npy/big_endian/0.npy", "big-endian"],
@@ -225,6 +226,8 @@ EXPECTED = {
     "hdf5_file_is_directory.toml": ["decks/data"],
     "hdf5_truncated.toml": ["truncated.h5"],
     "hdf5_index_out_of_range.toml": ["out_of_range.h5", "/connectivity/target", "network 1"],
+    "hdf5_claims_too_many_synapses.toml": ["claims_2e36_synapses.h5", "68719476736 synapses",
+                                           "memory_budget_gib"],
     "hdf5_offsets_wrong_length.toml": ["offsets_wrong_length.h5", "/networks/synapse_offset"],
     "hdf5_n_neurons_2d.toml": ["n_neurons_2d.h5", "/networks/n_neurons"],
     "hdf5_offsets_past_end.toml": ["offsets_past_end.h5", "/networks/synapse_offset"],

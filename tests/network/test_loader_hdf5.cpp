@@ -66,6 +66,15 @@ TEST(Hdf5Loader, RangesReadTogetherGiveTheNetworksReadOneByOne) {
   // A network's size is checked before any network's edges are read.
   EXPECT_EQ(error_of([&] { load_hdf5_networks(file, 0, 4, 20); }),
             file + ": network 2 has 57 neurons, more than simulation.memory_budget_gib allows");
+  // So is its count of synapses (a file that claimed 2^36 had ended in "out of memory").
+  const std::uint64_t most = nets[1].n_synapses();
+  ASSERT_GT(nets[2].n_synapses(), most);
+  EXPECT_NO_THROW(load_hdf5_networks(file, 0, 2, {100, most}));
+  EXPECT_EQ(error_of([&] {
+              load_hdf5_networks(file, 0, 4, {100, most});
+            }),
+            file + ": network 2 has " + std::to_string(nets[2].n_synapses()) +
+                " synapses, more than simulation.memory_budget_gib allows");
 }
 
 TEST(Hdf5Loader, ExampleFileHoldsTheNpyExampleNetworks) {

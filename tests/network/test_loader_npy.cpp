@@ -86,6 +86,16 @@ TEST(NpyLoader, RowIsPresynapticAndZerosAreNotSynapses) {
   EXPECT_EQ(net.row_ptr, (std::vector<offset_t>{0, 1, 2, 3}));
   EXPECT_EQ(net.presynaptic, (std::vector<ordinal_t>{2, 1, 0}));
   EXPECT_EQ(net.weight, (std::vector<real_t>{-2, 0.25f, 1.5f}));
+  // Within the memory budget's limits: 3 neurons and 3 synapses, not 2 of either.
+  EXPECT_NO_THROW(load_npy(dir.file("m.npy"), {3, 3}));
+  EXPECT_EQ(error_of([&] { load_npy(dir.file("m.npy"), {2}); }),
+            dir.file("m.npy") +
+                ": a network of 3 neurons, more than simulation.memory_budget_gib allows");
+  EXPECT_EQ(
+      error_of([&] {
+        load_npy(dir.file("m.npy"), {3, 2});
+      }),
+      dir.file("m.npy") + ": holds more synapses than simulation.memory_budget_gib allows (2)");
 }
 
 TEST(NpyLoader, ConvertsEveryAcceptedDtypeToFloat) {

@@ -105,18 +105,26 @@ TEST(SonataLoader, RejectsBadPopulationsWithOneLineMessages) {
   write_grouped(f, {-1, 0, 2, 0});
   EXPECT_EQ(load("p"), f + ": /edges/p/source_node_id of edge 0 is -1, outside 0..4");
 
-  const auto message = [&](auto edit, std::uint64_t n = 0) {
+  const auto message = [&](auto edit, std::uint64_t n = 0, LoadLimits limits = {}) {
     {
       test::H5Writer w(f);
       edit(w);
     }
-    return error_of([&] { load_sonata_population(f, "p", n); });
+    return error_of([&] { load_sonata_population(f, "p", n, limits); });
   };
   const auto ids = [](test::H5Writer& w, U64 group_index = {0, 1}) {
     w.dataset("/edges/p/source_node_id", H5T_STD_U64LE, U64{0, 1});
     w.dataset("/edges/p/target_node_id", H5T_STD_U64LE, U64{1, 0});
     w.dataset("/edges/p/edge_group_index", H5T_STD_U64LE, group_index);
   };
+  EXPECT_EQ(message(
+                [&](auto& w) {  // (before any edge is read)
+                  ids(w);
+                  w.dataset("/edges/p/edge_group_id", H5T_STD_U32LE, U32{0, 0});
+                  w.dataset("/edges/p/0/syn_weight", H5T_IEEE_F32LE, std::vector<float>{1, 2});
+                },
+                0, {100, 1}),
+            f + ": /edges/p has 2 edges, more than simulation.memory_budget_gib allows");
   EXPECT_EQ(message([&](auto& w) {
               ids(w);
               w.dataset("/edges/p/edge_group_id", H5T_STD_U32LE, U32{0, 2});

@@ -42,7 +42,8 @@ TEST(LoadedStimulus, ChannelsAreReducedByTheirWeights) {
 
 // Uncoupled neurons with threshold emission at theta = 2: a neuron spikes exactly where
 // strength x 2.75 exceeds 2 in the array's pulse rows, i.e. for every strength >= 1 at steps
-// start + t with t mod 50 < 20, on neurons 0..9 only.
+// start + t with t mod 50 < 20, on neurons 0..9 only. Each network from its own start, in one
+// batch (all three had taken the first network's start).
 TEST(LoadedStimulus, EntersTheInputAtItsStepsThroughTheCommandLinePath) {
   test::ScratchDir dir("loaded");
   const std::string deck = dir.file("deck.toml");
@@ -55,20 +56,28 @@ TEST(LoadedStimulus, EntersTheInputAtItsStepsThroughTheCommandLinePath) {
       "[[stimulus]]\nkind = \"loaded\"\nfile = \"" +
           kData +
           "\"\n"
-          "channel_weights = [1.0, 0.5, 0.25]\nstrength = [1.0, 0.5, 2.0]\nstart = 40\n");
+          "channel_weights = [1.0, 0.5, 0.25]\nstrength = [1.0, 0.5, 2.0]\nstart = [40, 0, -10]\n"
+          "[[stimulus]]\nkind = \"loaded\"\nname = \"late\"\nfile = \"" +
+          kData +
+          "\"\nchannel_weights = [1.0, 0.5, 0.25]\nstrength = [0.1, 0.1, 1.0]\n"
+          "start = [0, 0, 130]\n");
   app::RunOptions o;
   o.deck = deck;
   o.output = dir.file("out.h5");
   o.quiet = true;
   app::run_command(o, MPI_COMM_SELF);
   OutputReader file(o.output);
-  const double strengths[] = {1.0, 0.5, 2.0};
+  const double strengths[] = {1.0, 0.5, 2.0}, late[] = {0.1, 0.1, 1.0};
+  const step_t starts[] = {40, 0, -10}, late_start = 130;
   for (network_id_t g = 0; g < 3; ++g) {
     std::vector<step_t> want_steps;
     std::vector<std::uint32_t> want_neurons;
+    const auto pulse_row = [](step_t row) { return row >= 0 && row < 100 && row % 50 < 20; };
     for (step_t s = 0; s < 250; ++s) {
-      const step_t row = s - 40;
-      const bool pulse = row >= 0 && row < 100 && row % 50 < 20 && strengths[g] * 2.75 > 2.0;
+      // (0.1 x 2.75 alone stays below theta)
+      const double input = (pulse_row(s - starts[g]) ? strengths[g] * 2.75 : 0.0) +
+                           (pulse_row(s - late_start) ? late[g] * 2.75 : 0.0);
+      const bool pulse = input > 2.0;
       for (std::uint32_t i = 0; i < 15; ++i)
         if (pulse && i < 10) want_steps.push_back(s), want_neurons.push_back(i);
     }

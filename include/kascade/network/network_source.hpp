@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "kascade/network/loaders.hpp"
 #include "kascade/network/mexican_hat.hpp"
 #include "kascade/network/random_graph.hpp"
 
@@ -24,9 +25,9 @@ struct NetworkSource {
   SourceKind kind = SourceKind::random_graph;
   RandomGraphParams random_graph;
   MexicanHatParams mexican_hat;
-  std::string path;                       // file sources: the file
-  std::vector<std::string> items;         // npy: file of each network; sonata: population of each
-  std::int64_t max_neurons = 2147483647;  // file networks above it are refused before loading
+  std::string path;                // file sources: the file
+  std::vector<std::string> items;  // npy: file of each network; sonata: population of each
+  LoadLimits limits;               // file networks beyond them are refused before loading
 
   bool from_file() const { return kind >= SourceKind::npy_directory; }
   // Generated sources only: known before any network is made.

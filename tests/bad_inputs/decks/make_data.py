@@ -7,7 +7,7 @@ tests/bad_inputs/ in its temporary directory.
                         neurons.h5, per-network sizes (one too large for the memory budget)
   decks/data/<case>/    one-file .npy directories found by fuzzing (scripts/fuzz.sh)
   connectivity/*.h5     out_of_range.h5 (a target outside its network), missing_syn_weight.h5
-                        (a SONATA edge group without syn_weight)
+                        (a SONATA edge group without syn_weight), claims_2e36_synapses.h5
   stimuli/*.h5          loaded-stimulus files, each broken in one way
   decks/npy/<case>/     one-file .npy directories (networks.generator = "npy" reads a directory),
                         kept in git; the cases made by scripts/make_example_data.py are relative
@@ -176,6 +176,14 @@ def write_connectivity_files():
         dataset(f, "edges/cortex/edge_group_id", np.array([0, 0], dtype=np.uint32))
         dataset(f, "edges/cortex/edge_group_index", np.array([0, 1], dtype=np.uint64))
         dataset(f, "edges/cortex/0/delay", np.array([1.0, 1.0], dtype=np.float32))
+    # A network of 10 neurons that claims 2^36 synapses (datasets of that extent, never written:
+    # the file stays small; kascade had run out of memory reading them).
+    with open_new(os.path.join(CONNECTIVITY, "claims_2e36_synapses.h5")) as f:
+        dataset(f, "networks/n_neurons", np.array([10], dtype=np.uint32))
+        dataset(f, "networks/synapse_offset", np.array([0, 2**36], dtype=np.uint64))
+        for name, dtype in (("source", "u4"), ("target", "u4"), ("weight", "f4")):
+            f.create_dataset("connectivity/" + name, shape=(2**36,), dtype=dtype,
+                             chunks=(2**20,), track_times=False)
 
 
 def write_sonata_files():
@@ -292,6 +300,10 @@ def write_stimuli():
     nan[0, 3, 5] = np.nan
     stimulus("nan_values.h5", nan)
     stimulus("wrong_name.h5", np.ones((4, 10, 20), np.float32), dataset_name="drive")
+    # 2^30 steps of 20 neurons, never written (80 GiB as float32 per network of 20).
+    with open_new(os.path.join(STIMULI, "claims_2e30_steps.h5")) as f:
+        f.create_dataset("stimulus", shape=(4, 2**30, 20), dtype="f4", chunks=(1, 2**16, 20),
+                         track_times=False)
 
 
 def main():

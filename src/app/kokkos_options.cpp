@@ -44,12 +44,15 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
   struct Counted {
     const char* name;
     long low, high;
+    bool skip = false;  // N,SKIP: also the device not to use (Kokkos threw on a bad one: abort)
   };
   const Counted counted[] = {{"--kokkos-threads", 1, most_threads},
                              {"--kokkos-num-threads", 1, most_threads},
                              {"--kokkos-numa", 1, 1024},
                              {"--kokkos-device", 0, 1023},
-                             {"--kokkos-device-id", 0, 1023}};
+                             {"--kokkos-device-id", 0, 1023},
+                             {"--kokkos-ndevices", 1, 1024, true},
+                             {"--kokkos-num-devices", 1, 1024, true}};
   // Kokkos ignores a --kokkos-* option it does not know (a misspelt --kokkos-thread=4, or 4.x's
   // --kokkos-num-threads on 3.4, ran on the default threads without a word): the options of the
   // Kokkos this program is built with.
@@ -92,7 +95,11 @@ void check_kokkos_options(const std::vector<std::string>& options, const char* o
       const std::string name = c.name;
       if (option == name) throw InputError(name + ": give its value with '=', e.g. " + name + "=4");
       if (option.rfind(name + "=", 0) != 0) continue;
-      check_count(name, option.substr(name.size() + 1), c.low, c.high);
+      const std::string value = option.substr(name.size() + 1);
+      const std::size_t comma = c.skip ? value.find(',') : std::string::npos;
+      check_count(name, value.substr(0, comma), c.low, c.high);
+      if (comma != std::string::npos)
+        check_count(name + " (the device to skip, after ',')", value.substr(comma + 1), 0, 1023);
       threads_given = threads_given || name.find("threads") != std::string::npos;
     }
 #if defined(KOKKOS_ENABLE_OPENMP)

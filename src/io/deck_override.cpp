@@ -147,10 +147,12 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
   return prefix + (prefix.empty() ? "" : ".") + path.back();
 }
 
-// An unknown key that came from --set is blamed on the --set, not on the deck file.
+// A key that came from --set (unknown, or its value refused) is blamed on the --set, not on the
+// deck file.
 std::string blame_override(const std::string& message, const std::string& file,
                            const std::vector<std::pair<std::string, std::string>>& keys) {
-  const std::string tag = file + ": unknown key '";
+  std::string tag = file + ": unknown key '";
+  if (message.rfind(tag, 0) != 0) tag = file + ": key '";
   if (message.rfind(tag, 0) != 0) return message;
   const std::string unknown =
       message.substr(tag.size(), message.find('\'', tag.size()) - tag.size());

@@ -17,8 +17,9 @@ toml::value parse_toml(const std::string& text, const std::string& name);
 // ("simulation.steps", "stimulus[0].strength").
 std::string apply_override(toml::value& root, const std::string& assignment);
 
-// An unknown key that came from --set is blamed on the --set, not on the deck file: `message`
-// reworded if an override of `keys` ((assignment, key) pairs) holds the key it names.
+// A key that came from --set, unknown or of a value refused, is blamed on the --set, not on the
+// deck file: `message` reworded if an override of `keys` ((assignment, key) pairs) holds the
+// key it names.
 std::string blame_override(const std::string& message, const std::string& file,
                            const std::vector<std::pair<std::string, std::string>>& keys);
 

@@ -155,8 +155,15 @@ CascadeModel build_custom(const ParameterSet& p) {
   if (coupling == "exponential") {
     const int window = steps(p, "coupling_window", 1);
     const auto decay = static_cast<float>(p["coupling_decay"]);
-    exponential_trace(m, exponential_kernel(window, window, decay, dt), std::exp(-decay * dt),
-                      window);
+    std::vector<real_t> kernel = exponential_kernel(window, window, decay, dt);
+    // Only a kernel that decays is kept as a trace: where it grows (decay < 0) the trace's
+    // rounding grows with it, by e^(-decay dt) a step, to infinity within a few hundred steps
+    // (and a flat one, decay = 0, would add up its rounding). Every network of a run takes the
+    // same form (deck.cpp: the decays are all > 0 or none is).
+    if (decay > 0)
+      exponential_trace(m, std::move(kernel), std::exp(-decay * dt), window);
+    else
+      m.coupling_kernel = std::move(kernel);
   } else if (coupling == "explicit") {
     const auto it = p.kernels.find("coupling_taps");
     require(it != p.kernels.end() && !it->second.empty(),

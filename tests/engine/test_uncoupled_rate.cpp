@@ -123,6 +123,14 @@ TEST(UncoupledRate, DtScalesTheProbability) {
   EXPECT_LT(x2_step, 2324.80);
 }
 
+// Far below the sigmoid's cap (theta = 1000: p ~ e^-1000, 0 in float32) a neuron never fires.
+// The draw u = 0 (1 in 2^24) had passed any rate: 10^8 neuron-steps would then hold 5.96 spikes
+// on average (none with probability e^-5.96 = 0.26 %; this seed had 5).
+TEST(UncoupledRate, ANeuronFarBelowTheSigmoidNeverFires) {
+  const Counts c = run_uncoupled(uncoupled_model(1000.0, 1.0), 10, 1000, 10000, 5);
+  EXPECT_EQ(c.total, 0.0);
+}
+
 // theta = -10, dt = 2: p = 2 sigmoid(10) = 1.99991 > 1 is clipped to 1 and counted. Every
 // neuron fires at every step, and every simulated step (equilibration included) of every
 // neuron is one clipped probability.

@@ -72,6 +72,15 @@ TEST(Deck, WrongTypesAndImpossibleValuesNameTheKey) {
             "deck.toml: model.coupling_window must be a whole number of steps in [1, 1000000]");
   EXPECT_EQ(error_of("[model]\ntheta = 1e300\n"),
             "deck.toml: key 'model.theta' is outside the float32 range");
+  // A custom exponential coupling is a trace where it decays and a kernel where it does not:
+  // one form for every network.
+  const std::string custom = "[networks]\ncount = 2\n[model]\npreset = \"custom\"\n";
+  EXPECT_EQ(error_of(custom + "coupling_decay = [0.2, -0.1]\n"),
+            "deck.toml: key 'model.coupling_decay' must be > 0 for every network or for none (a "
+            "kernel that decays is kept as a trace, one that does not is summed lag by lag, and "
+            "the networks of a run share one form)");
+  EXPECT_NO_THROW(parse_deck(custom + "coupling_decay = [0.0, -0.1]\n", "deck.toml"));
+  EXPECT_NO_THROW(parse_deck(custom + "coupling_decay = [0.3, 0.1]\n", "deck.toml"));
 }
 
 TEST(Deck, SyntaxErrorIsOneLineWithItsLine) {
@@ -99,6 +108,14 @@ TEST(Deck, OverridesReplaceAndAreRecorded) {
   EXPECT_EQ(error_of("", {"simulation={steps=2, stepz=3}"}),
             "--set 'simulation={steps=2, stepz=3}': unknown key 'simulation.stepz' (did you "
             "mean 'simulation.steps'?)");
+  // So is a value refused that came from --set (it had named the deck, which may hold another).
+  EXPECT_EQ(error_of("[simulation]\nsteps = 10\n", {"simulation.steps=-5"}),
+            "--set 'simulation.steps=-5': key 'simulation.steps' must be in [1, 1099511627776], "
+            "got -5");
+  EXPECT_EQ(error_of("", {"simulation.batch_size=1.5"}),
+            "--set 'simulation.batch_size=1.5': key 'simulation.batch_size' must be an integer");
+  EXPECT_EQ(error_of("[simulation]\nsteps = -5\n", {"seed=2"}),
+            "deck.toml: key 'simulation.steps' must be in [1, 1099511627776], got -5");
   EXPECT_EQ(error_of("", {"novalue"}), "--set 'novalue': expected key=value");
   EXPECT_EQ(error_of("", {" =3"}), "--set ' =3': expected key=value");
   // A newline would let one --set smuggle a second assignment into the recorded deck.

@@ -147,6 +147,18 @@ TEST(Presets, CustomCouplings) {
   for (int lag = 0; lag < 4; ++lag)
     EXPECT_FLOAT_EQ(e.coupling_kernel[lag], std::exp(-0.3f * 0.5f * float(lag))) << lag;
 
+  // A kernel that does not decay is summed lag by lag (a trace would multiply its rounding by
+  // e^0.15 every step: test_propagation.cpp).
+  for (const double decay : {-0.3, 0.0}) {
+    const CascadeModel g =
+        build_custom(custom({{"coupling", "exponential"}},
+                            {{"coupling_window", 4}, {"coupling_decay", decay}, {"dt", 0.5}}));
+    EXPECT_EQ(g.coupling, Coupling::kernel) << decay;
+    ASSERT_EQ(g.coupling_kernel.size(), 4u);
+    for (int lag = 0; lag < 4; ++lag)
+      EXPECT_FLOAT_EQ(g.coupling_kernel[lag], std::exp(-float(decay) * 0.5f * float(lag)));
+  }
+
   ParameterSet p = custom({{"coupling", "explicit"}});
   p.kernels["coupling_taps"] = {0.5, -0.25, 0.125};
   const CascadeModel x = build_custom(p);

@@ -46,14 +46,16 @@ KOKKOS_INLINE_FUNCTION real_t drawn_background(BackgroundNoise kind, real_t b, r
 // True unless v is NaN or infinite (v - v is NaN for both; no library call, so it vectorises).
 KOKKOS_INLINE_FUNCTION bool is_finite(real_t v) { return v - v == real_t(0); }
 
-// 1 + e^-x, the kernel's sigmoid denominator, with exp's argument capped at 80: deep in
+// 1 + e^-x, the kernel's sigmoid denominator, with exp's argument capped at sigmoid_cap: deep in
 // refractoriness (input ~ -100) the rate would otherwise be subnormal, and every operation on a
 // subnormal float costs a microcode assist (~100 cycles on x86). The cap keeps the rate below
-// gain e^-80 (~1.8e-35 gain), under the resolution of every draw (2^-24 Bernoulli, 2^-53 Poisson,
-// for gain dt up to 10^10): no spike changes.
+// gain e^-80 (~1.8e-35 gain), under the resolution of every draw (2^-53 Poisson, for gain dt up
+// to 10^10; the Bernoulli draw, whose u = 0 would pass any rate above 0, does not fire below the
+// cap: draw_sigmoid_bernoulli).
+inline constexpr real_t sigmoid_cap = 80;
 KOKKOS_FORCEINLINE_FUNCTION real_t sigmoid_denominator(real_t x) {
   const real_t minus_x = -x;
-  return real_t(1) + math::fast_exp(minus_x > real_t(80) ? real_t(80) : minus_x);
+  return real_t(1) + math::fast_exp(minus_x > sigmoid_cap ? sigmoid_cap : minus_x);
 }
 
 // Bernoulli draws: one Philox4x32-10 call (128 bits) gives five 24-bit uniforms, the draws of
@@ -384,10 +386,12 @@ struct NeuronStep {
 
   // Sigmoid and Bernoulli in one, without the division: with D = sigmoid_denominator(x) (x =
   // slope (g - theta)) and G = gain dt, p = G / D, and
-  // the neuron fires iff u D < G, u the 24-bit uniform of the step's draw (bernoulli()). Clipping
-  // falls out of the comparison: G > D (p > 1) always fires since u < 1, G < 0 never does. NaN
-  // inputs make D NaN: no spike, counted clipped and non-finite (count()). D is finite for any
-  // other input (fast_exp clamps), so the rate is finite iff the input is.
+  // the neuron fires iff u D < G, u the 24-bit uniform of the step's draw (bernoulli()), and x is
+  // not below -sigmoid_cap: there p < 1.8e-35 G, and the draw u = 0 (1 in 2^24) had fired it
+  // (absolute refractoriness at -1000 broken ~6e-8 per neuron-step). Clipping falls out of the
+  // comparison: G > D (p > 1) always fires since u < 1, G < 0 never does. NaN inputs make D NaN:
+  // no spike, counted clipped and non-finite (count()). D is finite for any other input
+  // (fast_exp clamps), so the rate is finite iff the input is.
   template <class P>
   KOKKOS_INLINE_FUNCTION void draw_sigmoid_bernoulli(const ordinal_t i0, const int m,
                                                      const StageParameters<P>& p, const real_t* in,
@@ -395,10 +399,10 @@ struct NeuronStep {
     const P &theta = p.theta, &slope = p.slope, &gain = p.gain, &dt = p.dt;
     const std::uint32_t* KOKKOS_RESTRICT u = &draws(draw_index(step), i0);
     for (int l = 0; l < m; ++l) {
-      const real_t D = sigmoid_denominator(slope[l] * (in[l] - theta[l]));
+      const real_t s = slope[l] * (in[l] - theta[l]), D = sigmoid_denominator(s);
       const real_t G = gain[l] * dt[l];
       clip[l] = (G >= real_t(0) && G <= D) ? 0u : 1u;
-      x[l] = random::to_unit_float(u[l]) * D < G ? 1 : 0;
+      x[l] = random::to_unit_float(u[l]) * D < G && s >= -sigmoid_cap ? 1 : 0;
     }
   }
 

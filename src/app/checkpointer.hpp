@@ -1,6 +1,7 @@
 #pragma once
 // When and how a rank checkpoints: at a chunk boundary once `every` seconds have passed since
-// the last one (0: at every boundary; negative: never, except between batches).
+// the last one (0: at every boundary; negative: never, except between batches and when the run
+// is interrupted).
 #include <chrono>
 #include <string>
 #include <vector>
@@ -21,8 +22,8 @@ class Checkpointer {
 
   // The spill is synced first: the checkpoint then never refers to bytes not on disk.
   void write(SpillFile& spill, std::uint64_t batch, const EngineState* state,
-             const NetworkHealth& health) {
-    if (every_ < 0 && state != nullptr) return;
+             const NetworkHealth& health, const bool interrupted = false) {
+    if (every_ < 0 && state != nullptr && !interrupted) return;
     spill.sync();
     Checkpoint c;
     c.deck_hash = hash_;

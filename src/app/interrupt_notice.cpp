@@ -12,8 +12,28 @@ namespace kascade::app {
 
 namespace {
 
-char notice[512];  // (written before the handlers are installed; read-only in them)
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+char notice[512];  // (changed with the signals blocked; read-only in the handlers)
 std::size_t notice_length = 0;
+bool notices = false;  // print_on_interrupt was called
+
+// A line of its own: after the progress line a terminal shows (redrawn in place), a new line
+// first; a log's lines end with theirs.
+std::string own_line(const std::string& message) {
+  return (::isatty(STDERR_FILENO) ? "\n" : "") + message + "\n";
+}
+
+void set_notice(const std::string& message) {
+  sigset_t block, before;
+  sigemptyset(&block);
+  for (const int s : kSignals) sigaddset(&block, s);
+  ::sigprocmask(SIG_BLOCK, &block, &before);
+  const std::string line = own_line(message);
+  notice_length = std::min(line.size(), sizeof notice);
+  std::memcpy(notice, line.data(), notice_length);
+  ::sigprocmask(SIG_SETMASK, &before, nullptr);
+}
 
 // Async-signal-safe: write(2), then the default action of the signal.
 void announce(const int signal_number) {
@@ -21,10 +41,6 @@ void announce(const int signal_number) {
   ::signal(signal_number, SIG_DFL);
   ::raise(signal_number);
 }
-
-}  // namespace
-
-namespace {
 
 volatile sig_atomic_t noted = 0;
 
@@ -44,21 +60,37 @@ void handle_interrupts(void (*handler)(int), const int flags) {
   action.sa_handler = handler;
   sigemptyset(&action.sa_mask);
   action.sa_flags = flags;
-  for (const int s : {SIGINT, SIGTERM, SIGHUP}) {
+  for (const int s : kSignals) {
     struct sigaction before {};
     if (::sigaction(s, nullptr, &before) == 0 && before.sa_handler == SIG_IGN) continue;
     ::sigaction(s, &action, nullptr);
   }
 }
 
+struct sigaction saved[3];  // (DeferredInterrupts: the handlers before it)
+
 }  // namespace
+
+void print_on_interrupt(const std::string& message) {
+  notices = true;
+  set_notice(message);
+  handle_interrupts(announce, SA_RESETHAND);
+}
+
+void change_interrupt_notice(const std::string& message) {
+  if (notices) set_notice(message);
+}
+
+void ignore_interrupts() {
+  for (const int s : kSignals) ::signal(s, SIG_IGN);
+}
 
 void defer_interrupts() { handle_interrupts(note, SA_RESTART); }
 
 int interrupt_pending() { return noted; }
 
 void end_as_interrupted(const std::string& message) {
-  std::fprintf(stderr, "%s\n", message.c_str());
+  if (!message.empty()) std::fputs(own_line(message).c_str(), stderr);
   std::fflush(stderr);
   const int s = noted != 0 ? noted : SIGINT;
   ::signal(s, SIG_DFL);
@@ -66,11 +98,17 @@ void end_as_interrupted(const std::string& message) {
   std::_Exit(128 + s);  // (unreachable: the default action ends the process)
 }
 
-void print_on_interrupt(const std::string& message) {
-  const std::string line = "\n" + message + "\n";
-  notice_length = std::min(line.size(), sizeof notice);
-  std::memcpy(notice, line.data(), notice_length);
-  handle_interrupts(announce, SA_RESETHAND);
+DeferredInterrupts::DeferredInterrupts() {
+  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], nullptr, &saved[k]);
+  defer_interrupts();
+}
+
+DeferredInterrupts::~DeferredInterrupts() {
+  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], &saved[k], nullptr);
+  if (const int s = noted; s != 0) {
+    noted = 0;
+    ::raise(s);  // (the handler restored acts on it)
+  }
 }
 
 }  // namespace kascade::app

@@ -1,6 +1,7 @@
 #pragma once
 // What a user sees when a run is stopped by Ctrl-C or a batch system's SIGTERM: one line saying
-// that the same command resumes it, instead of nothing. Internal.
+// what the same command will do next, instead of nothing; and, while it simulates, a checkpoint
+// taken first (a scheduler's SIGTERM before its SIGKILL loses no more than a chunk). Internal.
 #include <string>
 
 namespace kascade::app {
@@ -9,13 +10,30 @@ namespace kascade::app {
 // process ends as the signal would have ended it; those the process ignores stay ignored. Call
 // once, before the work.
 void print_on_interrupt(const std::string& message);
+// What print_on_interrupt prints from now on, as the work moves on (nothing where it was not
+// called: other ranks end silently).
+void change_interrupt_notice(const std::string& message);
+// From now on SIGINT, SIGTERM and SIGHUP are ignored: the work is done (a complete output), and
+// only its last cleanup is left.
+void ignore_interrupts();
 
 // For work that must clean up before it ends (an export's staging folder): from now on SIGINT,
 // SIGTERM and SIGHUP are only noted (those the process ignores stay ignored); the work asks
 // interrupt_pending() where it can stop, unwinds, and then calls end_as_interrupted().
 void defer_interrupts();
 int interrupt_pending();  // the signal noted, or 0
-// Prints `message` (one line), then ends the process as the noted signal would have.
+// Prints `message` (one line; none if empty), then ends the process as the noted signal would
+// have.
 [[noreturn]] void end_as_interrupted(const std::string& message);
+
+// defer_interrupts() while it lives (the simulation asks at every chunk); then the handlers from
+// before it again, and a signal noted meanwhile but not acted on is acted on by them.
+class DeferredInterrupts {
+ public:
+  DeferredInterrupts();
+  ~DeferredInterrupts();
+  DeferredInterrupts(const DeferredInterrupts&) = delete;
+  DeferredInterrupts& operator=(const DeferredInterrupts&) = delete;
+};
 
 }  // namespace kascade::app

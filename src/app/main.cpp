@@ -173,14 +173,15 @@ int main(int argc, char** argv) {
     status = report(rank, 2, e.what());
   }
   if (parsed) {
+    // info and export run no kernels worth placing: not Kokkos' three-line OMP_PROC_BIND advice.
+    if (*info_cmd || *export_cmd) ::setenv("OMP_PROC_BIND", "false", 0);
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
       if (*run_cmd) {
-        if (rank == 0 && !run.dry_run)  // (also under -q: a batch job's log needs it most)
-          kascade::app::print_on_interrupt(
-              "[kascade] interrupted: the same command resumes from the last checkpoint (taken "
-              "after each batch and every simulation.checkpoint_every seconds); --fresh starts "
-              "over");
+        if (rank == 0 && !run.dry_run)       // (also under -q: a batch job's log needs it most)
+          kascade::app::print_on_interrupt(  // (run_command changes it as the run moves on)
+              "[kascade] interrupted before simulating: the same command starts again (from the "
+              "checkpoints of an earlier run of this output, if it left any)");
         kascade::app::run_command(run);
       }
       if (*generate_cmd) kascade::app::run_command(generate);
@@ -205,7 +206,7 @@ int main(int argc, char** argv) {
         if (bar) bar->finish(0);
         if (kascade::app::interrupt_pending() != 0)  // (after its last check: it is whole)
           kascade::app::end_as_interrupted(
-              "\n[kascade] interrupted once the export was "
+              "[kascade] interrupted once the export was "
               "complete: " +
               export_dir + " holds all of it");
       }
@@ -214,7 +215,7 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
       status = report(rank, 1, e.what());
     } catch (const ExportInterrupted&) {  // (its staging folder is gone: unwound)
-      kascade::app::end_as_interrupted("\n[kascade] interrupted: the export wrote nothing into " +
+      kascade::app::end_as_interrupted("[kascade] interrupted: the export wrote nothing into " +
                                        export_dir + " (its partial files are removed)");
     }
   }

@@ -20,7 +20,10 @@ void require_output_directory(const std::string& output) {
   const fs::path dir = fs::path(output).has_parent_path() ? fs::path(output).parent_path() : ".";
   std::error_code ec;
   require(fs::is_directory(dir, ec),
-          dir.string() + ": the output's directory does not exist (output = " + output + ")");
+          dir.string() +
+              (fs::exists(dir, ec) ? ": the output's directory is not a directory (output = "
+                                   : ": the output's directory does not exist (output = ") +
+              output + ")");
   // Open MPI's MPI-IO (under parallel HDF5) copies the name into fixed buffers: from ~235
   // characters it aborts the process. Refused before any file is made.
   require(output.size() <= kLongestOutputPath,

@@ -15,15 +15,18 @@
 #include "checkpointer.hpp"
 #include "flagged_networks.hpp"
 #include "input_fingerprint.hpp"
+#include "interrupt_notice.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
 #include "kascade/core/version.hpp"
 #include "kascade/engine/engine.hpp"
 #include "kascade/io/checkpoint.hpp"
 #include "kascade/io/hdf5_output.hpp"
+#include "kascade/io/hdf5_reader.hpp"
 #include "kascade/io/spill_file.hpp"
 #include "kascade/io/stimulus_file.hpp"
 #include "local_plan.hpp"
+#include "memory_estimate.hpp"
 #include "output_lock.hpp"
 #include "progress.hpp"
 #include "restart_files.hpp"
@@ -36,124 +39,6 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 
-// batch_size = 0 on host backends: batches of at most this many neurons per thread, so that each
-// thread's per-neuron state stays in its core's cache (one core here: 10 000 networks of 20
-// neurons ran 5.2 ns per neuron-step in batches of 500-1000 networks, 7.4 in one batch; 100 000
-// in one batch, 12.6; since the threads step units of networks through whole chunks, one batch
-// of 10 000 is 6.8 and the same run takes about as long either way), but room for a network per
-// thread whatever its size (threads stepping whole networks of their own scale better than
-// threads sharing one). Devices want the largest batches: no limit.
-constexpr std::uint64_t cache_neurons_per_thread = 16384;
-std::uint64_t automatic_batch_neurons(const RunConfig& c,
-                                      const std::vector<std::uint64_t>& neurons) {
-  if (c.simulation.batch_size != 0 ||
-      !Kokkos::SpaceAccessibility<Exec, Kokkos::HostSpace>::accessible)
-    return 0;
-  const std::uint64_t largest =
-      neurons.empty() ? 0 : *std::max_element(neurons.begin(), neurons.end());
-  return std::max(cache_neurons_per_thread, largest) *
-         static_cast<std::uint64_t>(Exec().concurrency());
-}
-
-// Rows a batch holds of its loaded stimuli, at most: each one's steps, from the earliest start
-// of its networks to the latest (batch_stimuli.cpp sums them over the union of their spans).
-double loaded_rows(const RunConfig& config) {
-  double rows = 0;
-  for (const StimulusSpec& s : config.stimuli) {
-    if (s.kind != StimulusKind::loaded) continue;
-    const auto at = s.values.find("start");
-    const bool one = at == s.values.end() || at->second.empty();
-    rows += static_cast<double>(s.array_steps) +
-            (one ? 0.0
-                 : *std::max_element(at->second.begin(), at->second.end()) -
-                       *std::min_element(at->second.begin(), at->second.end()));
-  }
-  return rows;
-}
-
-// Device memory of one network of n neurons in a batch: both weight layouts (8 bytes a synapse
-// each), the history rings, per-neuron state (80 bytes: indices, trace, spike list, draws,
-// network id, the model's six parameters), 4 bytes a neuron per stimulus and per row of loaded
-// stimuli, and the recorded chunk: a count byte and a bit per neuron per segment of up to 128
-// neurons and step, and 2 bytes a neuron and step for Poisson counts (docs/performance.md,
-// "Memory").
-double batch_bytes(const double n, const double synapses, const int kernel_length,
-                   const RunConfig& config, const bool with_counts) {
-  const double chunk =
-      static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
-  const double segments = std::ceil(n / 128);
-  return 16 * synapses +
-         n * (80.0 + 8.0 * kernel_length + 4.0 * (config.stimuli.size() + loaded_rows(config))) +
-         chunk * (segments * 17 + (with_counts ? 2 * n : 0));
-}
-
-// Host memory of a rank's `networks` through a run: per network its model, parameters, sizes
-// and share of the output's buffers (600 bytes, and 0.4 a synapse), the networks if its plan
-// keeps them (`kept`, keeps_networks(); else they are made again where needed), and
-// the larger of the largest batch as it is built (`batch`: its device arrays, also copied through
-// host memory) and the connectivity's write buffers at the end (20 bytes a synapse of a piece of
-// 2^22). Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB,
-// and the assembly's HDF5 and MPI-IO buffers): 50 000 networks of 40 neurons (39 M synapses, none
-// kept) 137 MiB (estimated 171), 10^5 of 20 neurons 338 MiB (365), one network of 10^5 neurons
-// and 10^7 synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71).
-double host_bytes(const double networks, const double neurons, const double synapses,
-                  const double batch, const bool kept) {
-  return 48.0 * 1048576 + 600 * networks + 0.4 * synapses +
-         (kept ? kept_network_bytes(networks, neurons, synapses) : 0.0) +
-         std::max(1.1 * batch, 20 * std::min(synapses, 4194304.0));
-}
-
-// Before anything is generated: generated networks that alone exceed the device budget, and a
-// rank's share of networks that cannot fit in host memory, are refused naming the key.
-// `node_ranks`: the ranks sharing this rank's node (and its memory).
-void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ranks,
-                 int node_ranks) {
-  if (c.networks.from_file()) return;  // sizes are known once loaded (and checked then)
-  const double budget = c.simulation.memory_budget_gib * 1073741824.0;
-  const std::uint64_t sample = std::min<std::uint64_t>(c.networks.count, 4096);
-  double neurons = 0, synapses = 0, devices = 0;
-  std::uint64_t largest = 0;  // neurons
-  for (network_id_t g = 0; g < sample; ++g) {
-    const double n = c.networks.neurons(g), expected = c.networks.expected_synapses(g);
-    const double device = batch_bytes(n, expected, kernel_length, c, with_counts);
-    if (device > budget) {
-      const bool loaded = 8.0 * n * loaded_rows(c) > device;  // (over half of it)
-      throw InputError(c.deck_path + ": network " + std::to_string(g) + " needs about " +
-                       number_text(device / 1073741824.0) +
-                       " GiB of device memory, more than simulation.memory_budget_gib = " +
-                       number_text(c.simulation.memory_budget_gib) +
-                       (loaded ? " (most of it for the steps of its loaded stimuli: shorten them "
-                                 "or raise the budget)"
-                               : " (lower networks.neurons or raise the budget)"));
-    }
-    neurons += n, synapses += expected, devices += device;
-    largest = std::max(largest, static_cast<std::uint64_t>(n));
-  }
-  // A rank's share, scaled from the sample; its largest batch as split_into_batches would cut it
-  // (batch_size networks, or on host backends the automatic limit of neurons, within the budget).
-  const double networks = static_cast<double>(c.networks.count) / ranks;
-  const double share = networks / static_cast<double>(sample);
-  double in_batch = c.simulation.batch_size > 0
-                        ? std::min(networks, static_cast<double>(c.simulation.batch_size))
-                        : networks;
-  const std::uint64_t automatic = automatic_batch_neurons(c, {largest});
-  if (automatic > 0) in_batch = std::min(in_batch, std::max(1.0, automatic / (neurons / sample)));
-  const double batch = std::min(in_batch * devices / sample, budget);
-  const double kept = kept_network_bytes(networks, neurons * share, synapses * share);
-  const double host =
-      host_bytes(networks, neurons * share, synapses * share, batch, kept <= keep_networks_bytes());
-  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
-  const double available = 0.8 * physical / node_ranks;
-  if (host + 8.0 * c.networks.count > available)
-    throw InputError(c.deck_path + ": networks.count = " + std::to_string(c.networks.count) +
-                     " needs about " + number_text(host / 1073741824.0) +
-                     " GiB of host memory per rank, more than this machine has (" +
-                     number_text(available / 1073741824.0) + " GiB for " +
-                     (node_ranks == 1 ? std::string("its rank")
-                                      : "each of its " + count_text(node_ranks, "rank")) +
-                     "); use more nodes, fewer ranks per node, or fewer networks");
-}
-
 // Estimated cost of one network per step: synapses plus neurons times kernel length.
 std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
   std::vector<double> cost(c.networks.count);
@@ -162,7 +47,7 @@ std::vector<double> network_costs(const RunConfig& c, int kernel_length) {
 }
 
 OutputDescription describe(const RunConfig& config, const CascadeModel& model,
-                           const step_t stimulus_steps) {
+                           const step_t stimulus_steps, const std::string& run_identity) {
   OutputDescription d;
   d.path = config.output;
   d.deck_text = config.deck_text;
@@ -173,6 +58,7 @@ OutputDescription describe(const RunConfig& config, const CascadeModel& model,
   d.equilibration_steps = config.simulation.equilibration_steps;
   d.dt = config.model.parameters(0)["dt"];
   d.model_preset = model.preset;
+  d.run_hash = run_identity;
   d.with_counts = model.emission == Emission::poisson;
   return d;
 }
@@ -297,6 +183,31 @@ std::uint64_t run_hash(const RunConfig& config, const std::uint64_t inputs) {
                    " " + kokkos_backend() + "\n# inputs " + std::to_string(inputs));
 }
 
+// What an output keeps of the command that made it (its root attribute run_hash): the run's
+// hash and what the command writes (steps, only networks, tuned values).
+std::string command_hash(const RunConfig& config, const std::uint64_t inputs,
+                         const RunOptions& options) {
+  const char* writes = options.connectivity_only ? "generate" : options.tune_only ? "tune" : "run";
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx",
+                static_cast<unsigned long long>(
+                    deck_hash(std::to_string(run_hash(config, inputs)) + " " + writes)));
+  return text;
+}
+
+// The run_hash of a complete kascade output at `path`, or "" (none, incomplete, another file).
+std::string complete_output_hash(const std::string& path) {
+  try {
+    const OutputReader file(path);
+    if (!file.complete()) return "";
+    const auto attributes = file.attributes("/");
+    const auto at = attributes.find("run_hash");
+    return at == attributes.end() ? "" : at->second;
+  } catch (const InputError&) {
+    return "";
+  }
+}
+
 // The checkpoint this rank resumes from, if any. A rank without one (it owns no network, or was
 // stopped before its first checkpoint while others had written theirs) starts its own networks
 // over: no rank's spikes depend on another's, so the file is the same. A checkpoint of another
@@ -367,9 +278,11 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   const double dt = config.model.parameters(0)["dt"];
   const double spikes_at_10hz = neurons * config.simulation.steps * dt / 100.0;
   const double event_bytes = with_counts ? 14.0 : 12.0;  // step, neuron (, count)
-  std::printf("  output: connectivity %.1f MiB; %s %.0f bytes each, %.1f MiB at 10 Hz\n",
-              connectivity / mib, with_counts ? "spike events (with counts)" : "spikes",
-              event_bytes, event_bytes * spikes_at_10hz / mib);
+  std::printf(
+      "  output: connectivity %.1f MiB; %s %.0f bytes each, %.1f MiB at 10 Hz (the spill "
+      "files keep the spikes too until the file is whole: about as much again on disk)\n",
+      connectivity / mib, with_counts ? "spike events (with counts)" : "spikes", event_bytes,
+      event_bytes * spikes_at_10hz / mib);
   if (config.tune) {
     const TuneSettings& t = *config.tune;
     std::printf("  tuning first: %s by %s, at most %d epochs of %lld steps\n",
@@ -378,10 +291,11 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   }
 }
 
-// The summary line (unless `quiet`) and the warnings (always: they are about the data) on rank 0.
-// Collective.
+// The summary line (unless `quiet`) and the warnings (always: they are about the data) on rank 0;
+// `seconds`: this process's (since it resumed, if `resumed`). Collective.
 void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& output,
-            const NetworkHealth& health, double seconds, MPI_Comm comm, const bool quiet) {
+            const NetworkHealth& health, double seconds, const bool resumed, MPI_Comm comm,
+            const bool quiet) {
   double neurons = plan.total_neurons(), totals[3] = {0, 0, 0};
   totals[0] = static_cast<double>(output.local_spikes());
   for (auto c : health.clipped) totals[1] += static_cast<double>(c);
@@ -398,13 +312,20 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   if (rank != 0) return;
   const double dt = config.model.parameters(0)["dt"];
   const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
+  const int threads = Exec().concurrency();  // (host backends: each rank's; a GPU: its lanes)
+  const std::string on =
+      count_text(static_cast<unsigned long long>(ranks), "rank") +
+      (threads > 1 && Kokkos::SpaceAccessibility<Exec, Kokkos::HostSpace>::accessible
+           ? (ranks > 1 ? " of " : " with ") + count_text(threads, "thread")
+           : std::string()) +
+      (resumed ? " since it resumed" : "");
   if (!quiet)
     std::fprintf(stderr,
                  "[kascade] wrote %s: %s, %lld steps, %.0f spikes (%.2f Hz mean), %.2f s "
                  "on %s\n",
                  config.output.c_str(), count_text(config.networks.count, "network").c_str(),
                  static_cast<long long>(config.simulation.steps), totals[0], rate_hz, seconds,
-                 count_text(static_cast<unsigned long long>(ranks), "rank").c_str());
+                 on.c_str());
   if (totals[1] > 0)
     std::fprintf(stderr,
                  "[kascade] warning: %.0f spike probabilities outside [0, 1] (Bernoulli) or "
@@ -443,9 +364,30 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   RunConfig config;
   step_t deck_steps = 0;  // (the stimuli's, also with none recorded)
   CascadeModel model;     // the structure all networks share
-  const auto refuse_existing_output = [&] {
-    if (!options.overwrite && !options.dry_run && std::filesystem::exists(config.output))
+  // An existing output is refused (without --overwrite) unless the same command made it, which
+  // then has nothing to do: a resubmitted job whose file is complete ends at once, with status 0.
+  std::string made_by;  // (known once the input files are: command_hash)
+  const auto refuse_existing_output = [&](const bool knowing) {
+    if (options.overwrite || options.dry_run || !std::filesystem::exists(config.output)) return;
+    const std::string found = complete_output_hash(config.output);
+    if (found.empty())
       throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
+    if (knowing && found != made_by)
+      throw InputError(config.output +
+                       ": output file exists, made by another command (its deck, options, input "
+                       "files or build differ; pass --overwrite to replace it)");
+  };
+  // Whether this command made the output already (collective: the ranks agree).
+  const auto done_already = [&] {
+    int done = !options.overwrite && !options.dry_run && std::filesystem::exists(config.output) &&
+               complete_output_hash(config.output) == made_by;
+    MPI_Allreduce(MPI_IN_PLACE, &done, 1, MPI_INT, MPI_MIN, comm);
+    if (done && rank == 0 && !options.quiet)
+      std::fprintf(stderr,
+                   "[kascade] %s is complete, made by this command (its deck, options, input "
+                   "files and build): nothing to do; --overwrite makes it again\n",
+                   config.output.c_str());
+    return done != 0;
   };
   // Every rank reads the deck (and the files it names) and looks at the output; any rank's
   // error stops all ranks, also where they see different things (a file on one node only, a
@@ -471,7 +413,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     const std::string ckpt = checkpoint_path(config.output, rank);
     require_no_links_at(
         {config.output + ".partial", spill_path(config.output, rank), ckpt, ckpt + ".tmp"});
-    refuse_existing_output();
+    refuse_existing_output(false);
     refuse_output_over_deck(config);
     if (options.connectivity_only || options.tune_only) {  // (the same files on every rank)
       if (rank == 0) require_no_run_writing(config.output);
@@ -506,6 +448,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     });
     MPI_Bcast(&inputs, 1, MPI_UINT64_T, 0, comm);
   }
+  made_by = command_hash(config, inputs, options);
+  collectively(comm, [&] { refuse_existing_output(true); });
+  if (done_already()) return;
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const NetworkRange mine =
@@ -544,8 +489,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::optional<OutputLock> lock;
   collectively(comm, [&] {
     if (rank == 0) lock.emplace(config.output);
-    refuse_existing_output();
+    refuse_existing_output(true);
   });
+  if (done_already()) return;  // (a run of it finished meanwhile)
   if (rank == 0 && !lock->locked())
     std::fprintf(stderr,
                  "[kascade] warning: %s: this file system takes no locks; make sure that no "
@@ -613,9 +559,33 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     progress.resume_from(first_batch * static_cast<std::uint64_t>(settings.recorded_steps) +
                          static_cast<std::uint64_t>(in_batch));
   }
-  if (rank == 0 && !options.quiet && resume)
-    std::fprintf(stderr, "[kascade] resuming %s from its checkpoint (%s); --fresh starts over\n",
-                 config.output.c_str(), ckpt_path.c_str());
+  int resuming = resume.has_value();  // ranks (some may have had no checkpoint yet)
+  MPI_Allreduce(MPI_IN_PLACE, &resuming, 1, MPI_INT, MPI_SUM, comm);
+  if (rank == 0 && resuming > 0)  // (also under -q, as the interruption's line)
+    std::fprintf(stderr, "[kascade] resuming %s from %s; --fresh starts over\n",
+                 config.output.c_str(),
+                 ranks == 1 ? ("its checkpoint (" + ckpt_path + ")").c_str()
+                            : ("the checkpoints of " + std::to_string(resuming) + " of " +
+                               count_text(static_cast<unsigned long long>(ranks), "rank") + " (" +
+                               config.output + ".ckpt.N)")
+                                  .c_str());
+  change_interrupt_notice(
+      resuming > 0
+          ? "[kascade] interrupted: the same command resumes from the checkpoints this run "
+            "resumed from; --fresh starts over"
+          : "[kascade] interrupted before its first checkpoint: the same command starts over");
+  // A signal now is acted on at the next chunk: each rank checkpoints, then ends.
+  const auto stop_if_interrupted = [&](const std::uint64_t round, const step_t done) {
+    if (interrupt_pending() == 0) return;
+    end_as_interrupted(rank != 0
+                           ? ""
+                           : "[kascade] interrupted: checkpoints written (rank 0 after " +
+                                 std::to_string(done) + " of " +
+                                 std::to_string(settings.recorded_steps) + " steps of batch " +
+                                 std::to_string(round + 1) + "/" + std::to_string(batches.size()) +
+                                 "); the same command resumes from them; --fresh starts over");
+  };
+  std::optional<DeferredInterrupts> deferred(std::in_place);
   // The ranks simulate independently; one that fails stops every rank once all have finished
   // (collectively), instead of leaving them waiting at the assembly.
   collectively(comm, [&] {
@@ -633,14 +603,21 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       const std::uint64_t before = round * static_cast<std::uint64_t>(settings.recorded_steps);
       engine.run(spill, [&](step_t done, step_t) {
         progress.update(before + done, total_events(spill, mine));  // (a resumed run's too)
-        if (!checkpoints.due()) return;
+        const bool interrupted = interrupt_pending() != 0;
+        if (!interrupted && !checkpoints.due()) return;
         const EngineState state = engine.snapshot();
-        checkpoints.write(spill, round, &state, health);
+        checkpoints.write(spill, round, &state, health, interrupted);
+        stop_if_interrupted(round, done);
       });
       health.append(engine.health());
       checkpoints.write(spill, round + 1, nullptr, health);  // cheap: no engine state
+      stop_if_interrupted(round, settings.recorded_steps);
     }
   });
+  change_interrupt_notice("[kascade] interrupted while writing " + config.output +
+                          ": the same command writes it from the simulated spikes, which are "
+                          "kept; --fresh starts over");
+  deferred.reset();  // (a signal noted while the ranks waited for each other: acted on now)
   progress.finish(total_events(spill, mine));
   if (options.connectivity_only || options.tune_only)
     health = NetworkHealth{}, health.append_healthy(mine.count);
@@ -650,12 +627,13 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::optional<Hdf5Output> output;
   fault_file_limit();  // (testing hook: a full disk from here on)
   try {
-    output.emplace(describe(config, model, deck_steps), comm, mine.first, mine.count);
+    output.emplace(describe(config, model, deck_steps, made_by), comm, mine.first, mine.count);
     write_inputs(*output, config, plan, options.round_events);
     if (tuned) output->write_tuning(tuned->datasets, tuned->about);
     copy_spikes(spill, *output, comm, options.round_events);
     output->write_summary(health);
     output->finalize();
+    ignore_interrupts();  // the output is complete: only the cleanup below is left
   } catch (const InputError&) {
     throw;
   } catch (const std::runtime_error& e) {  // (a full disk: what was simulated is not lost)
@@ -678,7 +656,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   } else if (!(options.connectivity_only || options.tune_only)) {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    report(config, plan, *output, health, seconds, comm, options.quiet);
+    report(config, plan, *output, health, seconds, resuming > 0, comm, options.quiet);
   }
 }
 

@@ -217,6 +217,7 @@ void Hdf5Output::write_header() {
   attribute(s.file, "stimulus_steps", H5T_NATIVE_INT64, d.stimulus_steps);
   attribute(s.file, "equilibration_steps", H5T_NATIVE_INT64, d.equilibration_steps);
   attribute(s.file, "dt_ms", H5T_NATIVE_DOUBLE, d.dt);
+  if (!d.run_hash.empty()) string_attribute(s.file, "run_hash", d.run_hash);
 
   // The deck, as a fixed-length string written by rank 0.
   H5Handle str(H5Tcopy(H5T_C_S1), H5Tclose);

@@ -62,7 +62,9 @@ void SpillFile::restore(const Position& p) {
   const long size = std::ftell(file_);
   check_io(size >= 0, path_, "read");
   require(static_cast<std::uint64_t>(size) >= p.bytes,
-          path_ + ": shorter than its checkpoint says; the spill file was lost or replaced");
+          path_ +
+              ": shorter than its checkpoint says (the spill file was lost or replaced); pass "
+              "--fresh to start over");
   Fingerprint read;
   check_io(std::fseek(file_, 0, SEEK_SET) == 0, path_, "seek");
   check_io(read.add_file(file_, p.bytes) == p.bytes, path_, "read");

@@ -49,6 +49,17 @@ def leftovers(tmp):
     return [f for f in os.listdir(tmp) if ".spill." in f or ".ckpt." in f or f.endswith(".partial")]
 
 
+def interrupt(process, sig):
+    """Sends `sig` to a running process and waits for its end (killed after 120 s): its stderr."""
+    try:
+        process.send_signal(sig)
+        return process.communicate(timeout=120)[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def compare(a, b):
     names = ["spikes/step", "spikes/neuron", "spikes/block_ptr", "spikes/block_offset",
              "spikes/block_length", "connectivity/source", "connectivity/target",
@@ -250,35 +261,29 @@ with tempfile.TemporaryDirectory() as tmp:
     long = [binary, "run", deck, "-o", out, "--set", "networks.count=40",
             "--set", "simulation.steps=3000000", "--set", "simulation.checkpoint_every=0.2"]
     first = subprocess.Popen(long, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.time() + 120  # (its spill file: made once it holds the lock)
-        while (not os.path.exists(out + ".spill.0") and time.time() < deadline and
-               first.poll() is None):
-            time.sleep(0.05)
-        check(os.path.exists(out + ".spill.0") and first.poll() is None,
-              "the first run is under way")
-        r = run(out, None, "--set", "model.theta=4.5")
-        lines = r.stderr.splitlines()
-        check(r.returncode == 2 and len(lines) == 1 and "another kascade run is writing" in lines[0]
-              and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
-              f"{r.stderr.strip()!r})")
-        # generate and tune write the output too: refused for the run writing it, not for its
-        # checkpoint (as if that run had been interrupted), once there is one.
-        while (not os.path.exists(out + ".ckpt.0") and time.time() < deadline and
-               first.poll() is None):
-            time.sleep(0.05)
-        check(os.path.exists(out + ".ckpt.0"), "the first run has written a checkpoint")
-        r = subprocess.run([binary, "generate", deck, "-o", out], capture_output=True, text=True)
-        check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and
-              "another kascade run is writing" in r.stderr,
-              f"generate of an output being written names the run ({r.stderr.strip()!r})")
-        check(first.poll() is None, "the first run goes on")
-        first.send_signal(signal.SIGINT)
-        _, err = first.communicate(timeout=120)
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
+    deadline = time.time() + 120  # (its spill file: made once it holds the lock)
+    while (not os.path.exists(out + ".spill.0") and time.time() < deadline and
+           first.poll() is None):
+        time.sleep(0.05)
+    check(os.path.exists(out + ".spill.0") and first.poll() is None,
+          "the first run is under way")
+    r = run(out, None, "--set", "model.theta=4.5")
+    lines = r.stderr.splitlines()
+    check(r.returncode == 2 and len(lines) == 1 and "another kascade run is writing" in lines[0]
+          and out in lines[0], f"a second run of the same output is refused ({r.returncode} "
+          f"{r.stderr.strip()!r})")
+    # generate and tune write the output too: refused for the run writing it, not for its
+    # checkpoint (as if that run had been interrupted), once there is one.
+    while (not os.path.exists(out + ".ckpt.0") and time.time() < deadline and
+           first.poll() is None):
+        time.sleep(0.05)
+    check(os.path.exists(out + ".ckpt.0"), "the first run has written a checkpoint")
+    r = subprocess.run([binary, "generate", deck, "-o", out], capture_output=True, text=True)
+    check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and
+          "another kascade run is writing" in r.stderr,
+          f"generate of an output being written names the run ({r.stderr.strip()!r})")
+    check(first.poll() is None, "the first run goes on")
+    err = interrupt(first, signal.SIGINT)
     check(first.returncode == -signal.SIGINT and "interrupted" in err and
           "the same command resumes" in err, f"Ctrl-C says how to resume ({first.returncode} "
           f"{err.strip()[-300:]!r})")
@@ -290,5 +295,37 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and compare(ref, out), f"a lock left by a stopped run does not block "
           f"the next ({r.stderr.strip()})")
     check(not os.path.exists(out + ".lock"), "a finished run removes its lock file")
+
+
+    # A scheduler's SIGTERM mid-batch, with checkpoints only between batches (checkpoint_every
+    # < 0) and one batch: each rank writes a checkpoint at its next chunk first, says so even
+    # under -q, and ends as the signal would; the same command resumes from that checkpoint (not
+    # from the start) to the uninterrupted run's file. Once more, it has nothing to do (status 0,
+    # the file untouched: a resubmitted job); a changed command is refused.
+    reference = os.path.join(tmp, "reference.h5")
+    out = os.path.join(tmp, "terminated.h5")
+    once = [binary, "run", deck, "-o", out, *common, "--set", "simulation.checkpoint_every=-1",
+            "--set", f"simulation.batch_size={networks}"]
+    first = subprocess.Popen(once, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120  # (until its first chunk of 40 is in the spill file)
+    while (not (os.path.exists(out + ".spill.0") and os.path.getsize(out + ".spill.0") > 0)
+           and time.time() < deadline and first.poll() is None):
+        time.sleep(0.005)
+    check(first.poll() is None and not os.path.exists(out + ".ckpt.0"),
+          "mid-batch, before any checkpoint")
+    err = interrupt(first, signal.SIGTERM)
+    check(first.returncode == -signal.SIGTERM and "checkpoints written" in err and
+          os.path.exists(out + ".ckpt.0"),
+          f"SIGTERM checkpoints, then ends ({first.returncode} {err.strip()[-300:]!r})")
+    r = subprocess.run(once, capture_output=True, text=True)
+    check(r.returncode == 0 and "resuming" in r.stderr and compare(reference, out),
+          f"the same command resumes to the uninterrupted file ({r.stderr.strip()[-300:]!r})")
+    made = os.stat(out).st_mtime_ns
+    r = subprocess.run(once, capture_output=True, text=True)
+    check(r.returncode == 0 and os.stat(out).st_mtime_ns == made,
+          f"once complete, the same command has nothing to do ({r.stderr.strip()!r})")
+    r = subprocess.run(once + ["--set", "model.theta=4.5"], capture_output=True, text=True)
+    check(r.returncode == 2 and "made by another command" in r.stderr,
+          f"a changed command is refused ({r.stderr.strip()!r})")
 
 finish()

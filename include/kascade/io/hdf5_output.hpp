@@ -32,6 +32,9 @@ struct OutputDescription {
   double dt = 1.0;  // ms per step
   std::string model_preset;
   bool with_counts = false;  // emission can give more than one spike per step
+  // What made the file (the command's hash of its deck, options, input files and build), or
+  // empty: the root attribute run_hash, by which the same command finds its file made already.
+  std::string run_hash;
 };
 
 // Whether an output file could not be closed after a failed write. HDF5 1.10 then keeps a

@@ -16,8 +16,8 @@ namespace kascade {
 // simulation.memory_budget_gib: a claim of 2^40 synapses had ended in "out of memory"): a
 // network of more neurons, or of more synapses, is refused naming the file.
 struct LoadLimits {
-  std::int64_t neurons = 2147483647;
-  std::uint64_t synapses = UINT64_MAX;
+  std::int64_t neurons;
+  std::uint64_t synapses;
   LoadLimits(std::int64_t max_neurons = 2147483647, std::uint64_t max_synapses = UINT64_MAX)
       : neurons(max_neurons), synapses(max_synapses) {}
 };

@@ -1,0 +1,20 @@
+#pragma once
+// How much memory a run takes, estimated before anything is allocated: per network in a batch on
+// the device, per rank on the host, and the batches that keep host backends in cache. The run
+// refuses what cannot fit, naming the key to change (run_command.cpp). Internal.
+#include <cstdint>
+#include <vector>
+
+#include "kascade/io/deck.hpp"
+
+namespace kascade::app {
+
+std::uint64_t automatic_batch_neurons(const RunConfig& c,
+                                      const std::vector<std::uint64_t>& neurons);
+double batch_bytes(double n, double synapses, int kernel_length, const RunConfig& config,
+                   bool with_counts);
+double host_bytes(double networks, double neurons, double synapses, double batch, bool kept);
+void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ranks,
+                 int node_ranks);
+
+}  // namespace kascade::app

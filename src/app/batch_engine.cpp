@@ -1,7 +1,5 @@
 #include "batch_engine.hpp"
 
-#include <algorithm>
-
 #include "kascade/io/stimulus_file.hpp"
 #include "kascade/model/batch_model.hpp"
 #include "kascade/network/batch.hpp"
@@ -39,29 +37,20 @@ Engine<Kokkos::DefaultExecutionSpace> make_engine(const RunConfig& config, const
                            plan.stimuli[k].begin() + first + b.count);
       if (spec.kind != StimulusKind::loaded) continue;
       // This batch's slices of the recorded array, scaled by strength, on the targets only,
-      // each from its network's own start (per network: the batch's first start had served all).
-      const auto S = static_cast<step_t>(spec.array_steps);
-      const auto start = [&](std::uint64_t j) {
-        return static_cast<step_t>(stimuli.back()[j].start);
-      };
+      // each network from its own start (the batch's first start had served all).
       LoadedValues l;
-      l.start = start(0);
-      step_t end = start(0) + S;
-      for (std::uint64_t j = 1; j < b.count; ++j)
-        l.start = std::min(l.start, start(j)), end = std::max(end, start(j) + S);
-      l.steps = end - l.start;
-      const auto N = static_cast<std::size_t>(offset.back());
-      l.values.assign(static_cast<std::size_t>(l.steps) * N, real_t(0));
+      l.steps = static_cast<step_t>(spec.array_steps);
+      l.values.assign(static_cast<std::size_t>(l.steps * offset.back()), real_t(0));
       for (std::uint64_t j = 0; j < b.count; ++j) {
         const RealisedStimulus& r = stimuli.back()[j];
         const ordinal_t n = plan.neurons[first + j];
+        l.start.push_back(static_cast<step_t>(r.start));
         const auto a =
             read_stimulus_array(spec.file, spec.dataset, b.first + j, n, spec.channel_weights);
-        const step_t row0 = start(j) - l.start;
-        for (step_t t = 0; t < S; ++t)
+        real_t* network = &l.values[static_cast<std::size_t>(l.steps * offset[j])];
+        for (step_t t = 0; t < l.steps; ++t)
           for (ordinal_t i : r.targets)
-            l.values[(row0 + t) * N + offset[j] + i] =
-                static_cast<real_t>(r.strength) * a[t * n + i];
+            network[t * n + i] = static_cast<real_t>(r.strength) * a[t * n + i];
       }
       loaded.push_back(std::move(l));
     }

@@ -24,20 +24,19 @@ using Exec = Kokkos::DefaultExecutionSpace;
 // threads sharing one). Devices want the largest batches: no limit.
 constexpr std::uint64_t cache_neurons_per_thread = 16384;
 
-// Rows a batch holds of its loaded stimuli, at most: each one's steps, from the earliest start
-// of its networks to the latest (batch_stimuli.cpp sums them over the union of their spans).
-double loaded_rows(const RunConfig& config) {
-  double rows = 0;
+// Rows network g holds of its loaded stimuli: from the earliest start of them to the latest end
+// (batch_stimuli.cpp sums them over the union of their steps).
+double loaded_rows(const RunConfig& config, const network_id_t g) {
+  double first = 0, end = 0;
+  bool any = false;
   for (const StimulusSpec& s : config.stimuli) {
     if (s.kind != StimulusKind::loaded) continue;
-    const auto at = s.values.find("start");
-    const bool one = at == s.values.end() || at->second.empty();
-    rows += static_cast<double>(s.array_steps) +
-            (one ? 0.0
-                 : *std::max_element(at->second.begin(), at->second.end()) -
-                       *std::min_element(at->second.begin(), at->second.end()));
+    const double start = std::floor(s.value("start", g));
+    first = any ? std::min(first, start) : start;
+    end = any ? std::max(end, start + s.array_steps) : start + s.array_steps;
+    any = true;
   }
-  return rows;
+  return end - first;
 }
 
 }  // namespace
@@ -59,13 +58,13 @@ std::uint64_t automatic_batch_neurons(const RunConfig& c,
 // stimuli, and the recorded chunk: a count byte and a bit per neuron per segment of up to 128
 // neurons and step, and 2 bytes a neuron and step for Poisson counts (docs/performance.md,
 // "Memory").
-double batch_bytes(const double n, const double synapses, const int kernel_length,
-                   const RunConfig& config, const bool with_counts) {
+double batch_bytes(const network_id_t g, const double n, const double synapses,
+                   const int kernel_length, const RunConfig& config, const bool with_counts) {
   const double chunk =
       static_cast<double>(std::min(config.simulation.record_interval, config.simulation.steps));
   const double segments = std::ceil(n / 128);
   return 16 * synapses +
-         n * (80.0 + 8.0 * kernel_length + 4.0 * (config.stimuli.size() + loaded_rows(config))) +
+         n * (80.0 + 8.0 * kernel_length + 4.0 * (config.stimuli.size() + loaded_rows(config, g))) +
          chunk * (segments * 17 + (with_counts ? 2 * n : 0));
 }
 
@@ -97,9 +96,9 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
   std::uint64_t largest = 0;  // neurons
   for (network_id_t g = 0; g < sample; ++g) {
     const double n = c.networks.neurons(g), expected = c.networks.expected_synapses(g);
-    const double device = batch_bytes(n, expected, kernel_length, c, with_counts);
+    const double device = batch_bytes(g, n, expected, kernel_length, c, with_counts);
     if (device > budget) {
-      const bool loaded = 8.0 * n * loaded_rows(c) > device;  // (over half of it)
+      const bool loaded = 8.0 * n * loaded_rows(c, g) > device;  // (over half of it)
       throw InputError(c.deck_path + ": network " + std::to_string(g) + " needs about " +
                        number_text(device / 1073741824.0) +
                        " GiB of device memory, more than simulation.memory_budget_gib = " +

@@ -11,8 +11,9 @@ namespace kascade::app {
 
 std::uint64_t automatic_batch_neurons(const RunConfig& c,
                                       const std::vector<std::uint64_t>& neurons);
-double batch_bytes(double n, double synapses, int kernel_length, const RunConfig& config,
-                   bool with_counts);
+// Device memory of network g, of n neurons and `synapses` synapses, in a batch.
+double batch_bytes(network_id_t g, double n, double synapses, int kernel_length,
+                   const RunConfig& config, bool with_counts);
 double host_bytes(double networks, double neurons, double synapses, double batch, bool kept);
 void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ranks,
                  int node_ranks);

@@ -470,8 +470,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::vector<double> bytes;
   std::vector<std::uint64_t> neurons;
   for (std::size_t j = 0; j < plan.neurons.size(); ++j) {
-    bytes.push_back(batch_bytes(plan.neurons[j], static_cast<double>(plan.synapses[j]),
-                                model.kernel_length(), config, with_counts));
+    bytes.push_back(batch_bytes(plan.range.first + j, plan.neurons[j],
+                                static_cast<double>(plan.synapses[j]), model.kernel_length(),
+                                config, with_counts));
     neurons.push_back(static_cast<std::uint64_t>(plan.neurons[j]));
   }
   std::vector<NetworkRange> batches;

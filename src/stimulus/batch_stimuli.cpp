@@ -45,18 +45,36 @@ BatchStimuli<MemorySpace> make_batch_stimuli(
   Kokkos::deep_copy(s.weights, weights_h);
   Kokkos::deep_copy(s.onset_ptr, ptr_h);
 
-  // All loaded stimuli summed into one array over the union of their time ranges.
+  // Each network's loaded stimuli summed over the union of their steps, network after network.
   if (!loaded.empty()) {
-    step_t t0 = loaded[0].start, t1 = loaded[0].start + loaded[0].steps;
-    for (const auto& l : loaded) t0 = std::min(t0, l.start), t1 = std::max(t1, l.start + l.steps);
-    s.loaded_start = t0;
-    s.loaded = decltype(s.loaded)("kascade::loaded_stimuli", static_cast<std::size_t>(t1 - t0), N);
+    using Field = typename S::LoadedField;
+    s.loaded_at = decltype(s.loaded_at)("kascade::loaded_at", G);
+    auto at = Kokkos::create_mirror_view(s.loaded_at);
+    std::int64_t size = 0;
+    for (std::size_t g = 0; g < G; ++g) {
+      step_t t0 = loaded[0].start[g], t1 = t0 + loaded[0].steps;
+      for (const auto& l : loaded)
+        t0 = std::min(t0, l.start[g]), t1 = std::max(t1, l.start[g] + l.steps);
+      const std::int64_t n = neuron_offset[g + 1] - neuron_offset[g];
+      at(g, Field::first_step) = t0;
+      at(g, Field::rows) = t1 - t0;
+      at(g, Field::row_zero) = size - neuron_offset[g];  // (+ the batch neuron)
+      at(g, Field::row_width) = n;
+      size += (t1 - t0) * n;
+    }
+    s.loaded = decltype(s.loaded)("kascade::loaded_stimuli", static_cast<std::size_t>(size));
     auto h = Kokkos::create_mirror_view(s.loaded);
     Kokkos::deep_copy(h, real_t(0));
     for (const auto& l : loaded)
-      for (step_t t = 0; t < l.steps; ++t)
-        for (std::size_t i = 0; i < N; ++i) h(t + l.start - t0, i) += l.values[t * N + i];
+      for (std::size_t g = 0; g < G; ++g) {
+        const std::int64_t n = at(g, Field::row_width), shift = l.start[g] - at(g, Field::first_step);
+        const real_t* from = &l.values[static_cast<std::size_t>(l.steps * neuron_offset[g])];
+        real_t* to = &h(static_cast<std::size_t>(at(g, Field::row_zero) + neuron_offset[g]));
+        for (step_t r = 0; r < l.steps; ++r)
+          for (std::int64_t i = 0; i < n; ++i) to[(shift + r) * n + i] += from[r * n + i];
+      }
     Kokkos::deep_copy(s.loaded, h);
+    Kokkos::deep_copy(s.loaded_at, at);
   }
   return s;
 }

@@ -360,7 +360,7 @@ TEST(StimulusValues, InputsOfLongRunsWithLoadedValuesAreEachNeuronsInputBitwise)
   }
   realised[0][0].onsets = {2, 9, 10, 30};
   LoadedValues loaded;
-  loaded.start = 5;
+  loaded.start = {5};
   loaded.steps = 20;
   for (step_t t = 0; t < loaded.steps; ++t)
     for (ordinal_t i = 0; i < n; ++i) {

@@ -20,9 +20,22 @@ struct BatchStimuli {
   Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> weights;         // [k][batch neuron]
   Kokkos::View<std::size_t**, Kokkos::LayoutRight, MemorySpace> onset_ptr;  // [k][network + 1]
   Kokkos::View<step_t*, MemorySpace> onsets;
-  // Loaded stimuli, already scaled and masked, summed: loaded(t - loaded_start, i).
-  Kokkos::View<real_t**, Kokkos::LayoutRight, MemorySpace> loaded;
-  step_t loaded_start = 0;
+  // Loaded stimuli, already scaled and masked, summed per network over the union of its own
+  // stimuli's steps (each network from its own start: a batch-wide span had grown with the
+  // spread of the networks' starts): loaded_row().
+  Kokkos::View<real_t*, MemorySpace> loaded;
+  Kokkos::View<std::int64_t* [4], MemorySpace> loaded_at;  // [network]: LoadedField
+  enum LoadedField { first_step, rows, row_zero, row_width };
+
+  // Whether network g has loaded values at step t, and where they begin: the value of its batch
+  // neuron i is loaded(at + i).
+  KOKKOS_INLINE_FUNCTION bool loaded_row(const int g, const step_t t, std::int64_t& at) const {
+    if (loaded_at.extent(0) == 0) return false;
+    const step_t r = t - loaded_at(g, first_step);
+    if (r < 0 || r >= loaded_at(g, rows)) return false;
+    at = loaded_at(g, row_zero) + r * loaded_at(g, row_width);
+    return true;
+  }
 
   // sum over stimuli of weight(k, i) * value(k, g, t); t in recorded steps. (Kernels use
   // add_inputs(), the same sums for a run of neurons.)
@@ -32,8 +45,8 @@ struct BatchStimuli {
       const real_t w = weights(k, i);
       if (w != real_t(0)) total += w * value(k, g, static_cast<double>(t));
     }
-    const step_t row = t - loaded_start;
-    if (row >= 0 && row < static_cast<step_t>(loaded.extent(0))) total += loaded(row, i);
+    std::int64_t at = 0;
+    if (loaded_row(g, t, at)) total += loaded(at + i);
     return total;
   }
 
@@ -49,8 +62,8 @@ struct BatchStimuli {
   template <class Real>
   KOKKOS_INLINE_FUNCTION void add_inputs(const int g, const ordinal_t i0, const int n,
                                          const step_t t, Real* out) const {
-    const step_t row = t - loaded_start;
-    const bool from_loaded = row >= 0 && row < static_cast<step_t>(loaded.extent(0));
+    std::int64_t at = 0;
+    const bool from_loaded = loaded_row(g, t, at);
     for (int a = 0; a < n; a += input_block) {
       const int len = n - a < input_block ? n - a : input_block;
       double total[input_block];
@@ -74,7 +87,7 @@ struct BatchStimuli {
       if (count == 0)
         for (int l = 0; l < len; ++l) total[l] = 0;
       if (from_loaded)
-        for (int l = 0; l < len; ++l) total[l] += loaded(row, i0 + a + l);
+        for (int l = 0; l < len; ++l) total[l] += loaded(at + i0 + a + l);
       for (int l = 0; l < len; ++l) out[a + l] += static_cast<Real>(total[l]);
     }
   }
@@ -136,9 +149,11 @@ struct BatchStimuli {
   }
 };
 
-// A loaded stimulus of a batch on the host: values[t][batch neuron], scaled and masked.
+// A loaded stimulus of a batch on the host, scaled and masked: network g's `steps` rows from
+// step start[g], its neuron i of row r at values[steps * neuron_offset[g] + r * n_g + i].
 struct LoadedValues {
-  step_t start = 0, steps = 0;
+  std::vector<step_t> start;  // [network]
+  step_t steps = 0;
   std::vector<real_t> values;
 };
 

@@ -1,7 +1,7 @@
 #pragma once
-// When and how a rank checkpoints: at a chunk boundary once `every` seconds have passed since
-// the last one (0: at every boundary; negative: never, except between batches and when the run
-// is interrupted).
+// When and how a rank checkpoints: at a chunk or batch boundary once `every` seconds have passed
+// since the last one (0: at every boundary; negative: only between batches), after the last
+// batch, and when the run is interrupted.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -19,6 +19,7 @@ class Checkpointer {
     if (every_ < 0) return false;
     return std::chrono::duration<double>(clock::now() - last_).count() >= every_;
   }
+  bool due_between_batches() const { return every_ < 0 || due(); }
 
   // The spill is synced first: the checkpoint then never refers to bytes not on disk.
   void write(SpillFile& spill, std::uint64_t batch, const EngineState* state,

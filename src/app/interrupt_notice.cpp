@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 
 namespace kascade::app {
 
@@ -14,8 +16,12 @@ namespace {
 
 constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
-char notice[512];  // (changed with the signals blocked; read-only in the handlers)
-std::size_t notice_length = 0;
+// The lines the handlers print (changed with the signals blocked; read-only in the handlers).
+struct Line {
+  char text[512];
+  std::size_t length = 0;
+};
+Line notice, deferred_notice;
 bool notices = false;  // print_on_interrupt was called
 
 // A line of its own: after the progress line a terminal shows (redrawn in place), a new line
@@ -24,33 +30,35 @@ std::string own_line(const std::string& message) {
   return (::isatty(STDERR_FILENO) ? "\n" : "") + message + "\n";
 }
 
-void set_notice(const std::string& message) {
-  sigset_t block, before;
-  sigemptyset(&block);
-  for (const int s : kSignals) sigaddset(&block, s);
-  ::sigprocmask(SIG_BLOCK, &block, &before);
-  const std::string line = own_line(message);
-  notice_length = std::min(line.size(), sizeof notice);
-  std::memcpy(notice, line.data(), notice_length);
-  ::sigprocmask(SIG_SETMASK, &before, nullptr);
+void set_line(Line& line, const std::string& message) {
+  const std::string text = message.empty() ? "" : own_line(message);
+  line.length = std::min(text.size(), sizeof line.text);
+  std::memcpy(line.text, text.data(), line.length);
+}
+
+void write_line(const Line& line) {
+  if (line.length > 0) (void)!::write(STDERR_FILENO, line.text, line.length);
 }
 
 // Async-signal-safe: write(2), then the default action of the signal.
 void announce(const int signal_number) {
-  if (notice_length > 0) (void)!::write(STDERR_FILENO, notice, notice_length);
+  write_line(notice);
   ::signal(signal_number, SIG_DFL);
   ::raise(signal_number);
 }
 
-volatile sig_atomic_t noted = 0;
+// (a lock-free atomic: the signal may be delivered to any thread, e.g. an OpenMP worker)
+std::atomic<int> noted{0};
+static_assert(std::atomic<int>::is_always_lock_free, "signal handlers need a lock-free flag");
 
-// A second signal is not deferred: it ends the process at once (the work may be stuck).
+// The first signal is noted and said at once; a second is not deferred: it ends the process at
+// once (the work may be stuck).
 void note(const int signal_number) {
-  if (noted != 0) {
+  if (noted.exchange(signal_number) != 0) {
     ::signal(signal_number, SIG_DFL);
     ::raise(signal_number);
   }
-  noted = signal_number;
+  write_line(deferred_notice);
 }
 
 // `handler` for SIGINT, SIGTERM and SIGHUP, but where the caller ignores one (`nohup`, a
@@ -67,18 +75,23 @@ void handle_interrupts(void (*handler)(int), const int flags) {
   }
 }
 
-struct sigaction saved[3];  // (DeferredInterrupts: the handlers before it)
-
 }  // namespace
 
 void print_on_interrupt(const std::string& message) {
   notices = true;
-  set_notice(message);
+  set_line(notice, message);
   handle_interrupts(announce, SA_RESETHAND);
 }
 
-void change_interrupt_notice(const std::string& message) {
-  if (notices) set_notice(message);
+void change_interrupt_notice(const std::string& message, const std::string& deferred) {
+  if (!notices) return;
+  sigset_t block, before;
+  sigemptyset(&block);
+  for (const int s : kSignals) sigaddset(&block, s);
+  ::pthread_sigmask(SIG_BLOCK, &block, &before);
+  set_line(notice, message);
+  set_line(deferred_notice, deferred);
+  ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
 }
 
 void ignore_interrupts() {
@@ -87,28 +100,34 @@ void ignore_interrupts() {
 
 void defer_interrupts() { handle_interrupts(note, SA_RESTART); }
 
-int interrupt_pending() { return noted; }
+int interrupt_pending() { return noted.load(); }
 
 void end_as_interrupted(const std::string& message) {
   if (!message.empty()) std::fputs(own_line(message).c_str(), stderr);
   std::fflush(stderr);
-  const int s = noted != 0 ? noted : SIGINT;
+  const int s = noted.load() != 0 ? noted.load() : SIGINT;
   ::signal(s, SIG_DFL);
   ::raise(s);
   std::_Exit(128 + s);  // (unreachable: the default action ends the process)
 }
 
-DeferredInterrupts::DeferredInterrupts() {
-  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], nullptr, &saved[k]);
-  defer_interrupts();
+struct ScopedInterrupts::Saved {
+  struct sigaction action[3];
+};
+
+ScopedInterrupts::ScopedInterrupts(const Mode mode) : saved_(new Saved) {
+  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], nullptr, &saved_->action[k]);
+  if (mode == deferred)
+    defer_interrupts();
+  else
+    ignore_interrupts();
 }
 
-DeferredInterrupts::~DeferredInterrupts() {
-  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], &saved[k], nullptr);
-  if (const int s = noted; s != 0) {
-    noted = 0;
-    ::raise(s);  // (the handler restored acts on it)
-  }
+ScopedInterrupts::~ScopedInterrupts() {
+  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], &saved_->action[k], nullptr);
+  delete saved_;
+  const int s = noted.exchange(0);
+  if (s != 0 && std::uncaught_exceptions() == 0) ::raise(s);  // (the handler restored acts)
 }
 
 }  // namespace kascade::app

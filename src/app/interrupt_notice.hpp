@@ -10,11 +10,11 @@ namespace kascade::app {
 // process ends as the signal would have ended it; those the process ignores stay ignored. Call
 // once, before the work.
 void print_on_interrupt(const std::string& message);
-// What print_on_interrupt prints from now on, as the work moves on (nothing where it was not
-// called: other ranks end silently).
-void change_interrupt_notice(const std::string& message);
-// From now on SIGINT, SIGTERM and SIGHUP are ignored: the work is done (a complete output), and
-// only its last cleanup is left.
+// What print_on_interrupt prints from now on, as the work moves on, and what a signal noted
+// while interrupts are deferred prints at once (nothing where print_on_interrupt was not called:
+// other ranks stay silent).
+void change_interrupt_notice(const std::string& message, const std::string& deferred = "");
+// SIGINT, SIGTERM and SIGHUP ignored from now on (the program's work is done).
 void ignore_interrupts();
 
 // For work that must clean up before it ends (an export's staging folder): from now on SIGINT,
@@ -26,14 +26,21 @@ int interrupt_pending();  // the signal noted, or 0
 // have.
 [[noreturn]] void end_as_interrupted(const std::string& message);
 
-// defer_interrupts() while it lives (the simulation asks at every chunk); then the handlers from
-// before it again, and a signal noted meanwhile but not acted on is acted on by them.
-class DeferredInterrupts {
+// While it lives, SIGINT, SIGTERM and SIGHUP are deferred (defer_interrupts: the simulation asks
+// at every chunk) or ignored (a complete output's last cleanup); then the handlers from before it
+// again. A signal deferred but not acted on is then acted on by them, unless an exception is
+// unwinding (its error is reported first).
+class ScopedInterrupts {
  public:
-  DeferredInterrupts();
-  ~DeferredInterrupts();
-  DeferredInterrupts(const DeferredInterrupts&) = delete;
-  DeferredInterrupts& operator=(const DeferredInterrupts&) = delete;
+  enum Mode { deferred, ignored };
+  explicit ScopedInterrupts(Mode mode);
+  ~ScopedInterrupts();
+  ScopedInterrupts(const ScopedInterrupts&) = delete;
+  ScopedInterrupts& operator=(const ScopedInterrupts&) = delete;
+
+ private:
+  struct Saved;
+  Saved* saved_;
 };
 
 }  // namespace kascade::app

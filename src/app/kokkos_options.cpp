@@ -21,10 +21,12 @@ constexpr long most_threads = 1L << 20;
 // `text` as a whole number in [low, high], or else InputError naming `what`.
 void check_count(const std::string& what, const std::string& text, const long low,
                  const long high) {
+  // (digits only, as Kokkos reads them: strtol would also take spaces and a sign)
+  const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
   errno = 0;
   char* end = nullptr;
-  const long value = text.empty() ? 0 : std::strtol(text.c_str(), &end, 10);
-  const bool number = !text.empty() && end != nullptr && *end == '\0' && errno == 0;
+  const long value = digits ? std::strtol(text.c_str(), &end, 10) : 0;
+  const bool number = digits && end != nullptr && *end == '\0' && errno == 0;
   require(number && value >= low && value <= high,
           what + " = '" + text + "': needs a whole number from " + std::to_string(low) + " to " +
               std::to_string(high));

@@ -1,8 +1,10 @@
 #include "local_plan.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <thread>
 
 #include "kascade/core/error.hpp"
 
@@ -88,6 +90,20 @@ double keep_networks_bytes() {
           std::string("KASCADE_KEEP_NETWORKS_MIB = '") + mib +
               "' (environment): needs a number of MiB from 0 to 1e12");
   return v * 1048576.0;
+}
+
+void wait_for_every_rank(MPI_Comm comm, const std::function<void()>& idle) {
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  if (ranks == 1) return idle();
+  MPI_Request request;
+  MPI_Ibarrier(comm, &request);
+  for (int done = 0;;) {
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (done) return;
+    idle();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input) {

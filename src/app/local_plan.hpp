@@ -65,15 +65,26 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, step_t st
                           bool keep = true);
 
 // Runs `work` on every rank; if it throws InputError on any rank, every rank throws the error
-// of the lowest such rank, so that no rank is left waiting in a collective call.
+// of the lowest such rank, so that no rank is left waiting in a collective call. With `idle`: a
+// rank done with its work calls it every millisecond or so until all are.
 template <class Work>
 void collectively(MPI_Comm comm, Work&& work);
+template <class Idle, class Work>
+void collectively(MPI_Comm comm, Idle&& idle, Work&& work);
 
 // `input`: the error is the user's input (InputError, exit 2), else another failure (exit 1).
 void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input);
+// Returns once every rank has called it, calling `idle` meanwhile.
+void wait_for_every_rank(MPI_Comm comm, const std::function<void()>& idle);
 
 template <class Work>
 void collectively(MPI_Comm comm, Work&& work) {
+  collectively(
+      comm, [] {}, std::forward<Work>(work));
+}
+
+template <class Idle, class Work>
+void collectively(MPI_Comm comm, Idle&& idle, Work&& work) {
   std::string error;
   bool input = true;
   try {
@@ -90,6 +101,7 @@ void collectively(MPI_Comm comm, Work&& work) {
     input = false;
   }
   if (error.empty() && !input) error = "unknown error";
+  wait_for_every_rank(comm, idle);
   rethrow_first_error(comm, error, input);
 }
 

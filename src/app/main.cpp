@@ -183,6 +183,7 @@ int main(int argc, char** argv) {
               "[kascade] interrupted before simulating: the same command starts again (from the "
               "checkpoints of an earlier run of this output, if it left any)");
         kascade::app::run_command(run);
+        kascade::app::ignore_interrupts();  // (done: not a notice of what is left to do)
       }
       if (*generate_cmd) kascade::app::run_command(generate);
       if (*tune_cmd) kascade::app::run_command(tune);

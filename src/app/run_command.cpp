@@ -197,6 +197,8 @@ std::string command_hash(const RunConfig& config, const std::uint64_t inputs,
 
 // The run_hash of a complete kascade output at `path`, or "" (none, incomplete, another file).
 std::string complete_output_hash(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "";  // (a FIFO would block HDF5)
   try {
     const OutputReader file(path);
     if (!file.complete()) return "";
@@ -368,7 +370,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // then has nothing to do: a resubmitted job whose file is complete ends at once, with status 0.
   std::string made_by;  // (known once the input files are: command_hash)
   const auto refuse_existing_output = [&](const bool knowing) {
-    if (options.overwrite || options.dry_run || !std::filesystem::exists(config.output)) return;
+    std::error_code ec;  // (rank 0 reads the file: not every rank of a large run)
+    if (options.overwrite || options.dry_run || rank != 0 ||
+        !std::filesystem::exists(config.output, ec))
+      return;
     const std::string found = complete_output_hash(config.output);
     if (found.empty())
       throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
@@ -377,11 +382,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                        ": output file exists, made by another command (its deck, options, input "
                        "files or build differ; pass --overwrite to replace it)");
   };
-  // Whether this command made the output already (collective: the ranks agree).
+  // Whether this command made the output already (collective: rank 0 looks, and says).
   const auto done_already = [&] {
-    int done = !options.overwrite && !options.dry_run && std::filesystem::exists(config.output) &&
+    int done = rank == 0 && !options.overwrite && !options.dry_run &&
                complete_output_hash(config.output) == made_by;
-    MPI_Allreduce(MPI_IN_PLACE, &done, 1, MPI_INT, MPI_MIN, comm);
+    MPI_Bcast(&done, 1, MPI_INT, 0, comm);
     if (done && rank == 0 && !options.quiet)
       std::fprintf(stderr,
                    "[kascade] %s is complete, made by this command (its deck, options, input "
@@ -389,9 +394,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                    config.output.c_str());
     return done != 0;
   };
-  // Every rank reads the deck (and the files it names) and looks at the output; any rank's
-  // error stops all ranks, also where they see different things (a file on one node only, a
-  // run that starts or ends between two ranks' looks).
+  // Every rank reads the deck (and the files it names), rank 0 looks at the output; any rank's
+  // error stops all ranks, also where they see different things (a file on one node only).
   collectively(comm, [&] {
     config = read_deck(options.deck, options.overrides);
     if (!options.output.empty()) config.output = options.output;
@@ -439,10 +443,10 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   const bool with_counts = model.emission == Emission::poisson;  // (events carry counts)
   require_same_inputs_on_every_rank(config, comm);
 
-  // The input files as the run reads them, before it does (checkpoints keep it), once, on rank 0:
-  // only runs that record steps checkpoint.
+  // The input files as the run reads them, before it does, once, on rank 0: checkpoints and the
+  // output's run_hash keep it.
   std::uint64_t inputs = 0;
-  if (!options.dry_run && !options.connectivity_only && !options.tune_only) {
+  if (!options.dry_run) {
     collectively(comm, [&] {
       if (rank == 0) inputs = input_fingerprint(config);
     });
@@ -570,26 +574,34 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                                count_text(static_cast<unsigned long long>(ranks), "rank") + " (" +
                                config.output + ".ckpt.N)")
                                   .c_str());
+  // What the same command does after an interruption (a command with --fresh starts over).
+  const std::string resumes = options.fresh ? "the command without --fresh resumes from "
+                                            : "the same command resumes from ";
   change_interrupt_notice(
       resuming > 0
-          ? "[kascade] interrupted: the same command resumes from the checkpoints this run "
-            "resumed from; --fresh starts over"
-          : "[kascade] interrupted before its first checkpoint: the same command starts over");
-  // A signal now is acted on at the next chunk: each rank checkpoints, then ends.
-  const auto stop_if_interrupted = [&](const std::uint64_t round, const step_t done) {
+          ? "[kascade] interrupted: " + resumes + "the checkpoints this run resumed from"
+          : std::string("[kascade] interrupted before its first checkpoint: the same command "
+                        "starts over"),
+      "[kascade] stopping: every rank writes a checkpoint at its next chunk, then ends (a second "
+      "signal ends it at once)");
+  // A signal now is acted on at the next chunk: each rank checkpoints, then ends. `where`: rank
+  // 0's last checkpoint.
+  const auto stop_if_interrupted = [&](const std::string& where) {
     if (interrupt_pending() == 0) return;
-    end_as_interrupted(rank != 0
-                           ? ""
-                           : "[kascade] interrupted: checkpoints written (rank 0 after " +
-                                 std::to_string(done) + " of " +
-                                 std::to_string(settings.recorded_steps) + " steps of batch " +
-                                 std::to_string(round + 1) + "/" + std::to_string(batches.size()) +
-                                 "); the same command resumes from them; --fresh starts over");
+    end_as_interrupted(rank != 0 ? ""
+                                 : "[kascade] interrupted: rank 0's checkpoint written " + where +
+                                       "; " + resumes + "the checkpoints; --fresh starts over");
   };
-  std::optional<DeferredInterrupts> deferred(std::in_place);
+  const auto after = [&](const std::uint64_t round, const step_t done) {
+    return "after " + std::to_string(done) + " of " + std::to_string(settings.recorded_steps) +
+           " steps of batch " + std::to_string(round + 1) + "/" + std::to_string(batches.size());
+  };
+  std::optional<ScopedInterrupts> deferred(std::in_place, ScopedInterrupts::deferred);
   // The ranks simulate independently; one that fails stops every rank once all have finished
-  // (collectively), instead of leaving them waiting at the assembly.
-  collectively(comm, [&] {
+  // (collectively), instead of leaving them waiting at the assembly. A rank that waits for the
+  // others acts on a signal at once: its last checkpoint is written.
+  const auto waiting = [&] { stop_if_interrupted("once all its networks were simulated"); };
+  collectively(comm, waiting, [&] {
     for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
       const NetworkRange b = batches[round];
       progress.set_stage("networks " + std::to_string(b.first) + "-" +
@@ -608,16 +620,20 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
         if (!interrupted && !checkpoints.due()) return;
         const EngineState state = engine.snapshot();
         checkpoints.write(spill, round, &state, health, interrupted);
-        stop_if_interrupted(round, done);
+        stop_if_interrupted(after(round, done));
       });
       health.append(engine.health());
-      checkpoints.write(spill, round + 1, nullptr, health);  // cheap: no engine state
-      stop_if_interrupted(round, settings.recorded_steps);
+      // Between batches as due (one after every batch of many small ones had cost more than
+      // the batches: fsynced, and growing with the networks done), after the last always.
+      if (round + 1 == batches.size() || checkpoints.due_between_batches() ||
+          interrupt_pending() != 0)
+        checkpoints.write(spill, round + 1, nullptr, health);
+      stop_if_interrupted(after(round, settings.recorded_steps));
     }
   });
-  change_interrupt_notice("[kascade] interrupted while writing " + config.output +
-                          ": the same command writes it from the simulated spikes, which are "
-                          "kept; --fresh starts over");
+  change_interrupt_notice("[kascade] interrupted while writing " + config.output + ": " +
+                          (options.fresh ? "the command without --fresh" : "the same command") +
+                          " writes it from the simulated spikes, which are kept");
   deferred.reset();  // (a signal noted while the ranks waited for each other: acted on now)
   progress.finish(total_events(spill, mine));
   if (options.connectivity_only || options.tune_only)
@@ -625,6 +641,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
+  std::optional<ScopedInterrupts> done;
   std::optional<Hdf5Output> output;
   fault_file_limit();  // (testing hook: a full disk from here on)
   try {
@@ -634,7 +651,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     copy_spikes(spill, *output, comm, options.round_events);
     output->write_summary(health);
     output->finalize();
-    ignore_interrupts();  // the output is complete: only the cleanup below is left
+    done.emplace(ScopedInterrupts::ignored);  // complete: only the cleanup below is left
   } catch (const InputError&) {
     throw;
   } catch (const std::runtime_error& e) {  // (a full disk: what was simulated is not lost)

@@ -223,26 +223,26 @@ void read_model(DeckTable t, ModelDefinition& m, std::size_t networks, const std
     require(v.size() == 1,
             file + ": key 'model." + shared + "' must be one value for all networks");
   }
-  // A custom exponential coupling that decays is a trace, one that does not a kernel (presets.cpp).
-  if (const auto d = m.values.find("coupling_decay"); d != m.values.end() && !d->second.empty()) {
-    const bool decays = d->second.front() > 0;
-    require(std::all_of(d->second.begin(), d->second.end(),
-                        [&](double x) { return (x > 0) == decays; }),
-            file +
-                ": key 'model.coupling_decay' must be > 0 for every network or for none (a "
-                "kernel that decays is kept as a trace, one that does not is summed lag by lag, "
-                "and the networks of a run share one form)");
-  }
-  // Build every distinct network's model once, so impossible values fail before any work.
+  // Build every distinct network's model once, so impossible values fail before any work. They
+  // share one form: a custom exponential coupling that decays is a trace, one that does not a
+  // kernel summed lag by lag (presets.cpp).
   std::size_t distinct = 1;
   for (const auto& [name, v] : m.values) distinct = std::max(distinct, v.size());
+  Coupling form = Coupling::kernel;
   for (std::size_t g = 0; g < distinct; ++g) {
+    Coupling coupling = Coupling::kernel;
     try {
-      m.build(static_cast<network_id_t>(g));
+      coupling = m.build(static_cast<network_id_t>(g)).coupling;
     } catch (const InputError& e) {
       throw InputError(file + ": " + e.what() +
                        (distinct > 1 ? " (network " + std::to_string(g) + ")" : ""));
     }
+    if (g == 0) form = coupling;
+    require(coupling == form,
+            file +
+                ": key 'model.coupling_decay' must be > 0 for every network or for none (a "
+                "kernel that decays is kept as a trace, one that does not is summed lag by lag, "
+                "and the networks of a run share one form)");
   }
 }
 

@@ -152,15 +152,17 @@ std::string apply_override(toml::value& root, const std::string& assignment) {
 std::string blame_override(const std::string& message, const std::string& file,
                            const std::vector<std::pair<std::string, std::string>>& keys) {
   std::string tag = file + ": unknown key '";
-  if (message.rfind(tag, 0) != 0) tag = file + ": key '";
+  const bool unknown_key = message.rfind(tag, 0) == 0;
+  if (!unknown_key) tag = file + ": key '";
   if (message.rfind(tag, 0) != 0) return message;
-  const std::string unknown =
-      message.substr(tag.size(), message.find('\'', tag.size()) - tag.size());
+  const std::string named = message.substr(tag.size(), message.find('\'', tag.size()) - tag.size());
   const auto within = [](const std::string& a, const std::string& b) {  // a is b or inside it
     return a == b || a.rfind(b + ".", 0) == 0;
   };
+  // (an unknown key inside a table value, or one that a longer key path begins with; a value
+  // refused only where the --set gave it)
   for (const auto& [assignment, key] : keys)
-    if (within(unknown, key) || within(key, unknown))  // (a table value, or a longer key path)
+    if (within(named, key) || (unknown_key && within(key, named)))
       return "--set '" + assignment + "': " + message.substr(file.size() + 2);
   return message;
 }

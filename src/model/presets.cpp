@@ -156,12 +156,13 @@ CascadeModel build_custom(const ParameterSet& p) {
     const int window = steps(p, "coupling_window", 1);
     const auto decay = static_cast<float>(p["coupling_decay"]);
     std::vector<real_t> kernel = exponential_kernel(window, window, decay, dt);
-    // Only a kernel that decays is kept as a trace: where it grows (decay < 0) the trace's
-    // rounding grows with it, by e^(-decay dt) a step, to infinity within a few hundred steps
-    // (and a flat one, decay = 0, would add up its rounding). Every network of a run takes the
-    // same form (deck.cpp: the decays are all > 0 or none is).
-    if (decay > 0)
-      exponential_trace(m, std::move(kernel), std::exp(-decay * dt), window);
+    // Only a kernel that decays (in float) is kept as a trace: where it grows (decay < 0) the
+    // trace's rounding grows with it, by e^(-decay dt) a step, to infinity within a few hundred
+    // steps (and a flat one would add up its rounding). Every network of a run takes the same
+    // form (deck.cpp; tuning keeps it).
+    const float factor = std::exp(-decay * dt);
+    if (factor < 1.0f)
+      exponential_trace(m, std::move(kernel), factor, window);
     else
       m.coupling_kernel = std::move(kernel);
   } else if (coupling == "explicit") {

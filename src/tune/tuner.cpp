@@ -249,10 +249,13 @@ Loss loss_of(const TuneSettings& s, const TuneNetwork& n, const Estimates& est, 
   return out;
 }
 
-// p + step, within the bounds, halved until the preset accepts the value.
+// p + step, within the bounds, halved until the preset accepts the value with the model's
+// structure unchanged (a custom coupling_decay stays on its side of 0: a batch shares one form).
 void apply(TuneNetwork& n, const Slot& slot, const TuneProblem& problem, double step) {
   double& v = value_of(n, slot);
   const double start = v;
+  const CascadeModel before =
+      slot.stimulus >= 0 ? CascadeModel{} : problem.preset->build(n.parameters);
   // (Every value is simulated in float: none beyond its range, whatever the bounds.)
   constexpr double largest = std::numeric_limits<float>::max();
   const double lower = std::max(slot.lower, -largest), upper = std::min(slot.upper, largest);
@@ -262,8 +265,7 @@ void apply(TuneNetwork& n, const Slot& slot, const TuneProblem& problem, double 
     v = next;
     if (slot.stimulus >= 0) return;
     try {
-      problem.preset->build(n.parameters);
-      return;
+      if (same_structure(problem.preset->build(n.parameters), before)) return;
     } catch (const InputError&) {
     }
   }

@@ -314,7 +314,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(first.poll() is None and not os.path.exists(out + ".ckpt.0"),
           "mid-batch, before any checkpoint")
     err = interrupt(first, signal.SIGTERM)
-    check(first.returncode == -signal.SIGTERM and "checkpoints written" in err and
+    check(first.returncode == -signal.SIGTERM and "checkpoint written" in err and
           os.path.exists(out + ".ckpt.0"),
           f"SIGTERM checkpoints, then ends ({first.returncode} {err.strip()[-300:]!r})")
     r = subprocess.run(once, capture_output=True, text=True)

@@ -90,6 +90,25 @@ TEST(Tuner, ATargetBeyondTheBoundsStopsThereOutOfReach) {
   EXPECT_LE(results[0].epochs, 20);
 }
 
+TEST(Tuner, ACouplingDecayKeepsItsSide) {
+  // A custom coupling_decay above 0 is a trace, at or below 0 a kernel, and a batch takes one
+  // form: tuned, it stays on its side of 0 (a step across had failed the batch's model). Two
+  // networks of one batch, with targets both ways from where they start.
+  for (const double start : {0.3, -0.3}) {
+    TuneFixture f({40, 40}, true, "custom", {{"coupling_decay", start}, {"coupling_window", 4}});
+    f.targets({0.5, 900.0});
+    TuneSettings s;
+    s.parameters = {TunedParameter{"coupling_decay"}};
+    s.max_epochs = 20;
+    const auto results = tune(s, f.problem, f.factory());
+    for (std::size_t g = 0; g < 2; ++g) {
+      SCOPED_TRACE("start " + std::to_string(start) + ", network " + std::to_string(g));
+      EXPECT_EQ(results[g].values[0] > 0, start > 0) << results[g].values[0];
+      EXPECT_NE(results[g].values[0], start);  // (it moved)
+    }
+  }
+}
+
 TEST(Tuner, DeadTimeRateMatchesTheRenewalFormula) {
   // An absolute refractory period of A steps: inter-spike intervals A + Geometric(p), so the
   // rate per step is p / (1 + A p) with p = sigmoid(-theta).

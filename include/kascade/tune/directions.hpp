@@ -24,6 +24,9 @@ struct FieldDirection {
 // changes what cannot be tuned (step length, windows, noise) or is not continuous.
 FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
                                const std::string& name, std::size_t n_stimuli);
+// Whether two models of one preset share what tuning cannot change (step, windows, kernel
+// lengths, noise, the coupling's form): a batch holds only models that do.
+bool same_structure(const CascadeModel& a, const CascadeModel& b);
 // The strength of stimulus `k`.
 FieldDirection stimulus_direction(std::size_t k, std::size_t n_stimuli);
 

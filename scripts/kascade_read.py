@@ -315,6 +315,16 @@ def summary(f):
     if clipped.sum():
         lines.append(f"clipped probabilities in {int(np.count_nonzero(clipped))} networks "
                      f"({int(clipped.sum())} in all): dt is too large for the rates reached")
+    for dataset, what in (("runaway_step", "ran away (/networks/runaway_step)"),
+                          ("non_finite_rates", "had rates that were not finite "
+                                               "(/networks/non_finite_rates)")):
+        flagged = (np.flatnonzero(f["networks"][dataset][()] != (-1 if dataset == "runaway_step"
+                                                                    else 0))
+                   if dataset in f["networks"] else [])
+        if len(flagged):
+            shown = ", ".join(str(k) for k in flagged[:10]) + (", …" if len(flagged) > 10 else "")
+            plural = "s" if len(flagged) != 1 else ""
+            lines.append(f"{len(flagged)} network{plural} {what}: {shown}")
     for name in sorted(f["stimuli"]) if "stimuli" in f else []:
         group = f["stimuli"][name]
         lines.append(f"stimulus {name}: {_text(group.attrs['kind'])}, targets "

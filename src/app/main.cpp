@@ -173,8 +173,10 @@ int main(int argc, char** argv) {
     status = report(rank, 2, e.what());
   }
   if (parsed) {
-    // info and export run no kernels worth placing: not Kokkos' three-line OMP_PROC_BIND advice.
-    if (*info_cmd || *export_cmd) ::setenv("OMP_PROC_BIND", "false", 0);
+    // info, export and a dry run run no kernels worth placing: not Kokkos' three-line
+    // OMP_PROC_BIND advice (on standard output, where a plan or summary goes).
+    if (*info_cmd || *export_cmd || (*run_cmd && run.dry_run))
+      ::setenv("OMP_PROC_BIND", "false", 0);
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
       if (*run_cmd) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <numeric>
 #include <optional>
 
 #include "batch_engine.hpp"
@@ -278,13 +279,19 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
     connectivity += v[3];
   }
   const double dt = config.model.parameters(0)["dt"];
-  const double spikes_at_10hz = neurons * config.simulation.steps * dt / 100.0;
+  // The spikes at the rate the deck tunes toward (the mean of its targets), else at 10 Hz.
+  double hz = 10;
+  if (config.tune && !config.tune->target_hz.empty() && config.tune->neuron_targets.empty()) {
+    const auto& targets = config.tune->target_hz;
+    hz = std::accumulate(targets.begin(), targets.end(), 0.0) / static_cast<double>(targets.size());
+  }
+  const double spikes = neurons * config.simulation.steps * dt / 1000.0 * hz;
   const double event_bytes = with_counts ? 14.0 : 12.0;  // step, neuron (, count)
   std::printf(
-      "  output: connectivity %.1f MiB; %s %.0f bytes each, %.1f MiB at 10 Hz (the spill "
+      "  output: connectivity %.1f MiB; %s %.0f bytes each, %.1f MiB at %s Hz (the spill "
       "files keep the spikes too until the file is whole: about as much again on disk)\n",
       connectivity / mib, with_counts ? "spike events (with counts)" : "spikes", event_bytes,
-      event_bytes * spikes_at_10hz / mib);
+      event_bytes * spikes / mib, number_text(hz).c_str());
   if (config.tune) {
     const TuneSettings& t = *config.tune;
     std::printf("  tuning first: %s by %s, at most %d epochs of %lld steps\n",
@@ -307,10 +314,15 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
-  std::vector<std::uint64_t> runaway_ids;  // (named by the warning)
-  for (std::size_t k = 0; k < health.runaway.size(); ++k)
+  std::vector<std::uint64_t> runaway_ids, clipped_ids, non_finite_ids;  // (named by warnings)
+  for (std::size_t k = 0; k < health.runaway.size(); ++k) {
     if (health.runaway[k] >= 0) runaway_ids.push_back(plan.range.first + k);
-  const std::string runaway = flagged_networks(runaway_ids, comm);
+    if (health.clipped[k] > 0) clipped_ids.push_back(plan.range.first + k);
+    if (health.non_finite[k] > 0) non_finite_ids.push_back(plan.range.first + k);
+  }
+  const std::string runaway = flagged_networks(runaway_ids, comm),
+                    clipped = flagged_networks(clipped_ids, comm),
+                    non_finite = flagged_networks(non_finite_ids, comm);
   if (rank != 0) return;
   const double dt = config.model.parameters(0)["dt"];
   const double rate_hz = totals[0] / (neurons * config.simulation.steps) * 1000.0 / dt;
@@ -331,14 +343,14 @@ void report(const RunConfig& config, const LocalPlan& plan, const Hdf5Output& ou
   if (totals[1] > 0)
     std::fprintf(stderr,
                  "[kascade] warning: %.0f spike probabilities outside [0, 1] (Bernoulli) or "
-                 "Poisson counts out of range were clipped (per network: "
+                 "Poisson counts out of range were clipped, in %s (per network: "
                  "/networks/clipped_probabilities)\n",
-                 totals[1]);
+                 totals[1], clipped.c_str());
   if (totals[2] > 0)
     std::fprintf(stderr,
-                 "[kascade] warning: %.0f rates were not finite (NaN or infinite input; counted "
-                 "per network in /networks/non_finite_rates)\n",
-                 totals[2]);
+                 "[kascade] warning: %.0f rates were not finite (NaN or infinite input), in %s "
+                 "(counted per network in /networks/non_finite_rates)\n",
+                 totals[2], non_finite.c_str());
   if (!runaway.empty())
     std::fprintf(stderr,
                  "[kascade] warning: %s fired above simulation.runaway_rate_hz = %g Hz over a "

@@ -391,8 +391,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       throw InputError(config.output + ": output file exists (pass --overwrite to replace it)");
     if (knowing && found != made_by)
       throw InputError(config.output +
-                       ": output file exists, made by another command (its deck, options, input "
-                       "files or build differ; pass --overwrite to replace it)");
+                       ": output file exists, made by another command (its subcommand, deck, "
+                       "options, input files or build differ; pass --overwrite to replace it)");
   };
   // Whether this command made the output already (collective: rank 0 looks, and says).
   const auto done_already = [&] {

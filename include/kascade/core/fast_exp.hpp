@@ -46,8 +46,9 @@ KOKKOS_FORCEINLINE_FUNCTION float fast_exp(float x) {
   p = multiply_add(p, r, 1.6666665459e-1f);
   p = multiply_add(p, r, 5.0000001201e-1f);
   p = multiply_add(p, r * r, r) + 1.0f;
-  // times 2^n through the exponent bits (n in [-126, 127] after the clamp)
-  const std::int32_t bits = (n_bits + 127) << 23;
+  // times 2^n through the exponent bits (n in [-126, 127] after the clamp; unsigned: a NaN x,
+  // which the clamp lets through, gives a meaningless n, and the result is NaN through p)
+  const std::uint32_t bits = (static_cast<std::uint32_t>(n_bits) + 127u) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return p * scale;

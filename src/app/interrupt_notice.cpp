@@ -56,7 +56,8 @@ static_assert(std::atomic<int>::is_always_lock_free, "signal handlers need a loc
 void note(const int signal_number) {
   if (noted.exchange(signal_number) != 0) {
     ::signal(signal_number, SIG_DFL);
-    ::raise(signal_number);
+    ::raise(signal_number);  // (blocked in its own handler: acted on as this one returns)
+    return;
   }
   write_line(deferred_notice);
 }

@@ -187,6 +187,9 @@ int main(int argc, char** argv) {
         kascade::app::run_command(run);
         kascade::app::ignore_interrupts();  // (done: not a notice of what is left to do)
       }
+      if ((*generate_cmd || *tune_cmd) && rank == 0)  // (they keep no checkpoints)
+        kascade::app::print_on_interrupt(
+            "[kascade] interrupted: nothing was written; the same command starts again");
       if (*generate_cmd) kascade::app::run_command(generate);
       if (*tune_cmd) kascade::app::run_command(tune);
       if (*info_cmd && rank == 0) status = kascade::app::info_command(info_file);

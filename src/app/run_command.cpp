@@ -664,6 +664,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     output->write_summary(health);
     output->finalize();
     done.emplace(ScopedInterrupts::ignored);  // complete: only the cleanup below is left
+    change_interrupt_notice("[kascade] interrupted once " + config.output +
+                            " was complete: it is whole");  // (as this function returns)
   } catch (const InputError&) {
     throw;
   } catch (const std::runtime_error& e) {  // (a full disk: what was simulated is not lost)

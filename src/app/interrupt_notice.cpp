@@ -112,12 +112,8 @@ void end_as_interrupted(const std::string& message) {
   std::_Exit(128 + s);  // (unreachable: the default action ends the process)
 }
 
-struct ScopedInterrupts::Saved {
-  struct sigaction action[3];
-};
-
-ScopedInterrupts::ScopedInterrupts(const Mode mode) : saved_(new Saved) {
-  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], nullptr, &saved_->action[k]);
+ScopedInterrupts::ScopedInterrupts(const Mode mode) {
+  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], nullptr, &saved_[k]);
   if (mode == deferred)
     defer_interrupts();
   else
@@ -125,8 +121,7 @@ ScopedInterrupts::ScopedInterrupts(const Mode mode) : saved_(new Saved) {
 }
 
 ScopedInterrupts::~ScopedInterrupts() {
-  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], &saved_->action[k], nullptr);
-  delete saved_;
+  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], &saved_[k], nullptr);
   const int s = noted.exchange(0);
   if (s != 0 && std::uncaught_exceptions() == 0) ::raise(s);  // (the handler restored acts)
 }

@@ -2,6 +2,8 @@
 // What a user sees when a run is stopped by Ctrl-C or a batch system's SIGTERM: one line saying
 // what the same command will do next, instead of nothing; and, while it simulates, a checkpoint
 // taken first (a scheduler's SIGTERM before its SIGKILL loses no more than a chunk). Internal.
+#include <signal.h>
+
 #include <string>
 
 namespace kascade::app {
@@ -39,8 +41,7 @@ class ScopedInterrupts {
   ScopedInterrupts& operator=(const ScopedInterrupts&) = delete;
 
  private:
-  struct Saved;
-  Saved* saved_;
+  struct sigaction saved_[3];  // SIGINT, SIGTERM, SIGHUP before it
 };
 
 }  // namespace kascade::app

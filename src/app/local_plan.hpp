@@ -8,6 +8,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kascade/core/error.hpp"
@@ -77,30 +78,33 @@ void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool inp
 // Returns once every rank has called it, calling `idle` meanwhile.
 void wait_for_every_rank(MPI_Comm comm, const std::function<void()>& idle);
 
+// `work`'s error on this rank ("" if none), and whether it is the user's input's.
+template <class Work>
+std::pair<std::string, bool> error_of(Work&& work) {
+  try {
+    work();
+  } catch (const InputError& e) {
+    return {e.what(), true};
+  } catch (const std::bad_alloc&) {
+    return {
+        "out of memory (lower networks.count, their sizes or simulation.batch_size, or use "
+        "more ranks)",
+        false};
+  } catch (const std::exception& e) {
+    return {*e.what() ? e.what() : "unknown error", false};
+  }
+  return {"", true};
+}
+
 template <class Work>
 void collectively(MPI_Comm comm, Work&& work) {
-  collectively(
-      comm, [] {}, std::forward<Work>(work));
+  const auto [error, input] = error_of(std::forward<Work>(work));
+  rethrow_first_error(comm, error, input);
 }
 
 template <class Idle, class Work>
 void collectively(MPI_Comm comm, Idle&& idle, Work&& work) {
-  std::string error;
-  bool input = true;
-  try {
-    work();
-  } catch (const InputError& e) {
-    error = e.what();
-  } catch (const std::bad_alloc&) {
-    error =
-        "out of memory (lower networks.count, their sizes or simulation.batch_size, or use "
-        "more ranks)";
-    input = false;
-  } catch (const std::exception& e) {
-    error = e.what();
-    input = false;
-  }
-  if (error.empty() && !input) error = "unknown error";
+  const auto [error, input] = error_of(std::forward<Work>(work));
   wait_for_every_rank(comm, idle);
   rethrow_first_error(comm, error, input);
 }

@@ -176,11 +176,11 @@ void refuse_output_over_deck(const RunConfig& config) {
           config.output + ": is this run's deck; write the output to another file (-o)");
 }
 
-// What a checkpoint must have been written by to be resumed: the same deck (its text, --set
-// options and values read from files), the same network and stimulus files (`inputs`:
-// input_fingerprint) and the same build, which alone promises the same bits.
+// What a checkpoint must have been written by to be resumed: the same deck (its values after the
+// --set options, and those read from files: RunConfig::identity), the same network and stimulus
+// files (`inputs`: input_fingerprint) and the same build, which alone promises the same bits.
 std::uint64_t run_hash(const RunConfig& config, const std::uint64_t inputs) {
-  return deck_hash(config.deck_text + "\n# built as kascade " + version() + " " + git_revision() +
+  return deck_hash(config.identity + "\n# built as kascade " + version() + " " + git_revision() +
                    " " + kokkos_backend() + "\n# inputs " + std::to_string(inputs));
 }
 
@@ -414,6 +414,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     if (options.no_tune && config.tune) {
       config.tune.reset();
       config.deck_text += "\n# --no-tune";  // (another run than the deck's: not its checkpoints)
+      config.identity += "\n# --no-tune";
     }
     deck_steps = config.simulation.steps;
     require(!options.tune_only || config.tune.has_value(),

@@ -139,7 +139,7 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   if (c.deck_hash != expected_hash)
     throw InputError(
         path +
-        ": checkpoint was written for another deck (its text, its --set options, the "
+        ": checkpoint was written for another deck (its values, its --set options, the "
         "values it reads from files or its network or stimulus files differ) or by another "
         "build of kascade; remove it, or pass --fresh to start over");
   if (c.ranks != ranks || c.rank != rank)

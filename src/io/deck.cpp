@@ -459,6 +459,7 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
   config.deck_path = name;
   config.deck_text = text;
   for (const auto& o : overrides) config.deck_text += "\n# --set " + o;
+  config.identity = deck_values_text(root);
   DeckTable top(&root, "", name);
   try {  // (a message about a key whose values came from a file names the file too)
     const std::int64_t seed = top.integer("seed", 0);
@@ -506,6 +507,7 @@ RunConfig read_config(toml::value& root, const std::string& text, const std::str
   }
   for (const auto& values : top.values_from_files()) {
     config.deck_text += "\n# " + values.key + " = " + values.record;
+    config.identity += "\n# " + values.key + " = " + values.record;
     config.value_sources.push_back(values);
   }
   return config;

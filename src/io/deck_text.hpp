@@ -23,6 +23,10 @@ std::string apply_override(toml::value& root, const std::string& assignment);
 std::string blame_override(const std::string& message, const std::string& file,
                            const std::vector<std::pair<std::string, std::string>>& keys);
 
+// The deck's values (`root`, overrides applied) in one canonical form, without the keys that
+// cannot change a spike (simulation.checkpoint_every): what a resume must find unchanged.
+std::string deck_values_text(const toml::value& root);
+
 // The name of the [[stimulus]] at `position` that gives none: stimulus_<position>.
 std::string default_stimulus_name(std::size_t position);
 

@@ -178,6 +178,13 @@ with tempfile.TemporaryDirectory() as tmp:
                        capture_output=True, text=True)
     check(r.returncode == 0, f"--fresh starts over ({r.stderr.strip()})")
 
+    # checkpoint_every cannot change a spike: a resume may change it (as requeued jobs do).
+    every = os.path.join(tmp, "every.h5")
+    check(run(every, "checkpoint:3").returncode == -signal.SIGKILL, "every: killed")
+    r = run(every, None, "--set", "simulation.checkpoint_every=-1")
+    check(r.returncode == 0 and "resum" in r.stderr + r.stdout and compare(ref, every),
+          f"a resume with another checkpoint_every ends with the uninterrupted file ({r.stderr})")
+
     # A network file changed between the kill and the resume is refused like another deck (the
     # resume once joined the old networks' spikes to the new ones' in a file marked complete);
     # unchanged, it resumes to the uninterrupted run's file.

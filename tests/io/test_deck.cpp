@@ -90,6 +90,34 @@ TEST(Deck, SyntaxErrorIsOneLineWithItsLine) {
   EXPECT_NE(e.find("(line 2)"), std::string::npos) << e;
 }
 
+// A resume needs the same identity: the deck's values, not its text, and not checkpoint_every.
+TEST(Deck, IdentityIsTheValuesWithoutCheckpointEvery) {
+  const std::string deck =
+      "seed = 3\n[networks]\ncount = 2\n[model]\ntheta = 5.0\n"
+      "[simulation]\nsteps = 10\ncheckpoint_every = 60\n"
+      "[[stimulus]]\nkind = \"regular\"\nstrength = [1.0, 2.0]\n";
+  const std::string identity = parse_deck(deck, "deck.toml").identity;
+  const auto same = [&](const std::string& text, const std::vector<std::string>& set = {}) {
+    return parse_deck(text, "deck.toml", set).identity == identity;
+  };
+  EXPECT_TRUE(same(deck));
+  // Comments, layout, key order, dotted keys, checkpoint_every (in the deck or from --set).
+  EXPECT_TRUE(
+      same("# a comment\nseed=3 # three\n[simulation]\ncheckpoint_every = -1\n"
+           "steps = 10\n[model]\ntheta = 5.0\n[networks]\ncount = 2\n"
+           "[[stimulus]]\nstrength = [ 1.0,\n  2.0 ]\nkind = 'regular'\n"));
+  EXPECT_TRUE(same(deck, {"simulation.checkpoint_every=0"}));
+  EXPECT_TRUE(
+      same("seed = 3\nnetworks.count = 2\nmodel.theta = 5.0\nsimulation.steps = 10\n"
+           "[[stimulus]]\nkind = \"regular\"\nstrength = [1.0, 2.0]\n"));
+  // Any value that computes differently, in the deck or from --set.
+  for (const char* other :
+       {"model.theta=5.000000000000001", "seed=4", "simulation.steps=11",
+        "stimulus.0.strength=[2.0, 1.0]", "simulation.record_interval=5",
+        "stimulus.0.period=[7, 7]", "model.theta=5" /* (an integer: kept as given) */})
+    EXPECT_FALSE(same(deck, {other})) << other;
+}
+
 TEST(Deck, OverridesReplaceAndAreRecorded) {
   const RunConfig c = parse_deck("[simulation]\nsteps = 10\n", "deck.toml",
                                  {"simulation.steps=25", "networks.normal.std=2", "seed=9"});

@@ -31,6 +31,9 @@ struct RunConfig {
   std::string deck_path;
   std::string deck_text;  // the deck as given (overrides and values read from files listed after
                           // it as comments)
+  std::string identity;   // what the results depend on: the deck's values in a canonical form
+                          // (deck_values_text), then those read from files; comments, layout and
+                          // checkpoint_every are not in it
   std::uint64_t seed = 0;
   std::string output = "kascade_output.h5";
   NetworkSource networks;

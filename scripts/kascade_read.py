@@ -21,6 +21,8 @@ directory; ``tests/app/test_readers.py`` runs them as doctests):
 >>> steps, neurons, counts = spikes(f, 3)          # BernoulliGLM: one spike per event
 >>> steps.dtype, neurons.dtype, counts is None
 (dtype('int64'), dtype('uint32'), True)
+>>> all(len(s) == c for (g, s, n, _), c in zip(iter_spikes(f), f["networks/spike_count"]))
+True
 >>> r = raster(f, 3)                               # [n_neurons, recorded_steps]
 >>> r.shape, r.dtype
 ((50, 2000), dtype('uint8'))
@@ -58,7 +60,7 @@ import h5py
 import numpy as np
 
 __all__ = ["KascadeFileError", "open_output", "n_networks", "n_neurons", "dt_ms", "spikes",
-           "raster", "weights", "weight_matrix", "parameters", "stimuli", "stimulus_onsets",
+           "iter_spikes", "raster", "weights", "weight_matrix", "parameters", "stimuli", "stimulus_onsets",
            "summary", "network_summary"]
 
 NO_END = 9e18   # "no end" of a stimulus, as stored
@@ -144,6 +146,54 @@ def spikes(f, g):
     neurons = events("neuron", np.uint32)
     counts = events("count", np.uint16) if "count" in sp else None
     return steps, neurons, counts
+
+
+def iter_spikes(f, start=0, stop=None, events_per_read=1 << 22):
+    """Yield (g, steps, neurons, counts) for networks start … stop − 1 in order, as spikes(f, g).
+
+    For many networks: it reads the events of a run of networks at once (about events_per_read
+    events, at least one network), where a loop over spikes() reads each network's blocks
+    itself (~1 ms a network: minutes for 10^5 networks).
+    """
+    n = n_networks(f)
+    stop = n if stop is None else int(stop)
+    start = int(start)
+    if not 0 <= start <= stop <= n:
+        raise IndexError(f"{f.filename}: networks {start} … {stop - 1} are not all in the file "
+                         f"(it has networks 0 … {n - 1})")
+    if start == stop:
+        return
+    sp = f["spikes"]
+    ptr = sp["block_ptr"][start:stop + 1].astype(np.int64)
+    first = ptr[0]
+    begin = sp["block_offset"][first:ptr[-1]].astype(np.int64)
+    end = begin + sp["block_length"][first:ptr[-1]].astype(np.int64)
+    names = [("step", np.int64), ("neuron", np.uint32)] + \
+        ([("count", np.uint16)] if "count" in sp else [])
+    g = start
+    while g < stop:
+        # networks [g, h) whose blocks lie in events [lo, hi) of at most events_per_read
+        lo, hi, h = None, None, g
+        while h < stop:
+            b0, b1 = ptr[h - start] - first, ptr[h + 1 - start] - first
+            if b1 > b0:
+                lo2 = min(int(begin[b0:b1].min()), lo if lo is not None else 1 << 62)
+                hi2 = max(int(end[b0:b1].max()), hi if hi is not None else 0)
+                if h > g and hi2 - lo2 > events_per_read:
+                    break
+                lo, hi = lo2, hi2
+            h += 1
+        window = {name: (sp[name][lo:hi] if lo is not None else np.empty(0, dtype))
+                  for name, dtype in names}
+        for k in range(g, h):
+            b0, b1 = ptr[k - start] - first, ptr[k + 1 - start] - first
+            parts = {name: [np.empty(0, dtype)] + [window[name][b - lo:e - lo]
+                                                  for b, e in zip(begin[b0:b1], end[b0:b1])]
+                     for name, dtype in names}
+            events = {name: np.concatenate(parts[name]).astype(dtype, copy=False)
+                      for name, dtype in names}
+            yield k, events["step"], events["neuron"], events.get("count")
+        g = h
 
 
 def raster(f, g, dtype=None, start=0, stop=None):

@@ -108,6 +108,23 @@ def check_file(path, counted):
         check(ok["matrix"], f"{name}: weight_matrix()[source, target] == weight")
         check(ok["nnz"], f"{name}: weight_matrix() nonzeros equal the synapse count")
         check(ok["parameters"], f"{name}: parameters() equal /networks/parameters")
+        # iter_spikes() gives what spikes() does, network by network, in windows of any size
+        # (of one network's events, of several, of all) and for any range of networks.
+        for per_read, first, last in ((1, 0, G), (200, 0, G), (1 << 22, 0, G), (7, 1, G - 1),
+                                      (7, G, G)):
+            got = list(kr.iter_spikes(f, first, last, events_per_read=per_read))
+            same = [g for g, *_ in got] == list(range(first, last))
+            for g, steps, neurons, counts in got:
+                want = kr.spikes(f, g)
+                same &= steps.dtype == want[0].dtype and neurons.dtype == want[1].dtype and \
+                    np.array_equal(steps, want[0]) and np.array_equal(neurons, want[1]) and \
+                    (counts is None if want[2] is None else np.array_equal(counts, want[2]))
+            check(same, f"{name}: iter_spikes({first}, {last}, {per_read}) equals spikes()")
+        try:
+            list(kr.iter_spikes(f, 0, G + 1))
+            check(False, f"{name}: iter_spikes past the last network refused")
+        except IndexError as e:
+            check("not all in the file" in str(e), f"{name}: iter_spikes range refused ({e})")
         window = kr.raster(f, 0, start=500, stop=700)
         check(np.array_equal(window, kr.raster(f, 0)[:, 500:700]), f"{name}: raster window")
         try:

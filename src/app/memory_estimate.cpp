@@ -5,6 +5,7 @@
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "kascade/core/error.hpp"
 #include "local_plan.hpp"
@@ -68,20 +69,38 @@ double batch_bytes(const network_id_t g, const double n, const double synapses,
          chunk * (segments * 17 + (with_counts ? 2 * n : 0));
 }
 
-// Host memory of a rank's `networks` through a run: per network its model, parameters, sizes
-// and share of the output's buffers (600 bytes, and 0.4 a synapse), the networks if its plan
-// keeps them (`kept`, keeps_networks(); else they are made again where needed), and
-// the larger of the largest batch as it is built (`batch`: its device arrays, also copied through
-// host memory) and the connectivity's write buffers at the end (20 bytes a synapse of a piece of
-// 2^22). Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB,
-// and the assembly's HDF5 and MPI-IO buffers): 50 000 networks of 40 neurons (39 M synapses, none
-// kept) 137 MiB (estimated 171), 10^5 of 20 neurons 338 MiB (365), one network of 10^5 neurons
-// and 10^7 synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71).
-double host_bytes(const double networks, const double neurons, const double synapses,
-                  const double batch, const bool kept) {
-  return 48.0 * 1048576 + 600 * networks + 0.4 * synapses +
-         (kept ? kept_network_bytes(networks, neurons, synapses) : 0.0) +
-         std::max(1.1 * batch, 20 * std::min(synapses, 4194304.0));
+double planned_rate_hz(const RunConfig& config) {
+  if (!config.tune || config.tune->target_hz.empty() || !config.tune->neuron_targets.empty())
+    return 10;
+  const auto& targets = config.tune->target_hz;
+  return std::accumulate(targets.begin(), targets.end(), 0.0) / static_cast<double>(targets.size());
+}
+
+// Host memory of a rank's networks through a run: per network its model, parameters, sizes and
+// share of the output's buffers (600 bytes, and 0.4 a synapse), the spill file's index (a block
+// of 24 bytes per network and recorded chunk, up to 72 with the vector's growth and the
+// assembly's sorted copy), the networks if its plan keeps them (else they are made again where
+// needed), and the largest of: the largest batch as it is built (its device arrays, also copied
+// through host memory), the connectivity's write buffers at the end (20 bytes a synapse of a
+// piece of 2^22), and the assembly's round of spikes (up to 2^22 events, about three copies of
+// each). Fitted to peak resident sizes (Serial build; 48 MiB for the program itself, ~27 MiB,
+// and the assembly's HDF5 and MPI-IO buffers): 50 000 networks of 40 neurons (39 M synapses,
+// none kept) 137 MiB (estimated 171), 10^5 of 20 neurons 338 MiB (365), one network of 10^5
+// neurons and 10^7 synapses 282 MiB (319), 1000 networks of 20-100 neurons 67 MiB (71); 10^5
+// networks of 20 neurons kept, 1000 and 3000 steps (1.4 and 4.2 x 10^7 events), 421 and 464 MiB
+// (436 and 450; 365 without the assembly's round and the index).
+double host_bytes(const HostLoad& load, const RunConfig& config) {
+  const SimulationConfig& sim = config.simulation;
+  const double dt = config.model.parameters(0)["dt"];
+  const double events =
+      load.neurons * static_cast<double>(sim.steps) * dt / 1000.0 * planned_rate_hz(config);
+  const double chunks =
+      std::ceil(static_cast<double>(sim.steps) / static_cast<double>(sim.record_interval));
+  const double piece = 4194304.0;
+  return 48.0 * 1048576 + 600 * load.networks + 0.4 * load.synapses + 72 * load.networks * chunks +
+         (load.kept ? kept_network_bytes(load.networks, load.neurons, load.synapses) : 0.0) +
+         std::max({1.1 * load.batch, 20 * std::min(load.synapses, piece),
+                   3 * (load.with_counts ? 14.0 : 12.0) * std::min(events, piece)});
 }
 
 // Before anything is generated: generated networks that alone exceed the device budget, and a
@@ -121,8 +140,9 @@ void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ra
   if (automatic > 0) in_batch = std::min(in_batch, std::max(1.0, automatic / (neurons / sample)));
   const double batch = std::min(in_batch * devices / sample, budget);
   const double kept = kept_network_bytes(networks, neurons * share, synapses * share);
-  const double host =
-      host_bytes(networks, neurons * share, synapses * share, batch, kept <= keep_networks_bytes());
+  const double host = host_bytes({networks, neurons * share, synapses * share, batch,
+                                  kept <= keep_networks_bytes(), with_counts},
+                                 c);
   const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   const double available = 0.8 * physical / node_ranks;
   if (host + 8.0 * c.networks.count > available)

@@ -14,7 +14,17 @@ std::uint64_t automatic_batch_neurons(const RunConfig& c,
 // Device memory of network g, of n neurons and `synapses` synapses, in a batch.
 double batch_bytes(network_id_t g, double n, double synapses, int kernel_length,
                    const RunConfig& config, bool with_counts);
-double host_bytes(double networks, double neurons, double synapses, double batch, bool kept);
+// The firing rate a plan sizes spikes at: the mean of the deck's tuning targets, else 10 Hz.
+double planned_rate_hz(const RunConfig& config);
+
+// What a rank's host memory depends on (host_bytes).
+struct HostLoad {
+  double networks = 0, neurons = 0, synapses = 0;
+  double batch = 0;          // device bytes of its largest batch
+  bool kept = false;         // its networks kept in memory (keeps_networks)
+  bool with_counts = false;  // Poisson counts: 14 bytes an event, else 12
+};
+double host_bytes(const HostLoad& load, const RunConfig& config);
 void check_sizes(const RunConfig& c, int kernel_length, bool with_counts, int ranks,
                  int node_ranks);
 

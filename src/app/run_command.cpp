@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <numeric>
 #include <optional>
 
 #include "batch_engine.hpp"
@@ -252,7 +251,8 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
   double synapses = 0;
   for (offset_t n : plan.synapses) synapses += static_cast<double>(n);
   local[3] = 12.0 * synapses + 4.0 * static_cast<double>(plan.synapses.size());
-  local[4] = host_bytes(local[0], plan.total_neurons(), synapses, local[2], kept);
+  local[4] =
+      host_bytes({local[0], plan.total_neurons(), synapses, local[2], kept, with_counts}, config);
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
@@ -279,12 +279,7 @@ void print_plan(const RunConfig& config, const LocalPlan& plan,
     connectivity += v[3];
   }
   const double dt = config.model.parameters(0)["dt"];
-  // The spikes at the rate the deck tunes toward (the mean of its targets), else at 10 Hz.
-  double hz = 10;
-  if (config.tune && !config.tune->target_hz.empty() && config.tune->neuron_targets.empty()) {
-    const auto& targets = config.tune->target_hz;
-    hz = std::accumulate(targets.begin(), targets.end(), 0.0) / static_cast<double>(targets.size());
-  }
+  const double hz = planned_rate_hz(config);  // (the mean of its tuning targets, else 10 Hz)
   const double spikes = neurons * config.simulation.steps * dt / 1000.0 * hz;
   const double event_bytes = with_counts ? 14.0 : 12.0;  // step, neuron (, count)
   std::printf(

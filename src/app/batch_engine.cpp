@@ -59,4 +59,12 @@ Engine<Kokkos::DefaultExecutionSpace> make_engine(const RunConfig& config, const
   return engine;
 }
 
+void check_loaded_stimuli(const RunConfig& config, const LocalPlan& plan) {
+  for (const StimulusSpec& spec : config.stimuli)
+    if (spec.kind == StimulusKind::loaded)
+      for (std::uint64_t j = 0; j < plan.range.count; ++j)
+        read_stimulus_array(spec.file, spec.dataset, plan.range.first + j, plan.neurons[j],
+                            spec.channel_weights);
+}
+
 }  // namespace kascade::app

@@ -12,4 +12,9 @@ namespace kascade::app {
 Engine<Kokkos::DefaultExecutionSpace> make_engine(const RunConfig& config, const LocalPlan& plan,
                                                   NetworkRange b, const EngineSettings& settings);
 
+// Reads the loaded stimuli's values of every network of `plan` as make_engine does, for their
+// refusals (a value that is not finite, a network the array lacks) without a batch: what
+// --dry-run checks of them.
+void check_loaded_stimuli(const RunConfig& config, const LocalPlan& plan);
+
 }  // namespace kascade::app

@@ -478,6 +478,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
           if (done == mine.count) generating.finish_if_shown(synapses);
         },
         !options.dry_run);
+    if (!options.connectivity_only) check_neuron_targets(config, plan);
   });
   std::vector<double> bytes;
   std::vector<std::uint64_t> neurons;
@@ -494,6 +495,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                                  automatic_batch_neurons(config, neurons));
   });
   if (options.dry_run) {
+    collectively(comm, [&] { check_loaded_stimuli(config, plan); });
     print_plan(config, plan, batches, bytes, with_counts, comm);
     return;
   }

@@ -127,6 +127,19 @@ void say_tuned_again(const RunConfig& config, const bool quiet) {
 
 }  // namespace
 
+void check_neuron_targets(const RunConfig& config, const LocalPlan& plan) {
+  if (!config.tune) return;
+  const auto& targets = config.tune->neuron_targets;
+  for (std::uint64_t j = 0; j < plan.range.count && !targets.empty(); ++j) {
+    const auto id = static_cast<network_id_t>(plan.range.first + j);
+    const std::size_t given = targets.at(id).size();
+    require(given == static_cast<std::size_t>(plan.neurons[j]),
+            config.deck_path + ": key 'tune.target_rate' gives " + count_text(given, "rate") +
+                " for network " + std::to_string(id) + ", which has " +
+                count_text(static_cast<unsigned long long>(plan.neurons[j]), "neuron"));
+  }
+}
+
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                       const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress,
                       const bool simulated) {
@@ -144,11 +157,7 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     n.parameters = config.model.parameters(id);
     for (const auto& stimulus : plan.stimuli) n.strengths.push_back(stimulus[j].strength);
     if (!settings.neuron_targets.empty()) {
-      n.target_hz = settings.neuron_targets.at(id);
-      require(n.target_hz.size() == static_cast<std::size_t>(plan.neurons[j]),
-              config.deck_path + ": key 'tune.target_rate' gives " +
-                  std::to_string(n.target_hz.size()) + " rates for network " + std::to_string(id) +
-                  ", which has " + std::to_string(plan.neurons[j]) + " neurons");
+      n.target_hz = settings.neuron_targets.at(id);  // (as many as its neurons: checked)
     } else {
       n.target_hz = {settings.target_hz.size() == 1 ? settings.target_hz[0]
                                                     : settings.target_hz.at(id)};

@@ -21,6 +21,11 @@ struct TuneOutcome {
   std::map<std::string, std::string> about;
 };
 
+// Per-neuron targets (tune.target_rate as one array per network) name as many rates as each
+// local network of `plan` has neurons: an InputError naming the first that does not. Checked
+// once the networks are made, before any tuning (also by --dry-run).
+void check_neuron_targets(const RunConfig& config, const LocalPlan& plan);
+
 // `simulated`: the tuned networks are simulated after (run), else only written (tune).
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                       const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress,

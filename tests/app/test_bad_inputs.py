@@ -273,6 +273,8 @@ EXPECTED = {
     "tune_nan_target.toml": ["tune.target_rate"],
     "tune_target_count.toml": ["tune.target_rate", "3 networks"],
     "tune_neuron_targets_wrong_length.toml": ["tune.target_rate", "network 1"],
+    "tune_neuron_targets_random_sizes.toml": ["tune.target_rate", "1 rate for network 0",
+                                              "neurons"],
     "tune_bad_method.toml": ["tune.method", "lbfgs"],
     "tune_newton_two_parameters.toml": ["tune.method", "adam"],
     "tune_shared_not_tuned.toml": ["tune.shared", "'r'"],
@@ -330,11 +332,11 @@ def make_inputs(root):
     return os.path.join(bad, "decks")
 
 
-def run(deck, tmp):
-    """kascade run DECK -o TMP/out.h5: (exit status, stdout, stderr, seconds)."""
+def run(deck, tmp, *options):
+    """kascade run DECK -o TMP/out.h5 [OPTIONS]: (exit status, stdout, stderr, seconds)."""
     t0 = time.time()
     try:
-        r = subprocess.run([binary, "run", deck, "-o", os.path.join(tmp, "out.h5")],
+        r = subprocess.run([binary, "run", deck, "-o", os.path.join(tmp, "out.h5"), *options],
                            capture_output=True, timeout=120, env=ENV)
         status, out, err = r.returncode, r.stdout, r.stderr
     except subprocess.TimeoutExpired as e:
@@ -441,12 +443,14 @@ def main():
                                        ["no_such_deck.toml"])
         jobs = [(name, os.path.join(DECKS, name), EXPECTED.get(name, [])) for name in decks]
         jobs += [(label, path, want) for label, (path, want) in special.items()]
+        # --dry-run "checks the deck and prints the plan": it refuses each of them alike.
+        jobs += [(label + " (--dry-run)", path, want, "--dry-run") for label, path, want in jobs]
 
         def one(numbered):
-            k, (label, path, want) = numbered
+            k, (label, path, want, *options) = numbered
             tmp = os.path.join(root, f"run_{k}")  # one output directory per input
             os.mkdir(tmp)
-            return label, want, run(path, tmp), tmp
+            return label, want, run(path, tmp, *options), tmp
 
         t0 = time.time()
         slowest = (0.0, "")

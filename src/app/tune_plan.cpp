@@ -209,11 +209,13 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)
     std::fprintf(
         stderr,
-        "[kascade] warning: tuning left %s short of their targets within tune.epochs = "
-        "%d of %lld steps (%s ms%s) each (converged = 0 in /tuning; their last values are %s)\n",
+        "[kascade] warning: tuning did not converge for %s within tune.epochs = %d of %lld "
+        "steps (%s ms%s) each: their rates are not yet known to be within tune.tolerance = %s "
+        "of the targets (converged = 0 in /tuning; their last values are %s); longer epochs "
+        "(tune.steps) or more of them (tune.epochs) average out more of each epoch's noise\n",
         unconverged.c_str(), settings.max_epochs, static_cast<long long>(settings.steps),
         number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"]).c_str(),
-        window_source(settings), kept);
+        window_source(settings), number_text(settings.tolerance).c_str(), kept);
 
   // The plan now simulates the tuned values.
   TuneOutcome out;

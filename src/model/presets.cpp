@@ -45,9 +45,14 @@ CascadeModel base(const char* preset, const ParameterSet& p) {
   return m;
 }
 
-// s <- s (1 - dt/tau) + x dt, followed through W by linearity.
+// s <- s (1 - dt/tau) + x dt, followed through W by linearity. tau >= dt: below it the factor
+// 1 - dt/tau is negative, an activation that flips sign every step instead of decaying (and
+// grows without bound below dt/2; tuning tau had gone there).
 void activation_trace(CascadeModel& m, const ParameterSet& p) {
   require_positive(p, "tau");
+  require(p["tau"] >= p["dt"],
+          "model.tau must be >= model.dt (the activation decays by 1 - dt/tau "
+          "a step: below dt it would flip sign every step)");
   m.coupling = Coupling::trace;
   m.trace_decay = static_cast<real_t>(1.0 - p["dt"] / p["tau"]);
   m.trace_gain = m.dt;

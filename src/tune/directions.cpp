@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "kascade/core/error.hpp"
 
@@ -46,26 +47,35 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
   ParameterSet up = set, down = set;
   up.values[name] = v + h;
   down.values[name] = v - h;
-  CascadeModel a = preset.build(up), b = preset.build(down);
+  // (a side the preset refuses, e.g. tau below dt at tau near dt: none)
+  const auto built = [&](const ParameterSet& p) -> std::optional<CascadeModel> {
+    try {
+      return preset.build(p);
+    } catch (const InputError&) {
+      return std::nullopt;
+    }
+  };
+  std::optional<CascadeModel> a = built(up), b = built(down);
   double scale = 1.0 / (2 * h);
-  if (!same_structure(a, b)) {  // at the edge of a form (coupling_decay near 0): one-sided
+  // At the edge of a form (coupling_decay near 0) or of the values the preset takes: one-sided.
+  if (!a || !b || !same_structure(*a, *b)) {
     CascadeModel at = preset.build(set);
-    require(same_structure(a, at) || same_structure(b, at),
-            "key 'tune.parameters': model." + name +
-                " cannot be tuned (it changes the step length, a window, a kernel's length or "
-                "the noise)");
-    (same_structure(a, at) ? b : a) = std::move(at);
+    const bool above = a && same_structure(*a, at), below = b && same_structure(*b, at);
+    require(above || below, "key 'tune.parameters': model." + name +
+                                " cannot be tuned (it changes the step length, a window, a "
+                                "kernel's length or the noise)");
+    (above ? b : a) = std::move(at);
     scale = 1.0 / h;
   }
   FieldDirection d;
-  const double fa[] = {a.r, a.b, a.theta, a.gain, a.slope, a.trace_decay, a.trace_gain};
-  const double fb[] = {b.r, b.b, b.theta, b.gain, b.slope, b.trace_decay, b.trace_gain};
+  const double fa[] = {a->r, a->b, a->theta, a->gain, a->slope, a->trace_decay, a->trace_gain};
+  const double fb[] = {b->r, b->b, b->theta, b->gain, b->slope, b->trace_decay, b->trace_gain};
   for (int k = 0; k < FieldDirection::n_scalars; ++k) d.scalar[k] = (fa[k] - fb[k]) * scale;
-  for (std::size_t t = 0; t < a.coupling_kernel.size(); ++t)
-    d.coupling.push_back((static_cast<double>(a.coupling_kernel[t]) - b.coupling_kernel[t]) *
+  for (std::size_t t = 0; t < a->coupling_kernel.size(); ++t)
+    d.coupling.push_back((static_cast<double>(a->coupling_kernel[t]) - b->coupling_kernel[t]) *
                          scale);
-  for (std::size_t t = 0; t < a.self_kernel.size(); ++t)
-    d.self.push_back((static_cast<double>(a.self_kernel[t]) - b.self_kernel[t]) * scale);
+  for (std::size_t t = 0; t < a->self_kernel.size(); ++t)
+    d.self.push_back((static_cast<double>(a->self_kernel[t]) - b->self_kernel[t]) * scale);
   d.stimulus.assign(n_stimuli, 0.0);
   return d;
 }

@@ -273,6 +273,7 @@ EXPECTED = {
     "tune_nan_target.toml": ["tune.target_rate"],
     "tune_target_count.toml": ["tune.target_rate", "3 networks"],
     "tune_neuron_targets_wrong_length.toml": ["tune.target_rate", "network 1"],
+    "sam_tau_below_dt.toml": ["model.tau", "model.dt"],
     "tune_neuron_targets_random_sizes.toml": ["tune.target_rate", "1 rate for network 0",
                                               "neurons"],
     "tune_bad_method.toml": ["tune.method", "lbfgs"],

@@ -219,6 +219,16 @@ TEST(Presets, InvalidValuesNameTheirKey) {
   for (const char* name : {"poisson_glm", "rectified_lnp", "threshold_sam", "rectified_sam"})
     for (double tau : {0.0, -2.0}) expect_rejected([&] { build(name, {{"tau", tau}}); }, "tau");
   expect_rejected([] { build_custom(custom({{"coupling", "trace"}}, {{"tau", 0}})); }, "tau");
+  // The activation decays only for tau >= dt (s <- s (1 - dt/tau) + x dt).
+  for (const char* name : {"threshold_sam", "rectified_sam"}) {
+    expect_rejected([&] { build(name, {{"tau", 0.09}, {"dt", 0.1}}); }, "tau");
+    EXPECT_FLOAT_EQ(build(name, {{"tau", 0.1}, {"dt", 0.1}}).trace_decay, 0.0f);
+  }
+  expect_rejected(
+      [] {
+        build_custom(custom({{"coupling", "trace"}}, {{"tau", 0.5}, {"dt", 1}}));
+      },
+      "tau");
   expect_rejected([] { build("poisson_glm", {{"alpha", 0}}); }, "alpha");
   for (double rho : {1.5, -0.1}) {
     expect_rejected([&] { build("threshold_sam", {{"rho", rho}}); }, "rho");

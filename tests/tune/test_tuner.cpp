@@ -12,6 +12,7 @@
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/recorder.hpp"
+#include "kascade/tune/directions.hpp"
 #include "tune_test_support.hpp"
 
 namespace kascade {
@@ -107,6 +108,20 @@ TEST(Tuner, ACouplingDecayKeepsItsSide) {
       EXPECT_NE(results[g].values[0], start);  // (it moved)
     }
   }
+}
+
+TEST(Tuner, TauAtItsLeastValueTakesAOneSidedDifference) {
+  // A synaptic activation's tau must be >= dt (presets.cpp): at tau = dt the difference below
+  // is refused, so the derivative is the one above (the refusal had ended the run: tuning tau
+  // there, toward a rate out of reach). d(1 - dt / tau) / d tau = dt / tau^2 = 10 at 0.1.
+  const Preset& preset = find_preset("rectified_sam");
+  const ParameterSet at_dt = preset_defaults(preset, {{"tau", 0.1}, {"dt", 0.1}});
+  FieldDirection d;
+  ASSERT_NO_THROW(d = model_direction(preset, at_dt, "tau", 0));
+  EXPECT_NEAR(d.scalar[FieldDirection::trace_decay], 10.0, 0.2);  // (forward: 10 / (1 + h/tau))
+  const ParameterSet above = preset_defaults(preset, {{"tau", 0.2}, {"dt", 0.1}});
+  EXPECT_NEAR(model_direction(preset, above, "tau", 0).scalar[FieldDirection::trace_decay], 2.5,
+              1e-3);  // (central)
 }
 
 TEST(Tuner, DeadTimeRateMatchesTheRenewalFormula) {

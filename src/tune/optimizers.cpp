@@ -16,9 +16,9 @@ double AdamStep::step(double g) {
 
 double NewtonRootFinder::step(double p, double rate, double rate_slope, double target) {
   if (converged_ || failed_) return p;
-  if (rate == HUGE_VAL) hi_ = p;  // (an overflowing rate: far above any target)
+  if (rate == HUGE_VAL) hi_ = p, e_hi_ = NAN;  // (an overflowing rate: far above any target)
   if (!(rate > 0) || rate == HUGE_VAL) {
-    if (!(rate > 0)) lo_ = p;  // no spikes expected (a rectified rate can be exactly 0 here)
+    if (!(rate > 0)) lo_ = p, e_lo_ = NAN;       // no spikes expected (a rectified rate can be 0)
     if (!std::isnan(lo_) && !std::isnan(hi_)) {  // bracketed: the slope here says nothing
       last_step_ = 0.5 * (lo_ + hi_) - p;
       return p + last_step_;
@@ -38,16 +38,25 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     failed_ = true;
     return p;
   }
-  (e < 0 ? lo_ : hi_) = p;
+  if (e < 0)
+    lo_ = p, e_lo_ = e;
+  else
+    hi_ = p, e_hi_ = e;
+  before_p_ = last_p_, before_e_ = last_e_, last_p_ = p, last_e_ = e;
   if (!averaging_ && std::fabs(e) > tolerance_) return search(p, e, s);
-  if (!averaging_) begin_averaging();  // (this epoch's error, within the tolerance, counts)
+  if (!averaging_) begin_averaging(p);  // (this epoch's error, within the tolerance, counts)
   // Averaging: Robbins-Monro with gain 1 / j on the running mean slope.
   ++averaged_;
   if (s > 0 || s < 0) slope_sum_ += s;
   error_sum_ += e;
   error_sq_ += e * e;
   const int j = averaged_;
-  const double slope = slope_sum_ != 0 ? slope_sum_ / j : s;
+  double slope = slope_sum_ != 0 ? slope_sum_ / j : s;
+  // Where the rate has a plateau (a stimulus saturating its targets) its slope there says
+  // nothing of the way to the root (~0: a strength of 58 stepped to -3e7): a slope below an
+  // eighth of the search's secant (across its bracket, or its last step) takes the secant.
+  if (std::isfinite(secant_) && !(std::fabs(slope) >= 0.125 * std::fabs(secant_)))
+    slope = secant_;
   if (j >= 6) {  // the error left after averaging j estimates: about sigma / sqrt(j)
     const double mean = error_sum_ / j;
     const double var = std::max(0.0, (error_sq_ - j * mean * mean) / (j - 1));
@@ -61,7 +70,24 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   }
   if (!(slope != 0) || !std::isfinite(slope)) return p;
   last_step_ = -e / (slope * j);
+  if (std::isfinite(box_lo_))  // (within the search's bracket, widened by its width each side)
+    last_step_ = std::clamp(p + last_step_, box_lo_, box_hi_) - p;
   return p + last_step_;
+}
+
+void NewtonRootFinder::begin_averaging(const double p) {
+  averaging_ = true, averaged_ = 0, slope_sum_ = error_sum_ = error_sq_ = 0;
+  secant_ = box_lo_ = box_hi_ = NAN;
+  if (!std::isnan(lo_) && !std::isnan(hi_) && std::isfinite(e_lo_) && std::isfinite(e_hi_) &&
+      lo_ != hi_) {  // the bracket, widened by its width on each side
+    secant_ = (e_hi_ - e_lo_) / (hi_ - lo_);
+    const double width = std::fabs(hi_ - lo_);
+    box_lo_ = std::min(lo_, hi_) - width, box_hi_ = std::max(lo_, hi_) + width;
+  } else if (std::isfinite(before_e_) && before_p_ != last_p_) {  // the last step, twice each way
+    secant_ = (last_e_ - before_e_) / (last_p_ - before_p_);
+    const double width = 2 * std::fabs(last_p_ - before_p_);
+    box_lo_ = p - width, box_hi_ = p + width;
+  }
 }
 
 // A step of the search from p, where the error is e (beyond the tolerance) and its slope s.
@@ -100,10 +126,10 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
     // begins with the next epoch; else Newton goes on.
     constexpr double near = 4;
     if (std::fabs(e) <= near * tolerance_) {
-      begin_averaging();
+      begin_averaging(p);
       averaged_ = 1, slope_sum_ = s, error_sum_ = e, error_sq_ = e * e;
     } else if (++bracketed_steps_ >= 4) {
-      begin_averaging();
+      begin_averaging(p);
     }
     return p + d;
   }

@@ -104,5 +104,32 @@ TEST(NewtonRootFinder, ASlowButSteadySearchGoesOn) {
   EXPECT_NEAR(std::log(sigmoid_rate(p) / 10.0), 0.0, 0.05);
 }
 
+TEST(NewtonRootFinder, APlateauPastTheRootDoesNotSendTheValueAway) {
+  // A rate that levels off just above the target (a stimulus saturating its targets: 8.6 Hz at
+  // most, 8.5 wanted), its slope ~0 out there: the first Newton step, from the steep rise's
+  // foot, lands far out on the plateau, within the tolerance, and the averaging's step
+  // -e / slope had sent the value to -1e47. It keeps to the search's bracket (or twice its last
+  // step each way) and takes the secant's slope there.
+  const auto sigmoid = [](double x) { return 1 / (1 + std::exp(-x)); };
+  const auto rate = [&](double p) { return 6 + 2.6 * sigmoid(p - 20); };
+  const auto slope = [](double p) {  // (tiny but not 0 far out: 1 - sigmoid would round to 0)
+    const double x = std::exp(-(p - 20));
+    return 2.6 * x / ((1 + x) * (1 + x));
+  };
+  NewtonRootFinder finder(0.05);
+  double p = 15, lowest = p, highest = p;
+  bool on_plateau = false;  // (a value whose slope is below 1e-6 of the start's)
+  for (int epoch = 0; epoch < 100 && !finder.converged() && !finder.failed(); ++epoch) {
+    on_plateau = on_plateau || slope(p) < 1e-6 * slope(15);
+    p = finder.step(p, rate(p), slope(p), 8.5);
+    lowest = std::min(lowest, p), highest = std::max(highest, p);
+  }
+  EXPECT_TRUE(on_plateau) << "the case did not arise: the test would prove nothing";
+  EXPECT_GE(lowest, -200.0);
+  EXPECT_LE(highest, 500.0);
+  EXPECT_TRUE(finder.converged());
+  EXPECT_NEAR(std::log(rate(p) / 8.5), 0.0, 0.05);
+}
+
 }  // namespace
 }  // namespace kascade

@@ -47,12 +47,17 @@ class NewtonRootFinder {
 
  private:
   double search(double p, double e, double s);
-  void begin_averaging() {
-    averaging_ = true, averaged_ = 0, slope_sum_ = error_sum_ = error_sq_ = 0;
-  }
+  // The averaging phase begins at p: its sums start over, and the search's bracket (else its
+  // last step) gives the least slope it takes and the values it keeps to.
+  void begin_averaging(double p);
 
   double tolerance_;
-  double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
+  double lo_ = NAN, hi_ = NAN;              // values with rate below / above the target
+  double e_lo_ = NAN, e_hi_ = NAN;          // their errors (NAN: no rate, or an overflowing one)
+  double last_p_ = NAN, last_e_ = NAN;      // this epoch's value and error
+  double before_p_ = NAN, before_e_ = NAN;  // the epoch's before
+  double secant_ = NAN;  // d error / dp across the bracket (or last step) when averaging began
+  double box_lo_ = NAN, box_hi_ = NAN;  // averaging's values: that bracket widened
   double last_step_ = 0;
   struct Searched {
     double p, error;  // a value of the search, and its |e|

@@ -104,6 +104,26 @@ TEST(NewtonRootFinder, ASlowButSteadySearchGoesOn) {
   EXPECT_NEAR(std::log(sigmoid_rate(p) / 10.0), 0.0, 0.05);
 }
 
+TEST(NewtonRootFinder, ConvergedMeansTheErrorsMeanWithinTheTolerance) {
+  // Estimates whose errors spread by 0.05 about a mean of -0.06 (a value the averaging does not
+  // move far enough, e.g. a slope the analytic derivative overstates), tolerance 0.05: once
+  // their standard error is small, the mean is still beyond the tolerance. Their mean within
+  // the tolerance plus that spread had called it converged (a stimulus strength 6-8 % off).
+  NewtonRootFinder finder(0.05);
+  double p = 1;
+  for (int epoch = 0; epoch < 60; ++epoch) {
+    const double e = -0.06 + (epoch % 2 ? 0.05 : -0.05);
+    p = finder.step(p, 9.0 * std::exp(e), 0.1, 9.0);
+  }
+  EXPECT_FALSE(finder.converged());
+  EXPECT_FALSE(finder.failed());
+  // The same spread about -0.03: converged.
+  NewtonRootFinder near(0.05);
+  for (int epoch = 0; epoch < 60 && !near.converged(); ++epoch)
+    near.step(1, 9.0 * std::exp(-0.03 + (epoch % 2 ? 0.05 : -0.05)), 0.1, 9.0);
+  EXPECT_TRUE(near.converged());
+}
+
 TEST(NewtonRootFinder, APlateauPastTheRootDoesNotSendTheValueAway) {
   // A rate that levels off just above the target (a stimulus saturating its targets: 8.6 Hz at
   // most, 8.5 wanted), its slope ~0 out there: the first Newton step, from the steep rise's

@@ -47,9 +47,9 @@ class NewtonRootFinder {
 
  private:
   double search(double p, double e, double s);
-  // The averaging phase begins at p: its sums start over, and the search's bracket (else its
-  // last step) gives the least slope it takes and the values it keeps to.
-  void begin_averaging(double p);
+  // The averaging phase begins: its sums start over, and the search's bracket (else its last
+  // step) gives the least slope it takes and its longest step.
+  void begin_averaging();
 
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;              // values with rate below / above the target
@@ -57,7 +57,7 @@ class NewtonRootFinder {
   double last_p_ = NAN, last_e_ = NAN;      // this epoch's value and error
   double before_p_ = NAN, before_e_ = NAN;  // the epoch's before
   double secant_ = NAN;  // d error / dp across the bracket (or last step) when averaging began
-  double box_lo_ = NAN, box_hi_ = NAN;  // averaging's values: that bracket widened
+  double reach_ = NAN;   // the averaging's longest step: twice that bracket or step
   double last_step_ = 0;
   struct Searched {
     double p, error;  // a value of the search, and its |e|

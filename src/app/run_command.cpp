@@ -553,7 +553,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   }
 
   EngineSettings settings;
-  settings.seed = config.seed;
+  settings.seed = config.simulation.spike_seed >= 0
+                      ? static_cast<std::uint64_t>(config.simulation.spike_seed)
+                      : config.seed;
   settings.equilibration_steps = config.simulation.equilibration_steps;
   settings.recorded_steps = config.simulation.steps;
   settings.chunk_steps = std::min(config.simulation.record_interval, config.simulation.steps);

@@ -266,6 +266,9 @@ void read_simulation(DeckTable t, SimulationConfig& c, const std::string& file) 
       action == "report" || action == "stop",
       file + ": key 'simulation.runaway_action' must be report or stop (got \"" + action + "\")");
   c.runaway_stop = action == "stop";
+  c.spike_seed = t.integer("spike_seed", -1);
+  require(c.spike_seed >= -1,
+          file + ": key 'simulation.spike_seed' must be >= 0 (or -1: the seed)");
   t.finish();
 }
 

@@ -585,6 +585,23 @@ def check_stimuli_group():
             check(np.array_equal(b["tuning/theta"][:], a["tuning/theta"][:]),
                   "tune tunes with the Poisson stimulus, as a run does")
 
+        # simulation.spike_seed: another sample of the spikes alone (networks, stimuli and tuned
+        # values from the run's seed); the run's own seed as spike_seed changes nothing.
+        resampled = {k: os.path.join(tmp, f"spike_seed_{k}.h5") for k in (7, 2026)}
+        for k, path in resampled.items():
+            r = run("run", deck, *shrink, "-o", path, "--set", f"simulation.spike_seed={k}")
+            check(r.returncode == 0, f"spike_seed={k} runs ({r.stderr.strip()})")
+        with h5py.File(files["run"], "r") as a, h5py.File(resampled[7], "r") as b, \
+                h5py.File(resampled[2026], "r") as c:
+            same = all(np.array_equal(a[d][:], b[d][:]) for d in
+                       ("connectivity/weight", "connectivity/source", "stimuli/probe/onsets",
+                        "stimuli/probe/targets", "tuning/theta"))
+            check(same, "spike_seed keeps the networks, stimuli and tuned values")
+            check(not np.array_equal(a["spikes/step"][:], b["spikes/step"][:]),
+                  "spike_seed = 7 draws other spikes")
+            check(all(np.array_equal(a[d][:], c[d][:]) for d in ("spikes/step", "spikes/neuron")),
+                  "spike_seed = the deck's seed gives the same spikes")
+
         out = os.path.join(tmp, "sinusoid.h5")
         deck = os.path.join(source, "inputs", "stimuli", "sinusoid.toml")
         r = run("run", deck, "--set", "simulation.steps=500", "-o", out, "-q")

@@ -118,6 +118,15 @@ TEST(Deck, IdentityIsTheValuesWithoutCheckpointEvery) {
     EXPECT_FALSE(same(deck, {other})) << other;
 }
 
+TEST(Deck, SpikeSeedIsOptionalAndNonNegative) {
+  EXPECT_EQ(parse_deck("seed = 3\n", "deck.toml").simulation.spike_seed, -1);
+  EXPECT_EQ(parse_deck("[simulation]\nspike_seed = 9\n", "deck.toml").simulation.spike_seed, 9);
+  EXPECT_EQ(error_of("[simulation]\nspike_seed = -2\n"),
+            "deck.toml: key 'simulation.spike_seed' must be >= 0 (or -1: the seed)");
+  EXPECT_NE(error_of("[simulation]\nspike_seed = 1.5\n").find("simulation.spike_seed"),
+            std::string::npos);
+}
+
 TEST(Deck, OverridesReplaceAndAreRecorded) {
   const RunConfig c = parse_deck("[simulation]\nsteps = 10\n", "deck.toml",
                                  {"simulation.steps=25", "networks.normal.std=2", "seed=9"});

@@ -25,6 +25,9 @@ struct SimulationConfig {
                                      // negative: only between batches
   double runaway_rate_hz = 500;      // a network above it over a record_interval ran away; 0: off
   bool runaway_stop = false;         // runaway_action = "stop": its later spikes are not kept
+  // The seed of the simulation's draws (spikes, initial states), or -1: the run's seed. Networks,
+  // stimuli and tuning keep the run's seed: another spike sample of the same networks.
+  std::int64_t spike_seed = -1;
 };
 
 struct RunConfig {

@@ -332,22 +332,27 @@ std::string predecessor_hint(std::string dotted) {
   for (std::size_t open; (open = dotted.find('[')) != std::string::npos;)
     dotted.erase(open, dotted.find(']', open) + 1 - open);
   static const std::vector<std::pair<std::string, std::string>> names = {
-      {"rng", "the top-level 'seed'"},
-      {"model.rng", "the top-level 'seed'"},
-      {"model.seed", "the top-level 'seed'"},
-      {"networks.seed", "the top-level 'seed'"},
-      {"networks.n_networks", "'networks.count'"},
-      {"networks.n_neurons", "'networks.neurons'"},
-      {"tune.lr", "'tune.learning_rate'"},
-      {"tune.firing_rate", "'tune.target_rate'"},
-      {"tune.tunable_parameters", "'tune.parameters'"},
-      {"tune.n_epochs", "'tune.epochs'"},
-      {"stimulus.tau", "'width' (steps)"},
-      {"stimulus.duration", "'stop', an end step (a Poisson train's 'duration' is its own)"},
-      {"stimulus.stimulus_masks", "'targets'"},
-      {"stimulus_masks", "'targets' in each [[stimulus]]"}};
+      {"rng", "kascade's is the top-level 'seed'"},
+      {"model.rng", "kascade's is the top-level 'seed'"},
+      {"model.seed", "kascade's is the top-level 'seed'"},
+      {"networks.seed", "kascade's is the top-level 'seed'"},
+      {"networks.n_networks", "kascade's is 'networks.count'"},
+      {"networks.n_neurons", "kascade's is 'networks.neurons'"},
+      {"tune.lr", "kascade's is 'tune.learning_rate'"},
+      {"tune.firing_rate", "kascade's is 'tune.target_rate'"},
+      {"tune.tunable_parameters", "kascade's is 'tune.parameters'"},
+      {"tune.n_epochs", "kascade's is 'tune.epochs'"},
+      {"stimulus.tau", "kascade's is 'width' (steps)"},
+      {"stimulus.duration",
+       "kascade's is 'stop', an end step (a Poisson train's 'duration' is its own)"},
+      {"stimulus.stimulus_masks", "kascade's is 'targets'"},
+      {"stimulus_masks", "kascade's is 'targets' in each [[stimulus]]"},
+      {"model.equilibration_steps", "kascade's is 'simulation.equilibration_steps'"},
+      {"simulation.store_as_dtype",
+       "kascade has none: spikes are stored as events, Poisson counts as uint16"},
+      {"stimulus.batch_size", "kascade has none: a stimulus belongs to network ids"}};
   for (const auto& [from, to] : names)
-    if (dotted == from) return " (spikeometric's name; kascade's is " + to + ")";
+    if (dotted == from) return " (spikeometric's name; " + to + ")";
   return "";
 }
 

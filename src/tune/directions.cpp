@@ -15,6 +15,19 @@ bool same_structure(const CascadeModel& a, const CascadeModel& b) {
          a.noise_rho == b.noise_rho && a.coupling == b.coupling;
 }
 
+namespace {
+
+// spikeometric's tunable parameters of the model a preset stands for, in its order, or "" (none
+// of its models: custom; threshold_sam had none and cannot be tuned).
+std::string spikeometric_parameters(const std::string& preset) {
+  if (preset == "bernoulli_glm") return "theta, r, beta, alpha, rel_ref_strength";
+  if (preset == "poisson_glm") return "alpha, beta, tau, r, b";
+  if (preset == "rectified_lnp" || preset == "rectified_sam") return "lambda_0, theta, tau, r, b";
+  return "";
+}
+
+}  // namespace
+
 FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
                                const std::string& name, std::size_t n_stimuli) {
   const auto spec = std::find_if(preset.parameters.begin(), preset.parameters.end(),
@@ -27,11 +40,19 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
     for (const ParameterSpec& s : preset.parameters)
       if (continuous(s)) names += (names.empty() ? "" : ", ") + s.name;
     const bool shorthand = name == "all" || name == "model" || name == "stimulus";
-    throw InputError("key 'tune.parameters': " +
-                     (shorthand ? "'" + name + "' is spikeometric's shorthand; list the names: " +
-                                      names + ", and stimulus.<name>.strength per stimulus"
-                                : "preset " + preset.name + " has no parameter '" + name +
-                                      "' (its continuous parameters: " + names + ")"));
+    if (!shorthand)
+      throw InputError("key 'tune.parameters': preset " + preset.name + " has no parameter '" +
+                       name + "' (its continuous parameters: " + names + ")");
+    // The names spikeometric's shorthand stood for, with this preset's (its model's parameters).
+    const std::string model = spikeometric_parameters(preset.name);
+    const std::string strengths = "stimulus.<name>.strength per stimulus";
+    throw InputError(
+        "key 'tune.parameters': '" + name + "' is spikeometric's shorthand; list the names: " +
+        (name == "stimulus" ? strengths
+         : model.empty()    ? names + (name == "all" ? ", and " + strengths : std::string())
+                            : "spikeometric's " + name + " for this model is " + model +
+                               (name == "all" ? ", and " + strengths : std::string()) +
+                               " (its continuous parameters: " + names + ")"));
   }
   require(continuous(*spec),
           "key 'tune.parameters': model." + name + " cannot be tuned: " +

@@ -42,6 +42,12 @@ TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
   EXPECT_EQ(error_of("[[stimulus]]\nkind = \"regular\"\ntau = 3\n"),
             "deck.toml: unknown key 'stimulus[0].tau' (spikeometric's name; kascade's is 'width' "
             "(steps))");
+  EXPECT_EQ(error_of("[model]\nequilibration_steps = 5\n"),
+            "deck.toml: unknown key 'model.equilibration_steps' (spikeometric's name; kascade's "
+            "is 'simulation.equilibration_steps')");
+  EXPECT_EQ(error_of("[simulation]\nstore_as_dtype = \"int32\"\n"),
+            "deck.toml: unknown key 'simulation.store_as_dtype' (spikeometric's name; kascade "
+            "has none: spikes are stored as events, Poisson counts as uint16)");
   // Another source's table, and sizes of networks that a file gives, say what they are.
   EXPECT_EQ(error_of("[networks.uniform]\nlow = 0.0\n"),
             "deck.toml: unknown key 'networks.uniform' (the table of networks.generator = "

@@ -318,7 +318,13 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   s.parameters = {TunedParameter{"thetta"}};
   EXPECT_NE(message(s, f).find("no parameter 'thetta'"), std::string::npos);
   s.parameters = {TunedParameter{"all"}};  // (spikeometric's shorthand: the names instead)
-  EXPECT_NE(message(s, f).find("'all' is spikeometric's shorthand; list the names: "),
+  EXPECT_NE(message(s, f).find("'all' is spikeometric's shorthand; list the names: "
+                               "spikeometric's all for this model is theta, r, beta, alpha, "
+                               "rel_ref_strength, and stimulus.<name>.strength per stimulus"),
+            std::string::npos)
+      << message(s, f);
+  s.parameters = {TunedParameter{"stimulus"}};
+  EXPECT_NE(message(s, f).find("list the names: stimulus.<name>.strength per stimulus"),
             std::string::npos);
   s.parameters = {TunedParameter{"abs_ref_scale"}};
   EXPECT_NE(message(s, f).find("model.abs_ref_scale cannot be tuned: its values are whole numbers"),

@@ -49,11 +49,16 @@ void read_weights(DeckTable& t, RandomGraphParams& g, const std::string& prefix)
 }
 
 // Keys every random generator shares.
-void read_signs(DeckTable& t, RandomGraphParams& g, bool dale, double excitatory_fraction) {
+void read_signs(DeckTable& t, RandomGraphParams& g, bool dale, double excitatory_fraction,
+                const std::string& prefix) {
   g.glorot = t.boolean("glorot", false);
   g.dale = t.boolean("dale", dale);
   g.excitatory_fraction = t.real("excitatory_fraction", excitatory_fraction);
   g.inhibitory_scale = t.real("inhibitory_scale", 1.0);
+  const std::string types = t.string("excitatory_neurons", "first");
+  require(types == "first" || types == "random",
+          "key '" + prefix + "excitatory_neurons' must be first or random (got \"" + types + "\")");
+  g.random_types = types == "random";
   g.self_connections = t.boolean("self_connections", false);
 }
 
@@ -65,24 +70,24 @@ void read_generator(DeckTable t, NetworkSource& s, const std::string& generator)
     g.a = t.real("mean", 0.0);
     g.b = t.real("std", 1.0);
     g.connection_probability = 1.0 - t.real("sparsity", 0.5);
-    read_signs(t, g, true, 0.5);
+    read_signs(t, g, true, 0.5, prefix);
   } else if (generator == "uniform") {  // the predecessor's UniformGenerator
     g.weights = WeightLaw::uniform;
     g.a = t.real("low", -1.0);
     g.b = t.real("high", 1.0);
     g.connection_probability = 1.0 - t.real("sparsity", 0.9);
-    read_signs(t, g, false, 0.5);
+    read_signs(t, g, false, 0.5, prefix);
   } else if (generator == "erdos_renyi") {
     g.connection_probability = t.real("p", 0.1);
     require(g.connection_probability >= 0 && g.connection_probability <= 1,
             prefix + "p must be in [0, 1]");
     read_weights(t, g, prefix);
-    read_signs(t, g, true, 0.8);
+    read_signs(t, g, true, 0.8, prefix);
   } else if (generator == "fixed_indegree") {
     g.topology = Topology::fixed_indegree;
     g.indegree = t.integer("k", 10);
     read_weights(t, g, prefix);
-    read_signs(t, g, true, 0.8);
+    read_signs(t, g, true, 0.8, prefix);
   } else if (generator == "mexican_hat") {
     s.kind = SourceKind::mexican_hat;
     s.mexican_hat.a = t.real("a", s.mexican_hat.a);

@@ -37,12 +37,32 @@ struct Signs {
   const RandomGraphParams& p;
   double scale;
   ordinal_t n_excitatory;
+  std::vector<char> excitatory;  // per neuron (random_types), else empty: the first n_excitatory
   real_t operator()(ordinal_t j, double w) const {
     w *= scale;
-    if (p.dale) w = j < n_excitatory ? std::fabs(w) : -std::fabs(w) * p.inhibitory_scale;
+    const bool positive = excitatory.empty() ? j < n_excitatory : excitatory[j] != 0;
+    if (p.dale) w = positive ? std::fabs(w) : -std::fabs(w) * p.inhibitory_scale;
     return static_cast<real_t>(w);
   }
 };
+
+// Which `e` of n neurons are excitatory (random_types): the first e of a Fisher-Yates shuffle
+// whose draw k uses counter (k, network) of its own stream.
+std::vector<char> random_excitatory(ordinal_t n, ordinal_t e, std::uint64_t seed,
+                                    network_id_t network) {
+  std::vector<ordinal_t> order(static_cast<std::size_t>(n));
+  for (ordinal_t i = 0; i < n; ++i) order[i] = i;
+  std::vector<char> excitatory(static_cast<std::size_t>(n), 0);
+  for (ordinal_t k = 0; k < e; ++k) {
+    const auto b =
+        random::philox_bits(seed, network, static_cast<std::uint32_t>(k), 0, random::neuron_types);
+    const double u = random::to_unit_double(b.v[0], b.v[1]);  // [0, 1)
+    const auto pick = k + std::min<ordinal_t>(n - 1 - k, static_cast<ordinal_t>(u * (n - k)));
+    std::swap(order[k], order[pick]);
+    excitatory[order[k]] = 1;
+  }
+  return excitatory;
+}
 
 // Row i by geometric skips over candidates j = 0..n-1; draw k uses counter (i, k).
 void bernoulli_row(const RandomGraphParams& p, ordinal_t n, ordinal_t i, std::uint64_t seed,
@@ -133,8 +153,10 @@ void validate(const RandomGraphParams& p, ordinal_t n, const std::string& prefix
 Network generate_random_graph(const RandomGraphParams& p, ordinal_t n, std::uint64_t seed,
                               network_id_t network) {
   validate(p, n, "networks.");
-  const Signs sign{p, p.glorot ? 1.0 / std::sqrt(static_cast<double>(n)) : 1.0,
-                   static_cast<ordinal_t>(std::lround(p.excitatory_fraction * n))};
+  const auto n_excitatory = static_cast<ordinal_t>(std::lround(p.excitatory_fraction * n));
+  const Signs sign{p, p.glorot ? 1.0 / std::sqrt(static_cast<double>(n)) : 1.0, n_excitatory,
+                   p.dale && p.random_types ? random_excitatory(n, n_excitatory, seed, network)
+                                            : std::vector<char>{}};
   Network net;
   net.n_neurons = n;
   net.row_ptr.assign(static_cast<std::size_t>(n) + 1, 0);

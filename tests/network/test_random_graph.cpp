@@ -334,6 +334,50 @@ TEST(RandomGraph, DaleSignsFollowNeuronIndex) {
   }
 }
 
+// excitatory_neurons = "random": round(f N) excitatory neurons drawn per network, each neuron
+// equally likely: over G networks the count of networks in which neuron j is excitatory is
+// Binomial(G, E / N) (within 5 sigma, for each of the N neurons); the weights' magnitudes are
+// those of the first-E layout, and a network's set is its own (seed, id).
+TEST(RandomGraph, DaleRandomTypesAreUniformOverNeurons) {
+  const ordinal_t n = 31, n_exc = 25;  // (round(0.8 * 31))
+  const int networks = 2000;
+  RandomGraphParams r = bernoulli(1.0, WeightLaw::normal, 0.0, 1.0);
+  r.dale = true;
+  r.excitatory_fraction = 0.8;
+  std::vector<int> excitatory_in(n, 0);
+  std::set<std::vector<int>> sets;
+  for (int g = 0; g < networks; ++g) {
+    r.random_types = false;
+    const Network first = generate_random_graph(r, n, 123, g);
+    r.random_types = true;
+    const Network net = generate_random_graph(r, n, 123, g);
+    ASSERT_EQ(net.presynaptic, first.presynaptic);
+    std::vector<int> sign(n, 0);  // +1 / -1 by the presynaptic neuron's outgoing weights
+    for (ordinal_t i = 0; i < n; ++i)
+      for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k) {
+        ASSERT_EQ(std::fabs(net.weight[k]), std::fabs(first.weight[k]));
+        const int s = net.weight[k] > 0 ? 1 : net.weight[k] < 0 ? -1 : 0;
+        const ordinal_t j = net.presynaptic[k];
+        if (s != 0) {
+          ASSERT_TRUE(sign[j] == 0 || sign[j] == s) << "neuron " << j << " of network " << g;
+          sign[j] = s;
+        }
+      }
+    std::vector<int> exc;
+    for (ordinal_t j = 0; j < n; ++j)
+      if (sign[j] > 0) exc.push_back(j), ++excitatory_in[j];
+    ASSERT_EQ(static_cast<ordinal_t>(exc.size()), n_exc) << "network " << g;
+    sets.insert(exc);
+  }
+  const double q = static_cast<double>(n_exc) / n, mean = networks * q;
+  const double sigma = std::sqrt(networks * q * (1 - q));
+  for (ordinal_t j = 0; j < n; ++j) EXPECT_NEAR(excitatory_in[j], mean, 5 * sigma) << j;
+  EXPECT_GT(sets.size(), 1000u);  // (C(31, 25) = 736 281 sets: nearly every network its own)
+  RandomGraphParams same = r;
+  EXPECT_EQ(generate_random_graph(same, n, 123, 7).weight,
+            generate_random_graph(r, n, 123, 7).weight);
+}
+
 TEST(RandomGraph, DaleAllExcitatoryOrAllInhibitory) {
   RandomGraphParams r = bernoulli(0.5, WeightLaw::normal, 0.0, 1.0);
   r.dale = true;

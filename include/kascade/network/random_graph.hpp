@@ -6,8 +6,10 @@
 //             fixed in-degree: every neuron gets exactly k distinct presynaptic partners.
 //   weights   normal(a = mean, b = std), uniform(a = low, b = high), lognormal(a = mu, b = sigma)
 //             or constant(a); divided by sqrt(N) with glorot.
-//   signs     Dale's law: the first round(excitatory_fraction N) neurons are excitatory, their
-//             weights |w|; the others' -|w| (times inhibitory_scale). Without Dale: as drawn.
+//   signs     Dale's law: round(excitatory_fraction N) neurons are excitatory, their weights
+//             |w|; the others' -|w| (times inhibitory_scale). The first ones, or a set drawn
+//             from (seed, network id) (random_types: a neuron's index then tells nothing of its
+//             type). Without Dale: as drawn.
 // Row i of the result lists the presynaptic partners of neuron i in ascending order.
 #include <cstdint>
 #include <string>
@@ -30,6 +32,7 @@ struct RandomGraphParams {
   bool dale = false;
   double excitatory_fraction = 0.8;
   double inhibitory_scale = 1.0;  // multiplies |w| of inhibitory neurons under Dale's law
+  bool random_types = false;      // Dale's law: excitatory neurons drawn per network, not 0 .. E-1
   bool self_connections = false;
 };
 

@@ -20,6 +20,7 @@ enum Stream : std::uint32_t {
   stimulus = 3,           // stimulus plans
   background = 4,         // background noise, one counter per (neuron, step)
   bernoulli_block = 5,    // Bernoulli emission: one counter per (neuron, block of 5 steps)
+  neuron_types = 6,       // Dale's law with random excitatory neurons: one counter per draw
   poisson_attempts = 16,  // 17..127: further rejection attempts of a Poisson emission
   stimulus_poisson_attempts = 128,  // 129..255: the same for the intervals of stimulus plans
 };

@@ -16,12 +16,12 @@ double AdamStep::step(double g) {
 
 double NewtonRootFinder::step(double p, double rate, double rate_slope, double target) {
   if (converged_ || failed_) return p;
-  if (rate == HUGE_VAL) hi_ = p, e_hi_ = NAN;  // (an overflowing rate: far above any target)
+  if (rate == HUGE_VAL) hi_ = p;  // (an overflowing rate: far above any target)
   if (!(rate > 0) || rate == HUGE_VAL) {
-    if (!(rate > 0)) lo_ = p, e_lo_ = NAN;       // no spikes expected (a rectified rate can be 0)
+    if (!(rate > 0)) lo_ = p;  // no spikes expected (a rectified rate can be exactly 0 here)
     if (!std::isnan(lo_) && !std::isnan(hi_)) {  // bracketed: the slope here says nothing
       last_step_ = 0.5 * (lo_ + hi_) - p;
-      return p + last_step_;
+      return stepped(p);
     }
     if (!(rate_slope != 0) || !std::isfinite(rate_slope) || rate == HUGE_VAL) {
       failed_ = true;
@@ -30,7 +30,7 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     const double linear = (target - std::max(rate, 0.0)) / rate_slope;
     last_step_ =
         std::fabs(last_step_) > 0 ? std::copysign(2 * std::fabs(last_step_), linear) : linear;
-    return p + last_step_;
+    return stepped(p);
   }
   const double e = std::log(rate / target);
   const double s = rate_slope / rate;  // d log(rate) / dp
@@ -38,12 +38,15 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     failed_ = true;
     return p;
   }
-  if (e < 0)
-    lo_ = p, e_lo_ = e;
-  else
-    hi_ = p, e_hi_ = e;
-  before_p_ = last_p_, before_e_ = last_e_, last_p_ = p, last_e_ = e;
-  if (!averaging_ && std::fabs(e) > tolerance_) return search(p, e, s);
+  (e < 0 ? lo_ : hi_) = p;
+  if (!averaging_ && std::fabs(e) > tolerance_) {
+    if (s != 0 && std::isfinite(s))  // (the search's slopes bound the averaging's from below)
+      least_slope_ = least_slope_ > 0 ? std::min(least_slope_, std::fabs(s)) : std::fabs(s),
+      search_sign_ = s;
+    const double next = search(p, e, s);
+    if (std::isfinite(next)) longest_step_ = std::max(longest_step_, std::fabs(next - p));
+    return next;
+  }
   if (!averaging_) begin_averaging();  // (this epoch's error, within the tolerance, counts)
   // Averaging: Robbins-Monro with gain 1 / j on the running mean slope.
   ++averaged_;
@@ -52,10 +55,11 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   error_sq_ += e * e;
   const int j = averaged_;
   double slope = slope_sum_ != 0 ? slope_sum_ / j : s;
-  // Where the rate has a plateau (a stimulus saturating its targets) its slope there says
-  // nothing of the way to the root (~0: a strength of 58 stepped to -3e7): a slope below an
-  // eighth of the search's secant (across its bracket, or its last step) takes the secant.
-  if (std::isfinite(secant_) && !(std::fabs(slope) >= 0.125 * std::fabs(secant_))) slope = secant_;
+  // Where the rate levels off (a stimulus saturating its targets) its slope there says nothing
+  // of the way to the root (~0: a strength of 58 stepped to -3e7): a slope below an eighth of
+  // the least the search saw takes that eighth, with the search's sign. (Not a secant of the
+  // search's errors: with noisy epochs that is noise, and had held values 10-70 % off.)
+  if (floor_ > 0 && !(std::fabs(slope) >= floor_)) slope = std::copysign(floor_, search_sign_);
   if (j >= 6) {  // the error left after averaging j estimates: about sigma / sqrt(j)
     const double mean = error_sum_ / j;
     const double var = std::max(0.0, (error_sq_ - j * mean * mean) / (j - 1));
@@ -72,22 +76,18 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   }
   if (!(slope != 0) || !std::isfinite(slope)) return p;
   last_step_ = -e / (slope * j);
-  if (std::isfinite(reach_))  // (noisy epochs can misplace the bracket: a reach, not a box)
-    last_step_ = std::clamp(last_step_, -reach_, reach_);
+  if (reach_ > 0) last_step_ = std::clamp(last_step_, -reach_, reach_);
+  return p + last_step_;
+}
+
+double NewtonRootFinder::stepped(const double p) {
+  longest_step_ = std::max(longest_step_, std::fabs(last_step_));
   return p + last_step_;
 }
 
 void NewtonRootFinder::begin_averaging() {
   averaging_ = true, averaged_ = 0, slope_sum_ = error_sum_ = error_sq_ = 0;
-  secant_ = reach_ = NAN;
-  if (!std::isnan(lo_) && !std::isnan(hi_) && std::isfinite(e_lo_) && std::isfinite(e_hi_) &&
-      lo_ != hi_) {  // across the bracket
-    secant_ = (e_hi_ - e_lo_) / (hi_ - lo_);
-    reach_ = 2 * std::fabs(hi_ - lo_);
-  } else if (std::isfinite(before_e_) && before_p_ != last_p_) {  // across the last step
-    secant_ = (last_e_ - before_e_) / (last_p_ - before_p_);
-    reach_ = 2 * std::fabs(last_p_ - before_p_);
-  }
+  floor_ = least_slope_ / 8, reach_ = 2 * longest_step_;  // (0 without a search: no bounds)
 }
 
 // A step of the search from p, where the error is e (beyond the tolerance) and its slope s.

@@ -28,7 +28,9 @@ class AdamStep {
 // averages (one would take ~|e| / tolerance epochs to wash out of their mean). Converged, after at
 // least six such epochs, when three such standard errors (sigma from the epochs' own spread, the
 // factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and the
-// errors' mean is within the tolerance of 0 (plus that spread). An estimate of no rate at all (a
+// errors' mean is within the tolerance of 0. The averaging's slope is at least an eighth of the
+// least the search saw, and its steps at most twice the search's longest (a rate that levels off
+// past the target has a slope of ~0 there). An estimate of no rate at all (a
 // rectified rate below its threshold, where the slope is 0 too) bisects back into the bracket when
 // there is one, and only fails without. A search without a bracket whose last `give_up_after`
 // epochs came no closer than the ones before (by the tolerance, or a quarter of the error) stops
@@ -47,17 +49,17 @@ class NewtonRootFinder {
 
  private:
   double search(double p, double e, double s);
-  // The averaging phase begins: its sums start over, and the search's bracket (else its last
-  // step) gives the least slope it takes and its longest step.
+  // The averaging phase begins: its sums start over; the search's least slope and longest step
+  // bound its slope from below and its steps from above (twice the step: a reach, not a box).
   void begin_averaging();
+  double stepped(double p);  // p + last_step_, noting the search's longest step
 
   double tolerance_;
-  double lo_ = NAN, hi_ = NAN;              // values with rate below / above the target
-  double e_lo_ = NAN, e_hi_ = NAN;          // their errors (NAN: no rate, or an overflowing one)
-  double last_p_ = NAN, last_e_ = NAN;      // this epoch's value and error
-  double before_p_ = NAN, before_e_ = NAN;  // the epoch's before
-  double secant_ = NAN;  // d error / dp across the bracket (or last step) when averaging began
-  double reach_ = NAN;   // the averaging's longest step: twice that bracket or step
+  double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
+  // The search's least |slope| and its sign, and its longest step (0: none yet); the averaging's
+  // least |slope| and longest step, from them (0: no bound).
+  double least_slope_ = 0, search_sign_ = 0, longest_step_ = 0;
+  double floor_ = 0, reach_ = 0;
   double last_step_ = 0;
   struct Searched {
     double p, error;  // a value of the search, and its |e|

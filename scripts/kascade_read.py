@@ -152,8 +152,9 @@ def iter_spikes(f, start=0, stop=None, events_per_read=1 << 22):
     """Yield (g, steps, neurons, counts) for networks start … stop − 1 in order, as spikes(f, g).
 
     For many networks: it reads the events of a run of networks at once (about events_per_read
-    events, at least one network), where a loop over spikes() reads each network's blocks
-    itself (~1 ms a network: minutes for 10^5 networks).
+    events, at least one network; the blocks of a window in runs of the file, so that memory
+    stays about that whatever the layout), where a loop over spikes() reads each network's
+    blocks itself (~1 ms a network: minutes for 10^5 networks).
     """
     n = n_networks(f)
     stop = n if stop is None else int(stop)
@@ -170,28 +171,41 @@ def iter_spikes(f, start=0, stop=None, events_per_read=1 << 22):
     end = begin + sp["block_length"][first:ptr[-1]].astype(np.int64)
     names = [("step", np.int64), ("neuron", np.uint32)] + \
         ([("count", np.uint16)] if "count" in sp else [])
+    length = end - begin
+    gap = 1 << 16  # events between two blocks read through rather than read apart (one chunk)
     g = start
     while g < stop:
-        # networks [g, h) whose blocks lie in events [lo, hi) of at most events_per_read
-        lo, hi, h = None, None, g
+        # networks [g, h) of about events_per_read events (at least one network)
+        h, total = g, 0
         while h < stop:
             b0, b1 = ptr[h - start] - first, ptr[h + 1 - start] - first
-            if b1 > b0:
-                lo2 = min(int(begin[b0:b1].min()), lo if lo is not None else 1 << 62)
-                hi2 = max(int(end[b0:b1].max()), hi if hi is not None else 0)
-                if h > g and hi2 - lo2 > events_per_read:
-                    break
-                lo, hi = lo2, hi2
+            events = int(length[b0:b1].sum())
+            if h > g and total + events > events_per_read:
+                break
+            total += events
             h += 1
-        window = {name: (sp[name][lo:hi] if lo is not None else np.empty(0, dtype))
-                  for name, dtype in names}
+        # their blocks in runs of the file, neighbours closer than `gap` in one run (several
+        # ranks' parts of a network lie apart: the events between them are not read)
+        w0, w1 = ptr[g - start] - first, ptr[h - start] - first
+        order = w0 + np.argsort(begin[w0:w1], kind="stable")
+        runs = []  # [lo, hi) in the file
+        for b in order:
+            if runs and begin[b] <= runs[-1][1] + gap:
+                runs[-1][1] = max(runs[-1][1], int(end[b]))
+            else:
+                runs.append([int(begin[b]), int(end[b])])
+        run_lo = np.array([lo for lo, _ in runs], np.int64)
+        read = {name: [sp[name][lo:hi] for lo, hi in runs] for name, _ in names}
+
+        def piece(name, b):
+            r = int(np.searchsorted(run_lo, begin[b], side="right")) - 1
+            return read[name][r][begin[b] - run_lo[r]:end[b] - run_lo[r]]
+
         for k in range(g, h):
             b0, b1 = ptr[k - start] - first, ptr[k + 1 - start] - first
-            parts = {name: [np.empty(0, dtype)] + [window[name][b - lo:e - lo]
-                                                  for b, e in zip(begin[b0:b1], end[b0:b1])]
-                     for name, dtype in names}
-            events = {name: np.concatenate(parts[name]).astype(dtype, copy=False)
-                      for name, dtype in names}
+            events = {name: np.concatenate([np.empty(0, dtype)] +
+                                           [piece(name, b) for b in range(b0, b1)])
+                      .astype(dtype, copy=False) for name, dtype in names}
             yield k, events["step"], events["neuron"], events.get("count")
         g = h
 

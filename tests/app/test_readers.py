@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, failures, finish  # noqa: E402
@@ -138,6 +139,72 @@ def check_file(path, counted):
         return G
 
 
+def synthetic_spikes(path, blocks, order, foreign=0):
+    """A complete kascade-layout /spikes group: `blocks[g]` lists network g's blocks (arrays of
+    steps), laid out in the file in `order` (pairs (g, b)), `foreign` other events after the
+    first (as another rank's part of a round lies between two of a network's blocks)."""
+    step, neuron, offset = [], [], {}
+    at = 0
+    for k, (g, b) in enumerate(order):
+        steps = blocks[g][b]
+        offset[(g, b)] = at
+        step.append(steps)
+        neuron.append((steps % 7).astype(np.uint32))
+        at += len(steps)
+        if k == 0 and foreign:
+            step.append(np.zeros(foreign, np.int64))
+            neuron.append(np.zeros(foreign, np.uint32))
+            at += foreign
+    with h5py.File(path, "w") as f:
+        f.attrs["format"], f.attrs["complete"], f.attrs["n_networks"] = "kascade", 1, len(blocks)
+        sp = f.create_group("spikes")
+        sp["step"] = np.concatenate(step).astype(np.int64)
+        sp["neuron"] = np.concatenate(neuron).astype(np.uint32)
+        ptr, off, length = [0], [], []
+        for g, network in enumerate(blocks):
+            for b, steps in enumerate(network):
+                off.append(offset[(g, b)]), length.append(len(steps))
+            ptr.append(len(off))
+        for name, v in (("block_ptr", ptr), ("block_offset", off), ("block_length", length)):
+            sp[name] = np.array(v, np.uint64)
+
+
+def check_iter_spikes_layouts():
+    """iter_spikes() against spikes() where networks have several blocks, none, and blocks laid
+    out out of order (as the parts of several ranks are); and its memory where two blocks of
+    one network lie 4 M events apart (it had read everything between them)."""
+    rng = np.random.default_rng(5)
+    blocks = [[np.sort(rng.integers(100 * b, 100 * b + 100, int(rng.integers(0, 6))))
+               for b in range(g % 4)] for g in range(40)]  # 0 to 3 blocks each
+    pairs = [(g, b) for g in range(40) for b in range(len(blocks[g]))]
+    for label, order in (("in order", pairs),
+                         ("shuffled", [pairs[k] for k in rng.permutation(len(pairs))])):
+        path = os.path.join(tmp, "layout.h5")
+        synthetic_spikes(path, blocks, order)
+        same = True
+        with kr.open_output(path) as f:
+            for per in (1, 5, 50, 1 << 22):
+                for first, last in ((0, 40), (3, 17), (39, 40), (5, 5)):
+                    got = list(kr.iter_spikes(f, first, last, events_per_read=per))
+                    same &= [g for g, *_ in got] == list(range(first, last))
+                    for g, steps, neurons, _ in got:
+                        want = kr.spikes(f, g)
+                        same &= np.array_equal(steps, want[0]) and np.array_equal(neurons, want[1])
+        check(same, f"iter_spikes equals spikes() with 0-3 blocks a network, {label}")
+    path = os.path.join(tmp, "apart.h5")
+    two = [[np.arange(10), np.arange(10, 20)], [np.arange(5)]]
+    synthetic_spikes(path, two, [(0, 0), (1, 0), (0, 1)], foreign=1 << 22)
+    with kr.open_output(path) as f:
+        tracemalloc.start()
+        got = list(kr.iter_spikes(f, 0, 2, events_per_read=1000))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        check([len(s) for _, s, _, _ in got] == [20, 5] and peak < 8 << 20,
+              f"iter_spikes reads blocks 4 M events apart without what lies between "
+              f"(peak {peak >> 20} MiB)")
+    os.remove(path)
+
+
 # ---------------------------------------------------------------- outputs
 decks = {"regular.h5": "inputs/stimuli/regular.toml",
          "poisson_glm.h5": "inputs/models/poisson_glm.toml",
@@ -154,6 +221,7 @@ try:
     check_file(regular, counted=False)
     check_file(pglm, counted=True)
     check_file(poisson, counted=False)
+    check_iter_spikes_layouts()
 
     with kr.open_output(pglm) as f:
         check(kr.stimuli(f, 0) == {}, "poisson_glm.h5: no stimuli")

@@ -352,7 +352,10 @@ def summary(f):
         f"{f.filename}: kascade {_text(a.get('kascade_version', '?'))} "
         f"({_text(a.get('git_revision', '?'))}, {_text(a.get('kokkos_backend', '?'))}), "
         f"format version {int(a.get('format_version', 0))}",
-        f"model {_text(a['model'])}, seed {int(a['seed'])}, dt {dt:g} ms, "
+        f"model {_text(a['model'])}, seed {int(a['seed'])}"
+        + (f" (spike_seed {int(a['spike_seed'])})"
+           if int(a.get("spike_seed", a["seed"])) != int(a["seed"]) else "")
+        + f", dt {dt:g} ms, "
         f"{steps} recorded steps ({steps * dt:g} ms) after {int(a['equilibration_steps'])} "
         f"equilibration steps",
         f"{g} networks, {int(n.sum())} neurons ({int(n.min()) if g else 0} … "

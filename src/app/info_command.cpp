@@ -54,9 +54,14 @@ int info_command(const std::string& file) {
   std::printf("%s: %s kascade output%s\n", file.c_str(),
               reader.complete() ? "complete" : "INCOMPLETE",
               simulated ? "" : ", networks only (not simulated: kascade generate or tune)");
-  std::printf("  made by kascade %s (git %s, Kokkos %s), model %s, seed %s\n",
+  // (spike_seed only where it is not the seed: files of earlier versions have none)
+  const std::string spikes_from = attrs.count("spike_seed") && attr("spike_seed") != attr("seed")
+                                      ? " (spike_seed " + attr("spike_seed") + ")"
+                                      : "";
+  std::printf("  made by kascade %s (git %s, Kokkos %s), model %s, seed %s%s\n",
               attr("kascade_version").c_str(), attr("git_revision").c_str(),
-              attr("kokkos_backend").c_str(), attr("model").c_str(), attr("seed").c_str());
+              attr("kokkos_backend").c_str(), attr("model").c_str(), attr("seed").c_str(),
+              spikes_from.c_str());
   std::printf("  %s, %s recorded steps of %s ms after %s equilibration steps\n",
               count_text(G, "network").c_str(), attr("recorded_steps").c_str(),
               attr("dt_ms").c_str(), attr("equilibration_steps").c_str());

@@ -5,7 +5,6 @@
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "kascade/core/error.hpp"
 #include "local_plan.hpp"
@@ -70,10 +69,13 @@ double batch_bytes(const network_id_t g, const double n, const double synapses,
 }
 
 double planned_rate_hz(const RunConfig& config) {
-  if (!config.tune || config.tune->target_hz.empty() || !config.tune->neuron_targets.empty())
-    return 10;
-  const auto& targets = config.tune->target_hz;
-  return std::accumulate(targets.begin(), targets.end(), 0.0) / static_cast<double>(targets.size());
+  if (!config.tune) return 10;
+  double sum = 0, n = 0;  // (per-neuron targets: the mean over every neuron's)
+  for (const auto& list : config.tune->neuron_targets)
+    for (double r : list) sum += r, ++n;
+  if (n == 0)
+    for (double r : config.tune->target_hz) sum += r, ++n;
+  return n > 0 ? sum / n : 10;
 }
 
 // Host memory of a rank's networks through a run: per network its model, parameters, sizes and

@@ -14,7 +14,8 @@ std::uint64_t automatic_batch_neurons(const RunConfig& c,
 // Device memory of network g, of n neurons and `synapses` synapses, in a batch.
 double batch_bytes(network_id_t g, double n, double synapses, int kernel_length,
                    const RunConfig& config, bool with_counts);
-// The firing rate a plan sizes spikes at: the mean of the deck's tuning targets, else 10 Hz.
+// The firing rate a plan sizes spikes at: the mean of the deck's tuning targets (per network or
+// per neuron), else 10 Hz.
 double planned_rate_hz(const RunConfig& config);
 
 // What a rank's host memory depends on (host_bytes).

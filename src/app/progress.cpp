@@ -33,13 +33,15 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
       counted_.empty() ? "" : " | " + std::to_string(count) + " " + counted_;
   // (nothing stepped by this process yet, e.g. a resumed rank that had finished: no rate)
   char rate_text[32] = "-";
+  char left_text[32] = "-";
   if (done > done_before_)
     std::snprintf(rate_text, sizeof rate_text, "%.*f", rate >= 100 ? 0 : 2, rate);
-  std::fprintf(stderr, "%s[kascade] %s%s%s %5.1f%% | %llu/%llu %s | %s %s/s%s | %.0f s left%s",
+  if (rate > 0 || finished_) std::snprintf(left_text, sizeof left_text, "%.0f", left);
+  std::fprintf(stderr, "%s[kascade] %s%s%s %5.1f%% | %llu/%llu %s | %s %s/s%s | %s s left%s",
                terminal_ ? "\r" : "", what_.c_str(), stage_.empty() ? "" : " ", stage_.c_str(),
                total_ && !finished_ ? 100.0 * done / total_ : 100.0,
                static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-               unit_.c_str(), rate_text, unit_.c_str(), counted.c_str(), left,
+               unit_.c_str(), rate_text, unit_.c_str(), counted.c_str(), left_text,
                terminal_ ? "   " : "\n");
   std::fflush(stderr);
 }

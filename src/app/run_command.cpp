@@ -52,6 +52,7 @@ OutputDescription describe(const RunConfig& config, const CascadeModel& model,
   d.path = config.output;
   d.deck_text = config.deck_text;
   d.seed = config.seed;
+  d.spike_seed = simulation_seed(config);
   d.n_networks = config.networks.count;
   d.recorded_steps = config.simulation.steps;
   d.stimulus_steps = stimulus_steps;
@@ -553,9 +554,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   }
 
   EngineSettings settings;
-  settings.seed = config.simulation.spike_seed >= 0
-                      ? static_cast<std::uint64_t>(config.simulation.spike_seed)
-                      : config.seed;
+  settings.seed = simulation_seed(config);
   settings.equilibration_steps = config.simulation.equilibration_steps;
   settings.recorded_steps = config.simulation.steps;
   settings.chunk_steps = std::min(config.simulation.record_interval, config.simulation.steps);

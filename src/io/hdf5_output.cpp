@@ -212,6 +212,7 @@ void Hdf5Output::write_header() {
   string_attribute(s.file, "kokkos_backend", kokkos_backend());
   string_attribute(s.file, "model", d.model_preset);
   attribute(s.file, "seed", H5T_NATIVE_UINT64, d.seed);
+  attribute(s.file, "spike_seed", H5T_NATIVE_UINT64, d.spike_seed);
   attribute(s.file, "n_networks", H5T_NATIVE_UINT64, d.n_networks);
   attribute(s.file, "recorded_steps", H5T_NATIVE_INT64, d.recorded_steps);
   attribute(s.file, "stimulus_steps", H5T_NATIVE_INT64, d.stimulus_steps);

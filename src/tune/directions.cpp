@@ -50,9 +50,10 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
         "key 'tune.parameters': '" + name + "' is spikeometric's shorthand; list the names: " +
         (name == "stimulus" ? strengths
          : model.empty()    ? names + (name == "all" ? ", and " + strengths : std::string())
-                            : "spikeometric's " + name + " for this model is " + model +
+                            : "spikeometric's \"" + name + "\" for this model is " + model +
                                (name == "all" ? ", and " + strengths : std::string()) +
-                               " (its continuous parameters: " + names + ")"));
+                               " (its continuous parameters: " + names + ")") +
+        (name == "stimulus" ? "" : "; several per network need method = \"adam\""));
   }
   require(continuous(*spec),
           "key 'tune.parameters': model." + name + " cannot be tuned: " +

@@ -274,6 +274,7 @@ EXPECTED = {
     "tune_target_count.toml": ["tune.target_rate", "3 networks"],
     "tune_neuron_targets_wrong_length.toml": ["tune.target_rate", "network 1"],
     "sam_tau_below_dt.toml": ["model.tau", "model.dt"],
+    "loaded_strength_overflows.toml": ["huge_values.h5", "strength", "float32"],
     "excitatory_neurons_unknown.toml": ["networks.normal.excitatory_neurons", "first or random"],
     "tune_neuron_targets_random_sizes.toml": ["tune.target_rate", "1 rate for network 0",
                                               "neurons"],

@@ -601,6 +601,8 @@ def check_stimuli_group():
                   "spike_seed = 7 draws other spikes")
             check(all(np.array_equal(a[d][:], c[d][:]) for d in ("spikes/step", "spikes/neuron")),
                   "spike_seed = the deck's seed gives the same spikes")
+            check(int(b.attrs["spike_seed"]) == 7 and int(a.attrs["spike_seed"]) == 2026 and
+                  int(b.attrs["seed"]) == 2026, "the root attribute spike_seed says which")
 
         out = os.path.join(tmp, "sinusoid.h5")
         deck = os.path.join(source, "inputs", "stimuli", "sinusoid.toml")

@@ -319,7 +319,7 @@ TEST(Tuner, RefusesWhatCannotBeTuned) {
   EXPECT_NE(message(s, f).find("no parameter 'thetta'"), std::string::npos);
   s.parameters = {TunedParameter{"all"}};  // (spikeometric's shorthand: the names instead)
   EXPECT_NE(message(s, f).find("'all' is spikeometric's shorthand; list the names: "
-                               "spikeometric's all for this model is theta, r, beta, alpha, "
+                               "spikeometric's \"all\" for this model is theta, r, beta, alpha, "
                                "rel_ref_strength, and stimulus.<name>.strength per stimulus"),
             std::string::npos)
       << message(s, f);

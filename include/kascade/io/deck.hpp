@@ -47,6 +47,13 @@ struct RunConfig {
   std::vector<ValueSource> value_sources;  // keys read from files, for later messages about them
 };
 
+// The seed of the simulation's draws: simulation.spike_seed where the deck gives one, else seed.
+inline std::uint64_t simulation_seed(const RunConfig& config) {
+  return config.simulation.spike_seed >= 0
+             ? static_cast<std::uint64_t>(config.simulation.spike_seed)
+             : config.seed;
+}
+
 struct TuneProblem;  // tune/tuner.hpp
 // The tuning problem of a deck without its networks: preset, stimuli, an example's parameters.
 TuneProblem tuning_problem(const RunConfig& config);

@@ -25,6 +25,7 @@ struct OutputDescription {
   std::string path;  // final name
   std::string deck_text;
   std::uint64_t seed = 0;
+  std::uint64_t spike_seed = 0;  // the simulation's draws' (simulation.spike_seed, else seed)
   std::uint64_t n_networks = 0;  // in the whole run
   step_t recorded_steps = 0;
   step_t stimulus_steps = 0;  // the steps /stimuli describe (the deck's, also with none recorded)

@@ -299,6 +299,7 @@ def write_stimuli():
     nan = np.ones((4, 10, 20), np.float32)
     nan[0, 3, 5] = np.nan
     stimulus("nan_values.h5", nan)
+    stimulus("huge_values.h5", np.full((4, 10, 20), 1e30, np.float32))
     stimulus("wrong_name.h5", np.ones((4, 10, 20), np.float32), dataset_name="drive")
     # 2^30 steps of 20 neurons, never written (80 GiB as float32 per network of 20).
     with open_new(os.path.join(STIMULI, "claims_2e30_steps.h5")) as f:

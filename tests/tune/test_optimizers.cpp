@@ -151,6 +151,30 @@ TEST(NewtonRootFinder, NoisyEpochsOfARegularRateEndNearTheRoot) {
   EXPECT_EQ(far, 0);
 }
 
+TEST(NewtonRootFinder, ASlopeThatOverstatesTheResponseLeavesLittleBias) {
+  // The same rate, its epochs off by exp(0.05 z), but an analytic slope four times the rate's
+  // (as refractoriness and coupling, which a one-step-deep derivative leaves out, can make it):
+  // the averaging's gain 1 / j stepped a quarter of the way and left the values on the side
+  // they came from, 2.7 % off on average over 300 runs; Kesten's gain keeps it below 2 %.
+  std::mt19937_64 bits(777);
+  const auto normal = [&] {
+    const double u1 = (static_cast<double>(bits() >> 11) + 1) * 0x1p-53;
+    const double u2 = static_cast<double>(bits() >> 11) * 0x1p-53;
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  };
+  const auto rate = [](double p) { return 10 * std::exp(-0.5 * (p - 3)); };
+  double sum = 0;
+  const int runs = 300;
+  for (int run = 0; run < runs; ++run) {
+    NewtonRootFinder finder(0.05);
+    double p = 0;
+    for (int epoch = 0; epoch < 100 && !finder.converged() && !finder.failed(); ++epoch)
+      p = finder.step(p, rate(p) * std::exp(0.05 * normal()), 4 * -0.5 * rate(p), 10.0);
+    sum += std::log(rate(p) / 10.0);
+  }
+  EXPECT_LT(std::fabs(sum / runs), 0.02) << "mean error " << sum / runs;
+}
+
 TEST(NewtonRootFinder, APlateauPastTheRootDoesNotSendTheValueAway) {
   // A rate that levels off just above the target (a stimulus saturating its targets: 8.6 Hz at
   // most, 8.5 wanted), its slope ~0 out there: the first Newton step, from the steep rise's

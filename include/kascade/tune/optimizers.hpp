@@ -23,8 +23,9 @@ class AdamStep {
 // safeguarded Newton steps (bisection once the error has changed sign and Newton leaves the
 // bracket) until the error is within the tolerance, or a Newton step inside the bracket starts
 // from an error within a few tolerances (what is left there is the estimates' noise), then
-// Robbins-Monro averaging p <- p - e / (j s_mean), which averages out the noise: the error left
-// after j epochs is about sigma / sqrt(j). The search's errors farther out never enter the
+// Robbins-Monro averaging p <- p - e / (k s_mean), which averages out the noise: the error left
+// after j epochs is about sigma / sqrt(j). (k grows by 2 at each change of the error's sign, at
+// most j: Kesten's rule, so that a slope that overstates the rate's response still gets there.) The search's errors farther out never enter the
 // averages (one would take ~|e| / tolerance epochs to wash out of their mean). Converged, after at
 // least six such epochs, when three such standard errors (sigma from the epochs' own spread, the
 // factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and the
@@ -60,6 +61,8 @@ class NewtonRootFinder {
   // least |slope| and longest step, from them (0: no bound).
   double least_slope_ = 0, search_sign_ = 0, longest_step_ = 0;
   double floor_ = 0, reach_ = 0;
+  int gain_index_ = 1;         // the averaging's gain is 1 / gain_index_ (Kesten's rule)
+  double previous_error_ = 0;  // the averaging's last epoch's
   double last_step_ = 0;
   struct Searched {
     double p, error;  // a value of the search, and its |e|

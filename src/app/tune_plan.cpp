@@ -201,9 +201,9 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   if (rank == 0 && !unreachable.empty())
     std::fprintf(stderr,
                  "[kascade] warning: tuning stopped early on %s whose target rate is out of reach "
-                 "of %s: %d epochs brought the rate no closer (at a bound of the value, or "
-                 "past the rate's least or greatest) (converged = 0 in /tuning; the closest "
-                 "values are %s)\n",
+                 "of %s: %d epochs brought the rate no closer, or it did not change with it "
+                 "(at a bound of the value, or past the rate's least or greatest) (converged = "
+                 "0 in /tuning; the closest values are %s)\n",
                  unreachable.c_str(), settings.parameters[0].name.c_str(),
                  NewtonRootFinder::give_up_after, kept);
   if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)

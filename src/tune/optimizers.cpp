@@ -48,7 +48,21 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     return next;
   }
   if (!averaging_) begin_averaging();  // (this epoch's error, within the tolerance, counts)
-  // Averaging: Robbins-Monro with gain 1 / j on the running mean slope.
+  // Averaging: Robbins-Monro on the running mean slope. Values that drift away (the mean of the
+  // last 8 errors beyond 8 tolerances: a rate that does not move monotonically with p, where
+  // the averaging had walked r to -84 while the rate rose to 800 Hz) go back to the search,
+  // which stops them, out of reach, at the value of the least error it saw (this phase's too).
+  recent_errors_.push_back(e);
+  if (recent_errors_.size() >= 8) {
+    double mean = 0;
+    for (auto k = recent_errors_.size() - 8; k < recent_errors_.size(); ++k)
+      mean += recent_errors_[k] / 8;
+    if (std::fabs(mean) > 12 * tolerance_) {
+      averaging_ = false, lo_ = hi_ = NAN, bracketed_steps_ = 0;
+      return search(p, e, s);
+    }
+  }
+  searched_.push_back({p, std::fabs(e)});
   ++averaged_;
   if (s > 0 || s < 0) slope_sum_ += s;
   error_sum_ += e;
@@ -92,9 +106,16 @@ double NewtonRootFinder::stepped(const double p) {
   return p + last_step_;
 }
 
+double NewtonRootFinder::closest_seen() const {
+  return std::min_element(searched_.begin(), searched_.end(),
+                          [](const Searched& a, const Searched& b) { return a.error < b.error; })
+      ->p;
+}
+
 void NewtonRootFinder::begin_averaging() {
   averaging_ = true, averaged_ = 0, slope_sum_ = error_sum_ = error_sq_ = 0;
   gain_index_ = 1;
+  recent_errors_.clear();
   floor_ = least_slope_ / 8, reach_ = 2 * longest_step_;  // (0 without a search: no bounds)
 }
 
@@ -114,17 +135,21 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
     const double gain = std::min(tolerance_, 0.25 * best_before->error);
     if (best_recent->error > best_before->error - gain) {
       failed_ = out_of_reach_ = true;
-      return closer(*best_recent, *best_before) ? best_recent->p : best_before->p;
+      return closest_seen();
     }
   }
   const double d = s != 0 && std::isfinite(s) ? -e / s : 0;
   if (!bracketed) {
-    if (d == 0) {
-      failed_ = true;
+    if (d == 0) {  // the rate does not change with p here: out of reach of it
+      failed_ = out_of_reach_ = true;
       return p;
     }
-    last_step_ = d;
-    return p + d;
+    // At most 16 times the longest step so far, |p| or 1: where the rate's slope is ~0 far from
+    // the root (a rate that levels off short of the target, or whose least is above it) one
+    // step had sent alpha and r to 3.4e38.
+    const double most = 16 * std::max({longest_step_, std::fabs(p), 1.0});
+    last_step_ = std::clamp(d, -most, most);
+    return p + last_step_;
   }
   const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);
   if (d != 0 && p + d > a && p + d < b) {

@@ -25,18 +25,18 @@ class AdamStep {
 // from an error within a few tolerances (what is left there is the estimates' noise), then
 // Robbins-Monro averaging p <- p - e / (k s_mean), which averages out the noise: the error left
 // after j epochs is about sigma / sqrt(j). (k grows by 2 at each change of the error's sign, at
-// most j: Kesten's rule, so that a slope that overstates the rate's response still gets there.) The search's errors farther out never enter the
-// averages (one would take ~|e| / tolerance epochs to wash out of their mean). Converged, after at
-// least six such epochs, when three such standard errors (sigma from the epochs' own spread, the
-// factor widened to Student's t for its j - 1 degrees of freedom) are below the tolerance and the
-// errors' mean is within the tolerance of 0. The averaging's slope is at least an eighth of the
-// least the search saw, and its steps at most twice the search's longest (a rate that levels off
-// past the target has a slope of ~0 there). An estimate of no rate at all (a
-// rectified rate below its threshold, where the slope is 0 too) bisects back into the bracket when
-// there is one, and only fails without. A search without a bracket whose last `give_up_after`
-// epochs came no closer than the ones before (by the tolerance, or a quarter of the error) stops
-// (out_of_reach(): a value held at a bound, a rate whose least value is above the target),
-// returning the value of the least error it saw.
+// most j: Kesten's rule, so that a slope that overstates the rate's response still gets there.) The
+// search's errors farther out never enter the averages (one would take ~|e| / tolerance epochs to
+// wash out of their mean). Converged, after at least six such epochs, when three such standard
+// errors (sigma from the epochs' own spread, the factor widened to Student's t for its j - 1
+// degrees of freedom) are below the tolerance and the errors' mean is within the tolerance of 0.
+// The averaging's slope is at least an eighth of the least the search saw, and its steps at most
+// twice the search's longest (a rate that levels off past the target has a slope of ~0 there). An
+// estimate of no rate at all (a rectified rate below its threshold, where the slope is 0 too)
+// bisects back into the bracket when there is one, and only fails without. A search without a
+// bracket whose last `give_up_after` epochs came no closer than the ones before (by the tolerance,
+// or a quarter of the error) stops (out_of_reach(): a value held at a bound, a rate whose least
+// value is above the target), returning the value of the least error it saw.
 class NewtonRootFinder {
  public:
   static constexpr int give_up_after = 8;
@@ -54,6 +54,8 @@ class NewtonRootFinder {
   // bound its slope from below and its steps from above (twice the step: a reach, not a box).
   void begin_averaging();
   double stepped(double p);  // p + last_step_, noting the search's longest step
+  // The value of the least error the search (and the averaging) saw.
+  double closest_seen() const;
 
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
@@ -61,8 +63,9 @@ class NewtonRootFinder {
   // least |slope| and longest step, from them (0: no bound).
   double least_slope_ = 0, search_sign_ = 0, longest_step_ = 0;
   double floor_ = 0, reach_ = 0;
-  int gain_index_ = 1;         // the averaging's gain is 1 / gain_index_ (Kesten's rule)
-  double previous_error_ = 0;  // the averaging's last epoch's
+  int gain_index_ = 1;                 // the averaging's gain is 1 / gain_index_ (Kesten's rule)
+  std::vector<double> recent_errors_;  // the averaging's, to tell a drift away
+  double previous_error_ = 0;          // the averaging's last epoch's
   double last_step_ = 0;
   struct Searched {
     double p, error;  // a value of the search, and its |e|

@@ -49,7 +49,7 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   }
   if (!averaging_) begin_averaging();  // (this epoch's error, within the tolerance, counts)
   // Averaging: Robbins-Monro on the running mean slope. Values that drift away (the mean of the
-  // last 8 errors beyond 8 tolerances: a rate that does not move monotonically with p, where
+  // last 8 errors beyond 12 tolerances: a rate that does not move monotonically with p, where
   // the averaging had walked r to -84 while the rate rose to 800 Hz) go back to the search,
   // which stops them, out of reach, at the value of the least error it saw (this phase's too).
   recent_errors_.push_back(e);
@@ -83,8 +83,8 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     // ... and the errors' mean within the tolerance too (at a bound the value cannot move, the
     // errors do not spread, and the error itself stays). Not within the tolerance plus that
     // spread, as it was: tuning a stimulus strength of 20 coupled networks toward 9 Hz, 8 of 19
-    // networks called converged then fired over 5 % off (2 of 15 now; 300 networks' theta
-    // toward 10 Hz took as many epochs either way).
+    // networks called converged then fired over 5 % off (with the rules here 19 of 20 converge,
+    // none 5 % off; 300 networks' theta toward 10 Hz took as many epochs either way).
     const double spread = t * std::sqrt(var / j);
     converged_ = spread < tolerance_ && std::fabs(mean) < tolerance_;
   }

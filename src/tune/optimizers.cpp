@@ -61,6 +61,12 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
       averaging_ = false, lo_ = hi_ = NAN, bracketed_steps_ = 0;
       return search(p, e, s);
     }
+    // ... and a value held (at a bound) whose errors stay beyond the tolerance is out of reach
+    // (one at its bound 24 % short had averaged all its epochs).
+    if (std::fabs(mean) > tolerance_ && held(p)) {
+      failed_ = out_of_reach_ = true;
+      return p;
+    }
   }
   searched_.push_back({p, std::fabs(e)});
   ++averaged_;
@@ -106,6 +112,12 @@ double NewtonRootFinder::stepped(const double p) {
   return p + last_step_;
 }
 
+bool NewtonRootFinder::held(const double p) const {
+  return searched_.size() >= static_cast<std::size_t>(give_up_after) &&
+         std::all_of(searched_.end() - give_up_after, searched_.end(),
+                     [p](const Searched& x) { return x.p == p; });
+}
+
 double NewtonRootFinder::closest_seen() const {
   return std::min_element(searched_.begin(), searched_.end(),
                           [](const Searched& a, const Searched& b) { return a.error < b.error; })
@@ -124,6 +136,13 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
   const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
   searched_.push_back({p, std::fabs(e)});
   const std::size_t n = searched_.size(), recent = give_up_after;
+  // A value that has not moved for as many epochs, its error beyond the tolerance, is held (at a
+  // bound of tune.bounds): out of reach, also inside a bracket that noisy epochs made (a value
+  // at its bound, 24 % short, had searched all its epochs).
+  if (held(p)) {
+    failed_ = out_of_reach_ = true;
+    return p;
+  }
   if (!bracketed && n > recent) {
     // Out of reach when the last epochs came no closer than the ones before, by the tolerance
     // or a quarter of the error left (a slow but steady approach goes on; a value held at a

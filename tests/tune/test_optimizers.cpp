@@ -59,6 +59,23 @@ TEST(NewtonRootFinder, AnErrorThatDoesNotSpreadIsNotConvergence) {
   EXPECT_TRUE(finder.out_of_reach());
 }
 
+TEST(NewtonRootFinder, AValueHeldInsideABracketIsOutOfReach) {
+  // A bracket [5, 8] (an epoch above the target at 5, one below at 8), then the value held at 8
+  // (a bound) with its error far beyond the tolerance and a slope whose Newton step leaves the
+  // bracket: the search bisects toward 6.5 every epoch and the caller puts it back (it had
+  // searched all its epochs so); once give_up_after epochs have not moved it, it stops.
+  NewtonRootFinder finder(0.05);
+  finder.step(5.0, 4.0, -1.0, 2.0);
+  int epochs = 0;
+  for (; epochs < 60 && !finder.failed(); ++epochs) {
+    const double next = finder.step(8.0, 1.0, -0.05, 2.0);
+    EXPECT_EQ(next, finder.failed() ? 8.0 : 6.5);
+  }
+  EXPECT_TRUE(finder.failed());
+  EXPECT_TRUE(finder.out_of_reach());
+  EXPECT_EQ(epochs, NewtonRootFinder::give_up_after);
+}
+
 // The rate of a neuron with threshold p: 1000 sigmoid(-p) Hz, and its slope.
 double sigmoid_rate(double p) { return 1000.0 / (1.0 + std::exp(p)); }
 double sigmoid_slope(double p) { return -sigmoid_rate(p) * (1.0 - sigmoid_rate(p) / 1000.0); }

@@ -56,6 +56,8 @@ class NewtonRootFinder {
   double stepped(double p);  // p + last_step_, noting the search's longest step
   // The value of the least error the search (and the averaging) saw.
   double closest_seen() const;
+  // Whether p is the value of the last give_up_after epochs (the caller held it at a bound).
+  bool held(double p) const;
 
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target

@@ -16,6 +16,11 @@ double AdamStep::step(double g) {
 
 double NewtonRootFinder::step(double p, double rate, double rate_slope, double target) {
   if (converged_ || failed_) return p;
+  if (std::isnan(first_value_)) first_value_ = p;
+  if (std::isnan(rate)) {  // (no estimate: nothing to go by; a NaN had become the next value)
+    failed_ = true;
+    return p;
+  }
   if (rate == HUGE_VAL) hi_ = p;  // (an overflowing rate: far above any target)
   if (!(rate > 0) || rate == HUGE_VAL) {
     if (!(rate > 0)) lo_ = p;  // no spikes expected (a rectified rate can be exactly 0 here)
@@ -52,23 +57,22 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   // last 8 errors beyond 12 tolerances: a rate that does not move monotonically with p, where
   // the averaging had walked r to -84 while the rate rose to 800 Hz) go back to the search,
   // which stops them, out of reach, at the value of the least error it saw (this phase's too).
-  recent_errors_.push_back(e);
-  if (recent_errors_.size() >= 8) {
-    double mean = 0;
-    for (auto k = recent_errors_.size() - 8; k < recent_errors_.size(); ++k)
-      mean += recent_errors_[k] / 8;
-    if (std::fabs(mean) > 12 * tolerance_) {
+  averaged_values_.push_back({p, e});
+  const auto recent = static_cast<std::size_t>(give_up_after);
+  if (averaged_values_.size() >= recent) {
+    const auto [mean, sd] = error_mean_sd(averaged_values_, recent);
+    const double beyond = std::fabs(mean) - 4 * sd / std::sqrt(double(recent));  // (noise)
+    if (beyond > 12 * tolerance_) {
       averaging_ = false, lo_ = hi_ = NAN, bracketed_steps_ = 0;
       return search(p, e, s);
     }
     // ... and a value held (at a bound) whose errors stay beyond the tolerance is out of reach
     // (one at its bound 24 % short had averaged all its epochs).
-    if (std::fabs(mean) > tolerance_ && held(p)) {
+    if (beyond > tolerance_ && held(averaged_values_, p)) {
       failed_ = out_of_reach_ = true;
       return p;
     }
   }
-  searched_.push_back({p, std::fabs(e)});
   ++averaged_;
   if (s > 0 || s < 0) slope_sum_ += s;
   error_sum_ += e;
@@ -102,8 +106,10 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   // that is right the errors change sign about every other epoch, and k keeps up with j.
   if (j > 1 && (e > 0) != (previous_error_ > 0)) gain_index_ = std::min(j, gain_index_ + 2);
   previous_error_ = e;
-  last_step_ = -e / (slope * gain_index_);
-  if (reach_ > 0) last_step_ = std::clamp(last_step_, -reach_, reach_);
+  // (the reach bounds the step before the gain: clamped after it, the gain no longer shrank the
+  // steps, and a plateau's values cycled by the reach for all their epochs)
+  const double newton = -e / slope;
+  last_step_ = (reach_ > 0 ? std::clamp(newton, -reach_, reach_) : newton) / gain_index_;
   return p + last_step_;
 }
 
@@ -112,34 +118,48 @@ double NewtonRootFinder::stepped(const double p) {
   return p + last_step_;
 }
 
-bool NewtonRootFinder::held(const double p) const {
-  return searched_.size() >= static_cast<std::size_t>(give_up_after) &&
-         std::all_of(searched_.end() - give_up_after, searched_.end(),
+std::pair<double, double> NewtonRootFinder::error_mean_sd(const std::vector<Searched>& values,
+                                                          const std::size_t last) {
+  double mean = 0, sq = 0;
+  for (auto k = values.size() - last; k < values.size(); ++k) mean += values[k].error / last;
+  for (auto k = values.size() - last; k < values.size(); ++k)
+    sq += (values[k].error - mean) * (values[k].error - mean);
+  return {mean, std::sqrt(sq / (last - 1))};
+}
+
+bool NewtonRootFinder::held(const std::vector<Searched>& values, const double p) {
+  return values.size() >= static_cast<std::size_t>(give_up_after) &&
+         std::all_of(values.end() - give_up_after, values.end(),
                      [p](const Searched& x) { return x.p == p; });
 }
 
 double NewtonRootFinder::closest_seen() const {
   return std::min_element(searched_.begin(), searched_.end(),
-                          [](const Searched& a, const Searched& b) { return a.error < b.error; })
+                          [](const Searched& a, const Searched& b) {
+                            return std::fabs(a.error) < std::fabs(b.error);
+                          })
       ->p;
 }
 
 void NewtonRootFinder::begin_averaging() {
   averaging_ = true, averaged_ = 0, slope_sum_ = error_sum_ = error_sq_ = 0;
   gain_index_ = 1;
-  recent_errors_.clear();
+  averaged_values_.clear();
   floor_ = least_slope_ / 8, reach_ = 2 * longest_step_;  // (0 without a search: no bounds)
 }
 
 // A step of the search from p, where the error is e (beyond the tolerance) and its slope s.
 double NewtonRootFinder::search(const double p, const double e, const double s) {
   const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
-  searched_.push_back({p, std::fabs(e)});
+  searched_.push_back({p, e});
   const std::size_t n = searched_.size(), recent = give_up_after;
   // A value that has not moved for as many epochs, its error beyond the tolerance, is held (at a
   // bound of tune.bounds): out of reach, also inside a bracket that noisy epochs made (a value
   // at its bound, 24 % short, had searched all its epochs).
-  if (held(p)) {
+  if (held(searched_, p) &&
+      std::fabs(error_mean_sd(searched_, recent).first) -
+              4 * error_mean_sd(searched_, recent).second / std::sqrt(double(recent)) >
+          tolerance_) {
     failed_ = out_of_reach_ = true;
     return p;
   }
@@ -148,11 +168,13 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
     // or a quarter of the error left (a slow but steady approach goes on; a value held at a
     // bound, or Newton jumping about a rate's least value, does not): the value of the least
     // error seen is kept.
-    const auto closer = [](const Searched& a, const Searched& b) { return a.error < b.error; };
+    const auto closer = [](const Searched& a, const Searched& b) {
+      return std::fabs(a.error) < std::fabs(b.error);
+    };
     const auto best_before = std::min_element(searched_.begin(), searched_.end() - recent, closer);
     const auto best_recent = std::min_element(searched_.end() - recent, searched_.end(), closer);
-    const double gain = std::min(tolerance_, 0.25 * best_before->error);
-    if (best_recent->error > best_before->error - gain) {
+    const double before = std::fabs(best_before->error), gain = std::min(tolerance_, 0.25 * before);
+    if (std::fabs(best_recent->error) > before - gain) {
       failed_ = out_of_reach_ = true;
       return closest_seen();
     }
@@ -163,11 +185,12 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
       failed_ = out_of_reach_ = true;
       return p;
     }
-    // At most 16 times the longest step so far, |p| or 1: where the rate's slope is ~0 far from
-    // the root (a rate that levels off short of the target, or whose least is above it) one
-    // step had sent alpha and r to 3.4e38.
-    const double most = 16 * std::max({longest_step_, std::fabs(p), 1.0});
-    last_step_ = std::clamp(d, -most, most);
+    // At most 16 times the longest step so far, |p| or the first value's |p| (the parameter's
+    // scale; no limit while all are 0): where the rate's slope is ~0 far from the root (a rate
+    // that levels off short of the target, or whose least is above it) one step had sent alpha
+    // and r to 3.4e38.
+    const double scale = std::max({longest_step_, std::fabs(p), std::fabs(first_value_)});
+    last_step_ = scale > 0 ? std::clamp(d, -16 * scale, 16 * scale) : d;
     return p + last_step_;
   }
   const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);

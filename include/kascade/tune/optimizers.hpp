@@ -49,6 +49,9 @@ class NewtonRootFinder {
   bool out_of_reach() const { return out_of_reach_; }
 
  private:
+  struct Searched {
+    double p, error;  // a value, and its error e
+  };
   double search(double p, double e, double s);
   // The averaging phase begins: its sums start over; the search's least slope and longest step
   // bound its slope from below and its steps from above (twice the step: a reach, not a box).
@@ -56,8 +59,11 @@ class NewtonRootFinder {
   double stepped(double p);  // p + last_step_, noting the search's longest step
   // The value of the least error the search (and the averaging) saw.
   double closest_seen() const;
-  // Whether p is the value of the last give_up_after epochs (the caller held it at a bound).
-  bool held(double p) const;
+  // Whether p is the value of the last give_up_after of `values` (the caller held it at a bound).
+  static bool held(const std::vector<Searched>& values, double p);
+  // The mean and standard deviation of the errors of the `last` (>= 2) of `values`.
+  static std::pair<double, double> error_mean_sd(const std::vector<Searched>& values,
+                                                 std::size_t last);
 
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
@@ -65,13 +71,11 @@ class NewtonRootFinder {
   // least |slope| and longest step, from them (0: no bound).
   double least_slope_ = 0, search_sign_ = 0, longest_step_ = 0;
   double floor_ = 0, reach_ = 0;
-  int gain_index_ = 1;                 // the averaging's gain is 1 / gain_index_ (Kesten's rule)
-  std::vector<double> recent_errors_;  // the averaging's, to tell a drift away
-  double previous_error_ = 0;          // the averaging's last epoch's
+  double first_value_ = NAN;  // the first p (the parameter's scale)
+  int gain_index_ = 1;        // the averaging's gain is 1 / gain_index_ (Kesten's rule)
+  std::vector<Searched> averaged_values_;  // the averaging's (apart from the search's)
+  double previous_error_ = 0;              // the averaging's last epoch's
   double last_step_ = 0;
-  struct Searched {
-    double p, error;  // a value of the search, and its |e|
-  };
   std::vector<Searched> searched_;
   int bracketed_steps_ = 0;
   bool averaging_ = false;

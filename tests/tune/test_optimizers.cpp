@@ -145,17 +145,27 @@ TEST(NewtonRootFinder, ConvergedMeansTheErrorsMeanWithinTheTolerance) {
   EXPECT_TRUE(near.converged());
 }
 
+// Standard normal draws by Box-Muller on a 64-bit Mersenne Twister's raw bits (portable, unlike
+// <random>'s distributions), for epochs with noise.
+class Normal {
+ public:
+  explicit Normal(std::uint64_t seed) : bits_(seed) {}
+  double operator()() {
+    const double u1 = (static_cast<double>(bits_() >> 11) + 1) * 0x1p-53;
+    const double u2 = static_cast<double>(bits_() >> 11) * 0x1p-53;
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+ private:
+  std::mt19937_64 bits_;
+};
+
 TEST(NewtonRootFinder, NoisyEpochsOfARegularRateEndNearTheRoot) {
   // A theta-like rate, 10 exp(-(p - 3) / 2) Hz toward 10 Hz, whose epochs' estimates are off by
   // a factor exp(0.2 z) (z standard normal: what 20 neurons at 10 Hz give over 100 steps), slopes
   // by exp(0.04 z): in 300 runs of up to 200 epochs none ends more than 10 % off. (A slope floor
   // taken from a secant of the search's noisy errors had held 6 % of such runs 10-70 % off.)
-  std::mt19937_64 bits(12345);
-  const auto normal = [&] {  // Box-Muller on the engine's raw bits (portable, unlike <random>'s)
-    const double u1 = (static_cast<double>(bits() >> 11) + 1) * 0x1p-53;
-    const double u2 = static_cast<double>(bits() >> 11) * 0x1p-53;
-    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  };
+  Normal normal(12345);
   const auto rate = [](double p) { return 10 * std::exp(-0.5 * (p - 3)); };
   int far = 0;
   for (int run = 0; run < 300; ++run) {
@@ -176,12 +186,7 @@ TEST(NewtonRootFinder, ASlopeThatOverstatesTheResponseLeavesLittleBias) {
   // (as refractoriness and coupling, which a one-step-deep derivative leaves out, can make it):
   // the averaging's gain 1 / j stepped a quarter of the way and left the values on the side
   // they came from, 2.7 % off on average over 300 runs; Kesten's gain keeps it below 2 %.
-  std::mt19937_64 bits(777);
-  const auto normal = [&] {
-    const double u1 = (static_cast<double>(bits() >> 11) + 1) * 0x1p-53;
-    const double u2 = static_cast<double>(bits() >> 11) * 0x1p-53;
-    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  };
+  Normal normal(777);
   const auto rate = [](double p) { return 10 * std::exp(-0.5 * (p - 3)); };
   double sum = 0;
   const int runs = 300;
@@ -200,12 +205,7 @@ TEST(NewtonRootFinder, NoisyEpochsNearAPlateauEndNearTheRoot) {
   // averaging's reach once bounded its steps after the gain, so that the gain never shrank them
   // and values cycled by the reach (-75, 50, 175, 300, ...) for all their epochs; 300 runs of up
   // to 100 epochs now end within 10 % but for at most 3 (that version: ~10, the day's first: ~5).
-  std::mt19937_64 bits(4242);
-  const auto normal = [&] {
-    const double u1 = (static_cast<double>(bits() >> 11) + 1) * 0x1p-53;
-    const double u2 = static_cast<double>(bits() >> 11) * 0x1p-53;
-    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  };
+  Normal normal(4242);
   const auto rate = [](double p) { return 6 + 2.6 / (1 + std::exp(-(p - 20))); };
   const auto slope = [](double p) {
     const double x = std::exp(-(p - 20));

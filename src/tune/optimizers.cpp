@@ -64,6 +64,8 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     const double beyond = std::fabs(mean) - 4 * sd / std::sqrt(double(recent));  // (noise)
     if (beyond > 12 * tolerance_) {
       averaging_ = false, lo_ = hi_ = NAN, bracketed_steps_ = 0;
+      left_averaging_.insert(left_averaging_.end(), averaged_values_.begin(),
+                             averaged_values_.end() - 1);  // (closest_seen's, not the search's)
       return search(p, e, s);
     }
     // ... and a value held (at a bound) whose errors stay beyond the tolerance is out of reach
@@ -134,11 +136,12 @@ bool NewtonRootFinder::held(const std::vector<Searched>& values, const double p)
 }
 
 double NewtonRootFinder::closest_seen() const {
-  return std::min_element(searched_.begin(), searched_.end(),
-                          [](const Searched& a, const Searched& b) {
-                            return std::fabs(a.error) < std::fabs(b.error);
-                          })
-      ->p;
+  const auto closer = [](const Searched& a, const Searched& b) {
+    return std::fabs(a.error) < std::fabs(b.error);
+  };
+  const auto best = std::min_element(searched_.begin(), searched_.end(), closer);
+  const auto left = std::min_element(left_averaging_.begin(), left_averaging_.end(), closer);
+  return left != left_averaging_.end() && closer(*left, *best) ? left->p : best->p;
 }
 
 void NewtonRootFinder::begin_averaging() {

@@ -57,7 +57,7 @@ class NewtonRootFinder {
   // bound its slope from below and its steps from above (twice the step: a reach, not a box).
   void begin_averaging();
   double stepped(double p);  // p + last_step_, noting the search's longest step
-  // The value of the least error the search (and the averaging) saw.
+  // The value of the least error the search saw, or an averaging that drifted away.
   double closest_seen() const;
   // Whether p is the value of the last give_up_after of `values` (the caller held it at a bound).
   static bool held(const std::vector<Searched>& values, double p);
@@ -74,6 +74,7 @@ class NewtonRootFinder {
   double first_value_ = NAN;  // the first p (the parameter's scale)
   int gain_index_ = 1;        // the averaging's gain is 1 / gain_index_ (Kesten's rule)
   std::vector<Searched> averaged_values_;  // the averaging's (apart from the search's)
+  std::vector<Searched> left_averaging_;   // those of averagings that drifted away
   double previous_error_ = 0;              // the averaging's last epoch's
   double last_step_ = 0;
   std::vector<Searched> searched_;

@@ -96,7 +96,7 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     // errors do not spread, and the error itself stays). Not within the tolerance plus that
     // spread, as it was: tuning a stimulus strength of 20 coupled networks toward 9 Hz, 8 of 19
     // networks called converged then fired over 5 % off (with the rules here 19 of 20 converge,
-    // none 5 % off; 300 networks' theta toward 10 Hz took as many epochs either way).
+    // one 5.5 % off; 300 networks' theta toward 10 Hz took as many epochs either way).
     const double spread = t * std::sqrt(var / j);
     converged_ = spread < tolerance_ && std::fabs(mean) < tolerance_;
   }

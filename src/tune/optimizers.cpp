@@ -197,7 +197,10 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
     return p + last_step_;
   }
   const double a = std::min(lo_, hi_), b = std::max(lo_, hi_);
-  if (d != 0 && p + d > a && p + d < b) {
+  // (a Newton step within 1 % of the bracket's width from an end bisects instead: with a slope
+  // understated 2x, noise-free, steps had crept along the end without shrinking the bracket)
+  const double margin = 0.01 * (b - a);
+  if (d != 0 && p + d > a + margin && p + d < b - margin) {
     last_step_ = d;
     // Near the root the averaging begins, this epoch's error its first (what is left there is
     // the estimates' noise); after a few such steps from farther (noisy estimates far apart) it

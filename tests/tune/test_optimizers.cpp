@@ -111,6 +111,23 @@ TEST(NewtonRootFinder, ATargetOutOfReachStopsAtTheClosestValue) {
   EXPECT_EQ(p, closest);
 }
 
+TEST(NewtonRootFinder, AnUnderstatedSlopeDoesNotCreepAlongTheBracket) {
+  // Noise-free, the slope half the rate's (by a central difference, as the harness that found it
+  // took it; the analytic one happens to escape): each Newton step overshoots, and once bracketed
+  // the steps had landed just inside the bracket's far end (2e-9 in), never shrinking it, until the
+  // averaging began with errors of +-1.5 in its sums: no convergence in 100 epochs. A step that
+  // close to an end bisects instead.
+  NewtonRootFinder finder(0.05);
+  const auto rate = [](double p) { return 10 * std::exp(-0.5 * (p - 3)); };
+  double p = 0;
+  int epochs = 0;
+  for (; epochs < 100 && !finder.converged() && !finder.failed(); ++epochs)
+    p = finder.step(p, rate(p), 0.5 * (rate(p + 1e-6) - rate(p - 1e-6)) / 2e-6, 10.0);
+  EXPECT_TRUE(finder.converged());
+  EXPECT_LE(epochs, 12);
+  EXPECT_NEAR(p, 3.0, 0.05);
+}
+
 TEST(NewtonRootFinder, ASlowButSteadySearchGoesOn) {
   // A slope ten times too steep (as an analytic slope can overstate a coupled network's
   // response): each Newton step goes a tenth of the way, and the error shrinks by ~10 % an epoch,

@@ -45,9 +45,10 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   }
   (e < 0 ? lo_ : hi_) = p;
   if (!averaging_ && std::fabs(e) > tolerance_) {
-    if (s != 0 && std::isfinite(s))  // (the search's slopes bound the averaging's from below)
-      least_slope_ = least_slope_ > 0 ? std::min(least_slope_, std::fabs(s)) : std::fabs(s),
+    if (s != 0 && std::isfinite(s)) {  // (the search's slopes bound the averaging's from below)
+      least_slope_ = least_slope_ > 0 ? std::min(least_slope_, std::fabs(s)) : std::fabs(s);
       search_sign_ = s;
+    }
     const double next = search(p, e, s);
     if (std::isfinite(next)) longest_step_ = std::max(longest_step_, std::fabs(next - p));
     return next;
@@ -58,10 +59,8 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
   // the averaging had walked r to -84 while the rate rose to 800 Hz) go back to the search,
   // which stops them, out of reach, at the value of the least error it saw (this phase's too).
   averaged_values_.push_back({p, e});
-  const auto recent = static_cast<std::size_t>(give_up_after);
-  if (averaged_values_.size() >= recent) {
-    const auto [mean, sd] = error_mean_sd(averaged_values_, recent);
-    const double beyond = std::fabs(mean) - 4 * sd / std::sqrt(double(recent));  // (noise)
+  if (averaged_values_.size() >= static_cast<std::size_t>(give_up_after)) {
+    const double beyond = beyond_noise(averaged_values_);
     if (beyond > 12 * tolerance_) {
       averaging_ = false, lo_ = hi_ = NAN, bracketed_steps_ = 0;
       left_averaging_.insert(left_averaging_.end(), averaged_values_.begin(),
@@ -120,13 +119,17 @@ double NewtonRootFinder::stepped(const double p) {
   return p + last_step_;
 }
 
-std::pair<double, double> NewtonRootFinder::error_mean_sd(const std::vector<Searched>& values,
-                                                          const std::size_t last) {
+double NewtonRootFinder::beyond_noise(const std::vector<Searched>& values) {
+  const auto last = static_cast<std::size_t>(give_up_after);
   double mean = 0, sq = 0;
   for (auto k = values.size() - last; k < values.size(); ++k) mean += values[k].error / last;
   for (auto k = values.size() - last; k < values.size(); ++k)
     sq += (values[k].error - mean) * (values[k].error - mean);
-  return {mean, std::sqrt(sq / (last - 1))};
+  return std::fabs(mean) - 4 * std::sqrt(sq / (last - 1)) / std::sqrt(double(last));
+}
+
+bool NewtonRootFinder::closer(const Searched& a, const Searched& b) {
+  return std::fabs(a.error) < std::fabs(b.error);
 }
 
 bool NewtonRootFinder::held(const std::vector<Searched>& values, const double p) {
@@ -136,9 +139,6 @@ bool NewtonRootFinder::held(const std::vector<Searched>& values, const double p)
 }
 
 double NewtonRootFinder::closest_seen() const {
-  const auto closer = [](const Searched& a, const Searched& b) {
-    return std::fabs(a.error) < std::fabs(b.error);
-  };
   const auto best = std::min_element(searched_.begin(), searched_.end(), closer);
   const auto left = std::min_element(left_averaging_.begin(), left_averaging_.end(), closer);
   return left != left_averaging_.end() && closer(*left, *best) ? left->p : best->p;
@@ -159,10 +159,7 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
   // A value that has not moved for as many epochs, its error beyond the tolerance, is held (at a
   // bound of tune.bounds): out of reach, also inside a bracket that noisy epochs made (a value
   // at its bound, 24 % short, had searched all its epochs).
-  if (held(searched_, p) &&
-      std::fabs(error_mean_sd(searched_, recent).first) -
-              4 * error_mean_sd(searched_, recent).second / std::sqrt(double(recent)) >
-          tolerance_) {
+  if (held(searched_, p) && beyond_noise(searched_) > tolerance_) {
     failed_ = out_of_reach_ = true;
     return p;
   }
@@ -171,9 +168,6 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
     // or a quarter of the error left (a slow but steady approach goes on; a value held at a
     // bound, or Newton jumping about a rate's least value, does not): the value of the least
     // error seen is kept.
-    const auto closer = [](const Searched& a, const Searched& b) {
-      return std::fabs(a.error) < std::fabs(b.error);
-    };
     const auto best_before = std::min_element(searched_.begin(), searched_.end() - recent, closer);
     const auto best_recent = std::min_element(searched_.end() - recent, searched_.end(), closer);
     const double before = std::fabs(best_before->error), gain = std::min(tolerance_, 0.25 * before);

@@ -61,9 +61,10 @@ class NewtonRootFinder {
   double closest_seen() const;
   // Whether p is the value of the last give_up_after of `values` (the caller held it at a bound).
   static bool held(const std::vector<Searched>& values, double p);
-  // The mean and standard deviation of the errors of the `last` (>= 2) of `values`.
-  static std::pair<double, double> error_mean_sd(const std::vector<Searched>& values,
-                                                 std::size_t last);
+  // How far the mean error of the last give_up_after of `values` lies beyond its noise: |mean|
+  // less four standard errors.
+  static double beyond_noise(const std::vector<Searched>& values);
+  static bool closer(const Searched& a, const Searched& b);  // the smaller |error|
 
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target

@@ -51,7 +51,11 @@ for r in $(seq "$rounds"); do
     for t in $threads; do
       OMP_NUM_THREADS=$t OMP_PROC_BIND=spread OMP_PLACES=threads "$bin" \
         --benchmark_filter="$filter" --benchmark_repetitions=3 --benchmark_min_time=0.2 \
-        --benchmark_format=json > "$out/$b.$t.$r.json" 2> /dev/null
+        --benchmark_format=json > "$out/$b.$t.$r.json" 2> "$out/stderr" ||
+        { echo "alternate_benchmarks: $bin failed:" >&2; cat "$out/stderr" >&2; exit 1; }
+      # (Google Benchmark writes nothing to stdout, and exits 0, when the filter matches nothing.)
+      [ -s "$out/$b.$t.$r.json" ] ||
+        { echo "alternate_benchmarks: no benchmark of $bin matches the filter '$filter'" >&2; exit 1; }
     done
   done
   echo "round $r of $rounds done" >&2

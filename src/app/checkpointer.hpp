@@ -7,13 +7,17 @@
 #include <vector>
 
 #include "kascade/io/checkpoint.hpp"
+#include "kascade/parallel/partition.hpp"
 
 namespace kascade::app {
 
 class Checkpointer {
  public:
-  Checkpointer(std::string path, std::uint64_t deck_hash, int ranks, int rank, double every)
-      : path_(std::move(path)), hash_(deck_hash), ranks_(ranks), rank_(rank), every_(every) {}
+  Checkpointer(std::string path, std::uint64_t deck_hash, int ranks, int rank, double every,
+               const std::vector<NetworkRange>& batches)
+      : path_(std::move(path)), hash_(deck_hash), ranks_(ranks), rank_(rank), every_(every) {
+    for (const NetworkRange& b : batches) batch_networks_.push_back(b.count);
+  }
 
   bool due() const {
     if (every_ < 0) return false;
@@ -30,6 +34,7 @@ class Checkpointer {
     c.deck_hash = hash_;
     c.ranks = ranks_;
     c.rank = rank_;
+    c.batch_networks = batch_networks_;
     c.next_batch = batch;
     c.in_batch = state != nullptr;
     if (state != nullptr) c.state = *state;
@@ -45,6 +50,7 @@ class Checkpointer {
   std::uint64_t hash_;
   int ranks_, rank_;
   double every_;
+  std::vector<std::uint64_t> batch_networks_;
   clock::time_point last_ = clock::now();
 };
 

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <thread>
 
+#include "common/fail_together.hpp"
 #include "kascade/core/error.hpp"
 
 namespace kascade::app {
@@ -107,18 +107,7 @@ void wait_for_every_rank(MPI_Comm comm, const std::function<void()>& idle) {
 }
 
 void rethrow_first_error(MPI_Comm comm, const std::string& local_error, bool input) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  int first = local_error.empty() ? INT_MAX : rank;
-  MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == INT_MAX) return;
-  int header[2] = {static_cast<int>(local_error.size()), input ? 1 : 0};
-  MPI_Bcast(header, 2, MPI_INT, first, comm);
-  std::string message = local_error;
-  message.resize(static_cast<std::size_t>(header[0]));
-  MPI_Bcast(message.data(), header[0], MPI_CHAR, first, comm);
-  if (header[1]) throw InputError(message);
-  throw std::runtime_error(message);
+  detail::fail_together(!local_error.empty(), local_error, comm, input);
 }
 
 }  // namespace kascade::app

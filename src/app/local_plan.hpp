@@ -65,9 +65,9 @@ LocalPlan make_local_plan(const RunConfig& config, NetworkRange range, step_t st
                           const std::function<void(std::uint64_t, std::uint64_t)>& progress = {},
                           bool keep = true);
 
-// Runs `work` on every rank; if it throws InputError on any rank, every rank throws the error
-// of the lowest such rank, so that no rank is left waiting in a collective call. With `idle`: a
-// rank done with its work calls it every millisecond or so until all are.
+// Runs `work` on every rank; if it throws on any rank (any std::exception), every rank throws
+// the error of the lowest such rank, so that no rank is left waiting in a collective call. With
+// `idle`: a rank done with its work calls it every millisecond or so until all are.
 template <class Work>
 void collectively(MPI_Comm comm, Work&& work);
 template <class Idle, class Work>

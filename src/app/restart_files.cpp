@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "kascade/core/error.hpp"
 #include "kascade/io/checkpoint.hpp"
 
 namespace kascade::app {
@@ -61,6 +62,23 @@ void remove_rank_files_from(const std::string& output, const int first_rank) {
   // files where their rank has a checkpoint)
   for (const RankFile& f : rank_files(output))
     if (f.rank >= first_rank) std::remove(f.path.c_str());
+}
+
+std::vector<NetworkRange> checkpoint_batches(const Checkpoint& c, const NetworkRange mine,
+                                             const std::string& path) {
+  std::vector<NetworkRange> batches;
+  std::uint64_t first = mine.first;
+  for (const std::uint64_t count : c.batch_networks) {
+    if (count == 0 || count > mine.first + mine.count - first) break;
+    batches.push_back({static_cast<network_id_t>(first), count});
+    first += count;
+  }
+  if (batches.size() != c.batch_networks.size() || first != mine.first + mine.count ||
+      c.next_batch > batches.size() || (c.in_batch && c.next_batch == batches.size()))
+    throw InputError(path +
+                     ": the checkpoint's batches are not this rank's networks (corrupt?); "
+                     "remove it, or pass --fresh to start over");
+  return batches;
 }
 
 }  // namespace kascade::app

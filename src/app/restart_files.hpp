@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "kascade/io/checkpoint.hpp"
+#include "kascade/parallel/partition.hpp"
+
 namespace kascade::app {
 
 // This rank's checkpoint (its .tmp: + ".tmp") and spill file of `output`.
@@ -29,5 +32,11 @@ std::vector<RankFile> rank_files(const std::string& output);
 
 // Removes those of ranks >= `first_rank` (left by a run with more ranks).
 void remove_rank_files_from(const std::string& output, int first_rank);
+
+// The batches of the run `c` was written in (the same deck and rank count; with
+// simulation.batch_size = 0 they depend on the thread count), over this rank's networks `mine`:
+// a resume steps the rest of them. A layout that does not cover `mine` is refused naming `path`.
+std::vector<NetworkRange> checkpoint_batches(const Checkpoint& c, NetworkRange mine,
+                                             const std::string& path);
 
 }  // namespace kascade::app

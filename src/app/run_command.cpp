@@ -114,7 +114,8 @@ std::uint64_t total_events(const SpillFile& spill, NetworkRange mine) {
 // The spikes of every local network, network after network, in collective rounds of at most
 // about `max_events` events per rank: memory stays bounded however long the run or large a
 // network (a round takes whole spill blocks, each one chunk of one network), and a rank with
-// fewer rounds appends nothing in the others.
+// fewer rounds appends nothing in the others. A spill file that cannot be read fails every rank
+// together (the others would wait in the round's collective write).
 void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint64_t max_events) {
   std::vector<SpillFile::Block> blocks = spill.blocks();
   std::stable_sort(blocks.begin(), blocks.end(), [](const auto& a, const auto& b) {
@@ -133,7 +134,8 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
   MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, comm);
   for (std::uint64_t r = 0; r < rounds; ++r) {
     std::vector<SpikeEvents> chunk;
-    if (r < rounds_of_blocks.size()) {
+    collectively(comm, [&] {
+      if (r >= rounds_of_blocks.size()) return;
       NetworkSpikes s;
       for (std::size_t k = rounds_of_blocks[r].first; k < rounds_of_blocks[r].second; ++k) {
         spill.append(blocks[k], s);
@@ -144,7 +146,7 @@ void copy_spikes(SpillFile& spill, Hdf5Output& output, MPI_Comm comm, std::uint6
             {blocks[k].network, std::move(s.steps), std::move(s.neurons), std::move(s.counts)});
         s = NetworkSpikes{};
       }
-    }
+    });
     output.record(chunk);
     fault_point("assembly");  // testing hook: a kill mid-assembly
   }
@@ -542,6 +544,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   std::optional<SpillFile> spill_file;
   collectively(comm, [&] {
     resume = find_checkpoint(options, config, inputs, ckpt_path, ranks, rank);
+    if (resume) batches = checkpoint_batches(*resume, mine, ckpt_path);
     spill_file.emplace(spill_name, mine.first, mine.count, with_counts, resume.has_value());
     if (resume) spill_file->restore(resume->spill);
   });
@@ -563,7 +566,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   settings.runaway_stop = config.simulation.runaway_stop;
 
   Checkpointer checkpoints(ckpt_path, run_hash(config, inputs), ranks, rank,
-                           config.simulation.checkpoint_every);
+                           config.simulation.checkpoint_every, batches);
   // (Poisson counts: the progress counts events, neuron-steps with spikes; the summary spikes)
   Progress progress(
       "simulating", batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),

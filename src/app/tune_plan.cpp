@@ -177,14 +177,15 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   };
   std::unique_ptr<Progress> progress;                // sized by the first report
   std::uint64_t epochs_done = 0, networks_left = 0;  // (as last reported)
-  const std::vector<TuneResult> results =
-      tune(settings, problem, factory, shared, [&](int done, int total, std::size_t left) {
+  const std::vector<TuneResult> results = tune(
+      settings, problem, factory, shared,
+      [&](std::uint64_t done, std::uint64_t total, std::size_t left) {
         if (!progress)
           progress = std::make_unique<Progress>(  // (a batch's epochs each, batch by batch)
-              ranks > 1 ? "tuning (rank 0's networks)" : "tuning",
-              static_cast<std::uint64_t>(total), show_progress,
-              total == settings.max_epochs ? "epochs" : "batch epochs", "networks left");
-        epochs_done = static_cast<std::uint64_t>(done), networks_left = left;
+              ranks > 1 ? "tuning (rank 0's networks)" : "tuning", total, show_progress,
+              total == static_cast<std::uint64_t>(settings.max_epochs) ? "epochs" : "batch epochs",
+              "networks left");
+        epochs_done = done, networks_left = left;
         progress->update(epochs_done, left);
       });
   // Newton's networks not converged (Adam runs its epochs: no such test): those it stopped as

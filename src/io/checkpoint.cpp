@@ -17,7 +17,7 @@ namespace kascade {
 
 namespace {
 
-constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '3'};  // 3: spill fingerprint
+constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '4'};  // 4: the batches
 constexpr const char* kStartOver = "; remove it, or pass --fresh to start over";
 
 class Writer {
@@ -75,7 +75,7 @@ std::uint64_t deck_hash(const std::string& text) { return fnv1a(text); }
 void write_checkpoint(const std::string& path, const Checkpoint& c) {
   Writer w;
   for (char m : kMagic) w.put(m);
-  w.put(c.deck_hash), w.put(c.ranks), w.put(c.rank), w.put(c.next_batch);
+  w.put(c.deck_hash), w.put(c.ranks), w.put(c.rank), w.put(c.batch_networks), w.put(c.next_batch);
   w.put(static_cast<std::uint8_t>(c.in_batch));
   w.put(c.state.step), w.put(static_cast<std::uint8_t>(c.state.trace_pending));
   w.put(static_cast<std::uint8_t>(c.state.dense));
@@ -127,7 +127,7 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   char magic[8];
   for (char& m : magic) r.get(m);
   std::uint8_t flag = 0;
-  r.get(c.deck_hash), r.get(c.ranks), r.get(c.rank), r.get(c.next_batch);
+  r.get(c.deck_hash), r.get(c.ranks), r.get(c.rank), r.get(c.batch_networks), r.get(c.next_batch);
   r.get(flag), c.in_batch = flag != 0;
   r.get(c.state.step), r.get(flag), c.state.trace_pending = flag != 0;
   r.get(flag), c.state.dense = flag != 0;

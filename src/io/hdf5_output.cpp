@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/fail_together.hpp"
 #include "common/hdf5_handle.hpp"
 #include "common/write_failure.hpp"
 #include "kascade/core/error.hpp"
@@ -17,6 +18,7 @@
 
 namespace kascade {
 
+using detail::fail_together;  // (HDF5 writes metadata from some ranks only: a step may fail on one)
 using detail::h5_check;
 using detail::H5Handle;
 
@@ -62,38 +64,20 @@ std::string write_failure(const hid_t object) {
          (*file ? detail::space_note(file) : std::string());
 }
 
-// Collectively: if the step failed on any rank (HDF5 writes metadata from some ranks only), every
-// rank throws the message of the lowest rank where it failed, so that none is left waiting in
-// the next collective call.
-void fail_together(const bool failed, const std::string& message, MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  const int mine = failed ? rank : std::numeric_limits<int>::max();
-  int first = mine;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-  if (first == std::numeric_limits<int>::max()) return;
-  std::string text = rank == first ? message : std::string();
-  int length = static_cast<int>(text.size());
-  MPI_Bcast(&length, 1, MPI_INT, first, comm);
-  text.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(text.data(), length, MPI_CHAR, first, comm);
-  throw std::runtime_error(text);
-}
-
 // Collective write of `count` elements at `offset` (count may be 0 on some ranks).
 void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, const void* data,
                 MPI_Comm comm) {
   H5Handle file_space(H5Dget_space(dataset), H5Sclose);
   H5Handle mem_space(H5Screate_simple(1, &count, nullptr), H5Sclose);
-  if (count > 0) {
-    H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &offset, nullptr, &count, nullptr);
-  } else {
-    H5Sselect_none(file_space);
-    H5Sselect_none(mem_space);
-  }
+  const bool selected =
+      count > 0
+          ? H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &offset, nullptr, &count, nullptr) >= 0
+          : H5Sselect_none(file_space) >= 0 && H5Sselect_none(mem_space) >= 0;
   H5Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
-  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
-  const bool failed = H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) < 0;
+  // (a rank whose selection failed still takes part in the collective write, with none)
+  if (!selected) H5Sselect_none(file_space), H5Sselect_none(mem_space);
+  const bool failed = !selected || H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE) < 0 ||
+                      H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) < 0;
   fail_together(failed, failed ? write_failure(dataset) : std::string(), comm);
 }
 
@@ -122,22 +106,31 @@ void write_offsets(hid_t parent, const char* name, const std::vector<std::uint64
   write_part(d, H5T_NATIVE_UINT64, n_networks, rank == 0 ? 1 : 0, &o.total, comm);
 }
 
+// The attribute writers return whether they succeeded; their callers fail together (a root
+// attribute missing from a file marked complete would pass unnoticed).
 template <class T>
-void attribute(hid_t object, const char* name, hid_t type, const T& value) {
-  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle a(h5_check(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT),
-                      std::string("cannot create attribute ") + name),
-             H5Aclose);
-  H5Awrite(a, type, &value);
-}
-
-void string_attribute(hid_t object, const char* name, const std::string& value) {
-  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type, std::max<std::size_t>(1, value.size()));
-  H5Tset_strpad(type, H5T_STR_NULLPAD);
+[[nodiscard]] bool attribute(hid_t object, const char* name, hid_t type, const T& value) {
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   H5Handle a(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  H5Awrite(a, type, value.empty() ? " " : value.data());
+  return a.get() >= 0 && H5Awrite(a, type, &value) >= 0;
+}
+
+[[nodiscard]] bool string_attribute(hid_t object, const char* name, const std::string& value) {
+  H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  if (H5Tset_size(type, std::max<std::size_t>(1, value.size())) < 0 ||
+      H5Tset_strpad(type, H5T_STR_NULLPAD) < 0)
+    return false;
+  H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  H5Handle a(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  return a.get() >= 0 && H5Awrite(a, type, value.empty() ? " " : value.data()) >= 0;
+}
+
+// A string attribute for each entry of `values`, failing together.
+void string_attributes(hid_t object, const std::map<std::string, std::string>& values,
+                       MPI_Comm comm) {
+  bool ok = true;
+  for (const auto& [name, value] : values) ok = string_attribute(object, name.c_str(), value) && ok;
+  fail_together(!ok, ok ? std::string() : write_failure(object), comm);
 }
 
 H5Handle group(hid_t parent, const char* name) {
@@ -204,21 +197,23 @@ void Hdf5Output::write_header() {
   State& s = *state_;
   const OutputDescription& d = s.description;
 
-  string_attribute(s.file, "format", "kascade");
-  attribute(s.file, "format_version", H5T_NATIVE_INT, 1);
-  attribute(s.file, "complete", H5T_NATIVE_INT, 0);
-  string_attribute(s.file, "kascade_version", version());
-  string_attribute(s.file, "git_revision", git_revision());
-  string_attribute(s.file, "kokkos_backend", kokkos_backend());
-  string_attribute(s.file, "model", d.model_preset);
-  attribute(s.file, "seed", H5T_NATIVE_UINT64, d.seed);
-  attribute(s.file, "spike_seed", H5T_NATIVE_UINT64, d.spike_seed);
-  attribute(s.file, "n_networks", H5T_NATIVE_UINT64, d.n_networks);
-  attribute(s.file, "recorded_steps", H5T_NATIVE_INT64, d.recorded_steps);
-  attribute(s.file, "stimulus_steps", H5T_NATIVE_INT64, d.stimulus_steps);
-  attribute(s.file, "equilibration_steps", H5T_NATIVE_INT64, d.equilibration_steps);
-  attribute(s.file, "dt_ms", H5T_NATIVE_DOUBLE, d.dt);
-  if (!d.run_hash.empty()) string_attribute(s.file, "run_hash", d.run_hash);
+  bool ok = attribute(s.file, "format_version", H5T_NATIVE_INT, 1);
+  ok = attribute(s.file, "complete", H5T_NATIVE_INT, 0) && ok;
+  ok = attribute(s.file, "seed", H5T_NATIVE_UINT64, d.seed) && ok;
+  ok = attribute(s.file, "spike_seed", H5T_NATIVE_UINT64, d.spike_seed) && ok;
+  ok = attribute(s.file, "n_networks", H5T_NATIVE_UINT64, d.n_networks) && ok;
+  ok = attribute(s.file, "recorded_steps", H5T_NATIVE_INT64, d.recorded_steps) && ok;
+  ok = attribute(s.file, "stimulus_steps", H5T_NATIVE_INT64, d.stimulus_steps) && ok;
+  ok = attribute(s.file, "equilibration_steps", H5T_NATIVE_INT64, d.equilibration_steps) && ok;
+  ok = attribute(s.file, "dt_ms", H5T_NATIVE_DOUBLE, d.dt) && ok;
+  fail_together(!ok, ok ? std::string() : write_failure(s.file), s.comm);
+  std::map<std::string, std::string> text{{"format", "kascade"},
+                                          {"kascade_version", version()},
+                                          {"git_revision", git_revision()},
+                                          {"kokkos_backend", kokkos_backend()},
+                                          {"model", d.model_preset}};
+  if (!d.run_hash.empty()) text["run_hash"] = d.run_hash;
+  string_attributes(s.file, text, s.comm);
 
   // The deck, as a fixed-length string written by rank 0.
   H5Handle str(H5Tcopy(H5T_C_S1), H5Tclose);
@@ -357,7 +352,7 @@ void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double
             "output: one value of " + name + " per owned network is needed");
     write_distributed(parameters, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
   }
-  for (const auto& [name, value] : choices) string_attribute(parameters, name.c_str(), value);
+  string_attributes(parameters, choices, s.comm);
 }
 
 void Hdf5Output::write_tuning(const std::map<std::string, std::vector<double>>& local,
@@ -369,7 +364,7 @@ void Hdf5Output::write_tuning(const std::map<std::string, std::vector<double>>& 
             "output: one tuning value of " + name + " per owned network is needed");
     write_distributed(tuning, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
   }
-  for (const auto& [name, value] : about) string_attribute(tuning, name.c_str(), value);
+  string_attributes(tuning, about, s.comm);
 }
 
 void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind,
@@ -382,9 +377,9 @@ void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind
   require(targets.size() == s.n_local, "output: one target list per owned network is needed");
   if (s.stimuli.get() < 0) s.stimuli = group(s.file, "stimuli");
   H5Handle g = group(s.stimuli, name.c_str());
-  string_attribute(g, "kind", kind);
-  string_attribute(g, "targeting", targeting);
-  for (const auto& [key, value] : about) string_attribute(g, key.c_str(), value);
+  std::map<std::string, std::string> text = about;
+  text["kind"] = kind, text["targeting"] = targeting;
+  string_attributes(g, text, s.comm);
   for (const auto& [key, values] : parameters)
     write_distributed(g, key.c_str(), H5T_IEEE_F64LE, values, s.comm);
   auto ragged = [&](const char* data_name, const char* ptr_name, auto lists, hid_t type) {
@@ -408,21 +403,25 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   std::vector<std::uint32_t> neurons;
   std::vector<spike_count_t> counts;
   std::vector<State::Block> blocks;
+  std::string
+      invalid;  // (checked together: one rank's failure alone would leave the others waiting)
   for (const SpikeEvents& ev : chunk) {
     if (ev.steps.empty()) continue;
-    require(ev.steps.back() < s.description.recorded_steps,
-            s.description.path + ": a spike at step " + std::to_string(ev.steps.back()) +
+    if (ev.steps.back() >= s.description.recorded_steps)
+      invalid = s.description.path + ": a spike at step " + std::to_string(ev.steps.back()) +
                 ", beyond OutputDescription.recorded_steps = " +
-                std::to_string(s.description.recorded_steps));
+                std::to_string(s.description.recorded_steps);
+    else if (ev.network < s.first_network || ev.network - s.first_network >= s.n_local)
+      invalid = s.description.path + ": spikes of network " + std::to_string(ev.network) +
+                ", not one of this rank's";
+    if (!invalid.empty()) break;
     blocks.push_back({ev.network, steps.size(), ev.steps.size()});
     steps.insert(steps.end(), ev.steps.begin(), ev.steps.end());
     neurons.insert(neurons.end(), ev.neurons.begin(), ev.neurons.end());
     if (s.description.with_counts) counts.insert(counts.end(), ev.counts.begin(), ev.counts.end());
-    std::uint64_t spikes = ev.steps.size();
-    if (!ev.counts.empty())
-      spikes = std::accumulate(ev.counts.begin(), ev.counts.end(), std::uint64_t(0));
-    s.spikes_per_network.at(ev.network - s.first_network) += spikes;
+    s.spikes_per_network[ev.network - s.first_network] += ev.spikes();
   }
+  fail_together(!invalid.empty(), invalid, s.comm, true);  // (InputError, as require())
   const Offsets o = exscan(steps.size(), s.comm);
   if (o.total == 0) return;
   const hsize_t start = s.events_in_file + o.offset, new_size = s.events_in_file + o.total;

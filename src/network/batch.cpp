@@ -1,7 +1,5 @@
 #include "kascade/network/batch.hpp"
 
-#include <limits>
-
 #include "kascade/core/error.hpp"
 #include "kascade/core/huge_pages.hpp"
 
@@ -22,8 +20,12 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
     require(networks[g]->row_ptr.size() == static_cast<std::size_t>(networks[g]->n_neurons) + 1 &&
                 networks[g]->row_ptr.back() == networks[g]->n_synapses(),
             "batch: network " + std::to_string(ids[g]) + " has inconsistent row pointers");
-    require(total_neurons <= static_cast<std::size_t>(std::numeric_limits<ordinal_t>::max()),
-            "batch: more than 2^31-1 neurons in one batch; lower simulation.batch_size");
+    // (2^30: the kernels round neuron counts up to whole blocks and lines in 32 bits)
+    constexpr std::size_t most_neurons = std::size_t{1} << 30;
+    require(static_cast<std::size_t>(networks[g]->n_neurons) <= most_neurons,
+            "batch: network " + std::to_string(ids[g]) + " has more than 2^30 neurons");
+    require(total_neurons <= most_neurons,
+            "batch: more than 2^30 neurons in one batch; lower simulation.batch_size");
     batch.neuron_offset[g + 1] = static_cast<ordinal_t>(total_neurons);
   }
   const auto n = static_cast<ordinal_t>(total_neurons);
@@ -85,6 +87,8 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
   for (ordinal_t i = 0; i < n; ++i)
     for (offset_t k = h_rows(i); k < h_rows(i + 1); ++k) {
       const offset_t at = fill[h_cols(k)]++;
+      batch.repeated_pairs =
+          batch.repeated_pairs || (at > h_cptr(h_cols(k)) && h_centry(at - 1).row == i);
       h_centry(at) = ColumnEntry{i, h_vals(k)};
     }
   Kokkos::deep_copy(batch.column_ptr, h_cptr);

@@ -379,11 +379,12 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   };
 
   // Progress in batch-epochs: a batch that converges early skips the rest of its share.
-  const int units =
-      settings.max_epochs * (any_shared ? 1 : static_cast<int>(problem.batches.size()));
+  // (64 bits: up to 10^6 epochs of any number of batches)
+  const std::uint64_t units =
+      static_cast<std::uint64_t>(settings.max_epochs) * (any_shared ? 1 : problem.batches.size());
   if (progress) progress(0, units, G);  // (before the first epoch: its time counts too)
   if (!any_shared) {                    // each batch on its own, its engine kept over the epochs
-    int batches_done = 0;
+    std::uint64_t batches_done = 0;
     for (const auto& [first, count] : problem.batches) {
       BatchTuner batch(settings, problem, slots, first, count, make_engine);
       for (int epoch = 0; epoch < settings.max_epochs; ++epoch) {
@@ -392,7 +393,10 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
         if (all_done) break;
         std::vector<std::vector<double>> unused;
         update(first, batch.evaluate(epoch), unused);
-        if (progress) progress(batches_done * settings.max_epochs + epoch + 1, units, remaining());
+        if (progress)
+          progress(batches_done * static_cast<std::uint64_t>(settings.max_epochs) +
+                       static_cast<std::uint64_t>(epoch) + 1,
+                   units, remaining());
       }
       ++batches_done;
     }
@@ -421,7 +425,7 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
         const double step = shared_adam[p].step(total[p] / std::max(1.0, total[P]));
         for (TuneNetwork& n : problem.networks) apply(n, slots[p], problem, step);
       }
-      if (progress) progress(epoch + 1, units, G);
+      if (progress) progress(static_cast<std::uint64_t>(epoch) + 1, units, G);
     }
   }
   for (std::size_t g = 0; g < G; ++g)

@@ -5,7 +5,8 @@ through the testing hook KASCADE_FAULT (include/kascade/core/fault.hpp): half-wa
 checkpoint write, and in the middle of the final assembly of the file; after each, no file
 looks complete, and a restart ends with the same file. A truncated or garbled checkpoint, and a
 checkpoint of another deck, are refused with one line naming the file (exit status 2); --fresh
-starts over.
+starts over. With simulation.batch_size = 0 (batches sized by the thread count) a run resumed on
+another number of threads (OpenMP builds) keeps its checkpoint's batches.
 
 usage: test_restart.py KASCADE_BINARY SOURCE_DIR
 """
@@ -334,5 +335,37 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run(once + ["--set", "model.theta=4.5"], capture_output=True, text=True)
     check(r.returncode == 2 and "made by another command" in r.stderr,
           f"a changed command is refused ({r.stderr.strip()!r})")
+
+    # simulation.batch_size = 0 sizes the batches by the thread count, which a requeued job may
+    # change: a resume on another count keeps the checkpoint's batches (it had failed, or stepped
+    # the wrong networks and overwritten the checkpoint). OpenMP builds: 1000 networks are two
+    # batches on one thread, one on two.
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    if "OpenMP" in version:
+        auto = ["--set", "networks.count=1000", "--set", "simulation.steps=3000",
+                "--set", "simulation.batch_size=0", "--set", "simulation.record_interval=1000",
+                "--set", "simulation.checkpoint_every=0", "-q"]
+
+        def threads_run(out, threads, fault=None):
+            env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+            if fault:
+                env["KASCADE_FAULT"] = fault
+            return subprocess.run([binary, "run", deck, "-o", out, *auto],
+                                  capture_output=True, text=True, env=env)
+
+        auto_ref = os.path.join(tmp, "reference_auto.h5")
+        check(threads_run(auto_ref, 1).returncode == 0, "reference run with batch_size = 0")
+        for before, after, fault in [(1, 2, "checkpoint:2"), (1, 2, "checkpoint:4"),
+                                     (2, 1, "checkpoint:2")]:
+            label = f"batch_size = 0, {fault} on {before} thread(s), resumed on {after}"
+            out = os.path.join(tmp, "auto.h5")
+            r = threads_run(out, before, fault)
+            check(r.returncode == -signal.SIGKILL, f"{label}: killed ({r.stderr.strip()[-300:]})")
+            r = threads_run(out, after)
+            check(r.returncode == 0 and os.path.exists(out) and compare(auto_ref, out),
+                  f"{label}: the uninterrupted file ({r.returncode} {r.stderr.strip()[-300:]})")
+            if os.path.exists(out):
+                os.remove(out)
+            check(not leftovers(tmp), f"{label}: nothing left behind ({leftovers(tmp)})")
 
 finish()

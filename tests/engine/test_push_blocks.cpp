@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -94,13 +95,9 @@ struct PushCase {
     Kokkos::deep_copy(pushed, real_t(7));
     Kokkos::View<detail::ListedColumn*, Mem> listed("listed", n);
     Kokkos::deep_copy(listed, detail::ListedColumn{0, 3, real_t(3)});
-    const detail::TeamPush<Mem> push{batch.column_ptr,
-                                     batch.column_entry,
-                                     listed,
-                                     scratch_rows,
-                                     batch.neuron_offset_device,
-                                     x,
-                                     pushed};
+    const detail::TeamPush<Mem> push{batch.column_ptr, batch.column_entry,         listed,
+                                     scratch_rows,     batch.neuron_offset_device, x,
+                                     pushed,           batch.repeated_pairs};
     Kokkos::parallel_for(
         Kokkos::TeamPolicy<Exec>(batch.n_networks(), threads)
             .set_scratch_size(0, Kokkos::PerTeam(push.scratch_bytes(scratch_rows))),
@@ -181,6 +178,46 @@ TEST(PushBlocks, RandomColumnsOfSeveralNetworksCutAnywhere) {
 TEST(PushBlocks, TeamPushOfBandedColumnsEqualsPull) {
   const Network net = banded(400, 30, 7);
   expect_team_push_equals_pull({&net});
+}
+
+// A file's network may hold a pair twice (the loaders keep them): the batch says so, and every
+// push still gives the pull's bits.
+TEST(PushBlocks, RepeatedPairsAreFlaggedAndPushedAsPulled) {
+  const Network band = banded(200, 12, 9);
+  std::vector<ordinal_t> src, dst;
+  std::vector<real_t> w;
+  for (ordinal_t i = 0; i < band.n_neurons; ++i)
+    for (offset_t k = band.row_ptr[i]; k < band.row_ptr[i + 1]; ++k)
+      for (int copy = 0; copy < 1 + (k % 3 == 0 ? 2 : 0); ++copy)  // some pairs three times
+        src.push_back(band.presynaptic[k]), dst.push_back(i),
+            w.push_back(band.weight[k] * real_t(1 + copy));
+  const Network repeated = Network::from_edges(band.n_neurons, src, dst, w);
+  ASSERT_GT(repeated.n_synapses(), band.n_synapses());
+  EXPECT_FALSE(make_batch<Mem>({&band}, {0}).repeated_pairs);
+  EXPECT_TRUE(make_batch<Mem>({&band, &repeated}, {0, 1}).repeated_pairs);
+  expect_push_equals_pull({&band, &repeated});
+  expect_team_push_equals_pull({&band, &repeated});
+}
+
+// Where a column holds one row twice, one thread adds the whole run in column order, whatever
+// order a team's threads run in: here the second thread first. (Threads taking every other entry
+// would add -1 before 2^-24 into the row's 1: 2^-24, not the pull's (1 + 2^-24) - 1 = 0.)
+TEST(PushBlocks, ARowRepeatedInAColumnIsAddedInOrderByOneThread) {
+  using Host = Kokkos::HostSpace;
+  Kokkos::View<ColumnEntry*, Host> entries("entries", 3);
+  entries(0) = {0, std::ldexp(real_t(1), -24)};
+  entries(1) = {0, real_t(-1)};
+  entries(2) = {1, real_t(0.5)};
+  detail::TeamPush<Host> push;
+  push.column_entry = entries;
+  const detail::ListedColumn column{0, 3, real_t(1)};
+  real_t sums[2] = {1, 0};
+  for (const int t : {1, 0}) push.add_column_runs(column, t, 2, sums, 0);
+  EXPECT_EQ(sums[0], real_t(0));
+  EXPECT_EQ(sums[1], real_t(0.5));
+  real_t strided = 1;  // (the values do tell the orders apart)
+  strided += entries(1).weight, strided += entries(0).weight;
+  EXPECT_NE(strided, real_t(0));
 }
 
 // The threads' spike lists (part_spikes.hpp) of an even and an odd step, kept apart: each

@@ -2,9 +2,12 @@
 // The step loop of one batch. Per step: one fused kernel computes every neuron's input from the
 // ring buffers (separable filter: the coupling kernel acts on the ring of propagated drives
 // W x(t'), the self kernel on the ring of own spikes), applies the nonlinearity, draws the
-// emission from Philox keyed by (seed, network, neuron, step) and writes the spike; then one
-// sparse product propagates the new spikes into the drive ring. Spikes are kept on the device
-// for a recorded chunk and handed to a Recorder as events.
+// emission from Philox keyed by (seed, network, neuron, step) and writes the spike; then the
+// propagation adds the new spikes' weights into the drive ring: event-driven (only the columns of
+// the neurons that spiked) or dense (every row), chosen per batch and step, bitwise the same
+// (push_spikes.hpp). On host spaces a stretch of steps is one launch (step_stretch.hpp), on
+// devices one of small networks (network_teams.hpp). Spikes are kept on the device for a
+// recorded chunk and handed to a Recorder as events.
 #include <Kokkos_Core.hpp>
 #include <cstdint>
 #include <functional>

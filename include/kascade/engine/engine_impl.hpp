@@ -508,7 +508,7 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::clear_chunk_events() {
   // The lists of the last chunk are emptied, not freed: refilling them allocates nothing.
   chunk_events_.resize(static_cast<std::size_t>(batch_.n_networks()));
-  for (SpikeEvents& ev : chunk_events_) ev.steps.clear(), ev.neurons.clear(), ev.counts.clear();
+  for (SpikeEvents& ev : chunk_events_) ev.clear();
 }
 
 template <class ExecutionSpace, class Extension>
@@ -600,12 +600,10 @@ void Engine<ExecutionSpace, Extension>::check_runaway(step_t first_recorded, ste
   for (int g = 0; g < batch_.n_networks(); ++g) {
     SpikeEvents& ev = chunk[g];
     if (runaway_[g] >= 0) {  // found in an earlier chunk: dropped from here on when stopping
-      if (settings_.runaway_stop) ev.steps.clear(), ev.neurons.clear(), ev.counts.clear();
+      if (settings_.runaway_stop) ev.clear();
       continue;
     }
-    double spikes = static_cast<double>(ev.steps.size());
-    if (!ev.counts.empty()) spikes = 0;
-    for (const spike_count_t c : ev.counts) spikes += c;
+    const auto spikes = static_cast<double>(ev.spikes());
     const double neurons = batch_.neuron_offset[g + 1] - batch_.neuron_offset[g];
     if (spikes > settings_.runaway_spikes_per_step * neurons * static_cast<double>(rows))
       runaway_[g] = first_recorded;

@@ -24,7 +24,8 @@ Engine<ExecutionSpace, Extension>::team_pusher(const int s, const ordinal_t rows
           rows <= Push::most_scratch_rows ? rows : 0,
           batch_.neuron_offset_device,
           Kokkos::subview(spikes_, s, Kokkos::ALL()),
-          Kokkos::subview(drive_, s, Kokkos::ALL())};
+          Kokkos::subview(drive_, s, Kokkos::ALL()),
+          batch_.repeated_pairs};
 }
 
 template <class ExecutionSpace, class Extension>

@@ -13,6 +13,16 @@ struct SpikeEvents {
   std::vector<step_t> steps;           // recorded step (0 = first step after equilibration)
   std::vector<std::uint32_t> neurons;  // neuron index within the network
   std::vector<spike_count_t> counts;   // spikes per event; empty when every count is 1
+
+  // Spikes, counting an event of count k as k.
+  std::uint64_t spikes() const {
+    if (counts.empty()) return steps.size();
+    std::uint64_t n = 0;
+    for (const spike_count_t c : counts) n += c;
+    return n;
+  }
+  // No events; the lists keep their memory (refilling them allocates nothing).
+  void clear() { steps.clear(), neurons.clear(), counts.clear(); }
 };
 
 class Recorder {

@@ -16,6 +16,9 @@ namespace kascade {
 struct Checkpoint {
   std::uint64_t deck_hash = 0;
   std::int32_t ranks = 0, rank = 0;
+  // The rank's networks per batch, in order: a resume keeps them (with simulation.batch_size = 0
+  // they depend on the thread count, which a requeued job may change).
+  std::vector<std::uint64_t> batch_networks;
   std::uint64_t next_batch = 0;  // batches before it are complete
   bool in_batch = false;         // `state` continues batch `next_batch`
   EngineState state;

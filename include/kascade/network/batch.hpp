@@ -36,6 +36,9 @@ struct Batch {
   Kokkos::View<network_id_t*, MemorySpace> network_ids;  // batch network index -> global id
   std::vector<network_id_t> host_network_ids;
   std::vector<ordinal_t> neuron_offset;  // size n_networks + 1, host
+  // Some (presynaptic, postsynaptic) pair has more than one synapse (file sources keep them):
+  // a column then holds a row more than once, side by side.
+  bool repeated_pairs = false;
 
   ordinal_t n_neurons() const { return neuron_offset.back(); }
   int n_networks() const { return static_cast<int>(host_network_ids.size()); }

@@ -7,6 +7,7 @@
 // are summed over all networks of all ranks in network order (`SharedSum`), so the result is the
 // same for any rank count and batch size.
 #include <Kokkos_Core.hpp>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -53,7 +54,7 @@ using SharedSum = std::function<std::vector<double>(
     const std::vector<network_id_t>& ids, const std::vector<std::vector<double>>& values)>;
 // (batch-epochs done, batch-epochs at most, networks not yet converged locally): one unit is an
 // epoch of one batch (of every batch when parameters are shared).
-using TuneProgress = std::function<void(int, int, std::size_t)>;
+using TuneProgress = std::function<void(std::uint64_t, std::uint64_t, std::size_t)>;
 
 // Checks what `tune` would refuse, from `problem`'s preset, stimuli and example alone (its
 // networks may be empty), so every rank can fail before any collective step.

@@ -5,19 +5,23 @@
 // When the batch cuts into whole networks of nearly even size per thread, the threads step units
 // of whole networks, each through the whole stretch, with no barrier at all (no thread reads what
 // another writes, but for the padding lanes past a group, which are never used:
-// neuron_step.hpp); otherwise, per step: the neuron kernel over the groups, a barrier, the
-// propagation (push blocks or pull rows), a barrier. Every thread derives the step's fields of the
-// neuron kernel as the engine does on the host between launches (set_step), and the work items
-// (groups, rows) are those of the per-step launches (independent of each other, so the order in
-// which a thread takes its share does not matter), so the spikes are bitwise the same. Device
-// backends keep a launch per phase. Internal.
+// neuron_step.hpp); otherwise each thread pushes into the rows of its own neurons and waits only
+// for the other threads' spike lists (step_own_rows), or, where the rows do not match the
+// threads' neurons, every step is the neuron kernel over the groups, a barrier, the propagation
+// (push blocks or pull rows), a barrier. Every thread derives the step's fields of the neuron
+// kernel as the engine does on the host between launches (set_step), and the work items (groups,
+// rows) are those of the per-step launches (independent of each other, so the order in which a
+// thread takes its share does not matter), so the spikes are bitwise the same. Device backends
+// run a stretch of small networks as one launch of a team per network (network_teams.hpp), else
+// a launch per phase and step. Internal.
 #include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <thread>
 #include <vector>
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__CUDA_ARCH__) && \
+    !defined(__HIP_DEVICE_COMPILE__)
 #include <immintrin.h>
 #endif
 
@@ -27,7 +31,8 @@
 
 namespace kascade::detail {
 
-// Host spaces run a stretch of steps in one launch; device spaces launch per phase and step.
+// Host spaces run any stretch of steps in one launch (this file); device spaces only one of small
+// networks (network_teams.hpp).
 template <class ExecutionSpace>
 inline constexpr bool one_launch_stretches =
     Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
@@ -65,7 +70,8 @@ struct SpinBarrier {
   alignas(64) std::atomic<int> generation{0};
 
   static void relax() {
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(__CUDA_ARCH__) && \
+    !defined(__HIP_DEVICE_COMPILE__)
     _mm_pause();
 #endif
   }
@@ -161,8 +167,11 @@ KOKKOS_INLINE_FUNCTION ordinal_t share_begin(const ordinal_t n, const int thread
   return per * r < n ? per * r : n;
 }
 
+// Host code only (spin waits, std::atomic, a virtual call through a host pointer): its member
+// functions are not marked for devices.
 template <class ExecutionSpace, class MemorySpace, class Extension>
 struct StepStretch : StretchFields<MemorySpace, Extension> {
+  static_assert(one_launch_stretches<ExecutionSpace>, "a stretch in one launch is for host spaces");
   using member_type = typename Kokkos::TeamPolicy<ExecutionSpace>::member_type;
 
   ordinal_t push_blocks = 0, rows = 0;
@@ -184,7 +193,7 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   const UnitEvents* unit_events = nullptr;
   SpinBarrier* barrier = nullptr;  // the team's (not independent), alive during the launch
 
-  KOKKOS_INLINE_FUNCTION void operator()(const member_type& team) const {
+  inline void operator()(const member_type& team) const {
     const int r = team.team_rank(), threads = team.team_size();
     if (independent) {
       for (int u; (u = ranges[r].take(true)) >= 0;) run_unit(unit(u), unit(u + 1));
@@ -221,10 +230,9 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
 
   // Thread r's spikes of stretch step k, after its groups (segments [b0, b1)), in its list for
   // the push (part_spikes.hpp), the header stored last.
-  KOKKOS_INLINE_FUNCTION void list_spikes(const int r, const step_t k,
-                                          const NeuronStep<MemorySpace, Extension>& f,
-                                          const PushSpikes<MemorySpace>& p, const ordinal_t b0,
-                                          const ordinal_t b1) const {
+  inline void list_spikes(const int r, const step_t k, const NeuronStep<MemorySpace, Extension>& f,
+                          const PushSpikes<MemorySpace>& p, const ordinal_t b0,
+                          const ordinal_t b1) const {
     const int n = p.parts.gather(r, b0, b1, f.spiked, f.block_start, p.x);
     publish(p.parts.header(r), p.parts.header_word(static_cast<std::uint32_t>(k + 1), n));
   }
@@ -237,10 +245,9 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   // thread waits only for lists it needs, and a fast thread runs up to a step ahead (lists of
   // even and odd steps: part_spikes.hpp), no further: it sees every list of a step before it
   // leaves it. The headers are zero at the launch (engine).
-  KOKKOS_INLINE_FUNCTION void step_own_rows(const int r, const int threads,
-                                            NeuronStep<MemorySpace, Extension>& f,
-                                            PushSpikes<MemorySpace>& p, PullRows<MemorySpace>& d,
-                                            const ordinal_t q0, const ordinal_t q1) const {
+  inline void step_own_rows(const int r, const int threads, NeuronStep<MemorySpace, Extension>& f,
+                            PushSpikes<MemorySpace>& p, PullRows<MemorySpace>& d,
+                            const ordinal_t q0, const ordinal_t q1) const {
     const ordinal_t b0 = f.group_start(q0), b1 = f.group_start(q1);  // its segments
     const ordinal_t r0 = f.block_start(b0), r1 = f.block_start(b1);
     for (step_t k = 0; k < this->steps; ++k) {
@@ -257,7 +264,7 @@ struct StepStretch : StretchFields<MemorySpace, Extension> {
   }
 
   // Groups [q0, q1) (whole networks) through every step of the stretch.
-  KOKKOS_INLINE_FUNCTION void run_unit(const ordinal_t q0, const ordinal_t q1) const {
+  inline void run_unit(const ordinal_t q0, const ordinal_t q1) const {
     NeuronStep<MemorySpace, Extension> f = this->first;
     PushSpikes<MemorySpace> p = this->push;
     PullRows<MemorySpace> d = this->pull;

@@ -4,7 +4,9 @@
 // the unit's neurons that spiked in ascending order with their columns' bounds (one team scan of
 // each thread's count over a contiguous share), then walks the listed columns one after another:
 // the team's threads share each column's entries (its rows are distinct, so no two threads add
-// into one row) and meet at a team barrier before the next column. Every row thus sums its spikes'
+// into one row; where a file's network holds a pair twice, Batch::repeated_pairs, the thread at
+// the first of a run of one row adds the whole run) and meet at a team barrier before the next
+// column. Every row thus sums its spikes'
 // weights in ascending presynaptic order, skipping exact zeros: bitwise the dense pull and the host
 // push (push_spikes.hpp), wherever the sums are kept.
 //
@@ -45,6 +47,7 @@ struct TeamPush {
   Kokkos::View<const ordinal_t*, MemorySpace> neuron_offset;
   RingRow<const real_t, MemorySpace> x;
   RingRow<real_t, MemorySpace> drive;
+  bool repeated_rows = false;  // some column holds a row twice (Batch::repeated_pairs)
 
   // Team scratch for units of up to `rows` rows: the count, then the sums if they fit (24 kB,
   // e.g. case C's 5000 rows, within the 48 kB of a CUDA block).
@@ -103,16 +106,34 @@ struct TeamPush {
       const ListedColumn column = next;
       const ColumnEntry first = ahead;
       if (spike + 1 < n) next = listed(r0 + spike + 1);
-      if (column.from + t < column.to) sums[first.row - r0] += first.weight * column.x;
-      for (offset_t e = column.from + t + threads; e < column.to; e += threads) {
-        const ColumnEntry entry = column_entry(e);
-        sums[entry.row - r0] += entry.weight * column.x;
+      if (repeated_rows) {
+        add_column_runs(column, t, threads, sums, r0);
+      } else {
+        if (column.from + t < column.to) sums[first.row - r0] += first.weight * column.x;
+        for (offset_t e = column.from + t + threads; e < column.to; e += threads) {
+          const ColumnEntry entry = column_entry(e);
+          sums[entry.row - r0] += entry.weight * column.x;
+        }
       }
       if (spike + 1 < n && next.from + t < next.to) ahead = column_entry(next.from + t);
       team.team_barrier();  // this column's adds before the next one's, row by row
     }
     if (in_scratch)
       for (ordinal_t i = r0 + t; i < r1; i += threads) out(i) = sums[i - r0];
+  }
+
+  // Thread t's adds of `column` into sums[row - r0] where rows may repeat within it: of each run
+  // of one row, the thread whose entry begins the run adds all of it, in column order (the pull's
+  // order), so no two threads add into one row whatever order they run in.
+  KOKKOS_INLINE_FUNCTION void add_column_runs(const ListedColumn& column, const int t,
+                                              const int threads, real_t* const sums,
+                                              const ordinal_t r0) const {
+    for (offset_t e = column.from + t; e < column.to; e += threads) {
+      const ordinal_t row = column_entry(e).row;
+      if (e > column.from && column_entry(e - 1).row == row) continue;  // (another's run)
+      for (offset_t k = e; k < column.to && column_entry(k).row == row; ++k)
+        sums[row - r0] += column_entry(k).weight * column.x;
+    }
   }
 };
 

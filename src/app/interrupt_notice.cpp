@@ -9,12 +9,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <iterator>
 
 namespace kascade::app {
 
 namespace {
 
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+// (SIGUSR1 and SIGUSR2: what batch systems send as a warning before a time limit, e.g. Slurm's
+// --signal=USR1@120; their default action would end the run without a checkpoint.)
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2};
+static_assert(std::size(kSignals) == ScopedInterrupts::kHandled);
 
 // The lines the handlers print (changed with the signals blocked; read-only in the handlers).
 struct Line {
@@ -62,7 +66,7 @@ void note(const int signal_number) {
   write_line(deferred_notice);
 }
 
-// `handler` for SIGINT, SIGTERM and SIGHUP, but where the caller ignores one (`nohup`, a
+// `handler` for the signals above, but where the caller ignores one (`nohup`, a
 // background job's SIGINT).
 void handle_interrupts(void (*handler)(int), const int flags) {
   struct sigaction action {};
@@ -113,7 +117,7 @@ void end_as_interrupted(const std::string& message) {
 }
 
 ScopedInterrupts::ScopedInterrupts(const Mode mode) {
-  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], nullptr, &saved_[k]);
+  for (int k = 0; k < kHandled; ++k) ::sigaction(kSignals[k], nullptr, &saved_[k]);
   if (mode == deferred)
     defer_interrupts();
   else
@@ -121,7 +125,7 @@ ScopedInterrupts::ScopedInterrupts(const Mode mode) {
 }
 
 ScopedInterrupts::~ScopedInterrupts() {
-  for (int k = 0; k < 3; ++k) ::sigaction(kSignals[k], &saved_[k], nullptr);
+  for (int k = 0; k < kHandled; ++k) ::sigaction(kSignals[k], &saved_[k], nullptr);
   const int s = noted.exchange(0);
   if (s != 0 && std::uncaught_exceptions() == 0) ::raise(s);  // (the handler restored acts)
 }

@@ -607,8 +607,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                                        "; " + resumes + "the checkpoints; --fresh starts over");
   };
   const auto after = [&](const std::uint64_t round, const step_t done) {
+    const std::string batch =
+        "batch " + std::to_string(round + 1) + "/" + std::to_string(batches.size());
+    if (done == 0) return "in the equilibration of " + batch;  // (its chunks report 0 done)
     return "after " + std::to_string(done) + " of " + std::to_string(settings.recorded_steps) +
-           " steps of batch " + std::to_string(round + 1) + "/" + std::to_string(batches.size());
+           " steps of " + batch;
   };
   std::optional<ScopedInterrupts> deferred(std::in_place, ScopedInterrupts::deferred);
   // The ranks simulate independently; one that fails stops every rank once all have finished

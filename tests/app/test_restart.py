@@ -5,7 +5,8 @@ through the testing hook KASCADE_FAULT (include/kascade/core/fault.hpp): half-wa
 checkpoint write, and in the middle of the final assembly of the file; after each, no file
 looks complete, and a restart ends with the same file. A truncated or garbled checkpoint, and a
 checkpoint of another deck, are refused with one line naming the file (exit status 2); --fresh
-starts over. With simulation.batch_size = 0 (batches sized by the thread count) a run resumed on
+starts over. SIGUSR1 during a long equilibration checkpoints within it. With
+simulation.batch_size = 0 (batches sized by the thread count) a run resumed on
 another number of threads (OpenMP builds) keeps its checkpoint's batches.
 
 usage: test_restart.py KASCADE_BINARY SOURCE_DIR
@@ -335,6 +336,33 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run(once + ["--set", "model.theta=4.5"], capture_output=True, text=True)
     check(r.returncode == 2 and "made by another command" in r.stderr,
           f"a changed command is refused ({r.stderr.strip()!r})")
+
+    # A batch system's warning SIGUSR1 during a long equilibration: it is stepped in chunks, so a
+    # checkpoint is written at the next one (not after the whole equilibration), the run ends as
+    # the signal would, and the same command resumes to the uninterrupted file.
+    equilibration = ["--set", "networks.count=40", "--set", "simulation.steps=600",
+                     "--set", "simulation.batch_size=40", "--set", "simulation.record_interval=300",
+                     "--set", "simulation.equilibration_steps=400000", "-q"]
+    eq_ref = os.path.join(tmp, "reference_equilibration.h5")
+    r = subprocess.run([binary, "run", deck, "-o", eq_ref, *equilibration], capture_output=True,
+                       text=True)
+    check(r.returncode == 0, f"reference run with a long equilibration ({r.stderr.strip()})")
+    out = os.path.join(tmp, "warned.h5")
+    warned = subprocess.Popen([binary, "run", deck, "-o", out, *equilibration],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120  # (the spill file is made just before the steps)
+    while not os.path.exists(out + ".spill.0") and time.time() < deadline and warned.poll() is None:
+        time.sleep(0.005)
+    time.sleep(0.2)
+    err = interrupt(warned, signal.SIGUSR1)
+    check(warned.returncode == -signal.SIGUSR1 and "in the equilibration" in err and
+          os.path.exists(out + ".ckpt.0"),
+          f"SIGUSR1 in the equilibration checkpoints, then ends ({warned.returncode} "
+          f"{err.strip()[-300:]!r})")
+    r = subprocess.run([binary, "run", deck, "-o", out, *equilibration], capture_output=True,
+                       text=True)
+    check(r.returncode == 0 and "resuming" in r.stderr and compare(eq_ref, out),
+          f"the same command resumes to the uninterrupted file ({r.stderr.strip()[-300:]!r})")
 
     # simulation.batch_size = 0 sizes the batches by the thread count, which a requeued job may
     # change: a resume on another count keeps the checkpoint's batches (it had failed, or stepped

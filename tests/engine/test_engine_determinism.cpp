@@ -136,5 +136,36 @@ TEST_F(EngineDeterminism, ProgressReportsEveryChunk) {
   EXPECT_EQ(engine.current_step(), 28);
 }
 
+// A long equilibration is stepped in chunks, reported between them (0 recorded steps done), so
+// that a signal or a due checkpoint is seen within it; a run saved between two of its chunks and
+// restored ends with the uninterrupted run's spikes.
+TEST_F(EngineDeterminism, AnEquilibrationOfSeveralChunksReportsEachAndResumes) {
+  std::vector<const CascadeModel*> models(ptrs_.size(), &model_);
+  const auto engine = [&] {
+    return Engine<test::Exec>(make_batch<test::Mem>(ptrs_, ids_),
+                              make_batch_model<test::Mem>(models), EngineSettings{7, 45, 30, 20});
+  };
+  auto whole = engine();
+  whole.initialize_random();
+  test::CollectingRecorder all;
+  std::vector<std::pair<step_t, step_t>> progress;
+  EngineState saved;
+  whole.run(all, [&](step_t done, step_t total) {
+    progress.emplace_back(done, total);
+    if (progress.size() == 2) saved = whole.snapshot();  // after 40 of the 45 equilibration steps
+  });
+  EXPECT_EQ(progress,
+            (std::vector<std::pair<step_t, step_t>>{{0, 30}, {0, 30}, {20, 30}, {30, 30}}));
+  EXPECT_EQ(saved.step, 40);
+  auto resumed = engine();
+  resumed.restore(saved);
+  test::CollectingRecorder rest;
+  resumed.run(rest);
+  EXPECT_EQ(rest.traces, all.traces);
+  std::size_t spikes = 0;
+  for (const auto& t : all.traces) spikes += t.steps.size();
+  EXPECT_GT(spikes, 0u);
+}
+
 }  // namespace
 }  // namespace kascade

@@ -78,7 +78,8 @@ struct EngineSettings {
 // with a team per network (device backends, small networks).
 enum class StepLaunch { per_step, one_stretch, network_teams };
 
-// Called after each recorded chunk with (recorded steps done, recorded steps in total).
+// Called after each recorded chunk with (recorded steps done, recorded steps in total), and
+// between the chunks of an equilibration longer than one, with 0 done.
 using ProgressCallback = std::function<void(step_t, step_t)>;
 
 // What went wrong in each network of a run, network by network in id order: probabilities

@@ -612,10 +612,15 @@ void Engine<ExecutionSpace, Extension>::check_runaway(step_t first_recorded, ste
 
 template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCallback& progress) {
-  if (step_ < settings_.equilibration_steps)
-    advance_steps(settings_.equilibration_steps - step_, -1);
   const step_t total = settings_.recorded_steps;
   const auto chunk = static_cast<step_t>(spike_bits_.extent(0));
+  // The equilibration in chunks too, reported between them: a long one would otherwise hold off
+  // a signal, a due checkpoint and the progress until its end (the stretches' lengths change no
+  // spike).
+  while (step_ < settings_.equilibration_steps) {
+    advance_steps(std::min(chunk, settings_.equilibration_steps - step_), -1);
+    if (progress && step_ < settings_.equilibration_steps) progress(0, total);
+  }
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {
     const step_t rows = std::min(chunk, total - done);
     const bool events_made = advance_steps(rows, 0, done);

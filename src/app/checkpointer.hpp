@@ -25,9 +25,10 @@ class Checkpointer {
   }
   bool due_between_batches() const { return every_ < 0 || due(); }
 
-  // The spill is synced first: the checkpoint then never refers to bytes not on disk.
-  void write(SpillFile& spill, std::uint64_t batch, const EngineState* state,
-             const NetworkHealth& health, const bool interrupted = false) {
+  // The spill is synced first: the checkpoint then never refers to bytes not on disk. `state` (of
+  // a batch under way, or null) is moved from: a batch's rings may be gigabytes.
+  void write(SpillFile& spill, std::uint64_t batch, EngineState* state, const NetworkHealth& health,
+             const bool interrupted = false) {
     if (every_ < 0 && state != nullptr && !interrupted) return;
     spill.sync();
     Checkpoint c;
@@ -37,7 +38,7 @@ class Checkpointer {
     c.batch_networks = batch_networks_;
     c.next_batch = batch;
     c.in_batch = state != nullptr;
-    if (state != nullptr) c.state = *state;
+    if (state != nullptr) c.state = std::move(*state);
     c.spill = spill.position();
     c.health = health;
     write_checkpoint(path_, c);

@@ -635,7 +635,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
         progress.update(before + done, total_events(spill, mine));  // (a resumed run's too)
         const bool interrupted = interrupt_pending() != 0;
         if (!interrupted && !checkpoints.due()) return;
-        const EngineState state = engine.snapshot();
+        EngineState state = engine.snapshot();
         checkpoints.write(spill, round, &state, health, interrupted);
         stop_if_interrupted(after(round, done));
       });

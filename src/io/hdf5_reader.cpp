@@ -12,23 +12,6 @@ using detail::H5Handle;
 
 namespace {
 
-// Reads elements [first, first + count) of a 1-D dataset.
-template <class T>
-std::vector<T> read_range(hid_t file, const char* name, hid_t mem_type, hsize_t first,
-                          hsize_t count) {
-  std::vector<T> out(count);
-  if (count == 0) return out;
-  H5Handle d(
-      detail::h5_check(H5Dopen2(file, name, H5P_DEFAULT), std::string("missing dataset ") + name),
-      H5Dclose);
-  H5Handle space(H5Dget_space(d), H5Sclose);
-  H5Sselect_hyperslab(space, H5S_SELECT_SET, &first, nullptr, &count, nullptr);
-  H5Handle mem(H5Screate_simple(1, &count, nullptr), H5Sclose);
-  detail::h5_check(H5Dread(d, mem_type, mem, space, H5P_DEFAULT, out.data()),
-                   std::string("cannot read ") + name);
-  return out;
-}
-
 // The root attribute `name` of `file` as one number of `mem_type`; 0 unless it holds one value.
 template <class T>
 T root_number(hid_t file, const char* name, hid_t mem_type) {
@@ -50,7 +33,21 @@ OutputReader::OutputReader(const std::string& path) : path_(path) {
   }
 }
 
-OutputReader::~OutputReader() { H5Fclose(static_cast<hid_t>(file_)); }
+OutputReader::~OutputReader() {
+  for (const auto& [name, d] : datasets_) H5Dclose(static_cast<hid_t>(d));
+  H5Fclose(static_cast<hid_t>(file_));
+}
+
+// Opened once: an export reads a few elements of each of them per network (opening them per
+// read had taken a third of its time).
+long long OutputReader::dataset(const char* name) const {
+  const auto at = datasets_.find(name);
+  if (at != datasets_.end()) return at->second;
+  const hid_t d = detail::h5_check(H5Dopen2(static_cast<hid_t>(file_), name, H5P_DEFAULT),
+                                   std::string("missing dataset ") + name);
+  datasets_.emplace(name, d);
+  return d;
+}
 
 bool OutputReader::complete() const {
   return root_number<int>(static_cast<hid_t>(file_), "complete", H5T_NATIVE_INT) == 1;
@@ -73,25 +70,41 @@ std::string OutputReader::deck() const {
   return text.substr(0, text.find('\0'));
 }
 
+// Elements [first, first + count) of the 1-D dataset `name`.
+template <class T>
+std::vector<T> OutputReader::read(const char* name, const long long mem_type,
+                                  const unsigned long long first,
+                                  const unsigned long long count) const {
+  std::vector<T> out(count);
+  if (count == 0) return out;
+  const auto d = static_cast<hid_t>(dataset(name));
+  const hsize_t at = first, n = count;
+  H5Handle space(H5Dget_space(d), H5Sclose);
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, &at, nullptr, &n, nullptr);
+  H5Handle mem(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  detail::h5_check(H5Dread(d, static_cast<hid_t>(mem_type), mem, space, H5P_DEFAULT, out.data()),
+                   std::string("cannot read ") + name);
+  return out;
+}
+
 NetworkSpikes OutputReader::spikes(network_id_t g) const {
   const auto f = static_cast<hid_t>(file_);
   require(g < n_networks(), path_ + ": no network " + std::to_string(g));
-  const auto ptr = read_range<std::uint64_t>(f, "spikes/block_ptr", H5T_NATIVE_UINT64, g, 2);
+  const auto ptr = read<std::uint64_t>("spikes/block_ptr", H5T_NATIVE_UINT64, g, 2);
   require(ptr[0] <= ptr[1], path_ + ": spikes/block_ptr decreases at network " + std::to_string(g));
-  const auto offset = read_range<std::uint64_t>(f, "spikes/block_offset", H5T_NATIVE_UINT64, ptr[0],
-                                                ptr[1] - ptr[0]);
-  const auto length = read_range<std::uint64_t>(f, "spikes/block_length", H5T_NATIVE_UINT64, ptr[0],
-                                                ptr[1] - ptr[0]);
+  const auto offset =
+      read<std::uint64_t>("spikes/block_offset", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
+  const auto length =
+      read<std::uint64_t>("spikes/block_length", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
   const bool counts = H5Lexists(f, "spikes/count", H5P_DEFAULT) > 0;
   NetworkSpikes out;
   for (std::size_t b = 0; b < offset.size(); ++b) {
-    auto s = read_range<step_t>(f, "spikes/step", H5T_NATIVE_INT64, offset[b], length[b]);
-    auto n = read_range<std::uint32_t>(f, "spikes/neuron", H5T_NATIVE_UINT32, offset[b], length[b]);
+    auto s = read<step_t>("spikes/step", H5T_NATIVE_INT64, offset[b], length[b]);
+    auto n = read<std::uint32_t>("spikes/neuron", H5T_NATIVE_UINT32, offset[b], length[b]);
     out.steps.insert(out.steps.end(), s.begin(), s.end());
     out.neurons.insert(out.neurons.end(), n.begin(), n.end());
     if (counts) {
-      auto c =
-          read_range<spike_count_t>(f, "spikes/count", H5T_NATIVE_UINT16, offset[b], length[b]);
+      auto c = read<spike_count_t>("spikes/count", H5T_NATIVE_UINT16, offset[b], length[b]);
       out.counts.insert(out.counts.end(), c.begin(), c.end());
     }
   }
@@ -131,8 +144,7 @@ std::map<std::string, std::string> OutputReader::attributes(const std::string& g
 
 std::vector<double> OutputReader::per_network(const std::string& name) const {
   const std::string path = name.rfind('/', 0) == 0 ? name : "networks/" + name;
-  return read_range<double>(static_cast<hid_t>(file_), path.c_str(), H5T_NATIVE_DOUBLE, 0,
-                            n_networks());
+  return read<double>(path.c_str(), H5T_NATIVE_DOUBLE, 0, n_networks());
 }
 
 bool OutputReader::has(const std::string& path) const {
@@ -140,17 +152,13 @@ bool OutputReader::has(const std::string& path) const {
 }
 
 Network OutputReader::network(network_id_t g) const {
-  const auto f = static_cast<hid_t>(file_);
   require(g < n_networks(), path_ + ": no network " + std::to_string(g));
-  const auto n = read_range<std::uint32_t>(f, "networks/n_neurons", H5T_NATIVE_UINT32, g, 1)[0];
-  const auto range =
-      read_range<std::uint64_t>(f, "networks/synapse_offset", H5T_NATIVE_UINT64, g, 2);
+  const auto n = read<std::uint32_t>("networks/n_neurons", H5T_NATIVE_UINT32, g, 1)[0];
+  const auto range = read<std::uint64_t>("networks/synapse_offset", H5T_NATIVE_UINT64, g, 2);
   const hsize_t count = range[1] - range[0];
-  const auto src =
-      read_range<std::uint32_t>(f, "connectivity/source", H5T_NATIVE_UINT32, range[0], count);
-  const auto dst =
-      read_range<std::uint32_t>(f, "connectivity/target", H5T_NATIVE_UINT32, range[0], count);
-  const auto w = read_range<real_t>(f, "connectivity/weight", H5T_NATIVE_FLOAT, range[0], count);
+  const auto src = read<std::uint32_t>("connectivity/source", H5T_NATIVE_UINT32, range[0], count);
+  const auto dst = read<std::uint32_t>("connectivity/target", H5T_NATIVE_UINT32, range[0], count);
+  const auto w = read<real_t>("connectivity/weight", H5T_NATIVE_FLOAT, range[0], count);
   return Network::from_edges(static_cast<ordinal_t>(n),
                              std::vector<ordinal_t>(src.begin(), src.end()),
                              std::vector<ordinal_t>(dst.begin(), dst.end()), w);

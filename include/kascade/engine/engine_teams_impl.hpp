@@ -77,22 +77,20 @@ bool Engine<ExecutionSpace, Extension>::network_teams() {
   // the space's threads, so that a team's threads share its networks' neurons and rows.
   const Kokkos::TeamPolicy<ExecutionSpace> probe(exec_, 1, 1);
   const detail::NetworkTeamStretch<ExecutionSpace, memory_space, Extension> functor;
+  for (std::size_t u = 0; u + 1 < units.size(); ++u)  // the widest unit
+    unit_rows_ =
+        std::max(unit_rows_, group_first_neuron_[units[u + 1]] - group_first_neuron_[units[u]]);
   if constexpr (detail::one_launch_stretches<ExecutionSpace>) {
     unit_team_ = std::max(1, std::min(static_cast<int>(exec_.concurrency()),
                                       probe.team_size_max(functor, Kokkos::ParallelForTag())));
   } else {
-    ordinal_t widest = 0;
-    for (std::size_t u = 0; u + 1 < units.size(); ++u)
-      widest = std::max(widest, group_first_neuron_[units[u + 1]] - group_first_neuron_[units[u]]);
     // (team_size_recommended gave 32 threads to 1000-neuron networks, 2x slower on an H200 than
     // the 448 of team_size_max; launch bounds for 1024 halved the registers, and were slower.)
     // (A power of two: Kokkos 3.4 scans a CUDA team, as the push does, only then.)
-    unit_team_ = detail::team_size_power_of_two(
-        std::max<ordinal_t>(32, widest), probe.team_size_max(functor, Kokkos::ParallelForTag()));
+    unit_team_ =
+        detail::team_size_power_of_two(std::max<ordinal_t>(32, unit_rows_),
+                                       probe.team_size_max(functor, Kokkos::ParallelForTag()));
   }
-  for (std::size_t u = 0; u + 1 < units.size(); ++u)
-    unit_rows_ =
-        std::max(unit_rows_, group_first_neuron_[units[u + 1]] - group_first_neuron_[units[u]]);
   return true;
 }
 

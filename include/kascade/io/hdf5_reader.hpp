@@ -38,8 +38,13 @@ class OutputReader {
   bool has(const std::string& path) const;  // an object exists at this absolute path
 
  private:
+  long long dataset(const char* name) const;  // hid_t, open until the reader is destroyed
+  template <class T>                          // (mem_type: an hid_t)
+  std::vector<T> read(const char* name, long long mem_type, unsigned long long first,
+                      unsigned long long count) const;
   std::string path_;
-  long long file_;  // hid_t
+  long long file_;                                     // hid_t
+  mutable std::map<std::string, long long> datasets_;  // (dataset())
 };
 
 }  // namespace kascade

@@ -27,6 +27,13 @@ template <class T, class MemorySpace>
 using RingRow =
     Kokkos::View<T*, Kokkos::LayoutRight, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 
+// Where thread r's share of n work items begins when `threads` threads share them in whole
+// chunks (r = threads: n).
+KOKKOS_INLINE_FUNCTION ordinal_t share_begin(const ordinal_t n, const int threads, const int r) {
+  const ordinal_t per = (n + threads - 1) / threads;
+  return per * r < n ? per * r : n;
+}
+
 template <class MemorySpace>
 struct PullRows {
   Kokkos::View<const offset_t*, MemorySpace> row_ptr;

@@ -160,13 +160,6 @@ struct StretchFields {
   }
 };
 
-// Where thread r's share of n work items begins when `threads` threads share them in whole
-// chunks (r = threads: n).
-KOKKOS_INLINE_FUNCTION ordinal_t share_begin(const ordinal_t n, const int threads, const int r) {
-  const ordinal_t per = (n + threads - 1) / threads;
-  return per * r < n ? per * r : n;
-}
-
 // Host code only (spin waits, std::atomic, a virtual call through a host pointer): its member
 // functions are not marked for devices.
 template <class ExecutionSpace, class MemorySpace, class Extension>

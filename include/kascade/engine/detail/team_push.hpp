@@ -84,9 +84,8 @@ struct TeamPush {
     const bool in_scratch = r1 - r0 <= scratch_rows;
     real_t* const sums = in_scratch ? s.sums : &out(r0);  // row r at sums[r - r0]
     // List: each thread counts its contiguous share, one scan orders the shares.
-    const ordinal_t per = (r1 - r0 + threads - 1) / threads;
-    const ordinal_t a = r0 + (t * per < r1 - r0 ? t * per : r1 - r0);
-    const ordinal_t b = a + per < r1 ? a + per : r1;
+    const ordinal_t a = r0 + share_begin(r1 - r0, threads, t),
+                    b = r0 + share_begin(r1 - r0, threads, t + 1);
     int mine = 0;
     for (ordinal_t i = a; i < b; ++i) mine += xs(i) > real_t(0) ? 1 : 0;
     int k = team.team_scan(mine);

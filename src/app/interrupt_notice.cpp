@@ -67,7 +67,8 @@ void note(const int signal_number) {
 }
 
 // `handler` for the signals above, but where the caller ignores one (`nohup`, a
-// background job's SIGINT).
+// background job's SIGINT), and SIGUSR1 and SIGUSR2 only where nothing else handles them (a
+// library or a profiler may).
 void handle_interrupts(void (*handler)(int), const int flags) {
   struct sigaction action {};
   action.sa_handler = handler;
@@ -75,7 +76,11 @@ void handle_interrupts(void (*handler)(int), const int flags) {
   action.sa_flags = flags;
   for (const int s : kSignals) {
     struct sigaction before {};
-    if (::sigaction(s, nullptr, &before) == 0 && before.sa_handler == SIG_IGN) continue;
+    if (::sigaction(s, nullptr, &before) != 0 || before.sa_handler == SIG_IGN) continue;
+    const bool plain = (before.sa_flags & SA_SIGINFO) == 0;
+    const bool ours = plain && (before.sa_handler == announce || before.sa_handler == note);
+    const bool warning = s == SIGUSR1 || s == SIGUSR2;
+    if (warning && !ours && !(plain && before.sa_handler == SIG_DFL)) continue;
     ::sigaction(s, &action, nullptr);
   }
 }

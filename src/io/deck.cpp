@@ -141,7 +141,7 @@ void refuse_other_sources(const DeckTable& t, const std::string& generator, cons
 }
 
 void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
-  const auto int_max = std::numeric_limits<ordinal_t>::max();
+  const auto int_max = kMostNeurons;  // (per network)
   const std::string generator = t.string("generator", "normal");
   static const char* known[] = {"normal",      "uniform", "erdos_renyi", "fixed_indegree",
                                 "mexican_hat", "npy",     "hdf5",        "sonata"};

@@ -74,10 +74,12 @@ void write_part(hid_t dataset, hid_t mem_type, hsize_t offset, hsize_t count, co
           ? H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &offset, nullptr, &count, nullptr) >= 0
           : H5Sselect_none(file_space) >= 0 && H5Sselect_none(mem_space) >= 0;
   H5Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose);
-  // (a rank whose selection failed still takes part in the collective write, with none)
+  // Every rank takes part in the collective write, one whose selection failed with none (a rank
+  // that skipped it would leave the others waiting in it).
   if (!selected) H5Sselect_none(file_space), H5Sselect_none(mem_space);
-  const bool failed = !selected || H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE) < 0 ||
-                      H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) < 0;
+  const bool collective = H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE) >= 0;
+  const bool written = H5Dwrite(dataset, mem_type, mem_space, file_space, xfer, data) >= 0;
+  const bool failed = !selected || !collective || !written;
   fail_together(failed, failed ? write_failure(dataset) : std::string(), comm);
 }
 
@@ -117,12 +119,12 @@ template <class T>
 
 [[nodiscard]] bool string_attribute(hid_t object, const char* name, const std::string& value) {
   H5Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
-  if (H5Tset_size(type, std::max<std::size_t>(1, value.size())) < 0 ||
-      H5Tset_strpad(type, H5T_STR_NULLPAD) < 0)
-    return false;
+  const bool typed = H5Tset_size(type, std::max<std::size_t>(1, value.size())) >= 0 &&
+                     H5Tset_strpad(type, H5T_STR_NULLPAD) >= 0;
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  // (created on every rank whatever failed before: creating an attribute is collective)
   H5Handle a(H5Acreate2(object, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  return a.get() >= 0 && H5Awrite(a, type, value.empty() ? " " : value.data()) >= 0;
+  return typed && a.get() >= 0 && H5Awrite(a, type, value.empty() ? " " : value.data()) >= 0;
 }
 
 // A string attribute for each entry of `values`, failing together.

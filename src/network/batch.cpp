@@ -20,8 +20,7 @@ Batch<MemorySpace> make_batch(const std::vector<const Network*>& networks,
     require(networks[g]->row_ptr.size() == static_cast<std::size_t>(networks[g]->n_neurons) + 1 &&
                 networks[g]->row_ptr.back() == networks[g]->n_synapses(),
             "batch: network " + std::to_string(ids[g]) + " has inconsistent row pointers");
-    // (2^30: the kernels round neuron counts up to whole blocks and lines in 32 bits)
-    constexpr std::size_t most_neurons = std::size_t{1} << 30;
+    constexpr auto most_neurons = static_cast<std::size_t>(kMostNeurons);
     require(static_cast<std::size_t>(networks[g]->n_neurons) <= most_neurons,
             "batch: network " + std::to_string(ids[g]) + " has more than 2^30 neurons");
     require(total_neurons <= most_neurons,

@@ -106,15 +106,15 @@ std::vector<Network> load_hdf5_networks(const std::string& file, const std::uint
   }
   for (std::uint64_t k = 0; k < count; ++k) {
     const std::string which = "network " + std::to_string(first + k);
-    if (n[k] > limits.neurons && n[k] <= INT_MAX)
+    if (n[k] > limits.neurons && n[k] <= kMostNeurons)
       input_error(file, which + " has " + std::to_string(n[k]) +
                             " neurons, more than simulation.memory_budget_gib allows");
     if (end[k] - begin[k] > limits.synapses)
       input_error(file, which + " has " + std::to_string(end[k] - begin[k]) +
                             " synapses, more than simulation.memory_budget_gib allows");
-    if (n[k] < 1 || n[k] > INT_MAX)
+    if (n[k] < 1 || n[k] > kMostNeurons)
       input_error(file, which + " has " + std::to_string(n[k]) + " neurons (needs 1.." +
-                            std::to_string(INT_MAX) + ")");
+                            std::to_string(kMostNeurons) + ")");
   }
 
   // Edges in reads of consecutive networks of up to ~4 M edges (one network's, if more): a

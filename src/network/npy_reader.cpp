@@ -256,9 +256,9 @@ Header read_header(std::ifstream& in, const std::string& file) {
   if (dims.size() != 2) fail(file, "expected a 2-D square matrix, found shape " + shape_text(dims));
   if (dims[0] != dims[1]) fail(file, "expected a square matrix, found shape " + shape_text(dims));
   if (dims[0] == 0) fail(file, "empty matrix (shape (0, 0)): a network needs at least one neuron");
-  if (dims[0] > INT_MAX)
+  if (dims[0] > kMostNeurons)
     fail(file,
-         std::to_string(dims[0]) + " neurons exceed the supported " + std::to_string(INT_MAX));
+         std::to_string(dims[0]) + " neurons exceed the supported " + std::to_string(kMostNeurons));
   return {dtype, static_cast<ordinal_t>(dims[0]),
           8 + static_cast<std::uint64_t>(len_size) + header_len};
 }

@@ -122,12 +122,12 @@ Network load_sonata_population(const std::string& file, const std::string& popul
                             "population that kascade export wrote says it in its attribute " +
                             kNodeCount + ")");
   }
-  if (n > limits.neurons && n <= INT_MAX)  // before from_edges allocates for n neurons
+  if (n > limits.neurons && n <= kMostNeurons)  // before from_edges allocates for n neurons
     input_error(file, pop + " has " + std::to_string(n) +
                           " neurons, more than simulation.memory_budget_gib allows");
-  if (n > INT_MAX)
+  if (n > kMostNeurons)
     input_error(file, pop + " needs " + std::to_string(n) + " neurons, more than the supported " +
-                          std::to_string(INT_MAX));
+                          std::to_string(kMostNeurons));
 
   std::vector<real_t> w(src.size());
   for (std::size_t e = 0; e < src.size(); ++e) {

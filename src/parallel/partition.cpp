@@ -33,6 +33,8 @@ std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t b
                                              std::uint64_t max_neurons) {
   std::vector<NetworkRange> batches;
   const std::uint64_t limit = batch_size == 0 ? range.count : batch_size;
+  const auto most = static_cast<std::uint64_t>(kMostNeurons);  // (a batch's, whatever else)
+  const std::uint64_t most_neurons = max_neurons > 0 ? std::min(max_neurons, most) : most;
   for (std::uint64_t k = 0; k < range.count;) {
     NetworkRange b{static_cast<network_id_t>(range.first + k), 0};
     double used = 0;
@@ -40,7 +42,7 @@ std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t b
     while (k < range.count && b.count < limit) {
       const double need = bytes.empty() ? 0.0 : bytes[k];
       const std::uint64_t n = neurons.empty() ? 0 : neurons[k];
-      if (max_neurons > 0 && b.count > 0 && held + n > max_neurons) break;
+      if (b.count > 0 && held + n > most_neurons) break;
       held += n;
       if (budget > 0 && need > budget)
         throw InputError("network " + std::to_string(range.first + k) + " needs about " +

@@ -340,9 +340,17 @@ with tempfile.TemporaryDirectory() as tmp:
     # A batch system's warning SIGUSR1 during a long equilibration: it is stepped in chunks, so a
     # checkpoint is written at the next one (not after the whole equilibration), the run ends as
     # the signal would, and the same command resumes to the uninterrupted file.
+    # Its length is scaled to this machine (a run of 50 000 steps timed first) to last ~3 s, so
+    # that the signal, sent soon after the steps begin, lands in the equilibration.
     equilibration = ["--set", "networks.count=40", "--set", "simulation.steps=600",
                      "--set", "simulation.batch_size=40", "--set", "simulation.record_interval=300",
-                     "--set", "simulation.equilibration_steps=400000", "-q"]
+                     "-q"]
+    t0 = time.time()
+    subprocess.run([binary, "run", deck, "-o", os.path.join(tmp, "calibration.h5"), *equilibration,
+                    "--set", "simulation.equilibration_steps=50000"], capture_output=True)
+    per_step = max(time.time() - t0, 0.05) / 50000
+    equilibration += ["--set",
+                      f"simulation.equilibration_steps={min(10**7, max(10**5, int(3 / per_step)))}"]
     eq_ref = os.path.join(tmp, "reference_equilibration.h5")
     r = subprocess.run([binary, "run", deck, "-o", eq_ref, *equilibration], capture_output=True,
                        text=True)

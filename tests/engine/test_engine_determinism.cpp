@@ -136,14 +136,14 @@ TEST_F(EngineDeterminism, ProgressReportsEveryChunk) {
   EXPECT_EQ(engine.current_step(), 28);
 }
 
-// A long equilibration is stepped in chunks, reported between them (0 recorded steps done), so
-// that a signal or a due checkpoint is seen within it; a run saved between two of its chunks and
-// restored ends with the uninterrupted run's spikes.
+// A long equilibration is stepped in pieces (a chunk, at least 1000 steps), reported between them
+// (0 recorded steps done), so that a signal or a due checkpoint is seen within it; a run saved
+// between two of its chunks and restored ends with the uninterrupted run's spikes.
 TEST_F(EngineDeterminism, AnEquilibrationOfSeveralChunksReportsEachAndResumes) {
   std::vector<const CascadeModel*> models(ptrs_.size(), &model_);
   const auto engine = [&] {
     return Engine<test::Exec>(make_batch<test::Mem>(ptrs_, ids_),
-                              make_batch_model<test::Mem>(models), EngineSettings{7, 45, 30, 20});
+                              make_batch_model<test::Mem>(models), EngineSettings{7, 2500, 30, 20});
   };
   auto whole = engine();
   whole.initialize_random();
@@ -152,11 +152,12 @@ TEST_F(EngineDeterminism, AnEquilibrationOfSeveralChunksReportsEachAndResumes) {
   EngineState saved;
   whole.run(all, [&](step_t done, step_t total) {
     progress.emplace_back(done, total);
-    if (progress.size() == 2) saved = whole.snapshot();  // after 40 of the 45 equilibration steps
+    if (progress.size() == 2)
+      saved = whole.snapshot();  // after 2000 of the 2500 equilibration steps
   });
   EXPECT_EQ(progress,
             (std::vector<std::pair<step_t, step_t>>{{0, 30}, {0, 30}, {20, 30}, {30, 30}}));
-  EXPECT_EQ(saved.step, 40);
+  EXPECT_EQ(saved.step, 2000);
   auto resumed = engine();
   resumed.restore(saved);
   test::CollectingRecorder rest;

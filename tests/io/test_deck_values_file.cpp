@@ -175,7 +175,7 @@ TEST_F(ValuesFile, EveryFailureIsOneLineNamingTheKeyAndTheFile) {
                 "from " + "/negative in " + values());
   EXPECT_EQ(error("[networks]\ncount = 3\nneurons = { file = \"values.h5\", dataset = "
                   "\"negative\" }\n"),
-            deck() + ": key 'networks.neurons' must be in [1, 2147483647] (network 1); " +
+            deck() + ": key 'networks.neurons' must be in [1, 1073741824] (network 1); " +
                 "networks.neurons from /negative in " + values());
   EXPECT_EQ(theta("{ file = \"values.h5\", dataset = \"a\\u0000b\" }"),
             deck() + ": key 'model.theta.dataset' holds a NUL character");

@@ -176,7 +176,7 @@ TEST(NpyLoader, RejectsMalformedFilesWithOneLineMessages) {
   EXPECT_EQ(message(npy("[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]", four)),
             f + ": malformed .npy header '[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]'");
   EXPECT_EQ(message(npy(dict("<f4", "(2147483648, 2147483648)"), four)),
-            f + ": 2147483648 neurons exceed the supported 2147483647");
+            f + ": 2147483648 neurons exceed the supported 1073741824");
   std::string v4 = npy(dict("<f4", "(2, 2)"), four);
   v4[6] = 4;
   EXPECT_EQ(message(v4), f + ": unsupported .npy format version 4.0");

@@ -37,6 +37,17 @@ TEST(SplitIntoBatches, CountBudgetAndNeuronCapEachCloseABatch) {
             (std::vector<std::uint64_t>{2, 1, 1, 2, 1}));
 }
 
+// Whatever the caps asked for, a batch holds at most kMostNeurons (2^30) neurons: the kernels
+// round 32-bit neuron counts up to whole blocks and lines.
+TEST(SplitIntoBatches, ABatchHoldsAtMostTwoToThe30Neurons) {
+  const std::uint64_t half = std::uint64_t{1} << 29;
+  const std::vector<std::uint64_t> neurons{half, half, half, 1};
+  EXPECT_EQ(counts(split_into_batches({0, 4}, 0, {}, 0, neurons)),
+            (std::vector<std::uint64_t>{2, 2}));
+  EXPECT_EQ(counts(split_into_batches({0, 4}, 0, {}, 0, neurons, std::uint64_t{1} << 40)),
+            (std::vector<std::uint64_t>{2, 2}));
+}
+
 TEST(SplitIntoBatches, ANetworkAboveTheBudgetIsRefused) {
   EXPECT_THROW(split_into_batches(NetworkRange{0, 3}, 0, {1, 20, 1}, 10), InputError);
 }

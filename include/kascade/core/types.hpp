@@ -12,4 +12,8 @@ using step_t = std::int64_t;          // simulation step (absolute, equilibratio
 using network_id_t = std::uint32_t;   // global network id within a dataset
 using spike_count_t = std::uint16_t;  // spikes of one neuron in one step
 
+// The most neurons of a network, and of a batch: 2^30, so that the kernels' 32-bit neuron indices
+// may be rounded up to whole blocks, lines and pages without overflowing.
+constexpr ordinal_t kMostNeurons = ordinal_t{1} << 30;
+
 }  // namespace kascade

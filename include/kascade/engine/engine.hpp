@@ -79,7 +79,7 @@ struct EngineSettings {
 enum class StepLaunch { per_step, one_stretch, network_teams };
 
 // Called after each recorded chunk with (recorded steps done, recorded steps in total), and
-// between the chunks of an equilibration longer than one, with 0 done.
+// between the pieces of a long equilibration (a chunk, at least 1000 steps), with 0 done.
 using ProgressCallback = std::function<void(step_t, step_t)>;
 
 // What went wrong in each network of a run, network by network in id order: probabilities

@@ -614,11 +614,13 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::run(Recorder& recorder, const ProgressCallback& progress) {
   const step_t total = settings_.recorded_steps;
   const auto chunk = static_cast<step_t>(spike_bits_.extent(0));
-  // The equilibration in chunks too, reported between them: a long one would otherwise hold off
+  // The equilibration in pieces too, reported between them: a long one would otherwise hold off
   // a signal, a due checkpoint and the progress until its end (the stretches' lengths change no
-  // spike).
+  // spike). Pieces of a chunk, at least 1000 steps: a run of few recorded steps has short
+  // chunks, and each report costs the caller a pass over its networks.
+  const step_t piece = std::max<step_t>(chunk, 1000);
   while (step_ < settings_.equilibration_steps) {
-    advance_steps(std::min(chunk, settings_.equilibration_steps - step_), -1);
+    advance_steps(std::min(piece, settings_.equilibration_steps - step_), -1);
     if (progress && step_ < settings_.equilibration_steps) progress(0, total);
   }
   for (step_t done = step_ - settings_.equilibration_steps; done < total;) {

@@ -19,9 +19,9 @@ NetworkRange partition_by_cost(const std::vector<double>& cost, int ranks, int r
 
 // Cuts `range` into consecutive batches of at most `batch_size` networks (0: no limit) whose
 // estimated memory (`bytes[k]` for network range.first + k) stays within `budget` bytes and
-// whose neurons (`neurons[k]`) stay within `max_neurons` (0: no limit; a larger network is a
-// batch of its own). A network that alone exceeds the budget is an InputError, before anything
-// is allocated.
+// whose neurons (`neurons[k]`) stay within `max_neurons` (0: no limit) and kMostNeurons (a larger
+// network is a batch of its own). A network that alone exceeds the budget is an InputError,
+// before anything is allocated.
 std::vector<NetworkRange> split_into_batches(NetworkRange range, std::uint64_t batch_size,
                                              const std::vector<double>& bytes = {},
                                              double budget = 0,

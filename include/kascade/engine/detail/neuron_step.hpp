@@ -262,9 +262,14 @@ struct NeuronStep {
     // than the stores).
     for (int v = 0; v < m; v += lanes)
       for (int l = v; l < v + lanes; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
-    if (lane.shared_coupling)
-      coupled_input(network_of(i0), i0, n, m, update, coupled);
-    else
+    if (lane.shared_coupling) {
+      // The drive's lanes past n, but not past the end of the line of the last neuron: the next
+      // line may begin another thread's rows (whole lines each: push_rows_per_block), which
+      // that thread may be pushing into meanwhile.
+      constexpr ordinal_t line = 64 / sizeof(real_t);
+      const bool within = i0 + m <= (i0 + n + line - 1) / line * line;
+      coupled_input(network_of(i0), i0, n, within ? m : n, update, coupled);
+    } else
       runs([&](ordinal_t, const ordinal_t first, const int count, const int g) {
         coupled_input(g, first, count, count, update, coupled + (first - i0));
       });

@@ -64,12 +64,11 @@ class NewHdf5File {
  public:
   explicit NewHdf5File(std::string path) : path_(std::move(path)) {
     // The 1.8 format (readable by HDF5 1.8 and later): groups keep their links in their own
-    // header, not in a B-tree and heap each (an export's 10^5 groups, one per network).
+    // header, not in a B-tree and heap each (an export's 10^5 groups, one per network). (Before
+    // HDF5 1.10.2, which names that format, the default one.)
     H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
 #if H5_VERSION_GE(1, 10, 2)
     H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-#else  // (HDF5 1.8-1.10.1: the latest is the 1.8 format)
-    H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
 #endif
     file_ = H5Handle(H5Fcreate(path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose);
     if (file_.get() < 0)

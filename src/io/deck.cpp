@@ -141,7 +141,7 @@ void refuse_other_sources(const DeckTable& t, const std::string& generator, cons
 }
 
 void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
-  const auto int_max = kMostNeurons;  // (per network)
+  const auto most = kMostNeurons;  // (per network)
   const std::string generator = t.string("generator", "normal");
   static const char* known[] = {"normal",      "uniform", "erdos_renyi", "fixed_indegree",
                                 "mexican_hat", "npy",     "hdf5",        "sonata"};
@@ -164,15 +164,15 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
     if (t.table_at("neurons") && !t.values_file("neurons")) {  // { min, max }
       DeckTable range = t.table("neurons");
       s.sizes.min =
-          static_cast<ordinal_t>(positive(range, "min", 1, 1, int_max, file, "networks.neurons."));
+          static_cast<ordinal_t>(positive(range, "min", 1, 1, most, file, "networks.neurons."));
       s.sizes.max = static_cast<ordinal_t>(
-          positive(range, "max", s.sizes.min, s.sizes.min, int_max, file, "networks.neurons."));
+          positive(range, "max", s.sizes.min, s.sizes.min, most, file, "networks.neurons."));
       range.finish();
     } else {
       const std::vector<double> sizes = t.numbers("neurons", 20, s.count, true);
       for (std::size_t g = 0; g < sizes.size(); ++g) {
-        require(sizes[g] >= 1 && sizes[g] <= int_max,
-                file + ": key 'networks.neurons' must be in [1, " + std::to_string(int_max) + "]" +
+        require(sizes[g] >= 1 && sizes[g] <= most,
+                file + ": key 'networks.neurons' must be in [1, " + std::to_string(most) + "]" +
                     which_network(g, sizes.size()));
         s.sizes.fixed.push_back(static_cast<ordinal_t>(sizes[g]));
       }

@@ -405,8 +405,8 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
   std::vector<std::uint32_t> neurons;
   std::vector<spike_count_t> counts;
   std::vector<State::Block> blocks;
-  std::string
-      invalid;  // (checked together: one rank's failure alone would leave the others waiting)
+  // (checked together: one rank's failure alone would leave the others waiting)
+  std::string invalid;
   for (const SpikeEvents& ev : chunk) {
     if (ev.steps.empty()) continue;
     if (ev.steps.back() >= s.description.recorded_steps)

@@ -6,9 +6,8 @@
 // the team's threads share each column's entries (its rows are distinct, so no two threads add
 // into one row; where a file's network holds a pair twice, Batch::repeated_pairs, the thread at
 // the first of a run of one row adds the whole run) and meet at a team barrier before the next
-// column. Every row thus sums its spikes'
-// weights in ascending presynaptic order, skipping exact zeros: bitwise the dense pull and the host
-// push (push_spikes.hpp), wherever the sums are kept.
+// column. Every row thus sums its spikes' weights in ascending presynaptic order, skipping exact
+// zeros: bitwise the dense pull and the host push (push_spikes.hpp), wherever the sums are kept.
 //
 // On a GPU each step of that chain is a round trip to memory, so the rows are summed in the
 // team's scratch (shared) memory where they fit and copied out once, the columns' bounds come

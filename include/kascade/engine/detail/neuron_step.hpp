@@ -262,16 +262,11 @@ struct NeuronStep {
     // than the stores).
     for (int v = 0; v < m; v += lanes)
       for (int l = v; l < v + lanes; ++l) coupled[l] = real_t(0), self[l] = real_t(0);
-    if (lane.shared_coupling) {
-      // The drive's lanes past n, but not past the end of the line of the last neuron: the next
-      // line may begin another thread's rows (whole lines each: push_rows_per_block), which
-      // that thread may be pushing into meanwhile.
-      constexpr ordinal_t line = 64 / sizeof(real_t);
-      const bool within = i0 + m <= (i0 + n + line - 1) / line * line;
-      coupled_input(network_of(i0), i0, n, within ? m : n, update, coupled);
-    } else
+    if (lane.shared_coupling)
+      coupled_input(network_of(i0), i0, n, update, coupled);
+    else
       runs([&](ordinal_t, const ordinal_t first, const int count, const int g) {
-        coupled_input(g, first, count, count, update, coupled + (first - i0));
+        coupled_input(g, first, count, update, coupled + (first - i0));
       });
     if (model.self_length > 0)
       runs([&](const ordinal_t seg, const ordinal_t first, const int count, const int g) {
@@ -296,18 +291,19 @@ struct NeuronStep {
       });
   }
 
-  // Adds the coupled input of network g's parameters to neurons i0 .. i0 + m - 1: the kernel
-  // over the drive ring in ascending lag (m lanes), or the trace, y <- decay y + gain D(t-1) -
-  // tail D(t-1-window) (the n real lanes only: the padding keeps its zeros; stored with
-  // `update`).
+  // Adds the coupled input of network g's parameters to neurons i0 .. i0 + n - 1: the kernel
+  // over the drive ring in ascending lag, or the trace, y <- decay y + gain D(t-1) -
+  // tail D(t-1-window) (stored with `update`). The n real lanes only (the padding keeps its
+  // zeros): the drive's rows past them may be another thread's (a unit of networks, or a block
+  // of rows), which it may be pushing into meanwhile.
   KOKKOS_INLINE_FUNCTION void coupled_input(const int g, const ordinal_t i0, const int n,
-                                            const int m, const bool update,
+                                            const bool update,
                                             real_t* KOKKOS_RESTRICT coupled) const {
     if (model.coupling == Coupling::kernel) {
       for (int lag = 0; lag < model.kernel_length; ++lag) {
         const real_t c = model.coupling_kernel(g, lag);
         const real_t* KOKKOS_RESTRICT d = &drive(past(lag), i0);
-        for (int l = 0; l < m; ++l) coupled[l] += c * d[l];
+        for (int l = 0; l < n; ++l) coupled[l] += c * d[l];
       }
       return;
     }

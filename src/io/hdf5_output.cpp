@@ -127,6 +127,12 @@ template <class T>
   return typed && a.get() >= 0 && H5Awrite(a, type, value.empty() ? " " : value.data()) >= 0;
 }
 
+// A caller's mistake seen on some ranks only fails every rank (an InputError, as require()):
+// the others would otherwise wait in the collective call that follows.
+void require_together(const bool ok, const std::string& message, MPI_Comm comm) {
+  fail_together(!ok, ok ? std::string() : message, comm, true);
+}
+
 // A string attribute for each entry of `values`, failing together.
 void string_attributes(hid_t object, const std::map<std::string, std::string>& values,
                        MPI_Comm comm) {
@@ -168,10 +174,11 @@ Hdf5Output::Hdf5Output(const OutputDescription& d, MPI_Comm comm, network_id_t f
     : state_(std::make_unique<State>()) {
   // (a program of its own that fills the description: a wrong one fails here, named, not as a
   // write of an HDF5 dataset later)
-  require(first_network + n_local <= d.n_networks,
-          d.path + ": networks " + std::to_string(first_network) + " + " + std::to_string(n_local) +
-              " of this rank are beyond OutputDescription.n_networks = " +
-              std::to_string(d.n_networks));
+  require_together(
+      first_network + n_local <= d.n_networks,
+      d.path + ": networks " + std::to_string(first_network) + " + " + std::to_string(n_local) +
+          " of this rank are beyond OutputDescription.n_networks = " + std::to_string(d.n_networks),
+      comm);
   State& s = *state_;
   s.description = d;
   s.comm = comm;
@@ -280,8 +287,8 @@ void Hdf5Output::write_networks(const std::vector<ordinal_t>& neurons,
                                 const std::vector<offset_t>& synapses, const NetworkMaker& make,
                                 const std::uint64_t piece_synapses) {
   State& s = *state_;
-  require(neurons.size() == s.n_local && synapses.size() == s.n_local,
-          "output: one network per owned id is needed");
+  require_together(neurons.size() == s.n_local && synapses.size() == s.n_local,
+                   "output: one network per owned id is needed", s.comm);
   const std::vector<std::uint32_t> n_neurons(neurons.begin(), neurons.end());
   H5Handle networks = group(s.file, "networks");
   write_distributed(networks, "n_neurons", H5T_STD_U32LE, n_neurons, s.comm);
@@ -350,8 +357,8 @@ void Hdf5Output::write_parameters(const std::map<std::string, std::vector<double
   H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
   H5Handle parameters = group(networks, "parameters");
   for (const auto& [name, values] : local) {
-    require(values.size() == s.n_local,
-            "output: one value of " + name + " per owned network is needed");
+    require_together(values.size() == s.n_local,
+                     "output: one value of " + name + " per owned network is needed", s.comm);
     write_distributed(parameters, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
   }
   string_attributes(parameters, choices, s.comm);
@@ -362,8 +369,9 @@ void Hdf5Output::write_tuning(const std::map<std::string, std::vector<double>>& 
   State& s = *state_;
   H5Handle tuning = group(s.file, "tuning");
   for (const auto& [name, values] : local) {
-    require(values.size() == s.n_local,
-            "output: one tuning value of " + name + " per owned network is needed");
+    require_together(values.size() == s.n_local,
+                     "output: one tuning value of " + name + " per owned network is needed",
+                     s.comm);
     write_distributed(tuning, name.c_str(), H5T_IEEE_F64LE, values, s.comm);
   }
   string_attributes(tuning, about, s.comm);
@@ -376,7 +384,8 @@ void Hdf5Output::write_stimulus(const std::string& name, const std::string& kind
                                 const std::vector<const std::vector<ordinal_t>*>& targets,
                                 const std::vector<const std::vector<step_t>*>& onsets) {
   State& s = *state_;
-  require(targets.size() == s.n_local, "output: one target list per owned network is needed");
+  require_together(targets.size() == s.n_local,
+                   "output: one target list per owned network is needed", s.comm);
   if (s.stimuli.get() < 0) s.stimuli = group(s.file, "stimuli");
   H5Handle g = group(s.stimuli, name.c_str());
   std::map<std::string, std::string> text = about;
@@ -423,7 +432,7 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
     if (s.description.with_counts) counts.insert(counts.end(), ev.counts.begin(), ev.counts.end());
     s.spikes_per_network[ev.network - s.first_network] += ev.spikes();
   }
-  fail_together(!invalid.empty(), invalid, s.comm, true);  // (InputError, as require())
+  require_together(invalid.empty(), invalid, s.comm);
   const Offsets o = exscan(steps.size(), s.comm);
   if (o.total == 0) return;
   const hsize_t start = s.events_in_file + o.offset, new_size = s.events_in_file + o.total;
@@ -444,9 +453,9 @@ void Hdf5Output::record(const std::vector<SpikeEvents>& chunk) {
 
 void Hdf5Output::write_summary(const NetworkHealth& health) {
   State& s = *state_;
-  require(health.clipped.size() == s.n_local && health.non_finite.size() == s.n_local &&
-              health.runaway.size() == s.n_local,
-          "output: the health of every owned network is needed");
+  require_together(health.clipped.size() == s.n_local && health.non_finite.size() == s.n_local &&
+                       health.runaway.size() == s.n_local,
+                   "output: the health of every owned network is needed", s.comm);
   H5Handle networks(h5_check(H5Gopen2(s.file, "networks", H5P_DEFAULT), "no /networks"), H5Gclose);
   write_distributed(networks, "spike_count", H5T_STD_U64LE, s.spikes_per_network, s.comm);
   std::vector<double> rate_hz;  // spikes per neuron per recorded second

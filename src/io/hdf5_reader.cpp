@@ -31,6 +31,9 @@ OutputReader::OutputReader(const std::string& path) : path_(path) {
     H5Fclose(f);
     throw InputError(path + ": not a kascade output file (root attribute format != \"kascade\")");
   }
+  // (read once: an export asks for them for every network)
+  n_networks_ = root_number<std::uint64_t>(f, "n_networks", H5T_NATIVE_UINT64);
+  with_counts_ = H5Lexists(f, "spikes/count", H5P_DEFAULT) > 0;
 }
 
 OutputReader::~OutputReader() {
@@ -53,9 +56,7 @@ bool OutputReader::complete() const {
   return root_number<int>(static_cast<hid_t>(file_), "complete", H5T_NATIVE_INT) == 1;
 }
 
-std::uint64_t OutputReader::n_networks() const {
-  return root_number<std::uint64_t>(static_cast<hid_t>(file_), "n_networks", H5T_NATIVE_UINT64);
-}
+std::uint64_t OutputReader::n_networks() const { return n_networks_; }
 
 std::string OutputReader::deck() const {
   H5Handle d(H5Dopen2(static_cast<hid_t>(file_), "deck", H5P_DEFAULT), H5Dclose);
@@ -88,7 +89,6 @@ std::vector<T> OutputReader::read(const char* name, const long long mem_type,
 }
 
 NetworkSpikes OutputReader::spikes(network_id_t g) const {
-  const auto f = static_cast<hid_t>(file_);
   require(g < n_networks(), path_ + ": no network " + std::to_string(g));
   const auto ptr = read<std::uint64_t>("spikes/block_ptr", H5T_NATIVE_UINT64, g, 2);
   require(ptr[0] <= ptr[1], path_ + ": spikes/block_ptr decreases at network " + std::to_string(g));
@@ -96,7 +96,7 @@ NetworkSpikes OutputReader::spikes(network_id_t g) const {
       read<std::uint64_t>("spikes/block_offset", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
   const auto length =
       read<std::uint64_t>("spikes/block_length", H5T_NATIVE_UINT64, ptr[0], ptr[1] - ptr[0]);
-  const bool counts = H5Lexists(f, "spikes/count", H5P_DEFAULT) > 0;
+  const bool counts = with_counts_;
   NetworkSpikes out;
   for (std::size_t b = 0; b < offset.size(); ++b) {
     auto s = read<step_t>("spikes/step", H5T_NATIVE_INT64, offset[b], length[b]);

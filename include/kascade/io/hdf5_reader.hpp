@@ -44,6 +44,8 @@ class OutputReader {
                       unsigned long long count) const;
   std::string path_;
   long long file_;                                     // hid_t
+  std::uint64_t n_networks_ = 0;                       // its root attribute
+  bool with_counts_ = false;                           // it has /spikes/count
   mutable std::map<std::string, long long> datasets_;  // (dataset())
 };
 

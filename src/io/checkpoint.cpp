@@ -8,6 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/durable_files.hpp"
 #include "common/write_failure.hpp"
 #include "kascade/core/error.hpp"
 #include "kascade/core/fault.hpp"
@@ -101,6 +102,7 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
     std::remove(tmp.c_str());  // (the last whole checkpoint stays)
     throw std::runtime_error(path + ": cannot write the checkpoint" + why);
   }
+  detail::sync_directory_of(path);  // (the rename itself, through a crash of the node)
 }
 
 Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/durable_files.hpp"
 #include "common/fail_together.hpp"
 #include "common/hdf5_handle.hpp"
 #include "common/write_failure.hpp"
@@ -501,9 +502,17 @@ void Hdf5Output::finalize() {
   if (!failed) (void)s.file.release();
   fail_together(failed, s.partial_path + ": cannot close the output", s.comm);
   s.closed = true;
+  // On disk before it takes its name: the run then deletes the spill files and checkpoints it
+  // was made from (every rank flushes what it wrote).
+  failed = !detail::sync_file(s.partial_path);
+  fail_together(failed,
+                s.partial_path + ": cannot flush the output to its storage" +
+                    (failed ? detail::space_note(s.partial_path) : std::string()),
+                s.comm);
   int renamed = 1;
   if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0)
     renamed = 0;
+  if (s.rank == 0 && renamed) detail::sync_directory_of(s.description.path);
   MPI_Bcast(&renamed, 1, MPI_INT, 0, s.comm);
   if (!renamed)  // (checked before the run: this is a file system that changed under it)
     throw std::runtime_error(s.description.path + ": cannot rename " + s.partial_path +

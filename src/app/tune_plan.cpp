@@ -191,13 +191,17 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   // Newton's networks not converged (Adam runs its epochs: no such test): those it stopped as
   // out of reach, and those still short when the epochs ran out.
   const bool newton = resolved_method(settings) == TuneMethod::newton;
-  std::vector<std::uint64_t> short_ids, unreachable_ids;
-  for (std::size_t j = 0; j < results.size() && newton; ++j)
-    if (!results[j].converged)
+  // With either method, those whose rate was no number at the end.
+  std::vector<std::uint64_t> short_ids, unreachable_ids, no_rate_ids;
+  for (std::size_t j = 0; j < results.size(); ++j)
+    if (results[j].no_rate)
+      no_rate_ids.push_back(plan.range.first + j);
+    else if (newton && !results[j].converged)
       (results[j].out_of_reach ? unreachable_ids : short_ids).push_back(plan.range.first + j);
   if (progress) progress->finish(networks_left, epochs_done);
   const std::string unreachable = flagged_networks(unreachable_ids, comm);
   const std::string unconverged = flagged_networks(short_ids, comm);
+  const std::string no_rate = flagged_networks(no_rate_ids, comm);
   const char* kept = simulated ? "simulated" : "written";
   if (rank == 0 && !unreachable.empty())
     std::fprintf(stderr,
@@ -207,6 +211,18 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                  "0 in /tuning; the closest values are %s)\n",
                  unreachable.c_str(), settings.parameters[0].name.c_str(),
                  NewtonRootFinder::give_up_after, kept);
+  if (rank == 0 && !no_rate.empty()) {
+    const std::string how =
+        newton ? "stopped on " + no_rate +
+                     " with the expected rate overflowing (or not a number): "
+                     "nothing showed which way " +
+                     settings.parameters[0].name + " lowers it"
+               : "ended on " + no_rate + " with the expected rate overflowing (or not a number)";
+    std::fprintf(stderr,
+                 "[kascade] warning: tuning %s; start from values with a finite rate, or bound "
+                 "them (tune.bounds) (converged = 0 in /tuning; the last values are %s)\n",
+                 how.c_str(), kept);
+  }
   if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)
     std::fprintf(
         stderr,

@@ -102,6 +102,19 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
   return d;
 }
 
+double input_shift_sign(const FieldDirection& d, const CascadeModel& model) {
+  const auto zero = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [](double x) { return x == 0; });
+  };
+  for (int k = 0; k < FieldDirection::n_scalars; ++k)
+    if (k != FieldDirection::b && k != FieldDirection::theta && d.scalar[k] != 0) return 0;
+  if (!zero(d.coupling) || !zero(d.self) || !zero(d.stimulus)) return 0;
+  // lambda = gain phi(slope (g - theta)), phi rising; every emission rises with lambda.
+  const double shift = d.scalar[FieldDirection::b] - d.scalar[FieldDirection::theta];
+  const double rise = shift * static_cast<double>(model.gain) * static_cast<double>(model.slope);
+  return rise > 0 ? 1.0 : rise < 0 ? -1.0 : 0.0;
+}
+
 FieldDirection stimulus_direction(std::size_t k, std::size_t n_stimuli) {
   FieldDirection d;
   d.stimulus.assign(n_stimuli, 0.0);

@@ -28,11 +28,22 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
       last_step_ = 0.5 * (lo_ + hi_) - p;
       return stepped(p);
     }
-    if (!(rate_slope != 0) || !std::isfinite(rate_slope) || rate == HUGE_VAL) {
+    if (rate == HUGE_VAL) {  // no lower value known yet: away from the overflow, doubling
+      const double rising = search_sign_ != 0 ? search_sign_ : rising_;
+      if (rising == 0) {
+        failed_ = true;  // (which way the rate falls is unknown)
+        return p;
+      }
+      const double size =
+          std::fabs(last_step_) > 0 ? 2 * std::fabs(last_step_) : std::max(std::fabs(p), 1.0);
+      last_step_ = -std::copysign(size, rising);
+      return stepped(p);
+    }
+    if (!(rate_slope != 0) || !std::isfinite(rate_slope)) {
       failed_ = true;
       return p;
     }
-    const double linear = (target - std::max(rate, 0.0)) / rate_slope;
+    const double linear = (target - std::max(rate, 0.0)) / rate_slope;  // (rate <= 0 here)
     last_step_ =
         std::fabs(last_step_) > 0 ? std::copysign(2 * std::fabs(last_step_), linear) : linear;
     return stepped(p);

@@ -164,7 +164,11 @@ class BatchTuner {
     DiscardSpikes discard;
     engine_->run(recorder ? *recorder : discard);
     engine_->observe_steps({});
-    return collect(f.expected, f.gradient, models);
+    Estimates out = collect(f.expected, f.gradient, models);
+    // A rate that overflowed leaves the batch's history exploded (counts and drives beyond any
+    // value the next one could re-run away in the kernel's length): the next epoch starts over.
+    for (const double rate : out.rate) warm_ = warm_ && std::isfinite(rate);
+    return out;
   }
 
  private:
@@ -346,6 +350,27 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   // leaves them, and a bracket with one end outside could report a value it cannot take.
   for (TuneNetwork& n : problem.networks)
     for (const Slot& slot : slots) apply(n, slot, problem, 0.0);
+  // The way down from an overflowing rate, where the model tells it (input_shift_sign).
+  const auto rising_at = [&](const ParameterSet& values, const std::size_t p) {
+    if (slots[p].stimulus >= 0) return 0.0;
+    return input_shift_sign(
+        model_direction(*problem.preset, values, slots[p].name, problem.stimulus_names.size()),
+        problem.preset->build(values));
+  };
+  std::vector<std::vector<double>> rising(G, std::vector<double>(P, 0.0));
+  std::vector<double> shared_rising(P, 0.0);  // (a rank may hold no network)
+  for (std::size_t p = 0; p < P; ++p) {
+    for (std::size_t g = 0; g < G; ++g) rising[g][p] = rising_at(problem.networks[g].parameters, p);
+    if (slots[p].shared) shared_rising[p] = rising_at(problem.example, p);
+  }
+  if (method == TuneMethod::newton)
+    for (std::size_t g = 0; g < G; ++g) newton[g].set_rising(rising[g][0]);
+  // Adam's step, or where the gradient is no number (an overflowing rate) the nominal step down
+  // the rate (else none): it would have made Adam's moments NaN for good.
+  const auto adam_step = [&](AdamStep& adam, double gradient, double rate, double up) {
+    if (std::isfinite(gradient)) return adam.step(gradient);
+    return rate == HUGE_VAL ? -settings.learning_rate * up : 0.0;
+  };
   auto done = [&](std::size_t g) {
     return method == TuneMethod::newton && (newton[g].converged() || newton[g].failed());
   };
@@ -366,10 +391,14 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
         apply(n, slots[0], problem, next - v);
         r.converged = newton[g].converged();
         r.out_of_reach = newton[g].out_of_reach();
+        r.no_rate = newton[g].failed() && !r.out_of_reach;
         continue;
       }
       for (std::size_t p = 0; p < P; ++p)
-        if (!slots[p].shared) apply(n, slots[p], problem, adam[g][p].step(loss.gradient[p]));
+        if (!slots[p].shared)
+          apply(n, slots[p], problem,
+                adam_step(adam[g][p], loss.gradient[p], est.rate[j], rising[g][p]));
+      r.no_rate = !std::isfinite(est.rate[j]);
     }
   };
   auto remaining = [&] {
@@ -422,7 +451,9 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
       }
       for (std::size_t p = 0; p < P; ++p) {
         if (!slots[p].shared) continue;
-        const double step = shared_adam[p].step(total[p] / std::max(1.0, total[P]));
+        // (a sum that is no number: some network's rate overflowed, as far as can be told)
+        const double step = adam_step(shared_adam[p], total[p] / std::max(1.0, total[P]), HUGE_VAL,
+                                      shared_rising[p]);
         for (TuneNetwork& n : problem.networks) apply(n, slots[p], problem, step);
       }
       if (progress) progress(static_cast<std::uint64_t>(epoch) + 1, units, G);

@@ -203,6 +203,20 @@ with tempfile.TemporaryDirectory() as tmp:
               "one parameter per network: the root finder")
         rates = f["tuning/expected_rate_hz"][:]
         check(abs(np.median(rates) / 15.0 - 1) < 0.1, f"expected rates near 15 Hz: {np.median(rates)}")
+    # Runaway PoissonGLMs (b = 0.5: every expected rate overflows): tuning b comes down and
+    # converges; tuning r, whose way down the weights decide, stops and says why, not that the
+    # epochs ran out.
+    runaway = os.path.join(tmp, "runaway.toml")
+    with open(runaway, "w") as f:
+        f.write('seed = 7\n[networks]\ncount = 4\nneurons = 20\n[model]\npreset = "poisson_glm"\n'
+                'b = 0.5\n[simulation]\nsteps = 1000\n[tune]\ntarget_rate = 10.0\n')
+    r = run("tune", runaway, "--set", 'tune.parameters="b"', "-o", os.path.join(tmp, "rb.h5"))
+    check(r.returncode == 0 and "warning" not in r.stderr, f"a runaway b is tuned: {r.stderr!r}")
+    r = run("tune", runaway, "--set", 'tune.parameters="r"', "-o", os.path.join(tmp, "rr.h5"))
+    check(r.returncode == 0 and "tuning stopped on 4 networks (0, 1, 2, 3) with the expected "
+          "rate overflowing (or not a number): nothing showed which way r lowers it" in r.stderr
+          and "did not converge" not in r.stderr,
+          f"a runaway r stops and says why: {r.stderr!r}")
     # Tuning touches nothing but the tuned values: a run that tunes writes the spikes of a run
     # given those values in the deck.
     tuned_run = os.path.join(tmp, "tuned_run.h5")

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
 #include "kascade/tune/optimizers.hpp"
 
@@ -244,6 +245,43 @@ TEST(NewtonRootFinder, ANaNRateStopsWithoutANaNValue) {
   NewtonRootFinder finder(0.05);
   EXPECT_EQ(finder.step(1.0, NAN, 1.0, 10.0), 1.0);  // (it had returned NaN)
   EXPECT_TRUE(finder.failed());
+}
+
+// An exponential rate that overflows above p = 1 (its slope there no number either), 10 Hz at
+// p = 0 and 100 Hz at p = 1/3 (doubling every 0.1: log 10 / 0.333...).
+double overflowing_rate(double p) { return p > 1 ? HUGE_VAL : 10.0 * std::exp(p * 6.907755); }
+double overflowing_slope(double p) { return p > 1 ? NAN : 6.907755 * overflowing_rate(p); }
+
+TEST(NewtonRootFinder, AnOverflowingRateStepsDownWhereTheModelTellsTheWay) {
+  NewtonRootFinder finder(0.01);
+  finder.set_rising(1.0);  // (as for b: the rate rises with p)
+  double p = 7.0;          // overflowing; from there, steps of 7 then 14: p = 0, then the root
+  const double first = finder.step(p, overflowing_rate(p), overflowing_slope(p), 20.0);
+  EXPECT_EQ(first, 0.0);
+  p = first;
+  for (int epoch = 0; epoch < 100 && !finder.converged() && !finder.failed(); ++epoch)
+    p = finder.step(p, overflowing_rate(p), overflowing_slope(p), 20.0);
+  EXPECT_TRUE(finder.converged());
+  EXPECT_NEAR(p, std::log(2.0) / 6.907755, 1e-3);  // 20 Hz
+}
+
+TEST(NewtonRootFinder, AnOverflowingRateDoublesItsStepsDown) {
+  NewtonRootFinder finder(0.01);
+  finder.set_rising(-1.0);  // (as for theta: the rate falls as p rises)
+  const auto rate = [](double p) { return p > 100 ? 5.0 : HUGE_VAL; };
+  const double slope = NAN;
+  double p = -2.0;
+  std::vector<double> seen;
+  for (int k = 0; k < 5; ++k) seen.push_back(p = finder.step(p, rate(p), slope, 20.0));
+  EXPECT_EQ(seen, (std::vector<double>{0.0, 4.0, 12.0, 28.0, 60.0}));
+  EXPECT_FALSE(finder.failed());
+}
+
+TEST(NewtonRootFinder, AnOverflowingRateStopsWhereNothingTellsTheWay) {
+  NewtonRootFinder finder(0.05);  // (no set_rising: e.g. r, whose sign of effect the weights set)
+  EXPECT_EQ(finder.step(3.0, HUGE_VAL, NAN, 10.0), 3.0);
+  EXPECT_TRUE(finder.failed());
+  EXPECT_FALSE(finder.out_of_reach());
 }
 
 TEST(NewtonRootFinder, APlateauPastTheRootDoesNotSendTheValueAway) {

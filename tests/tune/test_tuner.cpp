@@ -91,6 +91,55 @@ TEST(Tuner, ATargetBeyondTheBoundsStopsThereOutOfReach) {
   EXPECT_LE(results[0].epochs, 20);
 }
 
+TEST(Tuner, ARunawayStartComesDownAndConverges) {
+  // Coupled PoissonGLMs at b = 0.5 run away: every expected rate overflows, with no slope. The
+  // search steps b down (the model says the rate rises with b) and each epoch after an overflow
+  // starts from a fresh state: continued from the exploded one, the rates stayed infinite
+  // while b fell to -1.3e5, then 0 Hz for good (it had stopped after one epoch before that).
+  TuneFixture f({20, 20, 20, 20}, true, "poisson_glm", {{"b", 0.5}});
+  f.targets({10.0});
+  TuneSettings s;
+  s.parameters = {TunedParameter{"b"}};
+  s.max_epochs = 100;
+  s.equilibration_steps = 100;
+  const auto results = tune(s, f.problem, f.factory());
+  for (std::size_t g = 0; g < results.size(); ++g) {
+    EXPECT_TRUE(results[g].converged) << "network " << g << " b " << results[g].values[0];
+    EXPECT_GT(results[g].values[0], -1.0) << g;
+    EXPECT_LT(results[g].values[0], 0.0) << g;
+  }
+}
+
+TEST(Tuner, AdamComesDownFromARunawayStart) {
+  // As above with Adam: the overflowing epochs' gradients (no numbers) had made its moments NaN
+  // for good, and b stayed at 0.5 through every epoch with no word. It now steps down the rate
+  // (learning_rate a step) until the rate is finite, and Adam takes over from there.
+  TuneFixture f({20, 20}, true, "poisson_glm", {{"b", 0.5}});
+  f.targets({10.0});
+  TuneSettings s;
+  s.parameters = {TunedParameter{"b"}};
+  s.method = TuneMethod::adam;
+  s.loss = TuneLoss::squared_log;
+  s.max_epochs = 30;
+  s.equilibration_steps = 100;
+  const auto results = tune(s, f.problem, f.factory());
+  for (std::size_t g = 0; g < results.size(); ++g) {
+    EXPECT_FALSE(results[g].no_rate) << g;
+    EXPECT_TRUE(std::isfinite(results[g].rate_hz)) << g;
+    EXPECT_LT(results[g].values[0], 0.0) << g;
+  }
+}
+
+TEST(Tuner, TheWayDownIsKnownForInputShiftsOnly) {
+  const Preset& glm = find_preset("bernoulli_glm");
+  const ParameterSet values = preset_defaults(glm, {});
+  const CascadeModel model = glm.build(values);
+  EXPECT_EQ(input_shift_sign(model_direction(glm, values, "theta", 0), model), -1.0);
+  EXPECT_EQ(input_shift_sign(model_direction(glm, values, "b", 0), model), 1.0);
+  EXPECT_EQ(input_shift_sign(model_direction(glm, values, "r", 0), model), 0.0);  // (the weights')
+  EXPECT_EQ(input_shift_sign(model_direction(glm, values, "alpha", 0), model), 0.0);
+}
+
 TEST(Tuner, ACouplingDecayKeepsItsSide) {
   // A custom coupling_decay above 0 is a trace, at or below 0 a kernel, and a batch takes one
   // form: tuned, it stays on its side of 0 (a step across had failed the batch's model). Two

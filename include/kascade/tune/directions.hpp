@@ -27,6 +27,9 @@ FieldDirection model_direction(const Preset& preset, const ParameterSet& set,
 // Whether two models of one preset share what tuning cannot change (step, windows, kernel
 // lengths, noise, the coupling's form): a batch holds only models that do.
 bool same_structure(const CascadeModel& a, const CascadeModel& b);
+// +1 or -1 where `d` only shifts the input of `model` against its threshold (b, theta, ...), so
+// that the rate rises or falls with the parameter whatever the network does; else 0.
+double input_shift_sign(const FieldDirection& d, const CascadeModel& model);
 // The strength of stimulus `k`.
 FieldDirection stimulus_direction(std::size_t k, std::size_t n_stimuli);
 

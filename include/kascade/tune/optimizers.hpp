@@ -47,6 +47,10 @@ class NewtonRootFinder {
   // Stopped without converging: no gradient and no rate (nothing to go by), or out of reach.
   bool failed() const { return failed_; }
   bool out_of_reach() const { return out_of_reach_; }
+  // The sign of d rate / dp where the model alone tells it (a parameter that only shifts the
+  // input, as b and theta do), else 0: the way down from a rate that overflowed, whose slope
+  // is then no number either.
+  void set_rising(double sign) { rising_ = sign; }
 
  private:
   struct Searched {
@@ -73,6 +77,7 @@ class NewtonRootFinder {
   double least_slope_ = 0, search_sign_ = 0, longest_step_ = 0;
   double floor_ = 0, reach_ = 0;
   double first_value_ = NAN;  // the first p (the parameter's scale)
+  double rising_ = 0;         // set_rising()
   int gain_index_ = 1;        // the averaging's gain is 1 / gain_index_ (Kesten's rule)
   std::vector<Searched> averaged_values_;  // the averaging's (apart from the search's)
   std::vector<Searched> left_averaging_;   // those of averagings that drifted away

@@ -32,6 +32,8 @@ struct TuneResult {
   int epochs = 0;              // epochs this network was updated in
   bool converged = false;      // newton: within tolerance at the stated confidence
   bool out_of_reach = false;   // newton: stopped early, no value bringing the rate closer
+  bool no_rate = false;        // newton: stopped, the rate not a number, or overflowing where
+                               // nothing tells which way it falls
 };
 
 struct TuneProblem {

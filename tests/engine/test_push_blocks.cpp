@@ -62,7 +62,7 @@ struct PushCase {
     block_start = decltype(block_start)("block_start", starts.size());
     Kokkos::deep_copy(block_start, Kokkos::View<const ordinal_t*, Kokkos::HostSpace>(
                                        starts.data(), starts.size()));
-    spiked = detail::make_block_spikes<Mem>(n, segments());
+    spiked = detail::make_block_spikes<Mem>(n, detail::segment_slots(starts));
     Kokkos::parallel_for(Kokkos::RangePolicy<Exec>(0, segments()),
                          detail::ListSpikes<Mem>{block_start, x, spiked});
     Kokkos::View<real_t*, Mem> pulled("pulled", n);

@@ -13,6 +13,7 @@
 #include "kascade/core/error.hpp"
 #include "kascade/engine/detail/network_teams.hpp"
 #include "kascade/engine/detail/neuron_step.hpp"
+#include "kascade/engine/detail/page_stride.hpp"
 #include "kascade/engine/detail/push_spikes.hpp"
 #include "kascade/engine/detail/recorded_events.hpp"
 #include "kascade/engine/detail/step_stretch.hpp"
@@ -154,9 +155,8 @@ Engine<ExecutionSpace, Extension>::pusher(int s, ordinal_t blocks_wanted, ordina
   }
   // Host threads accumulate apart: a row per block, whole pages apart.
   const auto rows = static_cast<std::size_t>(blocks);
-  const std::size_t page = 4096 / sizeof(real_t);
   const std::size_t stride =
-      (static_cast<std::size_t>(rows_per_block) + page - 1) / page * page + page;
+      detail::page_apart_stride<real_t>(static_cast<std::size_t>(rows_per_block));
   if (!detail::one_launch_stretches<ExecutionSpace> || rows < 2)
     push_scratch_ = {};
   else if (push_scratch_.extent(0) != rows || push_scratch_.extent(1) != stride)
@@ -344,7 +344,7 @@ template <class ExecutionSpace, class Extension>
 void Engine<ExecutionSpace, Extension>::rewind(step_t to, std::uint64_t seed) {
   settings_.seed = seed;
   const int T = model_.kernel_length;
-  const int shift = static_cast<int>(((step_ - to) % T + T) % T);  // slots move back by this
+  const int shift = detail::ring_slot(step_ - to, T);  // slots move back by this
   step_ = to;
   draws_cached_ = no_draws;  // the cached draws were the old seed's
   if (shift != 0) {
@@ -355,7 +355,7 @@ void Engine<ExecutionSpace, Extension>::rewind(step_t to, std::uint64_t seed) {
       Kokkos::parallel_for(
           "kascade::rewind", Kokkos::RangePolicy<ExecutionSpace>(exec_, 0, width),
           KOKKOS_LAMBDA(const ordinal_t i) {
-            for (int j = 0; j < T; ++j) ring((j - shift + T) % T, i) = old(j, i);
+            for (int j = 0; j < T; ++j) ring(detail::ring_back(j, shift, T), i) = old(j, i);
           });
     }
   }

@@ -110,14 +110,6 @@ BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const std::vector<
           make_segment_slots<MemorySpace>(slots)};
 }
 
-// The same for `blocks` blocks, each in its own slot.
-template <class MemorySpace>
-BlockSpikes<MemorySpace> make_block_spikes(const ordinal_t n, const ordinal_t blocks) {
-  return {Kokkos::View<ordinal_t*, MemorySpace>("kascade::spike_list", n),
-          Kokkos::View<int*, MemorySpace>("kascade::spike_count", blocks),
-          {}};
-}
-
 // Fills the block lists from a spike vector (when the spikes did not come from the neuron
 // kernel, e.g. the initial state).
 template <class MemorySpace>

@@ -6,6 +6,7 @@
 
 #include "kascade/engine/detail/lane_parameters.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/ring_slots.hpp"
 #include "kascade/engine/detail/self_history.hpp"
 #include "kascade/engine/detail/spike_masks.hpp"
 #include "kascade/model/batch_model.hpp"
@@ -132,8 +133,7 @@ struct NeuronStep {
   step_t stimulus_time = 0;  // `step` in recorded steps (negative during equilibration)
 
   KOKKOS_INLINE_FUNCTION int past(int lag) const {
-    const int s = slot - 1 - lag;
-    return s < 0 ? s + model.kernel_length : s;
+    return ring_back(slot, 1 + lag, model.kernel_length);
   }
   // Neurons n rounded up to whole vectors.
   KOKKOS_INLINE_FUNCTION static int whole(int n) { return (n + lanes - 1) / lanes * lanes; }

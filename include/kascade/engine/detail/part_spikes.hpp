@@ -19,6 +19,7 @@
 
 #include "kascade/core/types.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/page_stride.hpp"
 
 namespace kascade::detail {
 
@@ -82,8 +83,7 @@ struct PartSpikes {
 // apart from the next, every header zero (no step yet).
 template <class MemorySpace>
 PartSpikes<MemorySpace> make_part_spikes(const int parts, const ordinal_t most) {
-  const std::size_t page = 4096 / sizeof(std::uint64_t);
-  const std::size_t row = (static_cast<std::size_t>(most) + 1 + page - 1) / page * page + page;
+  const std::size_t row = page_apart_stride<std::uint64_t>(static_cast<std::size_t>(most) + 1);
   return {Kokkos::View<std::uint64_t**, Kokkos::LayoutRight, MemorySpace>("kascade::part_spikes",
                                                                           2 * parts, row)};
 }

@@ -9,6 +9,7 @@
 
 #include "kascade/core/types.hpp"
 #include "kascade/engine/detail/neuron_blocks.hpp"
+#include "kascade/engine/detail/ring_slots.hpp"
 
 namespace kascade::detail {
 
@@ -50,8 +51,7 @@ struct BuildSelfHistory {
       history_word bits = 0;
       for (int k = 0; k < history_bits && w * history_bits + k < self_length; ++k) {
         const int lag = w * history_bits + k;
-        int s = (slot - 1 - lag) % T;
-        s = s < 0 ? s + T : s;
+        const int s = ring_back(slot, 1 + lag, T);
         for (ordinal_t i = block_start(b); i < block_start(b + 1); ++i)
           if (spikes(s, i) != real_t(0)) bits |= history_word(1) << k;
       }

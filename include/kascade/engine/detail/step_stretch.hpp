@@ -37,11 +37,6 @@ template <class ExecutionSpace>
 inline constexpr bool one_launch_stretches =
     Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
 
-// Ring slot of step s for history length T (s may be negative after a rewind).
-KOKKOS_INLINE_FUNCTION int ring_slot(step_t s, int T) {
-  return static_cast<int>(((s % T) + T) % T);
-}
-
 // The Bernoulli draws cached for step s - 1 (a draw_block shares them) do not serve step s.
 KOKKOS_INLINE_FUNCTION bool new_draw_block(step_t s) { return draw_block(s) != draw_block(s - 1); }
 
@@ -151,7 +146,7 @@ struct StretchFields {
                                         PullRows<MemorySpace>& d) const {
     if (k > 0) {
       const step_t s = first.step + k;
-      const int slot = f.slot + 1 < f.model.kernel_length ? f.slot + 1 : 0;  // (f: step s - 1)
+      const int slot = ring_next(f.slot, f.model.kernel_length);  // (f: step s - 1)
       set_step(f, s, slot, recorded ? first.record_row + k : step_t(-1), new_draw_block(s), trace,
                equilibration_steps);
     }

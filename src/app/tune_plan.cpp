@@ -202,6 +202,17 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   const std::string unreachable = flagged_networks(unreachable_ids, comm);
   const std::string unconverged = flagged_networks(short_ids, comm);
   const std::string no_rate = flagged_networks(no_rate_ids, comm);
+  // Adam's networks whose last rate is three tolerances off the mean of their targets.
+  std::vector<std::uint64_t> far_ids;
+  for (std::size_t j = 0; j < results.size() && !newton; ++j) {
+    const std::vector<double>& targets = problem.networks[j].target_hz;
+    const double target =
+        std::accumulate(targets.begin(), targets.end(), 0.0) / static_cast<double>(targets.size());
+    if (!results[j].no_rate &&
+        !(std::fabs(results[j].rate_hz / target - 1) <= 3 * settings.tolerance))
+      far_ids.push_back(plan.range.first + j);
+  }
+  const std::string adam_far = flagged_networks(far_ids, comm);
   const char* kept = simulated ? "simulated" : "written";
   if (rank == 0 && !unreachable.empty())
     std::fprintf(stderr,
@@ -214,15 +225,22 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   if (rank == 0 && !no_rate.empty()) {
     const std::string how =
         newton ? "stopped on " + no_rate +
-                     " with the expected rate overflowing (or not a number): "
+                     " with no expected rate to go by (none, overflowing or not a number): "
                      "nothing showed which way " +
-                     settings.parameters[0].name + " lowers it"
+                     settings.parameters[0].name + " moves it"
                : "ended on " + no_rate + " with the expected rate overflowing (or not a number)";
     std::fprintf(stderr,
                  "[kascade] warning: tuning %s; start from values with a finite rate, or bound "
                  "them (tune.bounds) (converged = 0 in /tuning; the last values are %s)\n",
                  how.c_str(), kept);
   }
+  if (rank == 0 && !adam_far.empty())  // (Adam has no test of convergence: its last epoch's)
+    std::fprintf(stderr,
+                 "[kascade] warning: tuning (adam) ended with the expected rates of %s more than "
+                 "%s off their targets in the last epoch (/tuning/expected_rate_hz); a smaller "
+                 "tune.learning_rate, tune.loss = \"squared_log\" or more tune.epochs may bring "
+                 "them closer\n",
+                 adam_far.c_str(), (number_text(300 * settings.tolerance) + " %").c_str());
   if (rank == 0 && !unconverged.empty())  // (the epochs' length shows when they are short)
     std::fprintf(
         stderr,

@@ -381,8 +381,10 @@ TuneSettings read_tune(DeckTable t, std::size_t networks, const SimulationConfig
   for (TunedParameter& p : s.parameters) {
     const auto b = bounds.number_list(p.name);
     if (b.empty()) continue;
-    require(b.size() == 2 && b[0] <= b[1],
-            file + ": key 'tune.bounds." + p.name + "' must be [min, max] with min <= max");
+    const std::string key = file + ": key 'tune.bounds." + p.name + "'";
+    require(b.size() == 2,
+            key + " must be two numbers, [min, max]; it has " + std::to_string(b.size()));
+    require(b[0] <= b[1], key + " must be [min, max] with min <= max");
     p.lower = b[0], p.upper = b[1];
   }
   try {

@@ -21,33 +21,41 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     failed_ = true;
     return p;
   }
-  if (rate == HUGE_VAL) hi_ = p;  // (an overflowing rate: far above any target)
-  if (!(rate > 0) || rate == HUGE_VAL) {
-    if (!(rate > 0)) lo_ = p;  // no spikes expected (a rectified rate can be exactly 0 here)
-    if (!std::isnan(lo_) && !std::isnan(hi_)) {  // bracketed: the slope here says nothing
+  const bool overflow = rate == HUGE_VAL;
+  if (!(rate > 0) || overflow) {  // no rate to take the log of
+    // An overflowing rate is above any target; none at all (a rectified rate can be exactly 0)
+    // below. Each counts as the search's epoch of no closer an error than any rate: epochs of
+    // them after one with a rate stop as out of reach, at the value of the least error.
+    (overflow ? hi_ : lo_) = p;
+    searched_.push_back({p, HUGE_VAL});
+    if (bracketed()) {  // the slope here says nothing
       last_step_ = 0.5 * (lo_ + hi_) - p;
       return stepped(p);
     }
-    if (rate == HUGE_VAL) {  // no lower value known yet: away from the overflow, doubling
-      const double rising = search_sign_ != 0 ? search_sign_ : rising_;
-      if (rising == 0) {
-        failed_ = true;  // (which way the rate falls is unknown)
-        return p;
-      }
-      const double size =
-          std::fabs(last_step_) > 0 ? 2 * std::fabs(last_step_) : std::max(std::fabs(p), 1.0);
-      last_step_ = -std::copysign(size, rising);
+    if (came_no_closer()) return gave_up();
+    if (!overflow && rate_slope != 0 && std::isfinite(rate_slope)) {
+      const double linear = (target - std::max(rate, 0.0)) / rate_slope;
+      last_step_ =
+          std::fabs(last_step_) > 0 ? std::copysign(2 * std::fabs(last_step_), linear) : linear;
       return stepped(p);
     }
-    if (!(rate_slope != 0) || !std::isfinite(rate_slope)) {
+    // Back halfway to the last value that had a rate (a step had gone the wrong way: a rate
+    // that does not move monotonically, or a slope that misled), else away from here the way
+    // the model tells (set_rising), twice as far each time; else nothing to go by.
+    if (!std::isnan(rated_value_)) {
+      last_step_ = 0.5 * (rated_value_ - p);
+      return stepped(p);
+    }
+    if (rising_ == 0) {
       failed_ = true;
       return p;
     }
-    const double linear = (target - std::max(rate, 0.0)) / rate_slope;  // (rate <= 0 here)
-    last_step_ =
-        std::fabs(last_step_) > 0 ? std::copysign(2 * std::fabs(last_step_), linear) : linear;
+    const double size =
+        std::fabs(last_step_) > 0 ? 2 * std::fabs(last_step_) : std::max(std::fabs(p), 1.0);
+    last_step_ = std::copysign(size, overflow ? -rising_ : rising_);
     return stepped(p);
   }
+  rated_value_ = p;
   const double e = std::log(rate / target);
   const double s = rate_slope / rate;  // d log(rate) / dp
   if (!std::isfinite(e)) {             // (a target so small that no rate compares with it)
@@ -149,10 +157,49 @@ bool NewtonRootFinder::held(const std::vector<Searched>& values, const double p)
                      [p](const Searched& x) { return x.p == p; });
 }
 
+// Out of reach when the last epochs came no closer than the ones before, by the tolerance or a
+// quarter of the error left (a slow but steady approach goes on; a value held at a bound, Newton
+// jumping about a rate's least value, or epochs of no rate do not).
+bool NewtonRootFinder::came_no_closer() const {
+  const std::size_t recent = give_up_after;
+  if (searched_.size() <= search_start_ + recent) return false;
+  const auto best_before =
+      std::min_element(searched_.begin() + search_start_, searched_.end() - recent, closer);
+  const auto best_recent = std::min_element(searched_.end() - recent, searched_.end(), closer);
+  const double before = std::fabs(best_before->error), gain = std::min(tolerance_, 0.25 * before);
+  return std::fabs(best_recent->error) > before - gain;
+}
+
+// Whether values on either side of the target are known. A bracket bisected down to nothing
+// is forgotten: one of its ends was a noisy estimate on the wrong side, or the rate jumps over
+// the target there (a network that either falls silent or runs away), which the search then
+// stops as out of reach (bisected on, a rate of 0 at one end and runaway below had held a
+// rectified LNP's theta at the join for 75 epochs).
+bool NewtonRootFinder::bracketed() {
+  if (std::isnan(lo_) || std::isnan(hi_)) return false;
+  const double scale = std::max({std::fabs(lo_), std::fabs(hi_), std::fabs(first_value_)});
+  if (std::fabs(hi_ - lo_) > 1e-9 * scale) return true;
+  lo_ = hi_ = NAN;
+  search_start_ = searched_.size();  // (came_no_closer judges the search from here on)
+  return false;
+}
+
+double NewtonRootFinder::gave_up() {
+  failed_ = out_of_reach_ = true;
+  return closest_seen();
+}
+
+// ... but the first value where none came closer than it by the tolerance: a rate that barely
+// moves (alpha, whose steps of 16 times its scale had left coupling kernels of alpha = 819
+// with the rate as it was) keeps the deck's value.
 double NewtonRootFinder::closest_seen() const {
   const auto best = std::min_element(searched_.begin(), searched_.end(), closer);
   const auto left = std::min_element(left_averaging_.begin(), left_averaging_.end(), closer);
-  return left != left_averaging_.end() && closer(*left, *best) ? left->p : best->p;
+  const Searched& closest = left != left_averaging_.end() && closer(*left, *best) ? *left : *best;
+  const Searched& first = searched_.front();
+  return first.p == first_value_ && std::fabs(first.error) <= std::fabs(closest.error) + tolerance_
+             ? first.p
+             : closest.p;
 }
 
 void NewtonRootFinder::begin_averaging() {
@@ -164,9 +211,8 @@ void NewtonRootFinder::begin_averaging() {
 
 // A step of the search from p, where the error is e (beyond the tolerance) and its slope s.
 double NewtonRootFinder::search(const double p, const double e, const double s) {
-  const bool bracketed = !std::isnan(lo_) && !std::isnan(hi_);
+  const bool bracketed = this->bracketed();
   searched_.push_back({p, e});
-  const std::size_t n = searched_.size(), recent = give_up_after;
   // A value that has not moved for as many epochs, its error beyond the tolerance, is held (at a
   // bound of tune.bounds): out of reach, also inside a bracket that noisy epochs made (a value
   // at its bound, 24 % short, had searched all its epochs).
@@ -174,25 +220,10 @@ double NewtonRootFinder::search(const double p, const double e, const double s) 
     failed_ = out_of_reach_ = true;
     return p;
   }
-  if (!bracketed && n > recent) {
-    // Out of reach when the last epochs came no closer than the ones before, by the tolerance
-    // or a quarter of the error left (a slow but steady approach goes on; a value held at a
-    // bound, or Newton jumping about a rate's least value, does not): the value of the least
-    // error seen is kept.
-    const auto best_before = std::min_element(searched_.begin(), searched_.end() - recent, closer);
-    const auto best_recent = std::min_element(searched_.end() - recent, searched_.end(), closer);
-    const double before = std::fabs(best_before->error), gain = std::min(tolerance_, 0.25 * before);
-    if (std::fabs(best_recent->error) > before - gain) {
-      failed_ = out_of_reach_ = true;
-      return closest_seen();
-    }
-  }
+  if (!bracketed && came_no_closer()) return gave_up();
   const double d = s != 0 && std::isfinite(s) ? -e / s : 0;
   if (!bracketed) {
-    if (d == 0) {  // the rate does not change with p here: out of reach of it
-      failed_ = out_of_reach_ = true;
-      return p;
-    }
+    if (d == 0) return gave_up();  // the rate does not change with p here: out of reach of it
     // At most 16 times the longest step so far, |p| or the first value's |p| (the parameter's
     // scale; no limit while all are 0): where the rate's slope is ~0 far from the root (a rate
     // that levels off short of the target, or whose least is above it) one step had sent alpha

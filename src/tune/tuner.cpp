@@ -292,13 +292,27 @@ void validate_tuning(const TuneSettings& s, const TuneProblem& problem) {
       require(t > 0 && std::isfinite(t),
               "tune.target_rate: every target must be a finite rate > 0 Hz");
   if (m.emission == Emission::bernoulli || m.emission == Emission::bernoulli_exp) {
-    // At most one spike per step: a target at or above 1000 / dt Hz is out of reach.
-    const double most = 1000.0 / static_cast<double>(m.dt);
+    // At most one spike per step: a target at or above 1000 / dt Hz is out of reach; and a
+    // bounded nonlinearity (sigmoid, normal CDF) reaches at most lambda = gain spikes per ms (p =
+    // gain dt, or 1 - exp(-gain dt)): a bernoulli_glm at dt = 0.5 fires below 1000 Hz, not 2000.
+    const double dt = static_cast<double>(m.dt), per_step = 1000.0 / dt;
+    const bool bounded =
+        m.nonlinearity == Nonlinearity::sigmoid || m.nonlinearity == Nonlinearity::erfc;
+    double most = per_step;
+    std::string why = "at most one spike per step of dt = " + number_text(m.dt) + " ms";
+    if (bounded) {
+      const double lambda = std::fabs(static_cast<double>(m.gain));  // spikes per ms
+      const double p = m.emission == Emission::bernoulli ? lambda * dt : -std::expm1(-lambda * dt);
+      if (p < 1) {
+        most = per_step * p;
+        why = "whose bounded nonlinearity gives at most gain = " + number_text(lambda) +
+              " spikes per ms at dt = " + number_text(m.dt) + " ms";
+      }
+    }
     auto reachable = [&](const double target) {
       require(!(target >= most), "tune.target_rate: " + number_text(target) +
-                                     " Hz is out of reach of Bernoulli "
-                                     "emission, at most one spike per step of dt = " +
-                                     number_text(m.dt) + " ms: below " + number_text(most) + " Hz");
+                                     " Hz is out of reach of Bernoulli emission, " + why +
+                                     ": below " + number_text(most) + " Hz");
     };
     for (double t : s.target_hz) reachable(t);
     for (const auto& neurons : s.neuron_targets)
@@ -365,11 +379,14 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   }
   if (method == TuneMethod::newton)
     for (std::size_t g = 0; g < G; ++g) newton[g].set_rising(rising[g][0]);
-  // Adam's step, or where the gradient is no number (an overflowing rate) the nominal step down
-  // the rate (else none): it would have made Adam's moments NaN for good.
+  // Adam's step; where the gradient is no number (an overflowing rate: it would have made Adam's
+  // moments NaN for good) the nominal step down the rate, and where no spike is expected and the
+  // gradient is 0 (a rectified rate below its threshold: Adam had stayed there) the nominal step
+  // up it, where the way is known; else none.
   const auto adam_step = [&](AdamStep& adam, double gradient, double rate, double up) {
-    if (std::isfinite(gradient)) return adam.step(gradient);
-    return rate == HUGE_VAL ? -settings.learning_rate * up : 0.0;
+    if (!std::isfinite(gradient)) return rate == HUGE_VAL ? -settings.learning_rate * up : 0.0;
+    if (gradient == 0 && rate == 0) return settings.learning_rate * up;
+    return adam.step(gradient);
   };
   auto done = [&](std::size_t g) {
     return method == TuneMethod::newton && (newton[g].converged() || newton[g].failed());

@@ -282,6 +282,8 @@ EXPECTED = {
     "tune_newton_two_parameters.toml": ["tune.method", "adam"],
     "tune_shared_not_tuned.toml": ["tune.shared", "'r'"],
     "tune_bounds_empty.toml": ["tune.bounds.theta"],
+    "tune_bounds_three.toml": ["tune.bounds.theta", "two numbers", "it has 3"],
+    "tune_target_above_gain.toml": ["tune.target_rate", "1500 Hz", "below 1000 Hz"],
     "tune_bounds_unlisted.toml": ["tune.bounds.theta", "tune.parameters lists (b)"],
     "tune_target_out_of_reach.toml": ["tune.target_rate", "500 Hz", "below 500 Hz"],
     "tune_unknown_key.toml": ["tune.target_rates", "tune.target_rate"],

@@ -277,6 +277,55 @@ TEST(NewtonRootFinder, AnOverflowingRateDoublesItsStepsDown) {
   EXPECT_FALSE(finder.failed());
 }
 
+TEST(NewtonRootFinder, AStartWithNoSpikesStepsUpTheRateWhereTheModelTellsTheWay) {
+  // A rectified rate that falls with p (theta): 0 Hz at p = 2, slope 0. Knowing the way (the
+  // rate rises as p falls), the finder steps down by |p| = 2 to p = 0 (100 Hz), then finds 0.8.
+  NewtonRootFinder finder(0.01);
+  finder.set_rising(-1.0);
+  double p = 2.0;
+  p = finder.step(p, rectified_rate(p), rectified_slope(p), 20.0);
+  EXPECT_EQ(p, 0.0);
+  for (int epoch = 0; epoch < 200 && !finder.converged() && !finder.failed(); ++epoch)
+    p = finder.step(p, rectified_rate(p), rectified_slope(p), 20.0);
+  EXPECT_FALSE(finder.failed());
+  EXPECT_NEAR(p, 0.8, 0.002);
+}
+
+TEST(NewtonRootFinder, AnOverflowAfterARateStepsBackTowardIt) {
+  // A slope with the wrong sign (as the analytic slope of r can have, against a network that
+  // runs away) sends the first step into an overflow: the next goes back halfway to the value
+  // that had a rate, not on away from it (the escape had doubled r up to 5e29), and a search
+  // that comes no closer stops out of reach at the value of the least error.
+  NewtonRootFinder finder(0.05);
+  const auto rate = [](double p) { return p > 0.2 ? HUGE_VAL : 1000.0 * std::exp(10 * p); };
+  const double wrong_slope = -1.0;  // (the rate rises with p)
+  double p = 0.0;
+  std::vector<double> seen;
+  for (int epoch = 0; epoch < 100 && !finder.failed(); ++epoch)
+    seen.push_back(p = finder.step(p, rate(p), wrong_slope * rate(p), 10.0));
+  ASSERT_GE(seen.size(), 2u);
+  EXPECT_GT(seen[0], 0.2);                     // the misled step: an overflow
+  EXPECT_NEAR(seen[1], 0.5 * seen[0], 1e-12);  // back halfway to p = 0
+  EXPECT_TRUE(finder.out_of_reach());
+  for (const double v : seen) EXPECT_LT(std::fabs(v), 1e3);
+}
+
+TEST(NewtonRootFinder, AFlatRateOutOfReachKeepsItsStartingValue) {
+  // A rate that barely moves with p (alpha): 6.2 Hz toward 10, slopes ~0 send Newton far away;
+  // out of reach, no value came closer by the tolerance, so the start is kept (it had kept
+  // whichever value's noise was least, e.g. 819).
+  NewtonRootFinder finder(0.05);
+  Normal normal(99);
+  const auto rate = [](double p) { return 6.2 + 0.05 * std::tanh(p); };
+  double p = 0.2;
+  for (int epoch = 0; epoch < 100 && !finder.failed() && !finder.converged(); ++epoch) {
+    const double slope = 0.05 / (std::cosh(p) * std::cosh(p));
+    p = finder.step(p, rate(p) * std::exp(0.01 * normal()), slope, 10.0);
+  }
+  EXPECT_TRUE(finder.out_of_reach());
+  EXPECT_EQ(p, 0.2);
+}
+
 TEST(NewtonRootFinder, AnOverflowingRateStopsWhereNothingTellsTheWay) {
   NewtonRootFinder finder(0.05);  // (no set_rising: e.g. r, whose sign of effect the weights set)
   EXPECT_EQ(finder.step(3.0, HUGE_VAL, NAN, 10.0), 3.0);

@@ -63,6 +63,9 @@ class NewtonRootFinder {
   double stepped(double p);  // p + last_step_, noting the search's longest step
   // The value of the least error the search saw, or an averaging that drifted away.
   double closest_seen() const;
+  bool came_no_closer() const;  // the search's last epochs brought the rate no closer
+  bool bracketed();             // values on either side of the target are known
+  double gave_up();             // out of reach: the closest value seen
   // Whether p is the value of the last give_up_after of `values` (the caller held it at a bound).
   static bool held(const std::vector<Searched>& values, double p);
   // How far the mean error of the last give_up_after of `values` lies beyond its noise: |mean|
@@ -78,12 +81,14 @@ class NewtonRootFinder {
   double floor_ = 0, reach_ = 0;
   double first_value_ = NAN;  // the first p (the parameter's scale)
   double rising_ = 0;         // set_rising()
+  double rated_value_ = NAN;  // the last p whose rate was finite and above 0
   int gain_index_ = 1;        // the averaging's gain is 1 / gain_index_ (Kesten's rule)
   std::vector<Searched> averaged_values_;  // the averaging's (apart from the search's)
   std::vector<Searched> left_averaging_;   // those of averagings that drifted away
   double previous_error_ = 0;              // the averaging's last epoch's
   double last_step_ = 0;
   std::vector<Searched> searched_;
+  std::size_t search_start_ = 0;  // the first of searched_ since a bracket was forgotten
   int bracketed_steps_ = 0;
   bool averaging_ = false;
   int averaged_ = 0;  // epochs in the averaging phase

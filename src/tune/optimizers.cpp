@@ -186,20 +186,22 @@ bool NewtonRootFinder::bracketed() {
 
 double NewtonRootFinder::gave_up() {
   failed_ = out_of_reach_ = true;
-  return closest_seen();
+  const Searched kept = closest_seen();
+  kept_error_ = kept.error;
+  return kept.p;
 }
 
 // ... but the first value where none came closer than it by the tolerance: a rate that barely
 // moves (alpha, whose steps of 16 times its scale had left coupling kernels of alpha = 819
 // with the rate as it was) keeps the deck's value.
-double NewtonRootFinder::closest_seen() const {
+NewtonRootFinder::Searched NewtonRootFinder::closest_seen() const {
   const auto best = std::min_element(searched_.begin(), searched_.end(), closer);
   const auto left = std::min_element(left_averaging_.begin(), left_averaging_.end(), closer);
   const Searched& closest = left != left_averaging_.end() && closer(*left, *best) ? *left : *best;
   const Searched& first = searched_.front();
   return first.p == first_value_ && std::fabs(first.error) <= std::fabs(closest.error) + tolerance_
-             ? first.p
-             : closest.p;
+             ? first
+             : closest;
 }
 
 void NewtonRootFinder::begin_averaging() {

@@ -408,6 +408,9 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
         apply(n, slots[0], problem, next - v);
         r.converged = newton[g].converged();
         r.out_of_reach = newton[g].out_of_reach();
+        // (kept at a value seen before: its own epoch's rate, not the last one's)
+        if (!std::isnan(newton[g].kept_error()))
+          r.rate_hz = n.target_hz[0] * std::exp(newton[g].kept_error());
         r.no_rate = newton[g].failed() && !r.out_of_reach;
         continue;
       }

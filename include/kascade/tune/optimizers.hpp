@@ -47,6 +47,9 @@ class NewtonRootFinder {
   // Stopped without converging: no gradient and no rate (nothing to go by), or out of reach.
   bool failed() const { return failed_; }
   bool out_of_reach() const { return out_of_reach_; }
+  // Out of reach at a value seen before: the error log(rate / target) estimated there (NaN
+  // otherwise: the last epoch's value and rate).
+  double kept_error() const { return kept_error_; }
   // The sign of d rate / dp where the model alone tells it (a parameter that only shifts the
   // input, as b and theta do), else 0: the way down from a rate that overflowed, whose slope
   // is then no number either.
@@ -62,7 +65,7 @@ class NewtonRootFinder {
   void begin_averaging();
   double stepped(double p);  // p + last_step_, noting the search's longest step
   // The value of the least error the search saw, or an averaging that drifted away.
-  double closest_seen() const;
+  Searched closest_seen() const;
   bool came_no_closer() const;  // the search's last epochs brought the rate no closer
   bool bracketed();             // values on either side of the target are known
   double gave_up();             // out of reach: the closest value seen
@@ -81,8 +84,9 @@ class NewtonRootFinder {
   double floor_ = 0, reach_ = 0;
   double first_value_ = NAN;  // the first p (the parameter's scale)
   double rising_ = 0;         // set_rising()
-  double rated_value_ = NAN;  // the last p whose rate was finite and above 0
-  int gain_index_ = 1;        // the averaging's gain is 1 / gain_index_ (Kesten's rule)
+  double rated_value_ = NAN;
+  double kept_error_ = NAN;  // kept_error()  // the last p whose rate was finite and above 0
+  int gain_index_ = 1;       // the averaging's gain is 1 / gain_index_ (Kesten's rule)
   std::vector<Searched> averaged_values_;  // the averaging's (apart from the search's)
   std::vector<Searched> left_averaging_;   // those of averagings that drifted away
   double previous_error_ = 0;              // the averaging's last epoch's

@@ -14,6 +14,7 @@
 
 #include "engine_test_support.hpp"
 #include "kascade/engine/detail/step_stretch.hpp"
+#include "kascade/engine/detail/stretch_layout.hpp"
 #include "kascade/model/bernoulli_glm.hpp"
 #include "kascade/model/presets.hpp"
 #include "kascade/network/normal_generator.hpp"

@@ -17,6 +17,7 @@
 #include "kascade/engine/detail/push_spikes.hpp"
 #include "kascade/engine/detail/recorded_events.hpp"
 #include "kascade/engine/detail/step_stretch.hpp"
+#include "kascade/engine/detail/stretch_layout.hpp"
 #include "kascade/engine/detail/team_push.hpp"
 
 namespace kascade {

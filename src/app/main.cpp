@@ -205,11 +205,20 @@ int main(int argc, char** argv) {
           bar->update(done, 0);
         };
         kascade::fault_file_limit();  // (testing hook: a full disk from here on)
+        kascade::NpyLosses lost;
         if (export_format == "sonata")
           kascade::export_sonata(export_file, export_dir, export_overwrite, progress);
         else
-          kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons, progress);
+          lost = kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons,
+                                     progress);
         if (bar) bar->finish(0);
+        if (lost.zero_weights + lost.merged > 0)  // (a warning: it is about the data, even -q)
+          std::fprintf(stderr,
+                       "[kascade] warning: the dense .npy matrices in %s do not hold %llu "
+                       "synapses of weight 0 and %llu second synapses of a pair (added into the "
+                       "first) of %s; its /connectivity and --format sonata keep them\n",
+                       export_dir.c_str(), static_cast<unsigned long long>(lost.zero_weights),
+                       static_cast<unsigned long long>(lost.merged), export_file.c_str());
         if (kascade::app::interrupt_pending() != 0)  // (after its last check: it is whole)
           kascade::app::end_as_interrupted(
               "[kascade] interrupted once the export was "

@@ -373,8 +373,16 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                              "; the simulated spikes are kept: run the same command again to "
                              "write the file from them");
   }
-  std::remove(spill.path().c_str());
-  std::remove(ckpt_path.c_str());
+  if (!output->name_durable()) {  // (an I/O error syncing its directory: keep its sources)
+    if (rank == 0)
+      std::fprintf(stderr,
+                   "[kascade] warning: %s is complete, but its directory could not be synced (an "
+                   "I/O error): the spill files and checkpoints it was made from are kept\n",
+                   config.output.c_str());
+  } else {
+    std::remove(spill.path().c_str());
+    std::remove(ckpt_path.c_str());
+  }
   std::remove((ckpt_path + ".tmp").c_str());  // left by a kill during a checkpoint write
   if (rank == 0) remove_rank_files_from(config.output, ranks);  // an earlier run's, more ranks
   if (!options.quiet && (options.connectivity_only || options.tune_only)) {

@@ -224,10 +224,8 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                  NewtonRootFinder::give_up_after, kept);
   if (rank == 0 && !no_rate.empty()) {
     const std::string how =
-        newton ? "stopped on " + no_rate +
-                     " with no expected rate to go by (none, overflowing or not a number): "
-                     "nothing showed which way " +
-                     settings.parameters[0].name + " moves it"
+        newton ? "stopped on " + no_rate + " with no expected rate to go by at any value of " +
+                     settings.parameters[0].name + " tried (none, overflowing or not a number)"
                : "ended on " + no_rate + " with the expected rate overflowing (or not a number)";
     std::fprintf(stderr,
                  "[kascade] warning: tuning %s; start from values with a finite rate, or bound "

@@ -21,17 +21,18 @@ inline bool sync_file(const std::string& path) {
   return ::close(fd) == 0 && ok;
 }
 
-// Makes the entries of the directory holding `path` (a rename into it) durable. Best effort: some
-// file systems cannot sync a directory (EINVAL), and a failure here loses no bytes of the file.
-inline void sync_directory_of(const std::string& path) {
+// Makes the entries of the directory holding `path` (a rename into it) durable; false only on an
+// I/O error (file systems that cannot sync a directory, EINVAL, or open one so, count as done).
+inline bool sync_directory_of(const std::string& path) {
   const std::size_t slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "."
                           : slash == 0               ? "/"
                                                      : path.substr(0, slash);
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
+  if (fd < 0) return true;
+  const bool ok = ::fsync(fd) == 0 || (errno != EIO && errno != ENOSPC && errno != EDQUOT);
   (void)::close(fd);
+  return ok;
 }
 
 }  // namespace kascade::detail

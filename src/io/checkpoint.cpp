@@ -102,7 +102,10 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
     std::remove(tmp.c_str());  // (the last whole checkpoint stays)
     throw std::runtime_error(path + ": cannot write the checkpoint" + why);
   }
-  detail::sync_directory_of(path);  // (the rename itself, through a crash of the node)
+  if (!detail::sync_directory_of(path))  // (the rename itself, through a crash of the node)
+    throw std::runtime_error(path +
+                             ": cannot write the checkpoint (its directory could not be "
+                             "synced: an I/O error)");
 }
 
 Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,

@@ -213,13 +213,20 @@ void require_dense(const std::string& file, std::uint64_t g, double n, std::int6
               std::to_string(max_neurons) + " for a dense matrix");
 }
 
-// .npy version 1.0: magic, header length, a Python dict padded so the data is 64-aligned.
-void write_npy(const std::string& path, const Network& net) {
+// .npy version 1.0: magic, header length, a Python dict padded so the data is 64-aligned. Adds
+// to `lost` the synapses a dense matrix cannot hold.
+void write_npy(const std::string& path, const Network& net, NpyLosses& lost) {
   const auto n = static_cast<std::size_t>(net.n_neurons);
   std::vector<float> dense(n * n, 0.0f);
+  std::vector<char> taken(n * n, 0);  // (a pair seen: another synapse of it is merged)
   for (std::size_t i = 0; i < n; ++i)
-    for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k)
-      dense[static_cast<std::size_t>(net.presynaptic[k]) * n + i] += net.weight[k];
+    for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k) {
+      const std::size_t at = static_cast<std::size_t>(net.presynaptic[k]) * n + i;
+      lost.zero_weights += net.weight[k] == 0.0f;  // (-0.0 too)
+      lost.merged += taken[at] != 0;
+      taken[at] = 1;
+      dense[at] += net.weight[k];
+    }
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
                        ", " + std::to_string(n) + "), }";
   header.append(64 - (10 + header.size() + 1) % 64, ' ');
@@ -269,8 +276,8 @@ void export_sonata(const std::string& output_file, const std::string& dir, bool 
   staging.commit(files);
 }
 
-void export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
-                std::int64_t max_neurons, const ExportProgress& progress) {
+NpyLosses export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
+                     std::int64_t max_neurons, const ExportProgress& progress) {
   const OutputReader reader(output_file);
   require_complete(reader, output_file);
   const std::uint64_t G = reader.n_networks();
@@ -283,13 +290,15 @@ void export_npy(const std::string& output_file, const std::string& dir, bool ove
   refuse_other_npy(dir, files);
 
   Staging staging(dir);
+  NpyLosses lost;
   for (std::uint64_t g = 0; g < G; ++g) {
     const Network net = reader.network(static_cast<network_id_t>(g));
     require_dense(output_file, g, net.n_neurons, max_neurons);  // (should the sizes disagree)
-    write_npy(staging.file(files[g]), net);
+    write_npy(staging.file(files[g]), net, lost);
     if (progress) progress(g + 1, G);
   }
   staging.commit(files);
+  return lost;
 }
 
 }  // namespace kascade

@@ -503,17 +503,26 @@ void Hdf5Output::finalize() {
   fail_together(failed, s.partial_path + ": cannot close the output", s.comm);
   s.closed = true;
   // On disk before it takes its name: the run then deletes the spill files and checkpoints it
-  // was made from (every rank flushes what it wrote).
+  // was made from (every rank flushes what it wrote). Where that failed anywhere, bytes of the
+  // file may be lost though it says complete = 1: it is removed (the spill files and
+  // checkpoints, kept, write it again).
   failed = !detail::sync_file(s.partial_path);
+  int any_failed = failed ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &any_failed, 1, MPI_INT, MPI_MAX, s.comm);
+  if (any_failed != 0 && s.rank == 0) std::remove(s.partial_path.c_str());
   fail_together(failed,
-                s.partial_path + ": cannot flush the output to its storage" +
-                    (failed ? detail::space_note(s.partial_path) : std::string()),
+                s.partial_path + ": cannot flush the output to its storage (an I/O error" +
+                    (failed ? detail::space_note(s.partial_path) : std::string()) +
+                    "); it is removed",
                 s.comm);
   int renamed = 1;
   if (s.rank == 0 && std::rename(s.partial_path.c_str(), s.description.path.c_str()) != 0)
     renamed = 0;
-  if (s.rank == 0 && renamed) detail::sync_directory_of(s.description.path);
+  int synced = 1;  // (the new name through a crash of the node: name_durable())
+  if (s.rank == 0 && renamed && !detail::sync_directory_of(s.description.path)) synced = 0;
   MPI_Bcast(&renamed, 1, MPI_INT, 0, s.comm);
+  MPI_Bcast(&synced, 1, MPI_INT, 0, s.comm);
+  name_durable_ = synced != 0;
   if (!renamed)  // (checked before the run: this is a file system that changed under it)
     throw std::runtime_error(s.description.path + ": cannot rename " + s.partial_path +
                              " to it; the whole result is in " + s.partial_path +

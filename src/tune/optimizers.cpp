@@ -27,12 +27,16 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     // below. Each counts as the search's epoch of no closer an error than any rate: epochs of
     // them after one with a rate stop as out of reach, at the value of the least error.
     (overflow ? hi_ : lo_) = p;
+    (overflow ? hi_without_rate_ : lo_without_rate_) = true;
     searched_.push_back({p, HUGE_VAL});
-    if (bracketed()) {  // the slope here says nothing
+    const Bracket b = bracket();
+    if (b == Bracket::jump) return gave_up();
+    if (b == Bracket::open) {  // the slope here says nothing
       last_step_ = 0.5 * (lo_ + hi_) - p;
       return stepped(p);
     }
-    if (came_no_closer()) return gave_up();
+    // Held (at a bound of tune.bounds), or no rate for as many epochs: stopped.
+    if (held(searched_, p) || came_no_closer()) return gave_up();
     if (!overflow && rate_slope != 0 && std::isfinite(rate_slope)) {
       const double linear = (target - std::max(rate, 0.0)) / rate_slope;
       last_step_ =
@@ -63,6 +67,7 @@ double NewtonRootFinder::step(double p, double rate, double rate_slope, double t
     return p;
   }
   (e < 0 ? lo_ : hi_) = p;
+  (e < 0 ? lo_without_rate_ : hi_without_rate_) = false;
   if (!averaging_ && std::fabs(e) > tolerance_) {
     if (s != 0 && std::isfinite(s)) {  // (the search's slopes bound the averaging's from below)
       least_slope_ = least_slope_ > 0 ? std::min(least_slope_, std::fabs(s)) : std::fabs(s);
@@ -159,33 +164,45 @@ bool NewtonRootFinder::held(const std::vector<Searched>& values, const double p)
 
 // Out of reach when the last epochs came no closer than the ones before, by the tolerance or a
 // quarter of the error left (a slow but steady approach goes on; a value held at a bound, Newton
-// jumping about a rate's least value, or epochs of no rate do not).
+// jumping about a rate's least value, or epochs of no rate do not), or when none of them had a
+// rate at all.
 bool NewtonRootFinder::came_no_closer() const {
   const std::size_t recent = give_up_after;
   if (searched_.size() <= search_start_ + recent) return false;
   const auto best_before =
       std::min_element(searched_.begin() + search_start_, searched_.end() - recent, closer);
   const auto best_recent = std::min_element(searched_.end() - recent, searched_.end(), closer);
+  if (best_recent->error == HUGE_VAL) return true;
   const double before = std::fabs(best_before->error), gain = std::min(tolerance_, 0.25 * before);
   return std::fabs(best_recent->error) > before - gain;
 }
 
-// Whether values on either side of the target are known. A bracket bisected down to nothing
-// is forgotten: one of its ends was a noisy estimate on the wrong side, or the rate jumps over
-// the target there (a network that either falls silent or runs away), which the search then
-// stops as out of reach (bisected on, a rate of 0 at one end and runaway below had held a
-// rectified LNP's theta at the join for 75 epochs).
-bool NewtonRootFinder::bracketed() {
-  if (std::isnan(lo_) || std::isnan(hi_)) return false;
+// Whether values on either side of the target are known (open), none, or the bracket is
+// bisected down to a millionth of the value's scale. Then, with an end that had no rate, the
+// rate jumps over the target there (a network that either falls silent or runs away; bisected
+// on, a rectified LNP's theta had sat at the join for 75 epochs at 0 Hz): out of reach. Else one
+// of its ends was a noisy estimate on the wrong side: the bracket is forgotten and the search
+// goes on from here, judged afresh (came_no_closer).
+NewtonRootFinder::Bracket NewtonRootFinder::bracket() {
+  if (std::isnan(lo_) || std::isnan(hi_)) return Bracket::none;
   const double scale = std::max({std::fabs(lo_), std::fabs(hi_), std::fabs(first_value_)});
-  if (std::fabs(hi_ - lo_) > 1e-9 * scale) return true;
+  if (std::fabs(hi_ - lo_) > 1e-6 * scale) return Bracket::open;
+  if (lo_without_rate_ || hi_without_rate_) return Bracket::jump;
   lo_ = hi_ = NAN;
-  search_start_ = searched_.size();  // (came_no_closer judges the search from here on)
-  return false;
+  search_start_ = searched_.size();
+  last_step_ = 0, bracketed_steps_ = 0;
+  return Bracket::none;
 }
 
+// Stopped short of the target: out of reach at the closest value seen where some value had a
+// rate, else (none had: overflowing or silent wherever it went) as it was, with no rate.
 double NewtonRootFinder::gave_up() {
-  failed_ = out_of_reach_ = true;
+  failed_ = true;
+  const auto rated = [](const Searched& x) { return std::isfinite(x.error); };
+  if (std::none_of(searched_.begin(), searched_.end(), rated) &&
+      std::none_of(left_averaging_.begin(), left_averaging_.end(), rated))
+    return first_value_;
+  out_of_reach_ = true;
   const Searched kept = closest_seen();
   kept_error_ = kept.error;
   return kept.p;
@@ -213,8 +230,10 @@ void NewtonRootFinder::begin_averaging() {
 
 // A step of the search from p, where the error is e (beyond the tolerance) and its slope s.
 double NewtonRootFinder::search(const double p, const double e, const double s) {
-  const bool bracketed = this->bracketed();
   searched_.push_back({p, e});
+  const Bracket known = bracket();
+  if (known == Bracket::jump) return gave_up();
+  const bool bracketed = known == Bracket::open;
   // A value that has not moved for as many epochs, its error beyond the tolerance, is held (at a
   // bound of tune.bounds): out of reach, also inside a bracket that noisy epochs made (a value
   // at its bound, 24 % short, had searched all its epochs).

@@ -155,19 +155,25 @@ class BatchTuner {
     // from the last state and re-run the history's length under the new values first.
     const std::uint64_t seed = epoch_seed(settings_.seed, epoch);
     if (!warm_ || fresh) Kokkos::deep_copy(trace_sensitivity_, 0.0);  // kept while warm
-    if (!warm_ || fresh)
+    if (!warm_ || fresh) {
       engine_->reset(seed);
-    else
+    } else {
       engine_->rewind(std::max<step_t>(0, E + offset - T), seed);
+      // A network whose rate overflowed left its history exploded (counts and drives beyond any
+      // the kernel's length of re-run could bring back: continued from it, the rates stayed
+      // infinite while b fell to -1.3e5): it goes on from silence. Its alone, so that no
+      // network's values depend on which others share its batch.
+      if (std::find(exploded_.begin(), exploded_.end(), true) != exploded_.end())
+        engine_->silence_networks(exploded_);
+    }
     engine_->set_recorded_steps(offset + S);
     warm_ = true;
     DiscardSpikes discard;
     engine_->run(recorder ? *recorder : discard);
     engine_->observe_steps({});
     Estimates out = collect(f.expected, f.gradient, models);
-    // A rate that overflowed leaves the batch's history exploded (counts and drives beyond any
-    // value the next one could re-run away in the kernel's length): the next epoch starts over.
-    for (const double rate : out.rate) warm_ = warm_ && std::isfinite(rate);
+    exploded_.assign(count_, false);
+    for (std::size_t j = 0; j < count_; ++j) exploded_[j] = !std::isfinite(out.rate[j]);
     return out;
   }
 
@@ -220,6 +226,7 @@ class BatchTuner {
   std::unique_ptr<TuneEngine> engine_;
   Kokkos::View<double**, Kokkos::LayoutRight, Mem> trace_sensitivity_;  // carried while warm
   bool warm_ = false;
+  std::vector<bool> exploded_;  // per network: its last epoch's rate was no number
 };
 
 // Loss and dL/dp of one network from its estimates.
@@ -251,6 +258,12 @@ Loss loss_of(const TuneSettings& s, const TuneNetwork& n, const Estimates& est, 
       term(est.neuron[j][i], n.target_hz.at(i), est.neuron_slope[j][i], w);
   }
   return out;
+}
+
+// The mean of a network's targets (one, or one per neuron), Hz.
+double mean_target(const TuneNetwork& n) {
+  return std::accumulate(n.target_hz.begin(), n.target_hz.end(), 0.0) /
+         static_cast<double>(n.target_hz.size());
 }
 
 // p + step, within the bounds, halved until the preset accepts the value with the model's
@@ -379,12 +392,14 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
   }
   if (method == TuneMethod::newton)
     for (std::size_t g = 0; g < G; ++g) newton[g].set_rising(rising[g][0]);
-  // Adam's step; where the gradient is no number (an overflowing rate: it would have made Adam's
-  // moments NaN for good) the nominal step down the rate, and where no spike is expected and the
-  // gradient is 0 (a rectified rate below its threshold: Adam had stayed there) the nominal step
-  // up it, where the way is known; else none.
-  const auto adam_step = [&](AdamStep& adam, double gradient, double rate, double up) {
-    if (!std::isfinite(gradient)) return rate == HUGE_VAL ? -settings.learning_rate * up : 0.0;
+  // Adam's step; where the gradient is no number (an overflowing rate, above its target: it
+  // would have made Adam's moments NaN for good) the nominal step down the rate, and where no
+  // spike is expected and the gradient is 0 (a rectified rate below its threshold: Adam had
+  // stayed there) the nominal step up it, where the way is known; else none. `excess`: the
+  // rate less its target.
+  const auto adam_step = [&](AdamStep& adam, double gradient, double rate, double excess,
+                             double up) {
+    if (!std::isfinite(gradient)) return excess > 0 ? -settings.learning_rate * up : 0.0;
     if (gradient == 0 && rate == 0) return settings.learning_rate * up;
     return adam.step(gradient);
   };
@@ -417,7 +432,8 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
       for (std::size_t p = 0; p < P; ++p)
         if (!slots[p].shared)
           apply(n, slots[p], problem,
-                adam_step(adam[g][p], loss.gradient[p], est.rate[j], rising[g][p]));
+                adam_step(adam[g][p], loss.gradient[p], est.rate[j], est.rate[j] - mean_target(n),
+                          rising[g][p]));
       r.no_rate = !std::isfinite(est.rate[j]);
     }
   };
@@ -471,9 +487,10 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
       }
       for (std::size_t p = 0; p < P; ++p) {
         if (!slots[p].shared) continue;
-        // (a sum that is no number: some network's rate overflowed, as far as can be told)
-        const double step = adam_step(shared_adam[p], total[p] / std::max(1.0, total[P]), HUGE_VAL,
-                                      shared_rising[p]);
+        // (a sum that is no number: some network's rate overflowed, as far as can be told; no
+        // step up from silence: one network's rate tells nothing of the others')
+        const double step = adam_step(shared_adam[p], total[p] / std::max(1.0, total[P]), NAN,
+                                      HUGE_VAL, shared_rising[p]);
         for (TuneNetwork& n : problem.networks) apply(n, slots[p], problem, step);
       }
       if (progress) progress(static_cast<std::uint64_t>(epoch) + 1, units, G);

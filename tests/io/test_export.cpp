@@ -127,18 +127,45 @@ TEST(Export, FailureMidwayRemovesWhatTheExportCreated) {
   EXPECT_FALSE(fs::exists(dir.file("new")));  // nor the directories made for it
 }
 
+TEST(Export, NpyCountsTheSynapsesADenseMatrixCannotHold) {
+  // inhibitory_scale = 0 gives every inhibitory synapse the weight -0: a dense matrix cannot
+  // hold them (the CLI warns with these counts; the export had dropped them silently).
+  const test::ScratchDir dir("export_losses");
+  std::string deck = test::small_deck(3, 20, 100, 64);
+  deck.replace(deck.find("glorot = true\n"), 14, "glorot = true\ninhibitory_scale = 0.0\n");
+  test::write_text(dir.file("zero.toml"), deck);
+  app::RunOptions o;
+  o.deck = dir.file("zero.toml");
+  o.output = dir.file("zero.h5");
+  o.quiet = true;
+  app::run_command(o, MPI_COMM_SELF);
+  const OutputReader reader(o.output);
+  std::uint64_t zeros = 0;
+  for (network_id_t g = 0; g < 3; ++g)
+    for (const float w : reader.network(g).weight) zeros += w == 0.0f;
+  ASSERT_GT(zeros, 0u) << "the case did not arise";
+  const NpyLosses lost = export_npy(o.output, dir.file("npy"), false, 100);
+  EXPECT_EQ(lost.zero_weights, zeros);
+  EXPECT_EQ(lost.merged, 0u);  // (generated networks have one synapse per pair)
+  EXPECT_EQ(export_npy(make_output(dir, 3), dir.file("npy2"), false, 100).zero_weights, 0u);
+}
+
 TEST(Export, FailureMidwayKeepsAnEarlierExport) {
   const test::ScratchDir dir("export_keep");
   const std::string earlier = make_output(dir, 5, 20, "earlier"), out = make_output(dir, 5, 15);
   for (const char* sub : {"npy", "son"}) {
     const std::string to = dir.file(sub);
     const bool npy = std::string(sub) == "npy";
-    npy ? export_npy(earlier, to, false, 100) : export_sonata(earlier, to, false);
+    if (npy)
+      export_npy(earlier, to, false, 100);
+    else
+      export_sonata(earlier, to, false);
     test::write_text(to + "/README", "mine\n");
     const auto before = snapshot(to);
-    EXPECT_THROW(npy ? export_npy(out, to, true, 100, fail_after(2))
-                     : export_sonata(out, to, true, fail_after(2)),
-                 InputError);
+    if (npy)
+      EXPECT_THROW(export_npy(out, to, true, 100, fail_after(2)), InputError);
+    else
+      EXPECT_THROW(export_sonata(out, to, true, fail_after(2)), InputError);
     EXPECT_EQ(snapshot(to), before) << sub;
   }
 }

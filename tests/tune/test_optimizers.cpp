@@ -326,6 +326,50 @@ TEST(NewtonRootFinder, AFlatRateOutOfReachKeepsItsStartingValue) {
   EXPECT_EQ(p, 0.2);
 }
 
+TEST(NewtonRootFinder, AJumpFromSilenceToRunawayStopsSoon) {
+  // A network silent above p = 1 and running away below it (no rate on either side): bisected,
+  // the bracket closes on the join; it stops there with no rate, at its start (it had sat at
+  // the join for 278 of 300 epochs).
+  NewtonRootFinder finder(0.05);
+  finder.set_rising(-1.0);
+  const auto rate = [](double p) { return p > 1 ? 0.0 : HUGE_VAL; };
+  double p = 3.0;
+  int epochs = 0;
+  for (; epochs < 300 && !finder.failed() && !finder.converged(); ++epochs)
+    p = finder.step(p, rate(p), NAN, 10.0);
+  EXPECT_TRUE(finder.failed());
+  EXPECT_FALSE(finder.out_of_reach());
+  EXPECT_EQ(p, 3.0);
+  EXPECT_LE(epochs, 40);
+}
+
+TEST(NewtonRootFinder, AJumpOverTheTargetIsOutOfReach) {
+  // 1000 Hz below p = 1, silent above: no value gives 10 Hz. Out of reach once the bracket has
+  // closed on the join, at the value of the least error (the 1000 Hz side).
+  NewtonRootFinder finder(0.05);
+  const auto rate = [](double p) { return p > 1 ? 0.0 : 1000.0; };
+  double p = 0.0;
+  int epochs = 0;
+  for (; epochs < 300 && !finder.failed() && !finder.converged(); ++epochs)
+    p = finder.step(p, rate(p), -1.0, 10.0);
+  EXPECT_TRUE(finder.out_of_reach());
+  EXPECT_LE(p, 1.0);
+  EXPECT_LE(epochs, 40);
+}
+
+TEST(NewtonRootFinder, NoRateHeldAtABoundStops) {
+  // Silent wherever theta may go (bounds [2, 5]; the rate would need theta < 1): held at 2 with
+  // no rate, it stops after 8 epochs, not at the end of its epochs.
+  NewtonRootFinder finder(0.05);
+  finder.set_rising(-1.0);
+  double p = 4.0;
+  int epochs = 0;
+  for (; epochs < 100 && !finder.failed() && !finder.converged(); ++epochs)
+    p = std::clamp(finder.step(p, rectified_rate(p), rectified_slope(p), 20.0), 2.0, 5.0);
+  EXPECT_TRUE(finder.failed());
+  EXPECT_LE(epochs, 12);
+}
+
 TEST(NewtonRootFinder, AnOverflowingRateStopsWhereNothingTellsTheWay) {
   NewtonRootFinder finder(0.05);  // (no set_rising: e.g. r, whose sign of effect the weights set)
   EXPECT_EQ(finder.step(3.0, HUGE_VAL, NAN, 10.0), 3.0);

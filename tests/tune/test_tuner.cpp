@@ -110,6 +110,29 @@ TEST(Tuner, ARunawayStartComesDownAndConverges) {
   }
 }
 
+TEST(Tuner, ARunawayNetworkLeavesItsBatchMatesAsTheyWould) {
+  // Network 0 runs away (its rate overflows: b = 0.5 with r tuned, whose way down nothing
+  // tells), network 1 does not (b = -1): network 1's values are the same alone in its batch as
+  // beside network 0. A batch-wide restart after an overflow had made them differ (r 0.8206
+  // after 100 epochs against 0.025).
+  std::vector<std::vector<double>> values;
+  for (const std::size_t batch : {1, 2}) {
+    TuneFixture f({20, 20}, true, "poisson_glm", {});
+    f.problem.networks[0].parameters.values["b"] = 0.5;
+    f.problem.networks[1].parameters.values["b"] = -1.0;
+    f.targets({10.0});
+    f.batches_of(batch);
+    TuneSettings s;
+    s.parameters = {TunedParameter{"r"}};
+    s.max_epochs = 30;
+    s.equilibration_steps = 100;
+    const auto results = tune(s, f.problem, f.factory());
+    EXPECT_TRUE(results[0].no_rate);
+    values.push_back({results[1].values[0], results[1].rate_hz, double(results[1].epochs)});
+  }
+  EXPECT_EQ(values[0], values[1]);
+}
+
 TEST(Tuner, AdamComesDownFromARunawayStart) {
   // As above with Adam: the overflowing epochs' gradients (no numbers) had made its moments NaN
   // for good, and b stayed at 0.5 through every epoch with no word. It now steps down the rate
@@ -149,7 +172,7 @@ TEST(Tuner, ACouplingDecayKeepsItsSide) {
     f.targets({0.5, 900.0});
     TuneSettings s;
     s.parameters = {TunedParameter{"coupling_decay"}};
-    s.max_epochs = 20;
+    s.max_epochs = 6;  // (stepping still: out of reach, the search would go back to its start)
     const auto results = tune(s, f.problem, f.factory());
     for (std::size_t g = 0; g < 2; ++g) {
       SCOPED_TRACE("start " + std::to_string(start) + ", network " + std::to_string(g));
@@ -157,9 +180,7 @@ TEST(Tuner, ACouplingDecayKeepsItsSide) {
       // other a kernel (a decay of +3e-8 rounds to a factor of 1: a kernel still).
       const double v = results[g].values[0];
       EXPECT_EQ(static_cast<float>(std::exp(-v)) < 1.0f, start > 0) << v;
-      EXPECT_GT(results[g].epochs,
-                1);  // (it stepped; out of reach, none closer, it keeps the start)
-      EXPECT_TRUE(v != start || results[g].out_of_reach) << v;
+      EXPECT_NE(v, start);  // (it moved)
     }
   }
 }

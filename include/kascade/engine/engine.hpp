@@ -135,6 +135,10 @@ class Engine {
   // Keeps the current state (history, trace) but continues as if it were step `to`, drawing
   // with `seed`: tuning re-runs the same stimulus times from a warm state.
   void rewind(step_t to, std::uint64_t seed);
+  // The networks of the batch (by position) whose `silent` is true get a history of no spikes
+  // (and no drive, no trace); the others keep theirs: tuning restarts a network whose activity
+  // exploded without touching its batch mates.
+  void silence_networks(const std::vector<bool>& silent);
 
   // Called on the host before each step (equilibration included: `record_row` < 0) with that
   // step's kernel, whose state (history rings, trace, stimuli) is then exactly what the step

@@ -95,6 +95,22 @@ void Engine<ExecutionSpace, Extension>::restore(const EngineState& s) {
 }
 
 template <class ExecutionSpace, class Extension>
+void Engine<ExecutionSpace, Extension>::silence_networks(const std::vector<bool>& silent) {
+  require(silent.size() == static_cast<std::size_t>(batch_.n_networks()),
+          "engine: one flag per network of the batch is needed");
+  const auto& offset = batch_.neuron_offset;
+  for (std::size_t g = 0; g < silent.size(); ++g) {
+    if (!silent[g]) continue;
+    const auto neurons = std::make_pair(offset[g], offset[g + 1]);
+    Kokkos::deep_copy(exec_, Kokkos::subview(spikes_, Kokkos::ALL(), neurons), real_t(0));
+    Kokkos::deep_copy(exec_, Kokkos::subview(drive_, Kokkos::ALL(), neurons), real_t(0));
+    if (trace_.extent(0) > 0) Kokkos::deep_copy(exec_, Kokkos::subview(trace_, neurons), real_t(0));
+  }
+  history_from_ring();  // (every block's bits from its ring: the others' as they were)
+  exec_.fence();
+}
+
+template <class ExecutionSpace, class Extension>
 std::vector<std::uint64_t> Engine<ExecutionSpace, Extension>::clipped_counts() const {
   return detail::to_host(clipped_);
 }

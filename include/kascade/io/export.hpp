@@ -23,10 +23,17 @@ std::string sonata_population_name(std::uint64_t g, std::uint64_t n_networks);
 void export_sonata(const std::string& output_file, const std::string& dir, bool overwrite,
                    const ExportProgress& progress = {});
 
+// The synapses an npy export could not keep: a dense matrix holds one nonzero weight per pair.
+struct NpyLosses {
+  std::uint64_t zero_weights = 0;  // weight 0 (or -0, e.g. inhibitory_scale = 0): absent
+  std::uint64_t merged = 0;        // a second (third ...) synapse of a pair: added into the first
+};
+
 // <dir>/<g>.npy, float32 [N, N] with W[presynaptic][postsynaptic]; refuses, before writing
 // anything, a file with a network larger than `max_neurons` (dense matrices grow as N^2), and a
 // directory holding other <number>.npy files, which would pass for networks of this export.
-void export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
-                std::int64_t max_neurons, const ExportProgress& progress = {});
+// Returns what the matrices could not hold (the caller warns).
+NpyLosses export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
+                     std::int64_t max_neurons, const ExportProgress& progress = {});
 
 }  // namespace kascade

@@ -85,6 +85,9 @@ class Hdf5Output : public Recorder {
   void write_summary(const NetworkHealth& health);
   // Writes the spike index, marks the file complete and renames it to its final name.
   void finalize();
+  // After finalize(): whether the rename is on disk too (its directory synced; false after an
+  // I/O error there: what the file was made from should then be kept).
+  bool name_durable() const { return name_durable_; }
 
   std::uint64_t local_spikes() const;  // events recorded by this rank so far
 
@@ -93,6 +96,7 @@ class Hdf5Output : public Recorder {
   void discard() noexcept;
   struct State;
   std::unique_ptr<State> state_;
+  bool name_durable_ = false;
 };
 
 }  // namespace kascade

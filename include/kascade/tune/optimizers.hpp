@@ -32,11 +32,15 @@ class AdamStep {
 // degrees of freedom) are below the tolerance and the errors' mean is within the tolerance of 0.
 // The averaging's slope is at least an eighth of the least the search saw, and its steps at most
 // twice the search's longest (a rate that levels off past the target has a slope of ~0 there). An
-// estimate of no rate at all (a rectified rate below its threshold, where the slope is 0 too)
-// bisects back into the bracket when there is one, and only fails without. A search without a
-// bracket whose last `give_up_after` epochs came no closer than the ones before (by the tolerance,
-// or a quarter of the error) stops (out_of_reach(): a value held at a bound, a rate whose least
-// value is above the target), returning the value of the least error it saw.
+// epoch with no rate to take the log of (0: a rectified rate below its threshold; or an
+// overflow) bisects into the bracket when there is one, else steps back halfway to the last
+// value that had a rate, else away the way the model tells (set_rising), doubling; else fails.
+// A bracket bisected to nothing with such an end is a jump over the target: out of reach. A
+// search without a bracket whose last `give_up_after` epochs came no closer than the ones before
+// (by the tolerance, or a quarter of the error), or had no rate at all, stops (out_of_reach(): a
+// value held at a bound, a rate whose least value is above the target), returning the value of
+// the least error it saw (the first value where none came closer than it by the tolerance); where
+// no value had a rate, it fails (not out of reach) and returns the first value.
 class NewtonRootFinder {
  public:
   static constexpr int give_up_after = 8;
@@ -44,7 +48,7 @@ class NewtonRootFinder {
   // The next value of p given the rate estimate at p; `rate_slope` = d rate / dp.
   double step(double p, double rate, double rate_slope, double target);
   bool converged() const { return converged_; }
-  // Stopped without converging: no gradient and no rate (nothing to go by), or out of reach.
+  // Stopped without converging: no rate and nothing to go by, or out of reach.
   bool failed() const { return failed_; }
   bool out_of_reach() const { return out_of_reach_; }
   // Out of reach at a value seen before: the error log(rate / target) estimated there (NaN
@@ -64,11 +68,13 @@ class NewtonRootFinder {
   // bound its slope from below and its steps from above (twice the step: a reach, not a box).
   void begin_averaging();
   double stepped(double p);  // p + last_step_, noting the search's longest step
-  // The value of the least error the search saw, or an averaging that drifted away.
+  // The value (and error) of the least error the search or an averaging that drifted away saw,
+  // or the first value where none came closer than it by the tolerance.
   Searched closest_seen() const;
   bool came_no_closer() const;  // the search's last epochs brought the rate no closer
-  bool bracketed();             // values on either side of the target are known
-  double gave_up();             // out of reach: the closest value seen
+  enum class Bracket { none, open, jump };
+  Bracket bracket();  // values on either side of the target known (open), or not
+  double gave_up();   // stops: out of reach at closest_seen(), or failed with no rate
   // Whether p is the value of the last give_up_after of `values` (the caller held it at a bound).
   static bool held(const std::vector<Searched>& values, double p);
   // How far the mean error of the last give_up_after of `values` lies beyond its noise: |mean|
@@ -78,15 +84,16 @@ class NewtonRootFinder {
 
   double tolerance_;
   double lo_ = NAN, hi_ = NAN;  // values with rate below / above the target
+  bool lo_without_rate_ = false, hi_without_rate_ = false;  // ... that was 0 / overflowed
   // The search's least |slope| and its sign, and its longest step (0: none yet); the averaging's
   // least |slope| and longest step, from them (0: no bound).
   double least_slope_ = 0, search_sign_ = 0, longest_step_ = 0;
   double floor_ = 0, reach_ = 0;
   double first_value_ = NAN;  // the first p (the parameter's scale)
   double rising_ = 0;         // set_rising()
-  double rated_value_ = NAN;
-  double kept_error_ = NAN;  // kept_error()  // the last p whose rate was finite and above 0
-  int gain_index_ = 1;       // the averaging's gain is 1 / gain_index_ (Kesten's rule)
+  double rated_value_ = NAN;  // the last p whose rate was finite and above 0
+  double kept_error_ = NAN;   // kept_error()
+  int gain_index_ = 1;        // the averaging's gain is 1 / gain_index_ (Kesten's rule)
   std::vector<Searched> averaged_values_;  // the averaging's (apart from the search's)
   std::vector<Searched> left_averaging_;   // those of averagings that drifted away
   double previous_error_ = 0;              // the averaging's last epoch's

@@ -205,9 +205,7 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
   // Adam's networks whose last rate is three tolerances off the mean of their targets.
   std::vector<std::uint64_t> far_ids;
   for (std::size_t j = 0; j < results.size() && !newton; ++j) {
-    const std::vector<double>& targets = problem.networks[j].target_hz;
-    const double target =
-        std::accumulate(targets.begin(), targets.end(), 0.0) / static_cast<double>(targets.size());
+    const double target = mean_target(problem.networks[j]);
     if (!results[j].no_rate &&
         !(std::fabs(results[j].rate_hz / target - 1) <= 3 * settings.tolerance))
       far_ids.push_back(plan.range.first + j);

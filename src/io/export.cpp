@@ -218,14 +218,12 @@ void require_dense(const std::string& file, std::uint64_t g, double n, std::int6
 void write_npy(const std::string& path, const Network& net, NpyLosses& lost) {
   const auto n = static_cast<std::size_t>(net.n_neurons);
   std::vector<float> dense(n * n, 0.0f);
-  std::vector<char> taken(n * n, 0);  // (a pair seen: another synapse of it is merged)
   for (std::size_t i = 0; i < n; ++i)
     for (offset_t k = net.row_ptr[i]; k < net.row_ptr[i + 1]; ++k) {
-      const std::size_t at = static_cast<std::size_t>(net.presynaptic[k]) * n + i;
+      dense[static_cast<std::size_t>(net.presynaptic[k]) * n + i] += net.weight[k];
       lost.zero_weights += net.weight[k] == 0.0f;  // (-0.0 too)
-      lost.merged += taken[at] != 0;
-      taken[at] = 1;
-      dense[at] += net.weight[k];
+      // (a row lists its presynaptic neurons ascending: a pair's synapses are neighbours)
+      lost.merged += k > net.row_ptr[i] && net.presynaptic[k] == net.presynaptic[k - 1];
     }
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
                        ", " + std::to_string(n) + "), }";

@@ -260,12 +260,6 @@ Loss loss_of(const TuneSettings& s, const TuneNetwork& n, const Estimates& est, 
   return out;
 }
 
-// The mean of a network's targets (one, or one per neuron), Hz.
-double mean_target(const TuneNetwork& n) {
-  return std::accumulate(n.target_hz.begin(), n.target_hz.end(), 0.0) /
-         static_cast<double>(n.target_hz.size());
-}
-
 // p + step, within the bounds, halved until the preset accepts the value with the model's
 // structure unchanged (a custom coupling_decay stays on its side of 0: a batch shares one form).
 void apply(TuneNetwork& n, const Slot& slot, const TuneProblem& problem, double step) {
@@ -337,6 +331,11 @@ void validate_tuning(const TuneSettings& s, const TuneProblem& problem) {
     if (slot.stimulus < 0)
       model_direction(*problem.preset, problem.example, slot.name, problem.stimulus_names.size());
   resolved_method(s);
+}
+
+double mean_target(const TuneNetwork& n) {
+  return std::accumulate(n.target_hz.begin(), n.target_hz.end(), 0.0) /
+         static_cast<double>(n.target_hz.size());
 }
 
 std::vector<TuneEstimate> estimate_rates(const TuneSettings& settings, TuneProblem& problem,

@@ -25,15 +25,19 @@ struct TuneNetwork {
   std::vector<double> target_hz;  // one value, or one per neuron
 };
 
+// The mean of a network's targets (one, or one per neuron), Hz.
+double mean_target(const TuneNetwork& n);
+
 struct TuneResult {
   std::vector<double> values;  // per tuned parameter, final
-  double rate_hz = 0;          // expected rate estimated in the last epoch
-  double loss = 0;             // in the last epoch
-  int epochs = 0;              // epochs this network was updated in
-  bool converged = false;      // newton: within tolerance at the stated confidence
-  bool out_of_reach = false;   // newton: stopped early, no value bringing the rate closer
-  bool no_rate = false;        // newton: stopped, the rate not a number, or overflowing where
-                               // nothing tells which way it falls
+  double rate_hz = 0;  // expected rate estimated in the last epoch (newton out of reach: the kept
+                       // value's epoch)
+  double loss = 0;     // in the last epoch
+  int epochs = 0;      // epochs this network was updated in
+  bool converged = false;     // newton: within tolerance at the stated confidence
+  bool out_of_reach = false;  // newton: stopped early, no value bringing the rate closer
+  bool no_rate = false;       // newton: stopped, the rate not a number, or overflowing where
+                              // nothing tells which way it falls
 };
 
 struct TuneProblem {

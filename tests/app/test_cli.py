@@ -14,6 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, failures, finish  # noqa: E402
+from pinned import QUICKSTART_ARGS, check_quickstart_digest  # noqa: E402
 
 import h5py
 import numpy as np
@@ -31,7 +32,7 @@ def run(*args, threads=None):
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "quick.h5")
     deck = os.path.join(source, "inputs", "quickstart.toml")
-    r = run("run", deck, "--set", "simulation.steps=2000", "-o", out)
+    r = run("run", deck, *QUICKSTART_ARGS, "-o", out)
     check(r.returncode == 0, f"quickstart run exits 0 (got {r.returncode}: {r.stderr})")
     check("wrote" in r.stderr and "spikes" in r.stderr, "summary line on stderr")
     # Names kascade writes under must not lead elsewhere: a link at the .partial is refused (the
@@ -85,38 +86,7 @@ with tempfile.TemporaryDirectory() as tmp:
         syn = f["networks/synapse_offset"][:]
         check(syn[-1] == len(f["connectivity/weight"]), "synapse offsets cover the connectivity")
         check(not np.any(f["connectivity/source"][:] == f["connectivity/target"][:]), "no self-connections")
-        # What `kascade run` gives for this deck, pinned: the deck's defaults, the generator and the
-        # engine together (tests/engine/test_golden_spikes.cpp pins the engine alone). A deliberate
-        # change takes the printed value (docs/reliability.md).
-        digest = hashlib.sha256()
-        for name in ("spikes/step", "spikes/neuron", "connectivity/source", "connectivity/target",
-                     "connectivity/weight"):
-            digest.update(np.ascontiguousarray(f[name][:]).tobytes())
-        if os.environ.get("KASCADE_GOLDEN_PLATFORM") == "1":  # (tests/CMakeLists.txt)
-            check(digest.hexdigest()[:16] == "7f7bd3cefd672172",
-                  f"quickstart's spikes and connectivity are the pinned ones (got {digest.hexdigest()[:16]})")
-        else:
-            print(f"quickstart digest {digest.hexdigest()[:16]} (another platform: not compared)")
-
-    # The reproducibility contract across thread counts (an OpenMP build; Serial ignores it):
-    # 1 and 2 threads give the same spikes, with stimuli and event-driven propagation, for small
-    # networks (dealt out whole to the threads) and for one network of 4200 neurons (both threads
-    # at the barriers of every step: at least 2048 neurons each).
-    deck_s = os.path.join(source, "inputs", "stimuli", "poisson.toml")
-    deck_q = os.path.join(source, "inputs", "quickstart.toml")
-    one_large = ["--set", "networks.count=1", "--set", "networks.neurons=4200",
-                 "--set", "networks.normal.sparsity=0.99", "--set", "simulation.batch_size=1"]
-    for name, deck, extra in (("small networks", deck_s, []), ("one large network", deck_q, one_large)):
-        spikes = []
-        for threads in (1, 2):
-            out_t = os.path.join(tmp, f"threads{threads}.h5")
-            r = run("run", deck, "--set", "simulation.steps=1500", *extra, "-o", out_t, "-q",
-                    "--overwrite", threads=threads)
-            check(r.returncode == 0, f"{name}: {threads}-thread run exits 0 ({r.stderr.strip()})")
-            with h5py.File(out_t, "r") as f:
-                spikes.append((f["spikes/step"][:], f["spikes/neuron"][:], f["connectivity/weight"][:]))
-        check(all(np.array_equal(a, b) for a, b in zip(*spikes)) and len(spikes[0][0]) > 0,
-              f"{name}: 1 and 2 threads give identical spikes and connectivity")
+        check_quickstart_digest(f, "kascade run")
 
     # Every shipped deck runs end to end and writes a complete file with spikes in it.
     decks = sorted(glob.glob(os.path.join(source, "inputs", "**", "*.toml"), recursive=True))

@@ -7,6 +7,7 @@
 // epochs at which 95 % and 99 % of the networks are within +-5 % of 10 Hz, the seconds of tuning up
 // to then, and the share within +-5 % after 100 epochs (or at convergence). One iteration: it is a
 // measurement of epochs, not of a kernel. Run: kascade_benchmarks --benchmark_filter=Tune
+// (BM_TuneStep, below: the cost of a tuned step against the step.)
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -28,19 +29,19 @@ struct TuneCase {
   std::vector<Network> networks;
   TuneProblem problem;
 
-  explicit TuneCase(int scenario) {
+  explicit TuneCase(int scenario, int n_networks = kNetworks, ordinal_t neurons = 20) {
     problem.preset = &find_preset("bernoulli_glm");
     problem.example = preset_defaults(*problem.preset);
-    for (int g = 0; g < kNetworks; ++g) {
-      networks.push_back(
-          generate_normal(standard_weights(20, 0.5), weight_seed, static_cast<network_id_t>(g)));
+    for (int g = 0; g < n_networks; ++g) {
+      networks.push_back(generate_normal(standard_weights(neurons, 0.5), weight_seed,
+                                         static_cast<network_id_t>(g)));
       TuneNetwork n;
       n.id = static_cast<network_id_t>(g);
       n.parameters = problem.example;
       n.target_hz = {target_of(scenario, g)};
       problem.networks.push_back(n);
     }
-    problem.batches = {{0, static_cast<std::size_t>(kNetworks)}};
+    problem.batches = {{0, static_cast<std::size_t>(n_networks)}};
   }
 };
 
@@ -104,7 +105,52 @@ void BM_TuneToTargets(benchmark::State& state) {
   }
 }
 
+// What a tuned step costs beside the step itself: one epoch of `steps` measured steps (the
+// sensitivity kernel on each, then the engine's step) against one of as many unmeasured ones
+// (equilibration: the engine's steps alone), theta tuned, `networks` x `neurons` in one batch (the
+// inverse-problem deck's shape: 200 x 50). Reported per neuron-step: the engine's step
+// (step_ns) and what measuring adds (sensitivity_ns); the time is the measured epoch's.
+void BM_TuneStep(benchmark::State& state) {
+  const auto networks = static_cast<int>(state.range(0));
+  const auto neurons = static_cast<ordinal_t>(state.range(1));
+  constexpr step_t steps = 400;
+  auto& c = cached<TuneCase>("tune_step" + std::to_string(networks) + "x" + std::to_string(neurons),
+                             [&] { return std::make_shared<TuneCase>(0, networks, neurons); });
+  TuneSettings measured;
+  measured.parameters = {TunedParameter{"theta"}};
+  measured.steps = steps;
+  measured.equilibration_steps = 0;
+  TuneSettings unmeasured = measured;
+  unmeasured.steps = 1;
+  unmeasured.equilibration_steps = steps - 1;
+  const auto factory = memory_engine_factory(c.networks, c.problem);
+  const double neuron_steps = double(networks) * neurons * steps;
+  double with = 0, without = 0;
+  int epoch = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(estimate_rates(measured, c.problem, factory, epoch));
+    const auto t1 = std::chrono::steady_clock::now();
+    benchmark::DoNotOptimize(estimate_rates(unmeasured, c.problem, factory, epoch++));
+    const auto t2 = std::chrono::steady_clock::now();
+    const double a = std::chrono::duration<double>(t1 - t0).count();
+    with += a;
+    without += std::chrono::duration<double>(t2 - t1).count();
+    state.SetIterationTime(a);
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["step_ns"] = without / n / neuron_steps * 1e9;
+  state.counters["sensitivity_ns"] = (with - without) / n / neuron_steps * 1e9;
+}
+
 }  // namespace
+
+BENCHMARK(BM_TuneStep)
+    ->Args({200, 50})
+    ->Args({1, 1000})
+    ->ArgNames({"networks", "neurons"})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK(BM_TuneToTargets)
     ->ArgsProduct({{0, 1, 2}, {0, 1}})

@@ -108,6 +108,16 @@ class BatchTuner {
                                                       engine_->batch().n_neurons());
   }
 
+  // Networks whose values are final (per network of the batch): their epochs measure nothing of
+  // them (they still step: the others' draws and layout do not depend on it), their estimates
+  // are zeros.
+  void leave_out(const std::vector<bool>& final_values) {
+    if (skip_.extent(0) == 0) skip_ = decltype(skip_)("kascade::tune_skip", count_);
+    auto h = Kokkos::create_mirror_view(skip_);
+    for (std::size_t j = 0; j < count_; ++j) h(j) = final_values.at(j) ? 1 : 0;
+    Kokkos::deep_copy(skip_, h);
+  }
+
   // One epoch: warm unless `fresh` (or the first), spikes to `recorder` when given.
   Estimates evaluate(int epoch, Recorder* recorder = nullptr, bool fresh = false) {
     const std::size_t P = slots_.size();
@@ -134,6 +144,7 @@ class BatchTuner {
         Kokkos::View<double*, Mem>("kascade::expected", N),
         Kokkos::View<double**, Kokkos::LayoutRight, Mem>("kascade::gradient", P, N),
         trace_sensitivity_};
+    f.skip = skip_;
     // Epoch k measures recorded steps [offset, offset + steps) of the simulation's timeline,
     // the windows cycling through it so that every stimulus time is sampled over the epochs.
     const step_t S = settings_.steps, E = settings_.equilibration_steps;
@@ -226,7 +237,8 @@ class BatchTuner {
   std::unique_ptr<TuneEngine> engine_;
   Kokkos::View<double**, Kokkos::LayoutRight, Mem> trace_sensitivity_;  // carried while warm
   bool warm_ = false;
-  std::vector<bool> exploded_;  // per network: its last epoch's rate was no number
+  Kokkos::View<std::uint8_t*, Mem> skip_;  // (leave_out; empty: none)
+  std::vector<bool> exploded_;             // per network: its last epoch's rate was no number
 };
 
 // Loss and dL/dp of one network from its estimates.
@@ -452,9 +464,10 @@ std::vector<TuneResult> tune(const TuneSettings& settings, TuneProblem& problem,
     for (const auto& [first, count] : problem.batches) {
       BatchTuner batch(settings, problem, slots, first, count, make_engine);
       for (int epoch = 0; epoch < settings.max_epochs; ++epoch) {
-        bool all_done = true;
-        for (std::size_t j = 0; j < count; ++j) all_done = all_done && done(first + j);
-        if (all_done) break;
+        std::vector<bool> final_values(count);
+        for (std::size_t j = 0; j < count; ++j) final_values[j] = done(first + j);
+        if (std::find(final_values.begin(), final_values.end(), false) == final_values.end()) break;
+        batch.leave_out(final_values);
         std::vector<std::vector<double>> unused;
         update(first, batch.evaluate(epoch), unused);
         if (progress)

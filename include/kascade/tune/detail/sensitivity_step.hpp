@@ -64,6 +64,8 @@ struct SensitivityStep {
   // [p][neuron]: d trace / dp for traces without a window (followed by their recursion).
   Kokkos::View<double**, Kokkos::LayoutRight, MemorySpace> trace_sensitivity;
   bool accumulate = true;  // false: a step before the measured ones, only the recursion runs
+  // [network of the batch]: non-zero where it is left out (skipped()); empty: none is.
+  Kokkos::View<const std::uint8_t*, MemorySpace> skip = {};
 
   // y <- decay y + gain D: dy <- decay dy + ddecay y + dgain D, on every step of the epoch.
   KOKKOS_INLINE_FUNCTION double follow_trace(const int p, const ordinal_t i, const int g) const {
@@ -96,57 +98,58 @@ struct SensitivityStep {
     if (!accumulate) {  // only the recursion of traces without a window
       for (ordinal_t i = i0; i < i1; ++i) {
         const int g = step.network_of(i);
+        if (skipped(g)) continue;
         if (step.model.coupling != Coupling::kernel && step.model.trace_window(g) == 0)
           for (int p = 0; p < directions.count; ++p) follow_trace(p, i, g);
       }
       return;
     }
-    // By stages over the run: the sums over lags, each neuron's input, phi, the rest.
-    double coupled[chunk], self[chunk], background[chunk], input[chunk], x[chunk];
-    PhiAndSlope phi[chunk];
-    lag_sums(i0, i1, coupled, self);
-    const auto& m = step.model;
-    for (ordinal_t i = i0; i < i1; ++i)
-      input[i - i0] =
-          input_of(i, step.network_of(i), coupled[i - i0], self[i - i0], background[i - i0]);
-    if (step.stimuli.count > 0 || step.stimuli.loaded.extent(0) > 0)
-      network_runs(i0, i1, [&](const ordinal_t a, const ordinal_t b, const int g) {
-        step.stimuli.add_inputs(g, a, static_cast<int>(b - a), step.stimulus_time,
-                                input + (a - i0));
-      });
-    for (ordinal_t i = i0; i < i1; ++i) {
-      const int g = step.network_of(i);
-      x[i - i0] = double(m.slope(g)) * (input[i - i0] - m.theta(g));
-    }
-    phi_and_slopes(m.nonlinearity, x, phi, static_cast<int>(i1 - i0));
-    for (ordinal_t i = i0; i < i1; ++i) {
-      const ordinal_t k = i - i0;
-      neuron(i, coupled[k], self[k], background[k], input[k], phi[k]);
-    }
+    // Run by run (one network each: its parameters are constants of the loops), by stages: the
+    // sums over lags, each neuron's input, phi, e and its derivatives.
+    network_runs(i0, i1, [&](const ordinal_t a, const ordinal_t b, const int g) {
+      if (!skipped(g)) measure_run(a, static_cast<int>(b - a), g);
+    });
   }
 
-  // For neurons [i0, i1): the coupled input (the kernel's sum over lags; Coupling::trace: left
-  // to neuron()) and the self term, in runs of one network each.
-  KOKKOS_INLINE_FUNCTION void lag_sums(const ordinal_t i0, const ordinal_t i1, double* coupled,
-                                       double* self) const {
+  // Whether network g (of the batch) is left out: its values are final (Newton converged or
+  // stopped), so nothing of it is measured or followed. Its sums stay as they are.
+  KOKKOS_INLINE_FUNCTION bool skipped(const int g) const {
+    return skip.extent(0) > 0 && skip(g) != 0;
+  }
+
+  // The `len` (<= chunk) neurons from a of network g in a measured step.
+  KOKKOS_INLINE_FUNCTION void measure_run(const ordinal_t a, const int len, const int g) const {
+    double coupled[chunk], self[chunk], background[chunk], input[chunk], x[chunk];
+    PhiAndSlope phi[chunk];
+    lag_sums(a, len, g, coupled, self);
     const auto& m = step.model;
-    network_runs(i0, i1, [&](const ordinal_t a, const ordinal_t b, const int g) {
-      double* KOKKOS_RESTRICT cs = coupled + (a - i0);
-      double* KOKKOS_RESTRICT ss = self + (a - i0);
-      const ordinal_t len = b - a;
-      for (ordinal_t k = 0; k < len; ++k) cs[k] = 0, ss[k] = 0;
-      if (m.coupling == Coupling::kernel)
-        for (int lag = 0; lag < m.kernel_length; ++lag) {
-          const double w = double(m.coupling_kernel(g, lag));
-          const real_t* KOKKOS_RESTRICT d = &step.drive(step.past(lag), a);
-          for (ordinal_t k = 0; k < len; ++k) cs[k] += w * d[k];
-        }
-      for (int lag = 0; lag < m.self_length; ++lag) {
-        const double w = double(m.self_kernel(g, lag));
-        const real_t* KOKKOS_RESTRICT x = &step.spikes(step.past(lag), a);
-        for (ordinal_t k = 0; k < len; ++k) ss[k] += w * x[k];
+    inputs(a, len, g, coupled, self, background, input);
+    if (step.stimuli.count > 0 || step.stimuli.loaded.extent(0) > 0)
+      step.stimuli.add_inputs(g, a, len, step.stimulus_time, input);
+    const real_t slope = m.slope(g), theta = m.theta(g);
+    for (int k = 0; k < len; ++k) x[k] = double(slope) * (input[k] - theta);
+    phi_and_slopes(m.nonlinearity, x, phi, len);
+    neurons(a, len, g, coupled, self, background, input, phi);
+  }
+
+  // The coupled input (the kernel's sum over lags; Coupling::trace: left to input_of()) and the
+  // self term of `len` neurons from a of network g.
+  KOKKOS_INLINE_FUNCTION void lag_sums(const ordinal_t a, const int len, const int g,
+                                       double* KOKKOS_RESTRICT cs,
+                                       double* KOKKOS_RESTRICT ss) const {
+    const auto& m = step.model;
+    for (int k = 0; k < len; ++k) cs[k] = 0, ss[k] = 0;
+    if (m.coupling == Coupling::kernel)
+      for (int lag = 0; lag < m.kernel_length; ++lag) {
+        const double w = double(m.coupling_kernel(g, lag));
+        const real_t* KOKKOS_RESTRICT d = &step.drive(step.past(lag), a);
+        for (int k = 0; k < len; ++k) cs[k] += w * d[k];
       }
-    });
+    for (int lag = 0; lag < m.self_length; ++lag) {
+      const double w = double(m.self_kernel(g, lag));
+      const real_t* KOKKOS_RESTRICT x = &step.spikes(step.past(lag), a);
+      for (int k = 0; k < len; ++k) ss[k] += w * x[k];
+    }
   }
 
   // run(a, b, g) for the consecutive runs [a, b) of one network g that cover [i0, i1).
@@ -162,7 +165,41 @@ struct SensitivityStep {
     }
   }
 
-  // Neuron i's input in a measured step (network g) but for the stimuli (added by operator()),
+  // The inputs of `len` neurons from a of network g, as input_of() gives them: without background
+  // noise (the common case) in loops over the neurons with the network's values hoisted.
+  KOKKOS_INLINE_FUNCTION void inputs(const ordinal_t a, const int len, const int g,
+                                     double* KOKKOS_RESTRICT coupled, const double* self,
+                                     double* KOKKOS_RESTRICT background,
+                                     double* KOKKOS_RESTRICT input) const {
+    const auto& m = step.model;
+    if (m.noise != BackgroundNoise::none) {
+      for (int k = 0; k < len; ++k)
+        input[k] = input_of(a + k, g, coupled[k], self[k], background[k]);
+      return;
+    }
+    if (m.coupling != Coupling::kernel) {
+      const real_t* KOKKOS_RESTRICT trace = &step.trace(a);
+      for (int k = 0; k < len; ++k) coupled[k] = trace[k];
+      if (step.trace_pending) {
+        const real_t decay = m.trace_decay(g), gain = m.trace_gain(g);
+        const real_t* KOKKOS_RESTRICT d0 = &step.drive(step.past(0), a);
+        for (int k = 0; k < len; ++k) coupled[k] = decay * coupled[k] + gain * d0[k];
+        const int window = m.trace_window(g);
+        if (window > 0) {
+          const real_t tail = m.trace_tail(g);
+          const real_t* KOKKOS_RESTRICT dw = &step.drive(step.past(window), a);
+          for (int k = 0; k < len; ++k) coupled[k] -= tail * dw[k];
+        }
+      }
+    }
+    const real_t r = m.r(g), b = m.b(g);
+    for (int k = 0; k < len; ++k) {
+      background[k] = 1.0;
+      input[k] = r * (coupled[k] + self[k]) + b * background[k];
+    }
+  }
+
+  // Neuron i's input in a measured step (network g) but for the stimuli (added by measure_run),
   // by parts: r (coupled + self) + background. `coupled`: the kernel's sum from lag_sums(), or
   // here the trace's value; `background`: d background / d b.
   KOKKOS_INLINE_FUNCTION double input_of(const ordinal_t i, const int g, double& coupled,
@@ -180,54 +217,75 @@ struct SensitivityStep {
     return m.r(g) * (coupled + self) + m.b(g) * background;
   }
 
-  // Neuron i of a measured step: e and de/dp from the parts of its input and phi.
-  KOKKOS_INLINE_FUNCTION void neuron(const ordinal_t i, const double coupled, const double self,
-                                     const double background, const double input,
-                                     const PhiAndSlope& phi) const {
+  // The `len` neurons from a of network g in a measured step: e and de/dp from the parts of
+  // their inputs and phi. (Each neuron's arithmetic as one neuron's alone: the loops run over
+  // the neurons of a run, with the network's values hoisted.)
+  KOKKOS_INLINE_FUNCTION void neurons(const ordinal_t a, const int len, const int g,
+                                      const double* coupled, const double* self,
+                                      const double* background, const double* input,
+                                      const PhiAndSlope* phi) const {
     const auto& m = step.model;
-    const int g = step.network_of(i);
     const bool windowed = m.coupling == Coupling::kernel || m.trace_window(g) > 0;
     const int T = m.kernel_length;
+    const real_t gain = m.gain(g), slope = m.slope(g), theta = m.theta(g), r = m.r(g);
     // e and de/dlambda for the emission.
-    const double dt = m.dt(g), mean = m.gain(g) * phi.phi * dt;
-    double e = mean, de_dlambda = dt;
-    if (m.emission == Emission::bernoulli) {
-      if (!(mean >= 0 && mean <= 1)) e = mean > 1 ? 1.0 : 0.0, de_dlambda = 0;
-    } else if (m.emission == Emission::bernoulli_exp) {
-      e = mean > 0 ? 1.0 - math::exp(-mean) : 0.0;
-      de_dlambda = mean > 0 ? dt * math::exp(-mean) : 0.0;
-    } else if (!(mean >= 0)) {  // Poisson: a negative mean emits nothing
-      e = 0, de_dlambda = 0;
+    const double dt = m.dt(g);
+    double e[chunk], de_dlambda[chunk];
+    for (int k = 0; k < len; ++k) {
+      const double mean = gain * phi[k].phi * dt;
+      e[k] = mean, de_dlambda[k] = dt;
+      if (m.emission == Emission::bernoulli) {
+        if (!(mean >= 0 && mean <= 1)) e[k] = mean > 1 ? 1.0 : 0.0, de_dlambda[k] = 0;
+      } else if (m.emission == Emission::bernoulli_exp) {
+        e[k] = mean > 0 ? 1.0 - math::exp(-mean) : 0.0;
+        de_dlambda[k] = mean > 0 ? dt * math::exp(-mean) : 0.0;
+      } else if (!(mean >= 0)) {  // Poisson: a negative mean emits nothing
+        e[k] = 0, de_dlambda[k] = 0;
+      }
     }
-    expected(i) += e;
+    double* KOKKOS_RESTRICT sum = &expected(a);
+    for (int k = 0; k < len; ++k) sum[k] += e[k];
 
-    const double dphi = phi.slope;
     for (int p = 0; p < directions.count; ++p) {
       using S = FieldDirection;
-      auto d = [&](S::Scalar s) { return directions.scalars(p, g, s); };
-      double dcoupled = 0, dself = 0, dstimulus = 0;
+      const auto d = [&](S::Scalar s) { return directions.scalars(p, g, s); };
+      const double d_r = d(S::r), d_b = d(S::b), d_theta = d(S::theta), d_gain = d(S::gain),
+                   d_slope = d(S::slope);
       const int uses = directions.uses[p];
       using D = BatchDirections<MemorySpace>;
-      if (!(uses & D::coupling_taps)) {
-      } else if (windowed) {
-        for (int lag = 0; lag < T; ++lag)
-          dcoupled += directions.coupling(p, g, lag) * step.drive(step.past(lag), i);
-      } else {
-        dcoupled = follow_trace(p, i, g);
+      double* KOKKOS_RESTRICT grad = &gradient(p, a);
+      // d lambda / dp of neuron k from the derivatives of its coupled, self and stimulus parts.
+      const auto dlambda = [&](const int k, const double dcoupled, const double dself,
+                               const double dstimulus) {
+        const double dphi = phi[k].slope;
+        const double dg =
+            d_r * (coupled[k] + self[k]) + r * (dcoupled + dself) + d_b * background[k] + dstimulus;
+        return gain * slope * dphi * (dg - d_theta) + d_gain * phi[k].phi +
+               d_slope * gain * dphi * (input[k] - theta);
+      };
+      if (uses == 0) {  // (theta, b, r, gain, slope: a loop without branches)
+        for (int k = 0; k < len; ++k) grad[k] += de_dlambda[k] * dlambda(k, 0.0, 0.0, 0.0);
+        continue;
       }
-      if (uses & D::self_taps)
-        for (int lag = 0; lag < T; ++lag)
-          dself += directions.self(p, g, lag) * step.spikes(step.past(lag), i);
-      if (uses & D::stimuli)
-        for (int k = 0; k < step.stimuli.count; ++k)
-          dstimulus += directions.stimulus(p, g, k) * step.stimuli.weights(k, i) *
-                       step.stimuli.shape(k, g, static_cast<double>(step.stimulus_time));
-      const double dg = d(S::r) * (coupled + self) + m.r(g) * (dcoupled + dself) +
-                        d(S::b) * background + dstimulus;
-      const double dlambda = m.gain(g) * m.slope(g) * dphi * (dg - d(S::theta)) +
-                             d(S::gain) * phi.phi +
-                             d(S::slope) * m.gain(g) * dphi * (input - m.theta(g));
-      gradient(p, i) += de_dlambda * dlambda;
+      for (int k = 0; k < len; ++k) {
+        const ordinal_t i = a + k;
+        double dcoupled = 0, dself = 0, dstimulus = 0;
+        if (!(uses & D::coupling_taps)) {
+        } else if (windowed) {
+          for (int lag = 0; lag < T; ++lag)
+            dcoupled += directions.coupling(p, g, lag) * step.drive(step.past(lag), i);
+        } else {
+          dcoupled = follow_trace(p, i, g);
+        }
+        if (uses & D::self_taps)
+          for (int lag = 0; lag < T; ++lag)
+            dself += directions.self(p, g, lag) * step.spikes(step.past(lag), i);
+        if (uses & D::stimuli)
+          for (int s = 0; s < step.stimuli.count; ++s)
+            dstimulus += directions.stimulus(p, g, s) * step.stimuli.weights(s, i) *
+                         step.stimuli.shape(s, g, static_cast<double>(step.stimulus_time));
+        grad[k] += de_dlambda[k] * dlambda(k, dcoupled, dself, dstimulus);
+      }
     }
   }
 

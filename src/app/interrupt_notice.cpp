@@ -1,6 +1,7 @@
 #include "interrupt_notice.hpp"
 
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,19 +52,41 @@ void announce(const int signal_number) {
   ::raise(signal_number);
 }
 
-// (a lock-free atomic: the signal may be delivered to any thread, e.g. an OpenMP worker)
+// (lock-free atomics: the signal may be delivered to any thread, e.g. an OpenMP worker)
 std::atomic<int> noted{0};
-static_assert(std::atomic<int>::is_always_lock_free, "signal handlers need a lock-free flag");
+std::atomic<long long> noted_at_ms{0};  // when, on the monotonic clock
+static_assert(std::atomic<int>::is_always_lock_free && std::atomic<long long>::is_always_lock_free,
+              "signal handlers need lock-free flags");
 
-// The first signal is noted and said at once; a second is not deferred: it ends the process at
-// once (the work may be stuck).
+// Milliseconds on the monotonic clock (clock_gettime is async-signal-safe).
+long long monotonic_ms() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<long long>(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
+}
+
+// A Ctrl-C this long after the first signal is a second request: the user means now.
+constexpr long long kSecondRequestMs = 1000;
+
+// The first signal is noted and said at once. Later ones are the same request again and are
+// ignored, so that the checkpoint under way is written: a batch system's SIGTERM reaches
+// mpirun and every rank, and mpirun passes it on (each rank gets two); Slurm's warning SIGUSR1
+// is followed by SIGTERM at the limit; a terminal's Ctrl-C reaches mpirun and its ranks. (A
+// second SIGTERM had ended a rank in the middle of its checkpoint: its chunks were redone.) The
+// exception is a Ctrl-C a second or more after the first signal: it ends the process at once
+// (the work may be stuck); the scheduler's SIGKILL ends it anyway.
 void note(const int signal_number) {
-  if (noted.exchange(signal_number) != 0) {
-    ::signal(signal_number, SIG_DFL);
-    ::raise(signal_number);  // (blocked in its own handler: acted on as this one returns)
+  const long long now = monotonic_ms();
+  int first = 0;
+  if (noted.compare_exchange_strong(first, signal_number)) {
+    noted_at_ms.store(now);
+    write_line(deferred_notice);
     return;
   }
-  write_line(deferred_notice);
+  if (signal_number == SIGINT && now - noted_at_ms.load() >= kSecondRequestMs) {
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);  // (blocked in its own handler: acted on as this one returns)
+  }
 }
 
 // `handler` for the signals above, but where the caller ignores one (`nohup`, a

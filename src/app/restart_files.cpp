@@ -64,6 +64,15 @@ void remove_rank_files_from(const std::string& output, const int first_rank) {
     if (f.rank >= first_rank) std::remove(f.path.c_str());
 }
 
+void remove_files_of_run(const std::string& output, const std::uint64_t run) {
+  const std::vector<RankFile> files = rank_files(output);
+  std::vector<int> ranks;  // whose whole checkpoint is the run's
+  for (const RankFile& f : files)
+    if (f.checkpoint && !f.temporary && checkpoint_run_hash(f.path) == run) ranks.push_back(f.rank);
+  for (const RankFile& f : files)
+    if (std::find(ranks.begin(), ranks.end(), f.rank) != ranks.end()) std::remove(f.path.c_str());
+}
+
 std::vector<NetworkRange> checkpoint_batches(const Checkpoint& c, const NetworkRange mine,
                                              const std::string& path) {
   std::vector<NetworkRange> batches;

@@ -3,6 +3,7 @@
 // (<output>.ckpt.<rank>, and .tmp while one is written) and spike spill (<output>.spill.<rank>).
 // Found by name, for any rank number: a run with fewer ranks, or a `kascade generate` of the same
 // output, must see those of an earlier run too.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,12 @@ std::vector<RankFile> rank_files(const std::string& output);
 
 // Removes those of ranks >= `first_rank` (left by a run with more ranks).
 void remove_rank_files_from(const std::string& output, int first_rank);
+
+// Removes the checkpoints of `output` that the run of hash `run` wrote (its .tmp too) and their
+// ranks' spill files: what a kill between the output's rename and their removal left of the run
+// that made the complete output. Others' stay (an interrupted run of another deck resumes from
+// them). The caller holds the output's lock: no run of it is under way.
+void remove_files_of_run(const std::string& output, std::uint64_t run);
 
 // The batches of the run `c` was written in (the same deck and rank count; with
 // simulation.batch_size = 0 they depend on the thread count), over this rank's networks `mine`:

@@ -84,15 +84,26 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                        "options, input files or build differ; pass --overwrite to replace it)");
   };
   // Whether this command made the output already (collective: rank 0 looks, and says).
-  const auto done_already = [&] {
+  // `inputs`: the input files' fingerprint; `locked`: rank 0 holds the output's lock.
+  const auto done_already = [&](const std::uint64_t inputs, const bool locked) {
     int done = rank == 0 && !options.overwrite && !options.dry_run &&
                complete_output_hash(config.output) == made_by;
     MPI_Bcast(&done, 1, MPI_INT, 0, comm);
-    if (done && rank == 0 && !options.quiet)
-      std::fprintf(stderr,
-                   "[kascade] %s is complete, made by this command (its deck, options, input "
-                   "files and build): nothing to do; --overwrite makes it again\n",
-                   config.output.c_str());
+    if (done && rank == 0) {
+      // What a kill right after the rename left of the run that made it (its checkpoints and
+      // spill files, its lock file) goes, unless a run of the output is under way.
+      try {
+        std::optional<OutputLock> own;
+        if (!locked) own.emplace(config.output);
+        if (locked || own->locked()) remove_files_of_run(config.output, run_hash(config, inputs));
+      } catch (const InputError&) {  // (another run holds the lock: its files stay)
+      }
+      if (!options.quiet)
+        std::fprintf(stderr,
+                     "[kascade] %s is complete, made by this command (its deck, options, input "
+                     "files and build): nothing to do; --overwrite makes it again\n",
+                     config.output.c_str());
+    }
     return done != 0;
   };
   // Every rank reads the deck (and the files it names), rank 0 looks at the output; any rank's
@@ -156,7 +167,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   }
   made_by = command_hash(config, inputs, options);
   collectively(comm, [&] { refuse_existing_output(true); });
-  if (done_already()) return;
+  if (done_already(inputs, false)) return;
 
   // Plan: which networks this rank owns, built locally; any rank's bad input stops all ranks.
   const NetworkRange mine =
@@ -200,7 +211,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     if (rank == 0) lock.emplace(config.output);
     refuse_existing_output(true);
   });
-  if (done_already()) return;  // (a run of it finished meanwhile)
+  if (done_already(inputs, true)) return;  // (a run of it finished meanwhile)
   if (rank == 0 && !lock->locked())
     std::fprintf(stderr,
                  "[kascade] warning: %s: this file system takes no locks; make sure that no "
@@ -287,8 +298,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
           ? "[kascade] interrupted: " + resumes + "the checkpoints this run resumed from"
           : std::string("[kascade] interrupted before its first checkpoint: the same command "
                         "starts over"),
-      "[kascade] stopping: every rank writes a checkpoint at its next chunk, then ends (a second "
-      "signal ends it at once)");
+      "[kascade] stopping: every rank writes a checkpoint at its next chunk, then ends (Ctrl-C "
+      "again, a second later, ends it at once)");
   // A signal now is acted on at the next chunk: each rank checkpoints, then ends. `where`: rank
   // 0's last checkpoint.
   const auto stop_if_interrupted = [&](const std::string& where) {

@@ -154,6 +154,16 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   return c;
 }
 
+std::optional<std::uint64_t> checkpoint_run_hash(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[sizeof(kMagic) + sizeof(std::uint64_t)] = {};
+  if (!in.read(head, sizeof head) || std::memcmp(head, kMagic, sizeof(kMagic)) != 0)
+    return std::nullopt;
+  std::uint64_t hash = 0;
+  std::memcpy(&hash, head + sizeof(kMagic), sizeof hash);
+  return hash;
+}
+
 bool looks_like_checkpoint(const std::string& path, const bool cut_short) {
   std::ifstream in(path, std::ios::binary);
   char head[7] = {};

@@ -51,10 +51,15 @@ def leftovers(tmp):
     return [f for f in os.listdir(tmp) if ".spill." in f or ".ckpt." in f or f.endswith(".partial")]
 
 
-def interrupt(process, sig):
-    """Sends `sig` to a running process and waits for its end (killed after 120 s): its stderr."""
+def interrupt(process, sig, then=()):
+    """Sends `sig` to a running process, then each of `then` 2 ms apart while it runs, and waits
+    for its end (killed after 120 s): its stderr."""
     try:
         process.send_signal(sig)
+        for again in then:
+            time.sleep(0.002)
+            if process.poll() is None:
+                process.send_signal(again)
         return process.communicate(timeout=120)[1]
     finally:
         if process.poll() is None:
@@ -179,6 +184,29 @@ with tempfile.TemporaryDirectory() as tmp:
     r = subprocess.run([binary, "run", deck, "-o", other, *small, "--set", "seed=7", "--fresh"],
                        capture_output=True, text=True)
     check(r.returncode == 0, f"--fresh starts over ({r.stderr.strip()})")
+
+    # A kill between the output's rename and the removal of its checkpoints and spill files
+    # leaves them beside the complete file (and the lock file): the same command, with nothing
+    # to do, removes them. Another deck's checkpoint there (rank 1's) stays: it resumes from it.
+    done = os.path.join(tmp, "done.h5")
+    check(run(done).returncode == 0, "left behind: a complete run")
+    for name, fault, extra, rank in (("same.h5", "checkpoint:25", (), 0),
+                                     ("foreign.h5", "checkpoint:3", ("--set", "seed=7"), 1)):
+        killed = os.path.join(tmp, name)
+        check(run(killed, fault, *extra).returncode == -signal.SIGKILL, f"left behind: {name} killed")
+        for suffix in (".ckpt.0", ".ckpt.0.tmp", ".spill.0"):
+            if os.path.exists(killed + suffix):
+                os.rename(killed + suffix, done + suffix.replace(".0", f".{rank}"))
+    open(done + ".lock", "w").close()
+    made = os.stat(done).st_mtime_ns
+    r = run(done)
+    kept = sorted(f for f in os.listdir(tmp) if f.startswith("done.h5."))
+    check(r.returncode == 0 and os.stat(done).st_mtime_ns == made and
+          kept == ["done.h5.ckpt.1", "done.h5.ckpt.1.tmp", "done.h5.spill.1"],
+          f"nothing to do: the run's own checkpoint, spill and lock files removed, another's "
+          f"kept ({r.returncode} {kept} {r.stderr.strip()[-200:]})")
+    for f in kept:
+        os.remove(os.path.join(tmp, f))
 
     # checkpoint_every cannot change a spike: a resume may change it (as requeued jobs do).
     every = os.path.join(tmp, "every.h5")
@@ -308,7 +336,9 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # A scheduler's SIGTERM mid-batch, with checkpoints only between batches (checkpoint_every
     # < 0) and one batch: each rank writes a checkpoint at its next chunk first, says so even
-    # under -q, and ends as the signal would; the same command resumes from that checkpoint (not
+    # under -q, and ends as the signal would. The signal comes again (mpirun passes on the
+    # SIGTERM that Slurm sends to every process of the job; a warning SIGUSR1 before it): the
+    # checkpoint is still written. The same command resumes from that checkpoint (not
     # from the start) to the uninterrupted run's file. Once more, it has nothing to do (status 0,
     # the file untouched: a resubmitted job); a changed command is refused.
     reference = os.path.join(tmp, "reference.h5")
@@ -322,10 +352,10 @@ with tempfile.TemporaryDirectory() as tmp:
         time.sleep(0.005)
     check(first.poll() is None and not os.path.exists(out + ".ckpt.0"),
           "mid-batch, before any checkpoint")
-    err = interrupt(first, signal.SIGTERM)
+    err = interrupt(first, signal.SIGTERM, then=(signal.SIGTERM, signal.SIGUSR1) * 5)
     check(first.returncode == -signal.SIGTERM and "checkpoint written" in err and
           os.path.exists(out + ".ckpt.0"),
-          f"SIGTERM checkpoints, then ends ({first.returncode} {err.strip()[-300:]!r})")
+          f"SIGTERM (and again) checkpoints, then ends ({first.returncode} {err.strip()[-300:]!r})")
     r = subprocess.run(once, capture_output=True, text=True)
     check(r.returncode == 0 and "resuming" in r.stderr and compare(reference, out),
           f"the same command resumes to the uninterrupted file ({r.stderr.strip()[-300:]!r})")

@@ -32,6 +32,10 @@ std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit
 // `cut_short`: also a file that ends within that beginning (a write stopped before it was done).
 bool looks_like_checkpoint(const std::string& path, bool cut_short = false);
 
+// The hash of the run that wrote the checkpoint at `path` (of this version of kascade), read
+// from its first bytes alone; none where it is not such a checkpoint or cannot be read.
+std::optional<std::uint64_t> checkpoint_run_hash(const std::string& path);
+
 void write_checkpoint(const std::string& path, const Checkpoint& c);
 // Reads and checks a checkpoint against the run that wants to resume from it.
 Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash, std::int32_t ranks,

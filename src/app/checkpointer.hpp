@@ -3,6 +3,7 @@
 // since the last one (0: at every boundary; negative: only between batches), after the last
 // batch, and when the run is interrupted.
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,17 @@ namespace kascade::app {
 
 class Checkpointer {
  public:
+  // `tuned`: the run's tuned values and /tuning datasets of the rank's networks (or none), kept
+  // in every checkpoint so that a resume need not tune again.
   Checkpointer(std::string path, std::uint64_t deck_hash, int ranks, int rank, double every,
-               const std::vector<NetworkRange>& batches)
-      : path_(std::move(path)), hash_(deck_hash), ranks_(ranks), rank_(rank), every_(every) {
+               const std::vector<NetworkRange>& batches,
+               std::map<std::string, std::vector<double>> tuned)
+      : path_(std::move(path)),
+        hash_(deck_hash),
+        ranks_(ranks),
+        rank_(rank),
+        every_(every),
+        tuned_(std::move(tuned)) {
     for (const NetworkRange& b : batches) batch_networks_.push_back(b.count);
   }
 
@@ -41,6 +50,7 @@ class Checkpointer {
     if (state != nullptr) c.state = std::move(*state);
     c.spill = spill.position();
     c.health = health;
+    c.tuned = tuned_;
     write_checkpoint(path_, c);
     last_ = clock::now();
   }
@@ -52,6 +62,7 @@ class Checkpointer {
   int ranks_, rank_;
   double every_;
   std::vector<std::uint64_t> batch_networks_;
+  std::map<std::string, std::vector<double>> tuned_;
   clock::time_point last_ = clock::now();
 };
 

@@ -83,7 +83,8 @@ void note(const int signal_number) {
     write_line(deferred_notice);
     return;
   }
-  if (signal_number == SIGINT && now - noted_at_ms.load() >= kSecondRequestMs) {
+  const long long first_at = noted_at_ms.load();  // (0: the first is being noted right now)
+  if (signal_number == SIGINT && first_at != 0 && now - first_at >= kSecondRequestMs) {
     ::signal(signal_number, SIG_DFL);
     ::raise(signal_number);  // (blocked in its own handler: acted on as this one returns)
   }

@@ -209,8 +209,8 @@ int main(int argc, char** argv) {
         if (export_format == "sonata")
           kascade::export_sonata(export_file, export_dir, export_overwrite, progress);
         else
-          lost = kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons,
-                                     progress);
+          lost =
+              kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons, progress);
         if (bar) bar->finish(0);
         if (lost.zero_weights + lost.merged > 0)  // (a warning: it is about the data, even -q)
           std::fprintf(stderr,

@@ -66,11 +66,23 @@ void remove_rank_files_from(const std::string& output, const int first_rank) {
 
 void remove_files_of_run(const std::string& output, const std::uint64_t run) {
   const std::vector<RankFile> files = rank_files(output);
-  std::vector<int> ranks;  // whose whole checkpoint is the run's
+  // The ranks whose whole checkpoint is the run's and no newer than the output (an interrupted
+  // `--overwrite` of the same command wrote later ones: it resumes from them).
+  std::error_code ec;
+  const auto made = std::filesystem::last_write_time(output, ec);
+  if (ec) return;
+  std::vector<int> ranks;
   for (const RankFile& f : files)
-    if (f.checkpoint && !f.temporary && checkpoint_run_hash(f.path) == run) ranks.push_back(f.rank);
-  for (const RankFile& f : files)
-    if (std::find(ranks.begin(), ranks.end(), f.rank) != ranks.end()) std::remove(f.path.c_str());
+    if (f.checkpoint && !f.temporary && checkpoint_run_hash(f.path) == run &&
+        std::filesystem::last_write_time(f.path, ec) <= made && !ec)
+      ranks.push_back(f.rank);
+  // Spill files and .tmp first, the checkpoint last: stopped in between, what is left is still
+  // a checkpoint with its spill file, never a spill file no cleanup would know as kascade's.
+  for (const bool checkpoint : {false, true})
+    for (const RankFile& f : files)
+      if ((f.checkpoint && !f.temporary) == checkpoint &&
+          std::find(ranks.begin(), ranks.end(), f.rank) != ranks.end())
+        std::remove(f.path.c_str());
 }
 
 std::vector<NetworkRange> checkpoint_batches(const Checkpoint& c, const NetworkRange mine,

@@ -36,8 +36,9 @@ void remove_rank_files_from(const std::string& output, int first_rank);
 
 // Removes the checkpoints of `output` that the run of hash `run` wrote (its .tmp too) and their
 // ranks' spill files: what a kill between the output's rename and their removal left of the run
-// that made the complete output. Others' stay (an interrupted run of another deck resumes from
-// them). The caller holds the output's lock: no run of it is under way.
+// that made the complete output (checkpoints no newer than it). Others' stay (an interrupted run
+// of another deck, or a later `--overwrite`, resumes from them). The caller holds the output's
+// lock: no run of it is under way.
 void remove_files_of_run(const std::string& output, std::uint64_t run);
 
 // The batches of the run `c` was written in (the same deck and rank count; with

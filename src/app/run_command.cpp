@@ -84,7 +84,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
                        "options, input files or build differ; pass --overwrite to replace it)");
   };
   // Whether this command made the output already (collective: rank 0 looks, and says).
-  // `inputs`: the input files' fingerprint; `locked`: rank 0 holds the output's lock.
+  // `inputs`: the input files' fingerprint; `locked`: rank 0 holds the output's lock (else it
+  // takes it for the cleanup; where the file system has no locks, nothing is removed).
   const auto done_already = [&](const std::uint64_t inputs, const bool locked) {
     int done = rank == 0 && !options.overwrite && !options.dry_run &&
                complete_output_hash(config.output) == made_by;
@@ -211,22 +212,12 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     if (rank == 0) lock.emplace(config.output);
     refuse_existing_output(true);
   });
-  if (done_already(inputs, true)) return;  // (a run of it finished meanwhile)
+  if (done_already(inputs, lock->locked())) return;  // (a run of it finished meanwhile)
   if (rank == 0 && !lock->locked())
     std::fprintf(stderr,
                  "[kascade] warning: %s: this file system takes no locks; make sure that no "
                  "other run writes %s meanwhile\n",
                  OutputLock::path_of(config.output).c_str(), config.output.c_str());
-  // Tuning (deterministic, so a restarted run tunes again to the same values), then the steps.
-  std::optional<TuneOutcome> tuned;
-  if (config.tune && !options.connectivity_only) {
-    collectively(comm, [&] {
-      tuned =
-          tune_plan(config, plan, batches, comm, rank == 0 && !options.quiet, !options.tune_only);
-    });
-  }
-  if (options.connectivity_only || options.tune_only) batches.clear();  // no steps
-
   // Steps: each rank simulates its batches on its own, spikes going to its spill file, with
   // periodic checkpoints; a restarted run continues from the last one.
   const std::string ckpt_path = checkpoint_path(config.output, rank);
@@ -247,6 +238,23 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   collectively(comm, [&] {
     resume = find_checkpoint(options, config, inputs, ckpt_path, ranks, rank);
     if (resume) batches = checkpoint_batches(*resume, mine, ckpt_path);
+  });
+  // Tuning (deterministic: a resumed run takes the values its checkpoints saved where every
+  // rank's has them, else tunes again to the same values), then the steps.
+  std::optional<TuneOutcome> tuned;
+  if (config.tune && !options.connectivity_only) {
+    int saved = resume && !resume->tuned.empty();
+    MPI_Allreduce(MPI_IN_PLACE, &saved, 1, MPI_INT, MPI_MIN, comm);  // (shared values: all tune)
+    collectively(comm, [&] {
+      tuned = saved ? resume_tuning(config, plan, resume->tuned, ckpt_path)
+                    : tune_plan(config, plan, batches, comm, rank == 0 && !options.quiet,
+                                !options.tune_only);
+    });
+    if (saved && rank == 0 && !options.quiet)
+      std::fprintf(stderr, "[kascade] tuned values from the checkpoints: not tuned again\n");
+  }
+  if (options.connectivity_only || options.tune_only) batches.clear();  // no steps
+  collectively(comm, [&] {  // (after the tuning: a kill during it leaves no spill file)
     spill_file.emplace(spill_name, mine.first, mine.count, with_counts, resume.has_value());
     if (resume) spill_file->restore(resume->spill);
   });
@@ -268,7 +276,8 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   settings.runaway_stop = config.simulation.runaway_stop;
 
   Checkpointer checkpoints(ckpt_path, run_hash(config, inputs), ranks, rank,
-                           config.simulation.checkpoint_every, batches);
+                           config.simulation.checkpoint_every, batches,
+                           tuned ? tuned->datasets : std::map<std::string, std::vector<double>>{});
   // (Poisson counts: the progress counts events, neuron-steps with spikes; the summary spikes)
   Progress progress(
       "simulating", batches.size() * static_cast<std::uint64_t>(settings.recorded_steps),

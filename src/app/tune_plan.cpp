@@ -125,6 +125,20 @@ void say_tuned_again(const RunConfig& config, const bool quiet) {
                      v.key.c_str(), v.source.c_str());
 }
 
+// The plan simulates each network's values (model parameters and stimulus strengths).
+void simulate_values(const Preset& preset, const std::vector<TuneNetwork>& networks,
+                     LocalPlan& plan) {
+  for (std::size_t j = 0; j < networks.size(); ++j) {
+    const TuneNetwork& n = networks[j];
+    plan.models[j] = preset.build(n.parameters);
+    for (const auto& [name, value] : n.parameters.values) plan.parameters[name][j] = value;
+    for (std::size_t k = 0; k < plan.stimuli.size(); ++k)
+      plan.stimuli[k][j].strength = n.strengths[k];
+  }
+}
+
+std::map<std::string, std::string> tuning_about(const TuneSettings& settings);
+
 }  // namespace
 
 void check_neuron_targets(const RunConfig& config, const LocalPlan& plan) {
@@ -248,15 +262,8 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
         number_text(static_cast<double>(settings.steps) * config.model.parameters(0)["dt"]).c_str(),
         window_source(settings), number_text(settings.tolerance).c_str(), kept);
 
-  // The plan now simulates the tuned values.
+  simulate_values(*problem.preset, problem.networks, plan);
   TuneOutcome out;
-  for (std::size_t j = 0; j < problem.networks.size(); ++j) {
-    const TuneNetwork& n = problem.networks[j];
-    plan.models[j] = problem.preset->build(n.parameters);
-    for (const auto& [name, value] : n.parameters.values) plan.parameters[name][j] = value;
-    for (std::size_t k = 0; k < plan.stimuli.size(); ++k)
-      plan.stimuli[k][j].strength = n.strengths[k];
-  }
   for (std::size_t p = 0; p < settings.parameters.size(); ++p) {
     auto& v = out.datasets[settings.parameters[p].name];
     for (const TuneResult& r : results) v.push_back(r.values[p]);
@@ -268,22 +275,61 @@ TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
     out.datasets["epochs"].push_back(r.epochs);
     out.datasets["converged"].push_back(r.converged ? 1 : 0);
   }
+  out.about = tuning_about(settings);
+  return out;
+}
+
+TuneOutcome resume_tuning(const RunConfig& config, LocalPlan& plan,
+                          const std::map<std::string, std::vector<double>>& saved,
+                          const std::string& checkpoint) {
+  const TuneSettings& settings = *config.tune;
+  TuneProblem problem = tuning_problem(config);
+  const auto fits = [&](const std::string& name) {
+    const auto it = saved.find(name);
+    require(it != saved.end() && it->second.size() == plan.range.count,
+            checkpoint +
+                ": the checkpoint's tuned values do not fit this run (corrupt?); remove "
+                "it, or pass --fresh to start over");
+    return it->second;
+  };
+  for (const char* key : {"expected_rate_hz", "loss", "epochs", "converged"}) fits(key);
+  std::vector<TuneNetwork> networks(plan.range.count);
+  for (std::uint64_t j = 0; j < plan.range.count; ++j) {
+    networks[j].parameters = config.model.parameters(plan.range.first + j);
+    for (const auto& stimulus : plan.stimuli) networks[j].strengths.push_back(stimulus[j].strength);
+  }
+  for (const TunedParameter& p : settings.parameters) {
+    const std::vector<double> values = fits(p.name);
+    const StimulusParameter named = stimulus_parameter(p.name, problem.stimulus_names);
+    for (std::uint64_t j = 0; j < plan.range.count; ++j)
+      (named.index >= 0 ? networks[j].strengths.at(static_cast<std::size_t>(named.index))
+                        : networks[j].parameters.values.at(p.name)) = values[j];
+  }
+  simulate_values(*problem.preset, networks, plan);
+  return TuneOutcome{saved, tuning_about(settings)};
+}
+
+namespace {
+
+// A tuning's settings as /tuning's attributes.
+std::map<std::string, std::string> tuning_about(const TuneSettings& settings) {
   std::string bounds;
   for (const TunedParameter& p : settings.parameters)
     if (std::isfinite(p.lower) || std::isfinite(p.upper))
       bounds += (bounds.empty() ? "" : "; ") + p.name + " [" + number_text(p.lower) + ", " +
                 number_text(p.upper) + "]";
-  out.about = {{"parameters", parameter_list(settings)},
-               {"bounds", bounds.empty() ? "none" : bounds},
-               {"tolerance", number_text(settings.tolerance)},
-               {"learning_rate", number_text(settings.learning_rate)},
-               {"method", to_string(resolved_method(settings))},
-               {"loss", to_string(settings.loss)},
-               {"target_rate", describe_targets(settings)},
-               {"steps_per_epoch", std::to_string(settings.steps)},
-               {"equilibration_steps", std::to_string(settings.equilibration_steps)},
-               {"max_epochs", std::to_string(settings.max_epochs)}};
-  return out;
+  return {{"parameters", parameter_list(settings)},
+          {"bounds", bounds.empty() ? "none" : bounds},
+          {"tolerance", number_text(settings.tolerance)},
+          {"learning_rate", number_text(settings.learning_rate)},
+          {"method", to_string(resolved_method(settings))},
+          {"loss", to_string(settings.loss)},
+          {"target_rate", describe_targets(settings)},
+          {"steps_per_epoch", std::to_string(settings.steps)},
+          {"equilibration_steps", std::to_string(settings.equilibration_steps)},
+          {"max_epochs", std::to_string(settings.max_epochs)}};
 }
+
+}  // namespace
 
 }  // namespace kascade::app

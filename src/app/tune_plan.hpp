@@ -26,6 +26,13 @@ struct TuneOutcome {
 // once the networks are made, before any tuning (also by --dry-run).
 void check_neuron_targets(const RunConfig& config, const LocalPlan& plan);
 
+// A resumed run's tuning: the values and /tuning datasets its checkpoint saved (`saved`, of the
+// rank's networks; `checkpoint` names the file in an error) applied to the plan, as tune_plan
+// leaves it, without tuning again.
+TuneOutcome resume_tuning(const RunConfig& config, LocalPlan& plan,
+                          const std::map<std::string, std::vector<double>>& saved,
+                          const std::string& checkpoint);
+
 // `simulated`: the tuned networks are simulated after (run), else only written (tune).
 TuneOutcome tune_plan(const RunConfig& config, LocalPlan& plan,
                       const std::vector<NetworkRange>& batches, MPI_Comm comm, bool show_progress,

@@ -18,7 +18,7 @@ namespace kascade {
 
 namespace {
 
-constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '4'};  // 4: the batches
+constexpr char kMagic[8] = {'k', 'a', 's', 'c', 'k', 'p', 't', '5'};  // 5: the tuned values
 constexpr const char* kStartOver = "; remove it, or pass --fresh to start over";
 
 class Writer {
@@ -84,6 +84,9 @@ void write_checkpoint(const std::string& path, const Checkpoint& c) {
   w.put(c.state.clipped), w.put(c.state.non_finite), w.put(c.state.runaway);
   w.put(c.spill.bytes), w.put(c.spill.blocks), w.put(c.spill.fingerprint);
   w.put(c.health.clipped), w.put(c.health.non_finite), w.put(c.health.runaway);
+  w.put(static_cast<std::uint64_t>(c.tuned.size()));
+  for (const auto& [name, values] : c.tuned)
+    w.put(std::vector<char>(name.begin(), name.end())), w.put(values);
   w.put(fnv1a(w.bytes.data(), w.bytes.size()));  // detects corruption (no copy: it may be GBs)
 
   // (A failure to write it is no fault of the input: std::runtime_error, exit status 1.)
@@ -140,7 +143,16 @@ Checkpoint read_checkpoint(const std::string& path, std::uint64_t expected_hash,
   r.get(c.state.clipped), r.get(c.state.non_finite), r.get(c.state.runaway);
   r.get(c.spill.bytes), r.get(c.spill.blocks), r.get(c.spill.fingerprint);
   r.get(c.health.clipped), r.get(c.health.non_finite), r.get(c.health.runaway);
-  if (!r.at_end()) throw InputError(path + ": checkpoint is corrupt (trailing bytes)" + kStartOver);
+  std::uint64_t tuned = 0;
+  r.get(tuned);
+  for (std::uint64_t k = 0; k < tuned; ++k) {  // (each entry at least 16 bytes, or truncated)
+    std::vector<char> name;
+    r.get(name);
+    r.get(c.tuned[std::string(name.begin(), name.end())]);
+  }
+  // (a name twice, read into one entry: not what was written)
+  if (!r.at_end() || c.tuned.size() != tuned)
+    throw InputError(path + ": checkpoint is corrupt (trailing bytes)" + kStartOver);
   if (c.deck_hash != expected_hash)
     throw InputError(
         path +

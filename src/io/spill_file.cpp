@@ -21,13 +21,14 @@ SpillFile::SpillFile(std::string path, network_id_t first, std::uint64_t n_local
                      bool resume)
     : path_(std::move(path)), first_(first), with_counts_(with_counts), events_(n_local, 0) {
   file_ = std::fopen(path_.c_str(), resume ? "r+b" : "w+b");
-  if (file_ == nullptr && resume && errno == ENOENT)
+  const int error = errno;  // (before the message's strings allocate)
+  if (file_ == nullptr && resume && error == ENOENT)
     throw InputError(path_ + ": the spike spill file of the checkpoint is missing");
   if (file_ == nullptr)  // (e.g. made read-only: the spikes it holds are not lost, say why)
     throw InputError(path_ +
                      (resume ? ": cannot open the spike spill file of the checkpoint ("
                              : ": cannot create the spike spill file (") +
-                     std::strerror(errno) + ")");
+                     std::strerror(error) + ")");
 }
 
 SpillFile::~SpillFile() {

@@ -110,7 +110,7 @@ class BatchTuner {
 
   // Networks whose values are final (per network of the batch): their epochs measure nothing of
   // them (they still step: the others' draws and layout do not depend on it), their estimates
-  // are zeros.
+  // are zeros (never read: update() skips them), and an overflow of theirs silences nothing.
   void leave_out(const std::vector<bool>& final_values) {
     if (skip_.extent(0) == 0) skip_ = decltype(skip_)("kascade::tune_skip", count_);
     auto h = Kokkos::create_mirror_view(skip_);

@@ -22,11 +22,8 @@ import numpy as np
 binary, source = sys.argv[1], sys.argv[2]
 
 
-def run(*args, threads=None):
-    env = dict(os.environ)
-    if threads is not None:
-        env["OMP_NUM_THREADS"] = str(threads)
-    return subprocess.run([binary, *args], capture_output=True, text=True, env=env)
+def run(*args):
+    return subprocess.run([binary, *args], capture_output=True, text=True)
 
 
 with tempfile.TemporaryDirectory() as tmp:

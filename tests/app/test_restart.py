@@ -187,26 +187,61 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # A kill between the output's rename and the removal of its checkpoints and spill files
     # leaves them beside the complete file (and the lock file): the same command, with nothing
-    # to do, removes them. Another deck's checkpoint there (rank 1's) stays: it resumes from it.
+    # to do, removes them (rank 0's: written before the output). Another deck's checkpoint
+    # there (rank 1's) stays, and so does one of the same command newer than the output (rank
+    # 2's: an interrupted --overwrite of it): they resume from them.
     done = os.path.join(tmp, "done.h5")
     check(run(done).returncode == 0, "left behind: a complete run")
+    made = os.stat(done).st_mtime_ns
     for name, fault, extra, rank in (("same.h5", "checkpoint:25", (), 0),
-                                     ("foreign.h5", "checkpoint:3", ("--set", "seed=7"), 1)):
+                                     ("foreign.h5", "checkpoint:3", ("--set", "seed=7"), 1),
+                                     ("later.h5", "checkpoint:5", (), 2)):
         killed = os.path.join(tmp, name)
         check(run(killed, fault, *extra).returncode == -signal.SIGKILL, f"left behind: {name} killed")
         for suffix in (".ckpt.0", ".ckpt.0.tmp", ".spill.0"):
             if os.path.exists(killed + suffix):
-                os.rename(killed + suffix, done + suffix.replace(".0", f".{rank}"))
+                moved = done + suffix.replace(".0", f".{rank}")
+                os.rename(killed + suffix, moved)
+                if rank == 0:  # (as the run that made the output wrote it: before)
+                    os.utime(moved, ns=(made - 10**9, made - 10**9))
     open(done + ".lock", "w").close()
-    made = os.stat(done).st_mtime_ns
     r = run(done)
     kept = sorted(f for f in os.listdir(tmp) if f.startswith("done.h5."))
     check(r.returncode == 0 and os.stat(done).st_mtime_ns == made and
-          kept == ["done.h5.ckpt.1", "done.h5.ckpt.1.tmp", "done.h5.spill.1"],
+          kept == ["done.h5.ckpt.1", "done.h5.ckpt.1.tmp", "done.h5.ckpt.2", "done.h5.ckpt.2.tmp",
+                   "done.h5.spill.1", "done.h5.spill.2"],
           f"nothing to do: the run's own checkpoint, spill and lock files removed, another's "
           f"kept ({r.returncode} {kept} {r.stderr.strip()[-200:]})")
     for f in kept:
         os.remove(os.path.join(tmp, f))
+
+    # A run that tunes keeps the tuned values in its checkpoints: killed mid-run, the same
+    # command resumes without tuning again (it says so) to the uninterrupted run's file, its
+    # /tuning group included.
+    tuned_deck = os.path.join(source, "inputs", "inverse_problem_dataset.toml")
+    tuned_small = ["--set", "networks.count=8", "--set", "simulation.steps=3000",
+                   "--set", "simulation.batch_size=4", "--set", "simulation.record_interval=300",
+                   "--set", "simulation.checkpoint_every=0", "--set", "tune.epochs=12"]
+
+    def tuned_run(out, fault=None):
+        env = dict(os.environ, KASCADE_FAULT=fault) if fault else None
+        return subprocess.run([binary, "run", tuned_deck, "-o", out, *tuned_small],
+                              capture_output=True, text=True, env=env)
+
+    tuned_ref, tuned_out = os.path.join(tmp, "tuned_reference.h5"), os.path.join(tmp, "tuned.h5")
+    check(tuned_run(tuned_ref).returncode == 0, "tuned: the uninterrupted run")
+    check(tuned_run(tuned_out, "checkpoint:5").returncode == -signal.SIGKILL, "tuned: killed")
+    r = tuned_run(tuned_out)
+    same_tuning = False
+    if r.returncode == 0:
+        with h5py.File(tuned_ref, "r") as fa, h5py.File(tuned_out, "r") as fb:
+            same_tuning = sorted(fa["tuning"]) == sorted(fb["tuning"]) and all(
+                np.array_equal(fa["tuning"][k][:], fb["tuning"][k][:]) for k in fa["tuning"])
+    check(r.returncode == 0 and "not tuned again" in r.stderr and compare(tuned_ref, tuned_out)
+          and same_tuning, f"a tuned run resumes with its saved values to the uninterrupted "
+          f"file ({r.returncode} {r.stderr.strip()[-300:]!r})")
+    for f in (tuned_ref, tuned_out):
+        os.remove(f)
 
     # checkpoint_every cannot change a spike: a resume may change it (as requeued jobs do).
     every = os.path.join(tmp, "every.h5")

@@ -4,6 +4,7 @@
 // whole. It is tied to the deck (a hash of its text with overrides) and to the rank count; any
 // other deck or rank count is refused with a message naming the file.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct Checkpoint {
   EngineState state;
   SpillFile::Position spill;
   NetworkHealth health;  // of the completed batches' networks, in order
+  // The run's tuning of the rank's networks: each tuned parameter's values and the /tuning
+  // datasets, per local network (empty: the run tunes nothing). A resume applies them instead
+  // of tuning again.
+  std::map<std::string, std::vector<double>> tuned;
 };
 
 std::uint64_t deck_hash(const std::string& deck_text);  // FNV-1a, 64 bit

@@ -41,18 +41,33 @@ KOKKOS_INLINE_FUNCTION PhiAndSlope phi_and_slope(Nonlinearity f, double x) {
   return {0, 0};
 }
 
-// phi_and_slope over n inputs; the sigmoid (the GLMs') in a loop of its own, so that one
-// neuron's division overlaps the next one's exponential.
+// phi_and_slope over n inputs; the sigmoid (the GLMs') in loops of its own: on hosts the
+// exponentials first (library calls, one after another), then the divisions over whole vectors
+// (one at a time, each waited for after its call, they had been a third of the tuned step's
+// work); the same operations on each value, so the same bits.
 KOKKOS_INLINE_FUNCTION void phi_and_slopes(Nonlinearity f, const double* x, PhiAndSlope* out,
                                            const int n) {
   if (f != Nonlinearity::sigmoid) {
     for (int k = 0; k < n; ++k) out[k] = phi_and_slope(f, x[k]);
     return;
   }
+#if defined(KOKKOS_ENABLE_CUDA) || defined(KOKKOS_ENABLE_HIP)
   for (int k = 0; k < n; ++k) {
     const double s = 1.0 / (1.0 + math::exp(-x[k]));
     out[k] = {s, s * (1.0 - s)};
   }
+#else
+  constexpr int most = 64;
+  for (int k0 = 0; k0 < n; k0 += most) {
+    const int m = n - k0 < most ? n - k0 : most;
+    double e[most];
+    for (int k = 0; k < m; ++k) e[k] = math::exp(-x[k0 + k]);
+    for (int k = 0; k < m; ++k) {
+      const double s = 1.0 / (1.0 + e[k]);
+      out[k0 + k] = {s, s * (1.0 - s)};
+    }
+  }
+#endif
 }
 
 template <class MemorySpace, class Extension>

@@ -410,9 +410,12 @@ def network_summary(f, g):
     seconds = int(f.attrs["recorded_steps"]) * dt_ms(f) / 1000
     rate = total / (n * seconds) if n and seconds else 0.0
     positive, negative = int((weight > 0).sum()), int((weight < 0).sum())
+    simulated = (f"{total} spikes in {len(steps)} events ({rate:.3g} Hz), "
+                 f"{int(f['networks/clipped_probabilities'][g])} clipped probabilities"
+                 if int(f.attrs["recorded_steps"]) > 0 else
+                 "not simulated (a file of kascade generate or tune)")
     lines = [f"network {g}: {n} neurons, {len(weight)} synapses ({positive} positive, "
-             f"{negative} negative), {total} spikes in {len(steps)} events ({rate:.3g} Hz), "
-             f"{int(f['networks/clipped_probabilities'][g])} clipped probabilities"]
+             f"{negative} negative), {simulated}"]
     params = parameters(f, g)
     lines.append("parameters: " + ", ".join(
         f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}" for k, v in params.items()))

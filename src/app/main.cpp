@@ -5,6 +5,7 @@
 
 #include <Kokkos_Core.hpp>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -50,6 +51,7 @@ const CLI::Validator kNonEmpty(
 // `--set KEY=VALUE`: one value per --set, so that a deck after it stays the deck.
 CLI::Option* add_overrides(CLI::App* cmd, std::vector<std::string>& overrides, const char* help) {
   return cmd->add_option("--set", overrides, help)
+      ->type_name("KEY=VALUE")
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
@@ -158,8 +160,15 @@ int main(int argc, char** argv) {
         if (extra.rfind("--kokkos", 0) != 0) {
           // (first what is wrong with the Kokkos options before it: `--kokkos-threads 4`)
           kascade::app::check_kokkos_options(kokkos_options, nullptr);
-          throw kascade::InputError("unknown option or argument '" + extra +
-                                    "' (see kascade --help)");
+          // (`--set a=1 b=2` and `--set key value` leave a word: each --set takes one KEY=VALUE)
+          const bool after_set =
+              std::find(argv + 1, argv + argc, std::string("--set")) != argv + argc;
+          throw kascade::InputError(
+              "unknown option or argument '" + extra + "' (" +
+              (after_set ? "each --set takes one KEY=VALUE, e.g. --set simulation.steps=500 "
+                           "--set networks.count=3; "
+                         : "") +
+              "see kascade --help)");
         }
         kokkos_options.push_back(extra);
       }

@@ -40,7 +40,17 @@ std::string there_are(const std::size_t networks) {
 std::string deck_relative(const std::string& path, const std::string& deck) {
   const std::filesystem::path p(path);
   if (p.is_absolute()) return path;
-  return (std::filesystem::path(deck).parent_path() / p).lexically_normal().string();
+  const std::filesystem::path dir = std::filesystem::path(deck).parent_path();
+  const std::string resolved = (dir / p).lexically_normal().string();
+  // The likely slip (`--set 'model.theta={file="tuned.h5"}'` with the deck in another
+  // directory): no such file there, but one of that name here. Said, not guessed at.
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::exists(resolved, ec) && std::filesystem::exists(p, ec))
+    throw InputError(resolved +
+                     ": no such file; a relative path in a deck (also one given by "
+                     "--set) is taken from the deck's directory, " +
+                     dir.string() + "/: for ./" + path + " give its absolute path");
+  return resolved;
 }
 
 DeckTable::DeckTable(const toml::value* table, std::string prefix, std::string file)
@@ -350,7 +360,10 @@ std::string predecessor_hint(std::string dotted) {
       {"model.equilibration_steps", "kascade's is 'simulation.equilibration_steps'"},
       {"simulation.store_as_dtype",
        "kascade has none: spikes are stored as events, Poisson counts as uint16"},
-      {"stimulus.batch_size", "kascade has none: a stimulus belongs to network ids"}};
+      {"stimulus.batch_size", "kascade has none: a stimulus belongs to network ids"},
+      {"networks.erdos_renyi.sparsity",
+       "erdos_renyi's is 'p' = 1 - sparsity, the probability of a synapse"},
+      {"networks.erdos_renyi.probability", "kascade's is 'p'"}};
   for (const auto& [from, to] : names)
     if (dotted == from) return " (spikeometric's name; " + to + ")";
   return "";

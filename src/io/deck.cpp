@@ -140,11 +140,34 @@ void refuse_other_sources(const DeckTable& t, const std::string& generator, cons
   }
 }
 
+// networks.generator's choices: the generators, then the files.
+constexpr const char* known[] = {"normal",      "uniform", "erdos_renyi", "fixed_indegree",
+                                 "mexican_hat", "npy",     "hdf5",        "sonata"};
+
+// A generator chosen by --set drops the deck's tables of the other sources (the deck's own
+// choice's, say): they were the deck's settings for a choice no longer made, which would
+// otherwise refuse the override ("unknown key 'networks.normal'"). A table that an override
+// sets a key of stays (and is refused: that --set means something that will not happen).
+void drop_other_sources(toml::value& root,
+                        const std::vector<std::pair<std::string, std::string>>& overrides) {
+  if (!root.contains("networks") || !root.at("networks").is_table()) return;
+  auto& networks = root.at("networks").as_table();
+  const auto chosen = networks.find("generator");
+  if (chosen == networks.end() || !chosen->second.is_string()) return;
+  for (const char* source : known)
+    if (source != chosen->second.as_string().str) {
+      const auto it = networks.find(source);
+      const std::string prefix = std::string("networks.") + source + ".";
+      const bool overridden = std::any_of(overrides.begin(), overrides.end(), [&](const auto& o) {
+        return o.second.rfind(prefix, 0) == 0;
+      });
+      if (it != networks.end() && it->second.is_table() && !overridden) networks.erase(it);
+    }
+}
+
 void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
   const auto most = kMostNeurons;  // (per network)
   const std::string generator = t.string("generator", "normal");
-  static const char* known[] = {"normal",      "uniform", "erdos_renyi", "fixed_indegree",
-                                "mexican_hat", "npy",     "hdf5",        "sonata"};
   if (std::find(std::begin(known), std::end(known), generator) == std::end(known))
     throw InputError(file +
                      ": key 'networks.generator' must be one of normal, uniform, erdos_renyi, "
@@ -530,6 +553,8 @@ RunConfig parse_deck(const std::string& text, const std::string& name,
   toml::value root = parse_toml(text, name);
   std::vector<std::pair<std::string, std::string>> override_keys;  // (assignment, key)
   for (const auto& o : overrides) override_keys.emplace_back(o, apply_override(root, o));
+  for (const auto& [assignment, key] : override_keys)
+    if (key == "networks.generator") drop_other_sources(root, override_keys);
   try {
     return read_config(root, text, name, overrides);
   } catch (const InputError& e) {

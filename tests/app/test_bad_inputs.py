@@ -396,6 +396,10 @@ def check_command_lines(root, deck):
         "two keys after one --set": (["run", deck, "-o", "{tmp}/v.h5", "--set", "simulation.steps=9",
                                       "networks.count=3"],
                                      ["'networks.count=3'", "each --set takes one KEY=VALUE"]),
+        "a --set into the table of a generator --set replaced": (
+            ["run", deck, "-o", "{tmp}/g.h5", "--set", 'networks.generator="erdos_renyi"',
+             "--set", "networks.normal.std=3"],
+            ["--set 'networks.normal.std=3'", "unknown key 'networks.normal'"]),
         "an unknown key in --set": (["run", deck, "-o", "{tmp}/u.h5", "--set", "simulation.stepz=9"],
                                     ["--set 'simulation.stepz=9'", "did you mean 'simulation.steps'"]),
         "an output in a missing directory": (["run", deck, "-o", "{tmp}/no_such_dir/x.h5"],

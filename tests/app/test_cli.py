@@ -49,6 +49,11 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("run", deck, "-o", os.path.join(long_dir, "out.h5"), "-q", "--set", "simulation.steps=100")
     check(r.returncode == 2 and "more than MPI-IO takes" in r.stderr and not os.listdir(long_dir),
           f"an output path too long for MPI-IO is refused ({r.returncode} {r.stderr[-300:]})")
+    # Another generator by --set: the deck's table of its own (networks.normal) is dropped.
+    switched = os.path.join(tmp, "switched.h5")
+    r = run("run", deck, "-o", switched, "-q", "--set", "simulation.steps=100",
+            "--set", 'networks.generator="erdos_renyi"', "--set", "networks.erdos_renyi.p=0.3")
+    check(r.returncode == 0, f"--set networks.generator switches the generator ({r.stderr.strip()})")
     # An output over a file the run reads (its deck) is refused, also with --overwrite.
     victim = os.path.join(tmp, "victim.toml")
     with open(deck) as f_in, open(victim, "w") as f_out:

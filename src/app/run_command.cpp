@@ -330,6 +330,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // others acts on a signal at once: its last checkpoint is written.
   const auto waiting = [&] { stop_if_interrupted("once all its networks were simulated"); };
   collectively(comm, waiting, [&] {
+    // The tuning kept at once: a kill before the first chunk's checkpoint (checkpoint_every
+    // seconds later, or a batch later) resumes without tuning again.
+    if (tuned && !resume && !batches.empty()) checkpoints.write(spill, 0, nullptr, health);
     for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
       const NetworkRange b = batches[round];
       progress.set_stage("networks " + std::to_string(b.first) + "-" +

@@ -223,9 +223,9 @@ with tempfile.TemporaryDirectory() as tmp:
                    "--set", "simulation.batch_size=4", "--set", "simulation.record_interval=300",
                    "--set", "simulation.checkpoint_every=0", "--set", "tune.epochs=12"]
 
-    def tuned_run(out, fault=None):
+    def tuned_run(out, fault=None, *extra):
         env = dict(os.environ, KASCADE_FAULT=fault) if fault else None
-        return subprocess.run([binary, "run", tuned_deck, "-o", out, *tuned_small],
+        return subprocess.run([binary, "run", tuned_deck, "-o", out, *tuned_small, *extra],
                               capture_output=True, text=True, env=env)
 
     tuned_ref, tuned_out = os.path.join(tmp, "tuned_reference.h5"), os.path.join(tmp, "tuned.h5")
@@ -240,6 +240,17 @@ with tempfile.TemporaryDirectory() as tmp:
     check(r.returncode == 0 and "not tuned again" in r.stderr and compare(tuned_ref, tuned_out)
           and same_tuning, f"a tuned run resumes with its saved values to the uninterrupted "
           f"file ({r.returncode} {r.stderr.strip()[-300:]!r})")
+    # The tuning is kept at once, in a checkpoint of its own: with checkpoints only between
+    # batches and one batch, a kill in the last checkpoint (the second: the first is the
+    # tuning's) resumes without tuning again.
+    os.remove(tuned_out)
+    once = ("--set", "simulation.checkpoint_every=-1", "--set", "simulation.batch_size=8")
+    check(tuned_run(tuned_out, "checkpoint:2", *once).returncode == -signal.SIGKILL,
+          "tuned: killed in its second checkpoint, after the batch")
+    r = tuned_run(tuned_out, None, *once)
+    check(r.returncode == 0 and "not tuned again" in r.stderr and compare(tuned_ref, tuned_out),
+          f"the tuning's own checkpoint spares the resume the tuning ({r.returncode} "
+          f"{r.stderr.strip()[-300:]!r})")
     for f in (tuned_ref, tuned_out):
         os.remove(f)
 

@@ -155,6 +155,7 @@ ScopedInterrupts::ScopedInterrupts(const Mode mode) {
 
 ScopedInterrupts::~ScopedInterrupts() {
   for (int k = 0; k < kHandled; ++k) ::sigaction(kSignals[k], &saved_[k], nullptr);
+  noted_at_ms.store(0);  // (a later first signal stamps its own time)
   const int s = noted.exchange(0);
   if (s != 0 && std::uncaught_exceptions() == 0) ::raise(s);  // (the handler restored acts)
 }

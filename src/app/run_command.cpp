@@ -331,8 +331,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   const auto waiting = [&] { stop_if_interrupted("once all its networks were simulated"); };
   collectively(comm, waiting, [&] {
     // The tuning kept at once: a kill before the first chunk's checkpoint (checkpoint_every
-    // seconds later, or a batch later) resumes without tuning again.
-    if (tuned && !resume && !batches.empty()) checkpoints.write(spill, 0, nullptr, health);
+    // seconds later, or a batch later) resumes without tuning again. A rank without networks
+    // writes one too: a resume takes the saved values only where every rank has them.
+    if (tuned && !resume) checkpoints.write(spill, 0, nullptr, health);
     for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
       const NetworkRange b = batches[round];
       progress.set_stage("networks " + std::to_string(b.first) + "-" +

@@ -3,6 +3,7 @@
 network, or had written no checkpoint yet, starts its own networks over while the others resume,
 and the file equals an uninterrupted run's; --fresh with fewer ranks removes every rank's files;
 `kascade generate` refuses an output whose run can still resume (and leaves its files alone);
+a tuned run whose rank 1 owns no network resumes without tuning again;
 a rank that cannot open its spill file stops every rank with one line, no hang.
 
 usage: test_restart_ranks.py KASCADE_BINARY SOURCE_DIR MPIEXEC [MPIEXEC_FLAGS...]
@@ -69,6 +70,29 @@ with tempfile.TemporaryDirectory() as tmp:
         check(os.path.exists(out) and same(ref, out),
               f"{networks} networks: the resumed file equals the uninterrupted run's")
         check(not leftovers(tmp), f"{networks} networks: nothing left behind ({leftovers(tmp)})")
+
+    # A tuned run on two ranks where rank 1 owns no network: every rank checkpoints the tuning
+    # as it ends, so the resume takes the saved values on both ranks instead of tuning again.
+    tuned_deck = os.path.join(source, "inputs", "inverse_problem_dataset.toml")
+    tuned = ["--set", "networks.count=1", "--set", "simulation.steps=1200",
+             "--set", "simulation.batch_size=1", "--set", "simulation.record_interval=300",
+             "--set", "simulation.checkpoint_every=0", "--set", "tune.epochs=8"]
+
+    def tuned_run(out, fault=None):
+        env = dict(os.environ, **({"KASCADE_FAULT": fault} if fault else {}))
+        argv = [mpiexec, "-n", "2", *mpi_flags, binary, "run", tuned_deck, "-o", out, *tuned]
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+
+    ref, out = os.path.join(tmp, "tuned_ref.h5"), os.path.join(tmp, "tuned.h5")
+    check(tuned_run(ref).returncode == 0, "tuned: the uninterrupted 2-rank run")
+    check(tuned_run(out, "checkpoint:3").returncode != 0, "tuned: the 2-rank run is killed")
+    r = tuned_run(out)
+    check(r.returncode == 0 and "not tuned again" in r.stderr and same(ref, out),
+          f"tuned, rank 1 without networks: resumed without tuning again ({r.stderr.strip()})")
+    with h5py.File(ref, "r") as fa, h5py.File(out, "r") as fb:
+        check(all(np.array_equal(fa["tuning"][n][:], fb["tuning"][n][:]) for n in fa["tuning"]),
+              "tuned: /tuning as the uninterrupted run's")
+    check(not leftovers(tmp), f"tuned: nothing left behind ({leftovers(tmp)})")
 
     # Files that merely share the names of other ranks' files, but are not kascade's, are left.
     out = os.path.join(tmp, "mine.h5")

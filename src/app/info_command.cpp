@@ -41,7 +41,7 @@ void print_tuning(const OutputReader& reader) {
 
 }  // namespace
 
-int info_command(const std::string& file) {
+int info_command(const std::string& file, const bool all_networks) {
   const OutputReader reader(file);
   const auto attrs = reader.attributes();
   auto attr = [&](const char* key) {
@@ -105,10 +105,13 @@ int info_command(const std::string& file) {
                   static_cast<long long>(first - runaway.begin()), *first);
   }
   std::printf("  network  neurons   spikes    rate (Hz)\n");
-  for (std::uint64_t g = 0; g < G && g < 10; ++g)
+  const std::uint64_t rows = all_networks ? G : std::min<std::uint64_t>(G, 10);
+  for (std::uint64_t g = 0; g < rows; ++g)
     std::printf("  %7llu  %7.0f  %7.0f  %11.3f\n", static_cast<unsigned long long>(g), neurons[g],
                 spikes[g], rates[g]);
-  if (G > 10) std::printf("  ... (%llu more)\n", static_cast<unsigned long long>(G - 10));
+  if (G > rows)
+    std::printf("  ... (%llu more: --all lists every network)\n",
+                static_cast<unsigned long long>(G - rows));
   std::printf("deck:\n%s\n", reader.deck().c_str());
   return 0;
 }

@@ -146,6 +146,8 @@ int main(int argc, char** argv) {
   std::string info_file;
   auto* info_cmd = cli.add_subcommand("info", "summarise an output file");
   info_cmd->add_option("file", info_file, "kascade output file")->required();
+  bool info_all = false;
+  info_cmd->add_flag("--all", info_all, "list every network (else the first 10)");
 
   int status = 0;
   bool parsed = false;
@@ -201,7 +203,7 @@ int main(int argc, char** argv) {
             "[kascade] interrupted: nothing was written; the same command starts again");
       if (*generate_cmd) kascade::app::run_command(generate);
       if (*tune_cmd) kascade::app::run_command(tune);
-      if (*info_cmd && rank == 0) status = kascade::app::info_command(info_file);
+      if (*info_cmd && rank == 0) status = kascade::app::info_command(info_file, info_all);
       if (*export_cmd && rank == 0) {
         // Ctrl-C stops it between networks, after its staging folder is removed (unwinding).
         kascade::app::defer_interrupts();

@@ -11,6 +11,7 @@
 
 #include "io/deck_text.hpp"
 #include "kascade/core/error.hpp"
+#include "kascade/core/name_hint.hpp"
 #include "kascade/io/deck_table.hpp"
 #include "kascade/io/stimulus_file.hpp"
 #include "kascade/tune/tuner.hpp"
@@ -169,10 +170,9 @@ void read_networks(DeckTable t, NetworkSource& s, const std::string& file) {
   const auto most = kMostNeurons;  // (per network)
   const std::string generator = t.string("generator", "normal");
   if (std::find(std::begin(known), std::end(known), generator) == std::end(known))
-    throw InputError(file +
-                     ": key 'networks.generator' must be one of normal, uniform, erdos_renyi, "
-                     "fixed_indegree, mexican_hat, npy, hdf5, sonata (got \"" +
-                     generator + "\")");
+    throw InputError(
+        file + ": " +
+        not_one_of("networks.generator", {std::begin(known), std::end(known)}, generator));
   const bool from_file = generator == "npy" || generator == "hdf5" || generator == "sonata";
   const std::int64_t count_max = std::numeric_limits<network_id_t>::max();
   try {
@@ -318,13 +318,13 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
   if (spec.kind == StimulusKind::poisson) {
     const std::string law = t.string("intervals", "poisson");
     require(law == "poisson" || law == "geometric",
-            file + ": key '" + prefix + "intervals' must be poisson or geometric (got \"" + law +
-                "\")");
+            file + ": " + not_one_of(prefix + "intervals", {"poisson", "geometric"}, law));
     spec.geometric_intervals = law == "geometric";
   }
   if (spec.kind == StimulusKind::loaded) {
     const std::string given = t.string("file", "");
-    require(!given.empty(), file + ": key '" + prefix + "file' is required for a loaded stimulus");
+    require(!given.empty(), file + ": key '" + prefix + "file' is required for a loaded stimulus" +
+                                t.predecessor_names());
     spec.file = deck_relative(given, file);
     spec.dataset = t.string("dataset", "stimulus");
     spec.channel_weights = t.number_list("channel_weights");
@@ -372,9 +372,16 @@ void read_stimulus(DeckTable t, std::size_t index, std::size_t networks, Stimulu
     spec.amount =
         t.numbers(targets, targets == "fraction" ? 0.1 : 1.0, networks, targets == "count");
   } else {
-    throw InputError(file + ": key '" + prefix +
-                     "targets' must be one of all, list, fraction, count (got \"" + targets +
-                     "\")");
+    throw InputError(file + ": " +
+                     not_one_of(prefix + "targets", {"all", "list", "fraction", "count"}, targets));
+  }
+  // A key of another targeting (the likely slip: a list of neurons under the default "all").
+  for (const char* key : {"neurons", "fraction", "count"}) {
+    const std::string wants = std::string(key) == "neurons" ? "list" : key;
+    require(!t.has(key) || wants == targets,
+            file + ": key '" + prefix + key + "' is read only with targets = \"" + wants +
+                "\" (this stimulus has targets = \"" + targets + "\"): set " + prefix +
+                "targets = \"" + wants + "\", or remove the key");
   }
   t.finish();
   try {

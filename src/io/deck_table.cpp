@@ -9,26 +9,12 @@
 
 #include "kascade/core/error.hpp"
 #include "kascade/core/fnv1a.hpp"
+#include "kascade/core/name_hint.hpp"
 #include "kascade/io/values_file.hpp"
 
 namespace kascade {
 
 namespace {
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // "there are 4 networks", "there is 1 network": how many per-network values a key needs.
 std::string there_are(const std::size_t networks) {
@@ -363,13 +349,28 @@ std::string predecessor_hint(std::string dotted) {
       {"stimulus.batch_size", "kascade has none: a stimulus belongs to network ids"},
       {"networks.erdos_renyi.sparsity",
        "erdos_renyi's is 'p' = 1 - sparsity, the probability of a synapse"},
-      {"networks.erdos_renyi.probability", "kascade's is 'p'"}};
+      {"networks.erdos_renyi.probability", "kascade's is 'p'"},
+      {"networks.normal.n_neurons", "kascade's is 'networks.neurons'"},
+      {"networks.uniform.n_neurons", "kascade's is 'networks.neurons'"},
+      {"networks.mexican_hat.n_neurons", "kascade's is 'networks.neurons'"},
+      {"stimulus.path", "kascade's is 'file', with the array's 'dataset' in it"},
+      {"stimulus.dt", "kascade has none: a stimulus's times are in steps, each of model.dt"}};
   for (const auto& [from, to] : names)
     if (dotted == from) return " (spikeometric's name; " + to + ")";
   return "";
 }
 
 }  // namespace
+
+std::string DeckTable::predecessor_names() const {
+  if (table_ == nullptr || !table_->is_table()) return "";
+  for (const auto& item : table_->as_table()) {
+    if (known_.count(item.first)) continue;
+    const std::string hint = predecessor_hint(name(item.first));
+    if (!hint.empty()) return " (unknown key '" + name(item.first) + "'" + hint + ")";
+  }
+  return "";
+}
 
 void DeckTable::finish() const {
   if (table_ == nullptr) return;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kascade/core/error.hpp"
+#include "kascade/core/name_hint.hpp"
 #include "kascade/model/kernels.hpp"
 
 namespace kascade {
@@ -70,7 +71,11 @@ void exponential_trace(CascadeModel& m, std::vector<real_t> kernel, double decay
 }
 
 // lambda = lambda_0 max(g - theta, 0), Poisson counts (RectifiedLNP, RectifiedSAM).
+// lambda_0 > 0: a rate per unit of input (below 0 every rate would be negative, no spike ever;
+// tuning had taken it there, and the tuner keeps every value one that builds).
 void rectified_poisson(CascadeModel& m, const ParameterSet& p) {
+  require(p["lambda_0"] > 0 && std::isfinite(p["lambda_0"]),
+          "model.lambda_0 must be finite and > 0 (a rate per unit of input)");
   m.nonlinearity = Nonlinearity::rectified_linear;
   m.emission = Emission::poisson;
   m.gain = static_cast<real_t>(p["lambda_0"]);
@@ -109,8 +114,9 @@ CascadeModel build_bernoulli_glm(const ParameterSet& p) {
 
 CascadeModel build_poisson_glm(const ParameterSet& p) {
   CascadeModel m = base("poisson_glm", p);
-  require(std::isfinite(p["alpha"]) && p["alpha"] != 0,
-          "model.alpha must be finite and not 0 (the rate is divided by it)");
+  require(std::isfinite(p["alpha"]) && p["alpha"] > 0,
+          "model.alpha must be finite and > 0 (the rate is divided by it: below 0 every rate "
+          "would be negative)");
   lnp_filter(m, p);
   m.nonlinearity = Nonlinearity::exponential;
   m.emission = Emission::poisson;
@@ -179,8 +185,7 @@ CascadeModel build_custom(const ParameterSet& p) {
     activation_trace(m, p);
   } else {
     require(coupling == "none",
-            "key 'model.coupling' must be one of exponential, explicit, trace, none (got \"" +
-                coupling + "\")");
+            not_one_of("model.coupling", {"exponential", "explicit", "trace", "none"}, coupling));
   }
   const std::string& self = p.choice("self");
   if (self == "refractory") {
@@ -194,8 +199,7 @@ CascadeModel build_custom(const ParameterSet& p) {
             "model.self_taps must list at least one tap");
     m.self_kernel.assign(it->second.begin(), it->second.end());
   } else {
-    require(self == "none",
-            "key 'model.self' must be one of refractory, explicit, none (got \"" + self + "\")");
+    require(self == "none", not_one_of("model.self", {"refractory", "explicit", "none"}, self));
   }
   const std::string& noise = p.choice("noise");
   if (noise == "sparse_gaussian") {
@@ -206,8 +210,7 @@ CascadeModel build_custom(const ParameterSet& p) {
     m.noise_sigma = static_cast<real_t>(p["noise_sigma"]);
     m.noise_rho = static_cast<real_t>(p["noise_rho"]);
   } else {
-    require(noise == "none",
-            "key 'model.noise' must be one of none, sparse_gaussian (got \"" + noise + "\")");
+    require(noise == "none", not_one_of("model.noise", {"none", "sparse_gaussian"}, noise));
   }
   return m;
 }
@@ -291,12 +294,12 @@ const std::vector<Preset>& presets() {
 }
 
 const Preset& find_preset(const std::string& name) {
-  std::string names;
+  std::vector<std::string> names;
   for (const Preset& p : presets()) {
     if (p.name == name) return p;
-    names += (names.empty() ? "" : ", ") + p.name;
+    names.push_back(p.name);
   }
-  throw InputError("key 'model.preset' must be one of " + names + " (got \"" + name + "\")");
+  throw InputError(not_one_of("model.preset", names, name));
 }
 
 ParameterSet ModelDefinition::parameters(network_id_t network) const {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kascade/core/error.hpp"
+#include "kascade/core/name_hint.hpp"
 #include "kascade/random/philox.hpp"
 
 namespace kascade {
@@ -125,8 +126,7 @@ WeightLaw parse_weight_law(const std::string& name, const std::string& key) {
   if (name == "uniform") return WeightLaw::uniform;
   if (name == "lognormal") return WeightLaw::lognormal;
   if (name == "constant") return WeightLaw::constant;
-  throw InputError("key '" + key + "' must be one of normal, uniform, lognormal, constant (got \"" +
-                   name + "\")");
+  throw InputError(not_one_of(key, {"normal", "uniform", "lognormal", "constant"}, name));
 }
 
 void validate(const RandomGraphParams& p, ordinal_t n, const std::string& prefix) {

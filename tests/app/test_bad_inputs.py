@@ -55,7 +55,8 @@ EXPECTED = {
     "unknown_simulation_key.toml": ["'simulation.batchsize'", "'simulation.batch_size'"],
     "unknown_stimulus_key.toml": ["'stimulus[0].strenght'"],
     "unknown_stimulus_other_kind_key.toml": ["unknown key 'stimulus[0].period'"],
-    "unknown_stimulus_targets_key.toml": ["unknown key 'stimulus[0].count'"],
+    "unknown_stimulus_targets_key.toml": ["'stimulus[0].count'", "targets = \"count\""],
+    "stimulus_neurons_without_list.toml": ["'stimulus[0].neurons'", "set stimulus[0].targets = \"list\""],
     "unknown_key_with_newline.toml": ["unknown key", "rm -rf"],
     # wrong types
     "type_string_for_number.toml": ["model.theta"],
@@ -140,6 +141,10 @@ EXPECTED = {
     "bad_stimulus_kind.toml": ["stimulus[0].kind", "square"],
     "bad_stimulus_targets.toml": ["stimulus[0].targets", "some"],
     "bad_stimulus_intervals.toml": ["stimulus[0].intervals", "gamma"],
+    "preset_class_name.toml": ["model.preset", 'did you mean "bernoulli_glm"'],
+    "preset_misspelt.toml": ["model.preset", 'did you mean "bernoulli_glm"'],
+    "generator_class_name.toml": ["networks.generator", 'did you mean "normal"'],
+    "stimulus_kind_class_name.toml": ["stimulus[0].kind", 'did you mean "sinusoid"'],
     "bad_preset_with_newline.toml": ["model.preset"],
     "bad_generator_with_newline.toml": ["networks.generator"],
     # impossible generator parameters

@@ -6,6 +6,7 @@ usage: test_cli.py KASCADE_BINARY SOURCE_DIR
 import glob
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -290,6 +291,14 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run("info", out)
     check(r.returncode == 0 and "complete kascade output" in r.stdout and "50 networks" in r.stdout
           and "[networks]" in r.stdout, f"info summarises the file: {r.stdout[:200]!r}")
+    row = re.compile(r"^ +\d+ +\d+ +\d+ +[\d.]+$")  # network, neurons, spikes, rate
+    rows = [line for line in r.stdout.splitlines() if row.match(line)]
+    check(len(rows) == 10 and "... (40 more: --all lists every network)" in r.stdout,
+          f"info lists the first 10 networks: {len(rows)} rows")
+    r = run("info", out, "--all")
+    rows = [line for line in r.stdout.splitlines() if row.match(line)]
+    check(r.returncode == 0 and [int(x.split()[0]) for x in rows] == list(range(50)) and
+          "more" not in r.stdout, f"info --all lists every network: {len(rows)} rows")
     r = run("info", tuned)
     check(r.returncode == 0 and "networks only" in r.stdout and
           "tuned theta by newton toward 15 Hz, epochs of 100 steps: " in r.stdout and

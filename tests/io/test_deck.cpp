@@ -48,6 +48,13 @@ TEST(Deck, UnknownKeyIsNamedWithASuggestion) {
   EXPECT_EQ(error_of("[simulation]\nstore_as_dtype = \"int32\"\n"),
             "deck.toml: unknown key 'simulation.store_as_dtype' (spikeometric's name; kascade "
             "has none: spikes are stored as events, Poisson counts as uint16)");
+  EXPECT_EQ(error_of("[networks.normal]\nn_neurons = 50\n"),
+            "deck.toml: unknown key 'networks.normal.n_neurons' (spikeometric's name; kascade's "
+            "is 'networks.neurons')");
+  EXPECT_EQ(error_of("[[stimulus]]\nkind = \"loaded\"\npath = \"s.pt\"\n"),
+            "deck.toml: key 'stimulus[0].file' is required for a loaded stimulus (unknown key "
+            "'stimulus[0].path' (spikeometric's name; kascade's is 'file', with the array's "
+            "'dataset' in it))");
   // Another source's table, and sizes of networks that a file gives, say what they are.
   EXPECT_EQ(error_of("[networks.uniform]\nlow = 0.0\n"),
             "deck.toml: unknown key 'networks.uniform' (the table of networks.generator = "

@@ -229,7 +229,12 @@ TEST(Presets, InvalidValuesNameTheirKey) {
         build_custom(custom({{"coupling", "trace"}}, {{"tau", 0.5}, {"dt", 1}}));
       },
       "tau");
-  expect_rejected([] { build("poisson_glm", {{"alpha", 0}}); }, "alpha");
+  for (double alpha : {0.0, -15.9})
+    expect_rejected([&] { build("poisson_glm", {{"alpha", alpha}}); }, "alpha");
+  // Rates per unit of input: below 0 every rate would be negative.
+  for (const char* name : {"rectified_lnp", "rectified_sam"})
+    for (double lambda0 : {0.0, -1.0})
+      expect_rejected([&] { build(name, {{"lambda_0", lambda0}}); }, "lambda_0");
   for (double rho : {1.5, -0.1}) {
     expect_rejected([&] { build("threshold_sam", {{"rho", rho}}); }, "rho");
     expect_rejected(

@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <utility>
+#include <vector>
 
 #include "kascade/core/error.hpp"
 #include "kascade/engine/recorder.hpp"
@@ -346,13 +348,18 @@ TEST(Tuner, ResultsDoNotDependOnBatches) {
   EXPECT_EQ(theta[0], theta[2]);
 }
 
+TuneSettings adam(const int epochs, std::vector<TunedParameter> parameters) {
+  TuneSettings s;
+  s.method = TuneMethod::adam;
+  s.max_epochs = epochs;
+  s.parameters = std::move(parameters);
+  return s;
+}
+
 TEST(Tuner, AdamWithASharedParameterLowersTheLoss) {
   TuneFixture f({20, 30, 25, 20}, true, "bernoulli_glm", {});
   f.targets({12.0});
-  TuneSettings s;
-  s.method = TuneMethod::adam;
-  s.max_epochs = 40;
-  s.parameters = {TunedParameter{"theta"}, TunedParameter{"r", true}};
+  const TuneSettings s = adam(40, {TunedParameter{"theta"}, TunedParameter{"r", true}});
   TuneSettings measure = s;
   measure.steps = 4000;
   double before = 0, after = 0;
@@ -362,6 +369,18 @@ TEST(Tuner, AdamWithASharedParameterLowersTheLoss) {
   EXPECT_LT(after, 0.1 * before);
   for (const auto& r : results) EXPECT_EQ(r.values[1], results[0].values[1]) << "r is shared";
   EXPECT_NE(results[0].values[1], 1.0) << "r moved";
+}
+
+TEST(Tuner, AdamKeepsARateScaleAboveZero) {
+  // Adam on all five of RectifiedSAM's parameters first brings a high rate down, lambda_0 with
+  // it: it had stepped below 0, where every rate is negative and no neuron ever fires again. A
+  // step into a value the model refuses is halved until it builds (lambda_0 > 0).
+  TuneFixture f({20, 20, 20, 20}, true, "rectified_sam", {});
+  f.targets({10.0});
+  const TuneSettings s =
+      adam(100, {TunedParameter{"lambda_0"}, TunedParameter{"theta"}, TunedParameter{"tau"},
+                 TunedParameter{"r"}, TunedParameter{"b"}});
+  for (const auto& r : tune(s, f.problem, f.factory())) EXPECT_GT(r.values[0], 0.0);
 }
 
 TEST(Tuner, PerNeuronTargetsPullNeuronsApart) {

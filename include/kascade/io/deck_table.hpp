@@ -58,7 +58,10 @@ class DeckTable {
   std::vector<std::vector<double>> number_lists(const std::string& key, std::size_t count);
   // The key holds an array whose first element is an array.
   bool nested_array(const std::string& key) const;
-  void finish() const;                      // throws on keys that were never read
+  void finish() const;  // throws on keys that were never read
+  // For a message before finish(): " (unknown key 'K' (spikeometric's name; ...))" for the first
+  // key not read so far that spikeometric users bring along, else "".
+  std::string predecessor_names() const;
   std::vector<std::string> unread() const;  // the keys not read so far
 
  private:

@@ -131,9 +131,10 @@ int main(int argc, char** argv) {
   export_cmd->add_option("file", export_file, "kascade output file")->required();
   export_cmd
       ->add_option("--format", export_format,
-                   "sonata (spikes.h5 and edges.h5; the default) or npy (one dense matrix "
-                   "per network)")
-      ->check(CLI::IsMember({"sonata", "npy"}));
+                   "sonata (spikes.h5 and edges.h5; the default), npy (one dense weight "
+                   "matrix per network) or raster (one dense neurons x steps spike matrix per "
+                   "network)")
+      ->check(CLI::IsMember({"sonata", "npy", "raster"}));
   export_cmd->add_option("-o,--output", export_dir, "directory to write into")
       ->required()
       ->check(kNonEmpty);
@@ -219,6 +220,8 @@ int main(int argc, char** argv) {
         kascade::NpyLosses lost;
         if (export_format == "sonata")
           kascade::export_sonata(export_file, export_dir, export_overwrite, progress);
+        else if (export_format == "raster")
+          kascade::export_raster(export_file, export_dir, export_overwrite, progress);
         else
           lost =
               kascade::export_npy(export_file, export_dir, export_overwrite, max_neurons, progress);

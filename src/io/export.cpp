@@ -213,8 +213,27 @@ void require_dense(const std::string& file, std::uint64_t g, double n, std::int6
               std::to_string(max_neurons) + " for a dense matrix");
 }
 
-// .npy version 1.0: magic, header length, a Python dict padded so the data is 64-aligned. Adds
-// to `lost` the synapses a dense matrix cannot hold.
+// A C-ordered 2-D array as .npy version 1.0: magic, header length, a Python dict padded so the
+// data is 64-aligned, the data. `descr`: NumPy's type string ('<f4', '|u1', '<u2').
+void write_npy_array(const std::string& path, const std::string& descr, std::uint64_t rows,
+                     std::uint64_t columns, const void* data, std::size_t bytes) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" +
+                       std::to_string(rows) + ", " + std::to_string(columns) + "), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw std::runtime_error(path + ": cannot write" + detail::space_note(path));
+  const auto length = static_cast<std::uint16_t>(header.size());
+  out.write("\x93NUMPY\x01\x00", 8);
+  out.put(static_cast<char>(length & 0xff)).put(static_cast<char>(length >> 8));
+  out << header;
+  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+  out.close();  // (a full disk may show only here)
+  if (out.fail()) throw std::runtime_error(path + ": cannot write" + detail::space_note(path));
+}
+
+// Network g's weights as a dense float32 [N, N], W[presynaptic][postsynaptic]. Adds to `lost`
+// the synapses a dense matrix cannot hold.
 void write_npy(const std::string& path, const Network& net, NpyLosses& lost) {
   const auto n = static_cast<std::size_t>(net.n_neurons);
   std::vector<float> dense(n * n, 0.0f);
@@ -225,20 +244,19 @@ void write_npy(const std::string& path, const Network& net, NpyLosses& lost) {
       // (a row lists its presynaptic neurons ascending: a pair's synapses are neighbours)
       lost.merged += k > net.row_ptr[i] && net.presynaptic[k] == net.presynaptic[k - 1];
     }
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(n) +
-                       ", " + std::to_string(n) + "), }";
-  header.append(64 - (10 + header.size() + 1) % 64, ' ');
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw std::runtime_error(path + ": cannot write" + detail::space_note(path));
-  const auto length = static_cast<std::uint16_t>(header.size());
-  out.write("\x93NUMPY\x01\x00", 8);
-  out.put(static_cast<char>(length & 0xff)).put(static_cast<char>(length >> 8));
-  out << header;
-  out.write(reinterpret_cast<const char*>(dense.data()),
-            static_cast<std::streamsize>(dense.size() * 4));
-  out.close();  // (a full disk may show only here)
-  if (out.fail()) throw std::runtime_error(path + ": cannot write" + detail::space_note(path));
+  write_npy_array(path, "<f4", n, n, dense.data(), dense.size() * sizeof(float));
+}
+
+// Network g's spikes as a dense [N, steps] raster (spikeometric's simulate() output): each
+// neuron's spikes (Poisson: counts) per recorded step.
+template <class T>
+void write_raster(const std::string& path, const char* descr, std::uint64_t n, std::uint64_t steps,
+                  const NetworkSpikes& s) {
+  std::vector<T> raster(n * steps, T(0));
+  for (std::size_t e = 0; e < s.steps.size(); ++e)
+    raster[s.neurons[e] * steps + static_cast<std::uint64_t>(s.steps[e])] =
+        s.counts.empty() ? T(1) : static_cast<T>(s.counts[e]);
+  write_npy_array(path, descr, n, steps, raster.data(), raster.size() * sizeof(T));
 }
 
 // Network g's index zero-padded to the width of the largest of n_networks: names that sort by
@@ -250,6 +268,18 @@ std::string padded_index(std::uint64_t g, std::uint64_t n_networks) {
 }
 
 }  // namespace
+
+void detail::require_space(const std::string& dir, const double bytes, const std::string& what) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec);
+  while (!ec && p.has_relative_path() && !fs::exists(p, ec)) p = p.parent_path();
+  const fs::space_info space = fs::space(p, ec);
+  if (ec) return;  // (unknown: the writes will say)
+  require(bytes <= static_cast<double>(space.available),
+          dir + ": " + what + " take " + number_text(bytes / 1073741824.0) +
+              " GiB, more than the " +
+              number_text(static_cast<double>(space.available) / 1073741824.0) + " GiB free there");
+}
 
 std::string sonata_population_name(std::uint64_t g, std::uint64_t n_networks) {
   return "network_" + padded_index(g, n_networks);
@@ -297,6 +327,41 @@ NpyLosses export_npy(const std::string& output_file, const std::string& dir, boo
   }
   staging.commit(files);
   return lost;
+}
+
+void export_raster(const std::string& output_file, const std::string& dir, bool overwrite,
+                   const ExportProgress& progress) {
+  const OutputReader reader(output_file);
+  require_complete(reader, output_file);
+  const auto about = reader.attributes();
+  const auto recorded = about.find("recorded_steps");
+  const std::uint64_t steps = recorded == about.end() ? 0 : std::stoull(recorded->second);
+  require(steps > 0, output_file + ": has no recorded steps (written by kascade generate or " +
+                         "tune): no spikes to export");
+  const bool counts = reader.has("/spikes/count");  // (Poisson emissions)
+  const std::size_t item = counts ? sizeof(spike_count_t) : 1;
+  const std::uint64_t G = reader.n_networks();
+  const std::vector<double> sizes = reader.per_network("n_neurons");
+  double bytes = 0;
+  for (const double n : sizes) bytes += n * static_cast<double>(steps) * static_cast<double>(item);
+  detail::require_space(dir, bytes,
+                        "the rasters (neurons x steps x " + std::to_string(item) + " bytes)");
+  std::vector<std::string> files;
+  for (std::uint64_t g = 0; g < G; ++g) files.push_back(padded_index(g, G) + ".npy");
+  check_target(dir, files, overwrite, output_file);
+  refuse_other_npy(dir, files);
+
+  Staging staging(dir);
+  for (std::uint64_t g = 0; g < G; ++g) {
+    const auto id = static_cast<network_id_t>(g);
+    const auto n = static_cast<std::uint64_t>(sizes.at(g));
+    if (counts)
+      write_raster<spike_count_t>(staging.file(files[g]), "<u2", n, steps, reader.spikes(id));
+    else
+      write_raster<std::uint8_t>(staging.file(files[g]), "|u1", n, steps, reader.spikes(id));
+    if (progress) progress(g + 1, G);
+  }
+  staging.commit(files);
 }
 
 }  // namespace kascade

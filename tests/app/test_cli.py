@@ -346,6 +346,32 @@ with tempfile.TemporaryDirectory() as tmp:
     sdir, ndir = os.path.join(tmp, "sonata"), os.path.join(tmp, "npy")
     check(run("export", pg, "--format", "sonata", "-o", sdir).returncode == 0, "export sonata")
     check(run("export", pg, "--format", "npy", "-o", ndir).returncode == 0, "export npy")
+    # Rasters, spikeometric's simulate() output: [N, steps] per network, counts (Poisson) as
+    # uint16, each neuron's events of the file at their steps; 0/1 spikes as uint8.
+    rdir, qdir = os.path.join(tmp, "raster"), os.path.join(tmp, "raster_q")
+    check(run("export", pg, "--format", "raster", "-o", rdir, "-q").returncode == 0, "export raster")
+    check(run("export", out, "--format", "raster", "-o", qdir, "-q").returncode == 0,
+          "export raster (Bernoulli)")
+    for path, d, dtype in ((pg, rdir, np.uint16), (out, qdir, np.uint8)):
+        with h5py.File(path, "r") as k:
+            steps, sizes = int(k.attrs["recorded_steps"]), k["networks/n_neurons"][:]
+            ptr, off = k["spikes/block_ptr"][:], k["spikes/block_offset"][:]
+            length = k["spikes/block_length"][:]
+            names = sorted(os.listdir(d))
+            check(len(names) == len(sizes), f"{d}: a raster per network: {len(names)}")
+            for g, name in enumerate(names):
+                expected = np.zeros((sizes[g], steps), dtype)
+                for b in range(ptr[g], ptr[g + 1]):
+                    sl = slice(off[b], off[b] + length[b])
+                    value = k["spikes/count"][sl] if "count" in k["spikes"] else 1
+                    expected[k["spikes/neuron"][sl], k["spikes/step"][sl]] = value
+                got = np.load(os.path.join(d, name))
+                check(got.dtype == dtype and np.array_equal(got, expected) and
+                      got.sum() == k["networks/spike_count"][g],
+                      f"{d}: network {g}'s raster holds its events ({got.dtype}, {got.shape})")
+    r = run("export", tuned, "--format", "raster", "-o", os.path.join(tmp, "raster_none"), "-q")
+    check(r.returncode == 2 and "no recorded steps" in r.stderr and
+          not os.path.exists(os.path.join(tmp, "raster_none")), f"a file without steps: {r.stderr!r}")
     with h5py.File(pg, "r") as k, h5py.File(os.path.join(sdir, "spikes.h5"), "r") as s_, \
             h5py.File(os.path.join(sdir, "edges.h5"), "r") as e_:
         check(s_.attrs["magic"] == 0x0A7A and list(s_.attrs["version"]) == [0, 1], "spikes magic/version")

@@ -193,6 +193,21 @@ TEST(Export, NeverReplacesItsSourceNorRemovesADanglingLink) {
 }
 
 // "link/../out" is where the system resolves it, for the check of a non-empty directory too.
+TEST(Export, RefusesMoreThanTheFreeSpaceBeforeWriting) {
+  const std::string dir = ::testing::TempDir() + "kascade_space_check/not/yet";
+  detail::require_space(dir, 1000.0, "rasters");  // (a directory still to be made: its parent's)
+  try {
+    detail::require_space(dir, 1e30, "the rasters");
+    FAIL() << "1e30 bytes fit";
+  } catch (const InputError& e) {
+    EXPECT_EQ(
+        std::string(e.what()).rfind(dir + ": the rasters take 9.31323e+20 GiB, more than the ", 0),
+        0u)
+        << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
 TEST(Export, ChecksTheDirectoryItWritesInto) {
   const test::ScratchDir dir("export_link");
   const std::string source = make_output(dir, 2);

@@ -1,6 +1,7 @@
 #pragma once
 // Exports of an output file for other tools: SONATA spikes (one population per network, times
-// in ms, sorted by time) and SONATA edges, or the predecessor's dense .npy matrices.
+// in ms, sorted by time) and SONATA edges, or the predecessor's dense .npy matrices of weights
+// or of spikes.
 //
 // The output directory: a new or empty one, or with `overwrite` one whose files of the same names
 // are replaced (other files are left alone). Every file is written into a staging folder inside
@@ -11,6 +12,12 @@
 #include <string>
 
 namespace kascade {
+
+namespace detail {
+// Refuses (InputError naming `dir`) `bytes` of `what` beyond the free space of the file system
+// `dir` is or would be created on; says nothing where that cannot be told.
+void require_space(const std::string& dir, double bytes, const std::string& what);
+}  // namespace detail
 
 // Called after each network with (networks done, networks in the file).
 using ExportProgress = std::function<void(std::uint64_t, std::uint64_t)>;
@@ -35,5 +42,12 @@ struct NpyLosses {
 // Returns what the matrices could not hold (the caller warns).
 NpyLosses export_npy(const std::string& output_file, const std::string& dir, bool overwrite,
                      std::int64_t max_neurons, const ExportProgress& progress = {});
+
+// <dir>/<g>.npy, network g's spikes as a dense [N, steps] raster, the predecessor's simulate()
+// output: uint8 (0 or 1), or uint16 counts for Poisson emissions. Refuses a file without
+// recorded steps, and, before writing anything, rasters larger than the free space there and a
+// directory holding other <number>.npy files.
+void export_raster(const std::string& output_file, const std::string& dir, bool overwrite,
+                   const ExportProgress& progress = {});
 
 }  // namespace kascade

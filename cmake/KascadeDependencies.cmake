@@ -16,8 +16,10 @@ endif()
 
 # Header-only libraries: Random123, toml11, CLI11.
 find_path(RANDOM123_INCLUDE_DIR Random123/philox.h REQUIRED)
-add_library(kascade_random123 INTERFACE)
-target_include_directories(kascade_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})
+if(NOT KASCADE_PACKAGE_CONFIG)  # (find_package(kascade) has it installed)
+  add_library(kascade_random123 INTERFACE)
+  target_include_directories(kascade_random123 SYSTEM INTERFACE ${RANDOM123_INCLUDE_DIR})
+endif()
 
 find_package(toml11 QUIET)
 if(NOT TARGET toml11::toml11)

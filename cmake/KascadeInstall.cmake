@@ -22,3 +22,10 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/kascadeConfig.cmake
               ${CMAKE_CURRENT_BINARY_DIR}/kascadeConfigVersion.cmake
               cmake/KascadeKokkos.cmake cmake/KascadeDependencies.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kascade)
+# What users of an install need beside the program: the Python reader and plots, the Slurm
+# template, the example decks and the documentation (share/kascade, share/doc/kascade).
+install(FILES scripts/kascade_read.py scripts/plot.py DESTINATION ${CMAKE_INSTALL_DATADIR}/kascade/scripts)
+install(FILES scripts/slurm/kascade.sbatch DESTINATION ${CMAKE_INSTALL_DATADIR}/kascade/scripts/slurm)
+install(DIRECTORY inputs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/kascade/inputs)
+install(FILES README.md LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -9,8 +9,9 @@
 # scripts/build.sh openmp if it has no kascade binary). Settings, from the environment:
 #   RANKS          rank counts to run (default "1 2"); the first is the baseline
 #   REPS           repetitions of each (default 3)
-#   NETS_PER_RANK  networks per rank (default 200)
-#   STEPS          recorded steps (default 5000)
+#   NETS_PER_RANK  networks per rank (default 1000)
+#   STEPS          recorded steps (default 20000; with the default networks ~2-3 s a run, so
+#                  that mpirun's start-up, ~0.4 s, does not dominate)
 #   BATCH          simulation.batch_size (default 50)
 #   THREADS        OMP_NUM_THREADS of each rank (default 1)
 #   DECK           the deck (default inputs/quickstart.toml); networks.count, steps, batch_size
@@ -18,18 +19,20 @@
 #   MPIRUN         the launcher (default mpirun, Open MPI)
 #   MPIRUN_ARGS    extra launcher arguments, e.g. "--mca mpi_yield_when_idle 1" on a machine
 #                  shared with other work (busy-polling ranks then lose their time slices)
-# Each run is `mpirun -n R --bind-to none kascade run DECK -q ...` timed with date +%s.%N
-# around it (start-up, network generation, simulation and the parallel HDF5 write included).
-# Output files go to a temporary directory that is removed at the end. Ranks beyond the cores
-# get --oversubscribe (then the efficiency says nothing about kascade).
+# Each run is `mpirun -n R --map-by slot:PE=THREADS --bind-to core kascade run DECK -q ...`
+# (each rank its own cores, its threads spread over them) timed with date +%s.%N around it
+# (start-up, network generation, simulation and the parallel HDF5 write included). Output files
+# go to a temporary directory that is removed at the end. Ranks beyond the cores get
+# --oversubscribe --bind-to none and OMP_PROC_BIND=false (then the efficiency says nothing about
+# kascade).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-${root}/build/openmp}"
 read -r -a ranks_list <<<"${RANKS:-1 2}"
 reps=${REPS:-3}
-nets_per_rank=${NETS_PER_RANK:-200}
-steps=${STEPS:-5000}
+nets_per_rank=${NETS_PER_RANK:-1000}
+steps=${STEPS:-20000}
 batch=${BATCH:-50}
 threads=${THREADS:-1}
 deck="${DECK:-${root}/inputs/quickstart.toml}"
@@ -51,7 +54,7 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 # The cores this process may use (nproc would honour OMP_NUM_THREADS).
 cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
-export OMP_NUM_THREADS="${threads}" OMP_PROC_BIND=spread OMP_PLACES=threads
+export OMP_NUM_THREADS="${threads}" OMP_PLACES=threads
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/kascade-weak-XXXXXX")"
 trap 'rm -rf "${work}"' EXIT
@@ -63,12 +66,18 @@ echo "weak_scaling: ${nets_per_rank} networks per rank, ${steps} steps, batch_si
 # One timed run with R ranks; prints its wall time in seconds.
 run_once() {
   local r=$1 extra=("${mpirun_args[@]}")
-  if ((r * threads > cores)); then extra+=(--oversubscribe); fi
+  # Each rank its own cores; with --bind-to none every rank's OpenMP would pin its threads from
+  # the first CPU, all ranks onto the same cores.
+  if ((r * threads > cores)); then
+    extra+=(--oversubscribe --bind-to none -x OMP_PROC_BIND=false)
+  else
+    extra+=(--map-by "slot:PE=${threads}" --bind-to core -x OMP_PROC_BIND=spread)
+  fi
   local start end
   start=$(date +%s.%N)
   # (a failed run must not be timed as one: command substitution does not inherit set -e)
-  if ! "${mpirun_cmd}" -n "${r}" --bind-to none "${extra[@]}" -x OMP_NUM_THREADS -x OMP_PROC_BIND \
-    -x OMP_PLACES "${kascade}" run "${deck}" -q --overwrite -o "${work}/weak_${r}.h5" \
+  if ! "${mpirun_cmd}" -n "${r}" "${extra[@]}" -x OMP_NUM_THREADS -x OMP_PLACES "${kascade}" \
+    run "${deck}" -q --overwrite -o "${work}/weak_${r}.h5" \
     --set "networks.count=$((nets_per_rank * r))" --set "simulation.steps=${steps}" \
     --set "simulation.batch_size=${batch}" >&2; then
     echo "weak_scaling: the run on ${r} rank(s) failed (above); no timing is reported" >&2
@@ -99,6 +108,10 @@ for r in "${ranks_list[@]}"; do
 done
 
 base=${ranks_list[0]}
+if awk -v t="${median[${base}]}" 'BEGIN { exit !(t < 2) }'; then
+  echo "weak_scaling: warning: runs of ${median[${base}]} s are dominated by start-up (mpirun" \
+    "alone ~0.4 s here) and waiting ranks: raise STEPS or NETS_PER_RANK" >&2
+fi
 for r in "${ranks_list[@]:1}"; do
   awk -v t1="${median[${base}]}" -v tr="${median[${r}]}" -v b="${base}" -v r="${r}" \
     'BEGIN { printf "weak-scaling efficiency %s -> %s ranks: t%s / t%s = %.3f (medians)\n",

@@ -22,6 +22,7 @@
 #include "kascade/io/hdf5_output.hpp"
 #include "kokkos_options.hpp"
 #include "progress.hpp"
+#include "rank_placement.hpp"
 
 namespace {
 
@@ -191,6 +192,11 @@ int main(int argc, char** argv) {
       ::setenv("OMP_PROC_BIND", "false", 0);
     Kokkos::ScopeGuard kokkos(argc, argv);
     try {
+      if ((*run_cmd && !run.dry_run) || *tune_cmd) {  // (collective: every rank runs the same)
+        const std::string placement = kascade::app::rank_placement_warning(
+            MPI_COMM_WORLD, kascade::kokkos_backend() == "OpenMP");
+        if (rank == 0 && !placement.empty()) std::fprintf(stderr, "%s\n", placement.c_str());
+      }
       if (*run_cmd) {
         if (rank == 0 && !run.dry_run)       // (also under -q: a batch job's log needs it most)
           kascade::app::print_on_interrupt(  // (run_command changes it as the run moves on)

@@ -47,10 +47,27 @@ void Progress::update(std::uint64_t done, std::uint64_t count, bool force) {
 }
 
 void Progress::finish(std::uint64_t count, std::uint64_t done) {
-  if (!enabled_) return;
+  if (!enabled_ || finished_) return;
   finished_ = true;
   if (!(shown_done_ == done && shown_count_ == count)) update(done, count, true);
   if (terminal_) std::fputc('\n', stderr);
+}
+
+void WaitNotice::tick() {
+  if (!enabled_) return;
+  const auto now = clock::now();
+  if (!started_) {
+    started_ = true, start_ = last_ = now;
+    std::fprintf(stderr,
+                 "[kascade] rank 0's networks are simulated; waiting for the other ranks\n");
+    std::fflush(stderr);
+    return;
+  }
+  if (std::chrono::duration<double>(now - last_).count() < 10.0) return;
+  last_ = now;
+  std::fprintf(stderr, "[kascade] still waiting for the other ranks (%.0f s)\n",
+               std::chrono::duration<double>(now - start_).count());
+  std::fflush(stderr);
 }
 
 }  // namespace kascade::app

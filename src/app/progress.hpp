@@ -38,4 +38,17 @@ class Progress {
   clock::time_point start_, last_;
 };
 
+// Rank 0 waiting for the other ranks to finish their work: a line when the wait begins, then one
+// every 10 s (a log would otherwise show nothing until the slowest rank is done).
+class WaitNotice {
+ public:
+  explicit WaitNotice(bool enabled) : enabled_(enabled) {}
+  void tick();  // called while waiting (often)
+
+ private:
+  using clock = std::chrono::steady_clock;
+  bool enabled_, started_ = false;
+  clock::time_point start_, last_;
+};
+
 }  // namespace kascade::app

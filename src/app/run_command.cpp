@@ -307,8 +307,11 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
           ? "[kascade] interrupted: " + resumes + "the checkpoints this run resumed from"
           : std::string("[kascade] interrupted before its first checkpoint: the same command "
                         "starts over"),
-      "[kascade] stopping: every rank writes a checkpoint at its next chunk, then ends (Ctrl-C "
-      "again, a second later, ends it at once)");
+      std::string("[kascade] stopping: every rank writes a checkpoint at its next chunk, then "
+                  "ends (Ctrl-C again, a second later, ends it at once") +
+          (ranks > 1 ? "; Open MPI's mpirun kills its ranks ~1 s after a SIGTERM, so a chunk "
+                       "longer than that is lost: stop mpirun with SIGUSR1)"
+                     : ")"));
   // A signal now is acted on at the next chunk: each rank checkpoints, then ends. `where`: rank
   // 0's last checkpoint.
   const auto stop_if_interrupted = [&](const std::string& where) {
@@ -328,7 +331,12 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // The ranks simulate independently; one that fails stops every rank once all have finished
   // (collectively), instead of leaving them waiting at the assembly. A rank that waits for the
   // others acts on a signal at once: its last checkpoint is written.
-  const auto waiting = [&] { stop_if_interrupted("once all its networks were simulated"); };
+  // Rank 0's line ends with its own networks (its rate then its own), and says while it waits.
+  WaitNotice wait_notice(rank == 0 && ranks > 1 && !options.quiet && !batches.empty());
+  const auto waiting = [&] {
+    stop_if_interrupted("once all its networks were simulated");
+    wait_notice.tick();
+  };
   collectively(comm, waiting, [&] {
     // The tuning kept at once: a kill before the first chunk's checkpoint (checkpoint_every
     // seconds later, or a batch later) resumes without tuning again. A rank without networks
@@ -362,6 +370,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
         checkpoints.write(spill, round + 1, nullptr, health);
       stop_if_interrupted(after(round, settings.recorded_steps));
     }
+    progress.finish(total_events(spill, mine));
   });
   change_interrupt_notice("[kascade] interrupted while writing " + config.output + ": " +
                           (options.fresh ? "the command without --fresh" : "the same command") +

@@ -3,9 +3,12 @@
 the thread count): 1 and 2 threads give the same spikes and connectivity, with stimuli and
 event-driven propagation, for small networks (dealt out whole to the threads) and for one network
 of 4200 neurons (both threads in every step: at least 2048 neurons each); and two threads write
-the pinned quickstart output (tests/app/pinned.py) that app.cli checks on Serial builds.
+the pinned quickstart output (tests/app/pinned.py) that app.cli checks on Serial builds. Two
+ranks that share the node's CPUs while OMP_PROC_BIND pins their threads (mpirun --bind-to none)
+are warned of (both pinned from the first CPU, they run on one core); ranks with cores of their
+own are not.
 
-usage: test_threads.py KASCADE_BINARY SOURCE_DIR
+usage: test_threads.py KASCADE_BINARY SOURCE_DIR MPIEXEC [MPIEXEC_PREFLAGS...]
 """
 import os
 import subprocess
@@ -19,7 +22,7 @@ from pinned import QUICKSTART_ARGS, check_quickstart_digest  # noqa: E402
 import h5py
 import numpy as np
 
-binary, source = sys.argv[1], sys.argv[2]
+binary, source, mpiexec, mpi_flags = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 
 
 def run_on(threads, *args):
@@ -53,5 +56,20 @@ with tempfile.TemporaryDirectory() as tmp:
     if r.returncode == 0:
         with h5py.File(out_q, "r") as f:
             check_quickstart_digest(f, "2 OpenMP threads")
+
+    warning = "ranks on one node share their CPUs while OMP_PROC_BIND pins"
+    placements = [("--bind-to none", ["--bind-to", "none", "--oversubscribe"], True)]
+    if len(os.sched_getaffinity(0)) >= 2:  # (a core per rank)
+        placements.append(("cores of their own", ["--map-by", "slot:PE=1", "--bind-to", "core"], False))
+    env = dict(os.environ, OMP_NUM_THREADS="1", OMP_PROC_BIND="spread", OMP_PLACES="threads",
+               OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    for name, placement, warned in placements:
+        r = subprocess.run([mpiexec, "-n", "2", *mpi_flags, *placement, "-x", "OMP_NUM_THREADS",
+                            "-x", "OMP_PROC_BIND", "-x", "OMP_PLACES", binary, "run", deck_q,
+                            "--set", "networks.count=4", "--set", "simulation.steps=50", "-q",
+                            "--overwrite", "-o", os.path.join(tmp, "placed.h5")],
+                           capture_output=True, text=True, env=env, timeout=120)
+        check(r.returncode == 0 and (warning in r.stderr) == warned,
+              f"2 ranks, {name}: {'warned' if warned else 'no warning'} ({r.stderr.strip()!r})")
 
 finish()

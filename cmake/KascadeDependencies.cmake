@@ -1,5 +1,4 @@
 # Everything besides Kokkos, each through its own CMake target or a thin imported target.
-set(MPI_CXX_SKIP_MPICXX ON)  # the C API only: not the deprecated C++ bindings' library
 find_package(MPI REQUIRED COMPONENTS CXX)
 
 set(HDF5_PREFER_PARALLEL ON)

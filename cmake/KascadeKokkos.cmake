@@ -14,8 +14,8 @@ find_package(KokkosKernels REQUIRED)
 # Debian's Kokkos Kernels (target trilinos_kokkoskernels) is built against Debian's Serial
 # Kokkos and links it: with another Kokkos the build would mix two (one's headers, the other's
 # library, a binary that names one backend and runs the other).
-get_filename_component(_kascade_kokkos_configs "${Kokkos_DIR}" DIRECTORY)
-get_filename_component(_kascade_kernels_configs "${KokkosKernels_DIR}" DIRECTORY)
+get_filename_component(_kascade_kokkos_configs "${Kokkos_DIR}/.." REALPATH)  # (links: /lib -> usr/lib)
+get_filename_component(_kascade_kernels_configs "${KokkosKernels_DIR}/.." REALPATH)
 if(TARGET trilinos_kokkoskernels AND NOT _kascade_kokkos_configs STREQUAL _kascade_kernels_configs)
   message(FATAL_ERROR "kascade: Kokkos from ${Kokkos_DIR}, but Kokkos Kernels from Debian's "
                       "trilinos (${KokkosKernels_DIR}), which is built against Debian's own Serial "

@@ -1,9 +1,13 @@
 #include "rank_placement.hpp"
 
+#if defined(__linux__)
 #include <sched.h>
+#endif
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
-#include <cstring>
+#include <string>
 #include <vector>
 
 namespace kascade::app {
@@ -11,11 +15,36 @@ namespace kascade::app {
 namespace {
 
 // Whether OpenMP pins threads: OMP_PROC_BIND set to anything but false (true, spread, close,
-// master/primary, or a list of them).
+// primary, or a list; case-insensitive), or, unset, OMP_PLACES set (which implies binding).
 bool threads_pinned() {
   const char* bind = std::getenv("OMP_PROC_BIND");
-  return bind != nullptr && *bind != '\0' && std::strncmp(bind, "false", 5) != 0 &&
-         std::strncmp(bind, "FALSE", 5) != 0;
+  if (bind == nullptr) {
+    const char* places = std::getenv("OMP_PLACES");
+    return places != nullptr && *places != '\0';
+  }
+  std::string value;
+  for (const char* c = bind; *c != '\0'; ++c)
+    if (!std::isspace(static_cast<unsigned char>(*c)))
+      value += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+  return !value.empty() && value.rfind("false", 0) != 0;
+}
+
+// The CPUs this process may run on, one byte each (empty where it cannot be told).
+std::vector<unsigned char> own_cpus(const int cpus) {
+  std::vector<unsigned char> mine;
+#if defined(__linux__)
+  cpu_set_t* set = CPU_ALLOC(cpus);
+  if (set == nullptr) return mine;
+  const std::size_t size = CPU_ALLOC_SIZE(cpus);
+  CPU_ZERO_S(size, set);
+  if (sched_getaffinity(0, size, set) == 0) {
+    mine.assign(static_cast<std::size_t>(cpus), 0);
+    for (int c = 0; c < cpus; ++c)
+      mine[static_cast<std::size_t>(c)] = CPU_ISSET_S(c, size, set) ? 1 : 0;
+  }
+  CPU_FREE(set);
+#endif
+  return mine;
 }
 
 }  // namespace
@@ -28,19 +57,19 @@ std::string rank_placement_warning(MPI_Comm comm, const bool openmp_threads) {
   MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
   int local = 1;
   MPI_Comm_size(node, &local);
-  cpu_set_t mine;
-  CPU_ZERO(&mine);
-  if (sched_getaffinity(0, sizeof mine, &mine) != 0) CPU_ZERO(&mine);  // (unknown: no overlap)
-  std::vector<cpu_set_t> all(static_cast<std::size_t>(local));
-  MPI_Allgather(&mine, sizeof mine, MPI_BYTE, all.data(), sizeof mine, MPI_BYTE, node);
+  constexpr int kCpus = 8192;  // (a node's CPUs, at most)
+  std::vector<unsigned char> mine = own_cpus(kCpus);
+  const bool known = !mine.empty();
+  mine.resize(kCpus, 0);  // (unknown: no CPU, no overlap)
+  std::vector<unsigned char> all(static_cast<std::size_t>(kCpus) * local);
+  MPI_Allgather(mine.data(), kCpus, MPI_UNSIGNED_CHAR, all.data(), kCpus, MPI_UNSIGNED_CHAR, node);
   MPI_Comm_free(&node);
   int shared = 0;
-  for (int a = 0; a < local && !shared; ++a)
-    for (int b = a + 1; b < local && !shared; ++b) {
-      cpu_set_t both;
-      CPU_AND(&both, &all[static_cast<std::size_t>(a)], &all[static_cast<std::size_t>(b)]);
-      shared = CPU_COUNT(&both) > 0;
-    }
+  for (int c = 0; c < kCpus && known && !shared; ++c) {
+    int users = 0;
+    for (int r = 0; r < local; ++r) users += all[static_cast<std::size_t>(r) * kCpus + c];
+    shared = users > 1;
+  }
   int pinned = openmp_threads && threads_pinned() && shared;
   MPI_Allreduce(MPI_IN_PLACE, &pinned, 1, MPI_INT, MPI_MAX, comm);  // (any node)
   if (!pinned) return "";

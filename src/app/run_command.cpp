@@ -333,15 +333,17 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
   // others acts on a signal at once: its last checkpoint is written.
   // Rank 0's line ends with its own networks (its rate then its own), and says while it waits.
   WaitNotice wait_notice(rank == 0 && ranks > 1 && !options.quiet && !batches.empty());
+  bool simulated = false;  // (a rank whose work failed waits too: no notice then)
   const auto waiting = [&] {
     stop_if_interrupted("once all its networks were simulated");
-    wait_notice.tick();
+    if (simulated) wait_notice.tick();
   };
   collectively(comm, waiting, [&] {
     // The tuning kept at once: a kill before the first chunk's checkpoint (checkpoint_every
     // seconds later, or a batch later) resumes without tuning again. A rank without networks
-    // writes one too: a resume takes the saved values only where every rank has them.
-    if (tuned && !resume) checkpoints.write(spill, 0, nullptr, health);
+    // writes one too: a resume takes the saved values only where every rank has them. (`kascade
+    // tune` keeps no checkpoints: it has no steps to resume.)
+    if (tuned && !resume && !options.tune_only) checkpoints.write(spill, 0, nullptr, health);
     for (std::uint64_t round = first_batch; round < batches.size(); ++round) {
       const NetworkRange b = batches[round];
       progress.set_stage("networks " + std::to_string(b.first) + "-" +
@@ -371,6 +373,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
       stop_if_interrupted(after(round, settings.recorded_steps));
     }
     progress.finish(total_events(spill, mine));
+    simulated = true;
   });
   change_interrupt_notice("[kascade] interrupted while writing " + config.output + ": " +
                           (options.fresh ? "the command without --fresh" : "the same command") +

@@ -57,8 +57,9 @@ std::string likely_name(const std::string& got, const std::vector<std::string>& 
     if (folded(name) == f) return name;
   for (const auto& [from, to] : renamed())
     if (f == from && std::find(accepted.begin(), accepted.end(), to) != accepted.end()) return to;
+  // Only close ones, and closer for short names ("on" is two edits from "none", its opposite).
   std::string best;
-  std::size_t best_distance = 3;  // only close ones
+  std::size_t best_distance = std::min<std::size_t>(3, std::max<std::size_t>(1, f.size() / 3) + 1);
   for (const std::string& name : accepted) {
     const std::size_t d = edit_distance(f, folded(name));
     if (d < best_distance) best_distance = d, best = name;

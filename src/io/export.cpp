@@ -248,14 +248,28 @@ void write_npy(const std::string& path, const Network& net, NpyLosses& lost) {
 }
 
 // Network g's spikes as a dense [N, steps] raster (spikeometric's simulate() output): each
-// neuron's spikes (Poisson: counts) per recorded step.
+// neuron's spikes (Poisson: counts) per recorded step. An event outside it: a corrupt file.
 template <class T>
 void write_raster(const std::string& path, const char* descr, std::uint64_t n, std::uint64_t steps,
-                  const NetworkSpikes& s) {
-  std::vector<T> raster(n * steps, T(0));
-  for (std::size_t e = 0; e < s.steps.size(); ++e)
+                  const NetworkSpikes& s, const std::string& file, std::uint64_t g) {
+  std::vector<T> raster;
+  try {
+    raster.assign(n * steps, T(0));
+  } catch (const std::bad_alloc&) {
+    throw std::runtime_error(
+        file + ": network " + std::to_string(g) + "'s raster (" +
+        number_text(static_cast<double>(n * steps * sizeof(T)) / 1073741824.0) +
+        " GiB) does not fit in memory");
+  }
+  for (std::size_t e = 0; e < s.steps.size(); ++e) {
+    require(s.steps[e] >= 0 && static_cast<std::uint64_t>(s.steps[e]) < steps && s.neurons[e] < n,
+            file + ": network " + std::to_string(g) + " has a spike at step " +
+                std::to_string(s.steps[e]) + ", neuron " + std::to_string(s.neurons[e]) +
+                " outside its " + std::to_string(n) + " neurons x " + std::to_string(steps) +
+                " recorded steps (corrupt?)");
     raster[s.neurons[e] * steps + static_cast<std::uint64_t>(s.steps[e])] =
         s.counts.empty() ? T(1) : static_cast<T>(s.counts[e]);
+  }
   write_npy_array(path, descr, n, steps, raster.data(), raster.size() * sizeof(T));
 }
 
@@ -335,9 +349,18 @@ void export_raster(const std::string& output_file, const std::string& dir, bool 
   require_complete(reader, output_file);
   const auto about = reader.attributes();
   const auto recorded = about.find("recorded_steps");
-  const std::uint64_t steps = recorded == about.end() ? 0 : std::stoull(recorded->second);
-  require(steps > 0, output_file + ": has no recorded steps (written by kascade generate or " +
-                         "tune): no spikes to export");
+  long long recorded_steps = 0;
+  try {
+    if (recorded != about.end()) recorded_steps = std::stoll(recorded->second);
+  } catch (const std::exception&) {
+    throw InputError(output_file + ": recorded_steps '" + recorded->second +
+                     "' is not a number (corrupt?)");
+  }
+  require(recorded_steps >= 0,
+          output_file + ": recorded_steps " + recorded->second + " is negative (corrupt?)");
+  require(recorded_steps > 0, output_file + ": has no recorded steps (written by kascade " +
+                                  "generate or tune): no spikes to export");
+  const auto steps = static_cast<std::uint64_t>(recorded_steps);
   const bool counts = reader.has("/spikes/count");  // (Poisson emissions)
   const std::size_t item = counts ? sizeof(spike_count_t) : 1;
   const std::uint64_t G = reader.n_networks();
@@ -356,9 +379,11 @@ void export_raster(const std::string& output_file, const std::string& dir, bool 
     const auto id = static_cast<network_id_t>(g);
     const auto n = static_cast<std::uint64_t>(sizes.at(g));
     if (counts)
-      write_raster<spike_count_t>(staging.file(files[g]), "<u2", n, steps, reader.spikes(id));
+      write_raster<spike_count_t>(staging.file(files[g]), "<u2", n, steps, reader.spikes(id),
+                                  output_file, g);
     else
-      write_raster<std::uint8_t>(staging.file(files[g]), "|u1", n, steps, reader.spikes(id));
+      write_raster<std::uint8_t>(staging.file(files[g]), "|u1", n, steps, reader.spikes(id),
+                                 output_file, g);
     if (progress) progress(g + 1, G);
   }
   staging.commit(files);

@@ -7,6 +7,7 @@ import glob
 import hashlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -369,6 +370,15 @@ with tempfile.TemporaryDirectory() as tmp:
                 check(got.dtype == dtype and np.array_equal(got, expected) and
                       got.sum() == k["networks/spike_count"][g],
                       f"{d}: network {g}'s raster holds its events ({got.dtype}, {got.shape})")
+    # A file whose events lie outside its steps (corrupt) is refused, nothing written (had
+    # written out of bounds: a crash).
+    bad = os.path.join(tmp, "raster_bad.h5")
+    shutil.copy(out, bad)
+    with h5py.File(bad, "r+") as k:
+        k.attrs["recorded_steps"] = np.int64(10)
+    r = run("export", bad, "--format", "raster", "-o", os.path.join(tmp, "raster_bad"), "-q")
+    check(r.returncode == 2 and "corrupt?" in r.stderr and r.stderr.count("\n") == 1 and
+          not os.path.exists(os.path.join(tmp, "raster_bad")), f"events beyond the steps: {r.stderr!r}")
     r = run("export", tuned, "--format", "raster", "-o", os.path.join(tmp, "raster_none"), "-q")
     check(r.returncode == 2 and "no recorded steps" in r.stderr and
           not os.path.exists(os.path.join(tmp, "raster_none")), f"a file without steps: {r.stderr!r}")

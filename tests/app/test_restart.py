@@ -253,6 +253,13 @@ with tempfile.TemporaryDirectory() as tmp:
           f"{r.stderr.strip()[-300:]!r})")
     for f in (tuned_ref, tuned_out):
         os.remove(f)
+    # `kascade tune` keeps no checkpoints: one that fails while writing (a full disk) leaves
+    # nothing that a later tune or run of the same output would take for an interrupted run.
+    env = dict(os.environ, KASCADE_FAULT="file_limit:3000")
+    r = subprocess.run([binary, "tune", tuned_deck, "-o", tuned_out, *tuned_small, "-q"],
+                       capture_output=True, text=True, env=env)
+    left = [f for f in os.listdir(tmp) if f.startswith("tuned.h5")]
+    check(r.returncode != 0 and not left, f"a failed tune leaves no files: {r.returncode} {left}")
 
     # checkpoint_every cannot change a spike: a resume may change it (as requeued jobs do).
     every = os.path.join(tmp, "every.h5")

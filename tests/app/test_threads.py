@@ -58,12 +58,15 @@ with tempfile.TemporaryDirectory() as tmp:
             check_quickstart_digest(f, "2 OpenMP threads")
 
     warning = "ranks on one node share their CPUs while OMP_PROC_BIND pins"
-    placements = [("--bind-to none", ["--bind-to", "none", "--oversubscribe"], True)]
-    if len(os.sched_getaffinity(0)) >= 2:  # (a core per rank)
-        placements.append(("cores of their own", ["--map-by", "slot:PE=1", "--bind-to", "core"], False))
-    env = dict(os.environ, OMP_NUM_THREADS="1", OMP_PROC_BIND="spread", OMP_PLACES="threads",
-               OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    for name, placement, warned in placements:
+    none = ["--bind-to", "none", "--oversubscribe"]
+    placements = [("--bind-to none", none, "spread", True),
+                  ("--bind-to none, OMP_PROC_BIND=False", none, "False", False)]
+    if len(os.sched_getaffinity(0)) >= 2:  # (a hardware thread per rank)
+        placements.append(("CPUs of their own", ["--map-by", "hwthread", "--bind-to", "hwthread"],
+                           "spread", False))
+    for name, placement, bind, warned in placements:
+        env = dict(os.environ, OMP_NUM_THREADS="1", OMP_PROC_BIND=bind, OMP_PLACES="threads",
+                   OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
         r = subprocess.run([mpiexec, "-n", "2", *mpi_flags, *placement, "-x", "OMP_NUM_THREADS",
                             "-x", "OMP_PROC_BIND", "-x", "OMP_PLACES", binary, "run", deck_q,
                             "--set", "networks.count=4", "--set", "simulation.steps=50", "-q",

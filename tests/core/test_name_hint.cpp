@@ -40,6 +40,11 @@ TEST(NameHint, NothingFarOffAndNoRenameOutsideTheSet) {
   EXPECT_EQ(likely_name("square", kKinds), "");
   EXPECT_EQ(likely_name("sin", kGenerators), "") << "sinusoid is not a generator";
   EXPECT_EQ(likely_name("", kKinds), "");
+  // Short names: one edit at most ("on" is two from "none", its opposite; "no" two from "npy").
+  EXPECT_EQ(likely_name("on", {"none", "sparse_gaussian"}), "");
+  EXPECT_EQ(likely_name("no", kGenerators), "");
+  EXPECT_EQ(likely_name("npz", kGenerators), "npy");
+  EXPECT_EQ(likely_name("lst", {"all", "list", "fraction", "count"}), "list");
 }
 
 TEST(NameHint, TheMessage) {

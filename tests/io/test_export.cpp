@@ -192,7 +192,7 @@ TEST(Export, NeverReplacesItsSourceNorRemovesADanglingLink) {
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link))) << "the user's link is left alone";
 }
 
-// "link/../out" is where the system resolves it, for the check of a non-empty directory too.
+// An export larger than the free space where it goes is refused before anything is written.
 TEST(Export, RefusesMoreThanTheFreeSpaceBeforeWriting) {
   const std::string dir = ::testing::TempDir() + "kascade_space_check/not/yet";
   detail::require_space(dir, 1000.0, "rasters");  // (a directory still to be made: its parent's)
@@ -208,6 +208,7 @@ TEST(Export, RefusesMoreThanTheFreeSpaceBeforeWriting) {
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
+// "link/../out" is where the system resolves it, for the check of a non-empty directory too.
 TEST(Export, ChecksTheDirectoryItWritesInto) {
   const test::ScratchDir dir("export_link");
   const std::string source = make_output(dir, 2);

@@ -10,7 +10,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b);
 
 // The accepted name that `got` most likely meant, or "": the same name in another spelling
 // (case, '_', '-', spikeometric's class names: "BernoulliGLM", "NormalGenerator",
-// "SinStimulus"), else the one within two edits.
+// "SinStimulus"), else the one within two edits (one for names of up to five letters).
 std::string likely_name(const std::string& got, const std::vector<std::string>& accepted);
 
 // "key 'KEY' must be one of a, b, c (got \"x\"; did you mean \"b\"?)".

@@ -149,8 +149,10 @@ ScopedInterrupts::ScopedInterrupts(const Mode mode) {
   for (int k = 0; k < kHandled; ++k) ::sigaction(kSignals[k], nullptr, &saved_[k]);
   if (mode == deferred)
     defer_interrupts();
-  else
+  else if (mode == ignored)
     ignore_interrupts();
+  else
+    for (const int s : {SIGUSR1, SIGUSR2}) ::signal(s, SIG_IGN);
 }
 
 ScopedInterrupts::~ScopedInterrupts() {

@@ -35,7 +35,9 @@ int interrupt_pending();  // the signal noted, or 0
 // unwinding (its error is reported first).
 class ScopedInterrupts {
  public:
-  enum Mode { deferred, ignored };
+  // warnings_ignored: SIGUSR1 and SIGUSR2 (a batch system's warning before its SIGTERM) are
+  // ignored, the others act as before (a file whose assembly takes a second is finished).
+  enum Mode { deferred, ignored, warnings_ignored };
   static constexpr int kHandled = 5;  // SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2
   explicit ScopedInterrupts(Mode mode);
   ~ScopedInterrupts();

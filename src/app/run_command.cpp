@@ -385,6 +385,9 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
 
   // File: every rank has finished simulating; the HDF5 file is assembled collectively from the
   // spill files, marked complete and renamed. A kill before the rename resumes from here.
+  // A batch system's warning (SIGUSR1 before its SIGTERM) no longer stops the assembly: the
+  // file is finished in a second or so; SIGTERM and Ctrl-C still stop it at once.
+  std::optional<ScopedInterrupts> warned(std::in_place, ScopedInterrupts::warnings_ignored);
   std::optional<ScopedInterrupts> done;
   std::optional<Hdf5Output> output;
   fault_file_limit();  // (testing hook: a full disk from here on)
@@ -395,6 +398,7 @@ void run_command(const RunOptions& options, MPI_Comm comm) {
     copy_spikes(spill, *output, comm, options.round_events);
     output->write_summary(health);
     output->finalize();
+    warned.reset();
     done.emplace(ScopedInterrupts::ignored);  // complete: only the cleanup below is left
     change_interrupt_notice("[kascade] interrupted once " + config.output +
                             " was complete: it is whole");  // (as this function returns)

@@ -144,6 +144,21 @@ with tempfile.TemporaryDirectory() as tmp:
                 check(f.attrs["complete"] == 1, f"{label}: the restarted file is marked complete")
             os.remove(out)
         check(not leftovers(tmp), f"{label}: nothing left behind ({leftovers(tmp)})")
+    # A batch system's warning (SIGUSR1) during the assembly is ignored: the file is finished
+    # (it had been abandoned, to be written again by the next job); SIGTERM still stops it, and
+    # the same command writes it from the kept spikes.
+    out = os.path.join(tmp, "warned_assembly.h5")
+    r = run(out, "assembly:1:USR1")
+    check(r.returncode == 0 and os.path.exists(out) and compare(ref, out) and not leftovers(tmp),
+          f"SIGUSR1 in the assembly: the file is finished ({r.returncode} {r.stderr.strip()[-300:]})")
+    os.remove(out)
+    r = run(out, "assembly:1:TERM")
+    check(r.returncode == -signal.SIGTERM and "interrupted while writing" in r.stderr and
+          nothing_complete(out), f"SIGTERM in the assembly stops it ({r.returncode} {r.stderr!r})")
+    r = run(out)
+    check(r.returncode == 0 and compare(ref, out) and not leftovers(tmp),
+          f"... and the same command writes it ({r.stderr.strip()[-300:]})")
+    os.remove(out)
     r = run(os.path.join(tmp, "never.h5"), "checkpoint:45")
     check(r.returncode == 0, f"a fault point never reached changes nothing ({r.stderr.strip()})")
     if os.path.exists(os.path.join(tmp, "never.h5")):

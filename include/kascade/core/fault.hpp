@@ -2,7 +2,8 @@
 // A testing hook, compiled into every build, for the fault-injection tests
 // (tests/app/test_restart.py, docs/reliability.md): with the environment variable
 // KASCADE_FAULT=<point>:<k>, the process kills itself with SIGKILL the k-th time it reaches
-// fault point <point>. The points:
+// fault point <point> (with KASCADE_FAULT=<point>:<k>:USR1 or :TERM it sends itself that signal
+// instead). The points:
 //   checkpoint  half-way through writing a checkpoint (half its bytes in <file>.tmp, not renamed)
 //   assembly    after a round of spikes is written to <output>.partial, before the summaries,
 //               the completeness attribute and the rename

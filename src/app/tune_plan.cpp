@@ -137,7 +137,24 @@ void simulate_values(const Preset& preset, const std::vector<TuneNetwork>& netwo
   }
 }
 
-std::map<std::string, std::string> tuning_about(const TuneSettings& settings);
+// A tuning's settings as /tuning's attributes.
+std::map<std::string, std::string> tuning_about(const TuneSettings& settings) {
+  std::string bounds;
+  for (const TunedParameter& p : settings.parameters)
+    if (std::isfinite(p.lower) || std::isfinite(p.upper))
+      bounds += (bounds.empty() ? "" : "; ") + p.name + " [" + number_text(p.lower) + ", " +
+                number_text(p.upper) + "]";
+  return {{"parameters", parameter_list(settings)},
+          {"bounds", bounds.empty() ? "none" : bounds},
+          {"tolerance", number_text(settings.tolerance)},
+          {"learning_rate", number_text(settings.learning_rate)},
+          {"method", to_string(resolved_method(settings))},
+          {"loss", to_string(settings.loss)},
+          {"target_rate", describe_targets(settings)},
+          {"steps_per_epoch", std::to_string(settings.steps)},
+          {"equilibration_steps", std::to_string(settings.equilibration_steps)},
+          {"max_epochs", std::to_string(settings.max_epochs)}};
+}
 
 }  // namespace
 
@@ -308,28 +325,5 @@ TuneOutcome resume_tuning(const RunConfig& config, LocalPlan& plan,
   simulate_values(*problem.preset, networks, plan);
   return TuneOutcome{saved, tuning_about(settings)};
 }
-
-namespace {
-
-// A tuning's settings as /tuning's attributes.
-std::map<std::string, std::string> tuning_about(const TuneSettings& settings) {
-  std::string bounds;
-  for (const TunedParameter& p : settings.parameters)
-    if (std::isfinite(p.lower) || std::isfinite(p.upper))
-      bounds += (bounds.empty() ? "" : "; ") + p.name + " [" + number_text(p.lower) + ", " +
-                number_text(p.upper) + "]";
-  return {{"parameters", parameter_list(settings)},
-          {"bounds", bounds.empty() ? "none" : bounds},
-          {"tolerance", number_text(settings.tolerance)},
-          {"learning_rate", number_text(settings.learning_rate)},
-          {"method", to_string(resolved_method(settings))},
-          {"loss", to_string(settings.loss)},
-          {"target_rate", describe_targets(settings)},
-          {"steps_per_epoch", std::to_string(settings.steps)},
-          {"equilibration_steps", std::to_string(settings.equilibration_steps)},
-          {"max_epochs", std::to_string(settings.max_epochs)}};
-}
-
-}  // namespace
 
 }  // namespace kascade::app
